@@ -1,0 +1,60 @@
+"""Points Mall: the application factory."""
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config, sqlite_url
+from .extensions import babel, csrf, db, htmx, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    app.config.from_object(Config)
+    app.config.update(config or {})
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(app.instance_path)
+
+    _bind_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _bind_extensions(app: Flask) -> None:
+    from .database import configure_engine
+    from .web import i18n, members
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(ROOT / "translations"))
+    login_manager.init_app(app)
+    members.setup(login_manager)
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .mall.views import bp as mall_bp
+    from .payments.views import bp as payments_bp
+    from .web import errors, i18n, layout
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(mall_bp)
+    app.register_blueprint(payments_bp)
+    errors.register(app)
+    i18n.register(app)
+    layout.register(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from . import cli
+
+    cli.register(app)

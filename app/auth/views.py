@@ -1,0 +1,45 @@
+"""Signing in and out."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.loyalty.models import Member
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("mall.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        member = db.session.scalar(select(Member).where(Member.phone == form.phone.data))
+        if member and member.check_password(form.password.data):
+            lang = session.get("lang")
+            session.clear()  # a fresh session at sign-in
+            if lang:
+                session["lang"] = lang
+            login_user(member, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("Phone number or password is incorrect."))
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("mall.home")

@@ -1,0 +1,43 @@
+"""Use cases of membership: joining and being awarded points."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from . import ledger
+from .lots import lot_expiry
+from .models import EARN, LedgerEntry, Member, Tier, utcnow
+from .program import program
+from .transaction import lock_member, write_transaction
+
+
+def register(phone: str, name: str, password: str, now: datetime | None = None) -> Member:
+    """A new member in the entry tier."""
+    with write_transaction():
+        entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
+        member = Member(phone=phone, name=name, tier_id=entry_tier.id,
+                        tier_since=now or utcnow(), created_at=now or utcnow())
+        member.set_password(password)
+        db.session.add(member)
+        db.session.flush()
+        return member
+
+
+def award(member_id: int, points: int, detail: str, kind: str = EARN,
+          now: datetime | None = None, ref: tuple[str, str] | None = None) -> LedgerEntry:
+    """Credit points in a new lot that expires by the program's policy."""
+    now = now or utcnow()
+    settings = program()
+    with write_transaction():
+        member = lock_member(member_id)
+        ledger.expire_lapsed(member, now)
+        return ledger.credit(member, points, kind=kind, detail=detail, now=now, ref=ref,
+                             expires_at=lot_expiry(now, settings.expiry_months, settings.tz))
+
+
+def expire(member_id: int, now: datetime | None = None) -> int:
+    """Write expire entries for the member's lapsed lots; returns the points expired."""
+    now = now or utcnow()
+    with write_transaction():
+        member = lock_member(member_id)
+        return -sum(e.points for e in ledger.expire_lapsed(member, now))

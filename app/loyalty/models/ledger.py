@@ -1,0 +1,55 @@
+"""The append-only ledger, the lots credits open and the allocations debits draw."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from .types import UTCDateTime, utcnow
+
+EARN, REDEEM, REFUND, EXPIRE, ADJUST, CLAWBACK = (
+    "earn", "redeem", "refund", "expire", "adjust", "clawback")
+ENTRY_KINDS = (EARN, REDEEM, REFUND, EXPIRE, ADJUST, CLAWBACK)
+
+
+class PointLot(db.Model):
+    """Points credited together, spent and expiring together."""
+
+    __tablename__ = "point_lots"
+    __table_args__ = (
+        Index("ix_point_lots_member_expiry", "member_id", "expires_at"),
+        CheckConstraint("remaining >= 0 AND remaining <= points", name="remaining_within_lot"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    points: Mapped[int]
+    remaining: Mapped[int]
+    earned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LedgerEntry(db.Model):
+    """One movement of points. Rows are written once and never changed."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_member_created", "member_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    points: Mapped[int]
+    balance_after: Mapped[int]
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    ref_type: Mapped[str | None] = mapped_column(String(20))
+    ref_id: Mapped[str | None] = mapped_column(String(40))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("point_lots.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LotAllocation(db.Model):
+    """How much of a lot one entry moved: positive when drawn, negative when returned."""
+
+    __tablename__ = "lot_allocations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("point_lots.id"), index=True)
+    points: Mapped[int]

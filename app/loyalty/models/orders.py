@@ -1,0 +1,36 @@
+"""Orders: what a member redeemed and where it stands."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from .catalog import Item
+from .types import UTCDateTime, utcnow
+
+AWAITING_PAYMENT, CONFIRMED, FULFILLED, CANCELLED, LAPSED = (
+    "awaiting_payment", "confirmed", "fulfilled", "cancelled", "lapsed")
+OPEN_STATUSES = (AWAITING_PAYMENT, CONFIRMED)
+COUNTED_STATUSES = (AWAITING_PAYMENT, CONFIRMED, FULFILLED)
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("member_id", "idempotency_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    quantity: Mapped[int] = mapped_column(default=1)
+    points: Mapped[int]
+    cash_fen: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20))
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    redeem_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
+    coupon_code: Mapped[str | None] = mapped_column(String(24))
+    pay_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship(lazy="joined")

@@ -1,0 +1,167 @@
+"""What members see, read in a fixed number of queries whatever their history's length."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from .eligibility import Shopper, refusal
+from .errors import DomainError
+from .lots import expiry_day
+from .models import (COUNTED_STATUSES, EARN, Category, Item, LedgerEntry, Member, Order,
+                     PointLot, Tier)
+from .program import Program
+from .tiers import TierProgress, TierView, progress, review_date
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Points that expire together, at the end of local day `day`."""
+
+    points: int
+    expires_at: datetime
+    day: date
+
+
+@dataclass(frozen=True)
+class Wallet:
+    balance: int            # spendable now: lapsed points awaiting the expiry job excluded
+    batches: list[Batch]    # upcoming expiries, soonest first
+
+    @property
+    def next_batch(self) -> Batch | None:
+        return self.batches[0] if self.batches else None
+
+
+def wallet(member: Member, now: datetime, program: Program) -> Wallet:
+    """Spendable balance and upcoming expiry batches, in one query."""
+    rows = db.session.execute(
+        select(PointLot.expires_at, func.sum(PointLot.remaining))
+        .where(PointLot.member_id == member.id, PointLot.remaining > 0,
+               PointLot.expires_at.is_not(None))
+        .group_by(PointLot.expires_at).order_by(PointLot.expires_at)).all()
+    lapsed = sum(points for at, points in rows if _aware(at) <= now)
+    batches = [Batch(points, _aware(at), expiry_day(_aware(at), program.tz))
+               for at, points in rows if _aware(at) > now]
+    return Wallet(member.points_balance - lapsed, batches)
+
+
+def _aware(value: datetime) -> datetime:
+    # Aggregates skip the column type on some drivers; the values are UTC all the same.
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Standing:
+    progress: TierProgress
+    tier: Tier
+    next_tier: Tier | None
+    review_on: date
+
+
+def standing(member: Member, now: datetime, program: Program) -> Standing:
+    """Tier, qualifying points in the rolling 12 months, progress and review date."""
+    tiers = db.session.scalars(select(Tier).order_by(Tier.rank)).all()
+    since = now - timedelta(days=365)
+    qualifying = db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.points), 0))
+        .where(LedgerEntry.member_id == member.id, LedgerEntry.kind == EARN,
+               LedgerEntry.created_at > since))
+    views = {t.id: TierView(t.id, t.code, t.rank, t.threshold, t.multiplier_pct) for t in tiers}
+    result = progress(list(views.values()), views[member.tier_id], qualifying)
+    by_id = {t.id: t for t in tiers}
+    review = review_date(member.tier_since.astimezone(program.tz).date(), 12)
+    return Standing(result, by_id[member.tier_id],
+                    by_id[result.next.id] if result.next else None, review)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An item as one member sees it: and why they cannot redeem it, if they cannot."""
+
+    item: Item
+    refusal: DomainError | None
+    low_stock: bool
+
+    @property
+    def available(self) -> bool:
+        return self.refusal is None
+
+
+def offers(member: Member, balance: int, now: datetime, program: Program,
+           category: str | None = None, affordable: bool = False,
+           sort: str = "points") -> list[Offer]:
+    """Catalog items for a member, with their eligibility, in two queries."""
+    stmt = select(Item).join(Category).where(Item.active.is_(True))
+    if category:
+        stmt = stmt.where(Category.slug == category)
+    if affordable:
+        stmt = stmt.where(Item.points_price <= balance)
+    order = {"points": Item.points_price, "-points": Item.points_price.desc()}.get(
+        sort, Item.points_price)
+    items = db.session.scalars(stmt.order_by(order, Item.id)).all()
+    counts = bought_counts(member.id)
+    result = [offer(item, member, balance, counts.get(item.id, 0), now, program) for item in items]
+    if affordable:
+        result = [o for o in result if o.available]
+    return result
+
+
+def offer(item: Item, member: Member, balance: int, already_bought: int, now: datetime,
+          program: Program) -> Offer:
+    problem = refusal(item, Shopper(balance, member.tier.rank),
+                      min_tier_rank=item.min_tier.rank if item.min_tier else None,
+                      already_bought=already_bought, now=now)
+    low = item.stock is not None and 0 < item.stock <= program.low_stock
+    return Offer(item, problem, low)
+
+
+def bought_counts(member_id: int) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Order.item_id, func.sum(Order.quantity))
+        .where(Order.member_id == member_id, Order.status.in_(COUNTED_STATUSES))
+        .group_by(Order.item_id)).all()
+    return dict(rows)
+
+
+def suggestions(all_offers: list[Offer], expiring: int, limit: int = 4) -> list[Offer]:
+    """Items the member can redeem now, those that best use up the expiring points first."""
+    ready = [o for o in all_offers if o.available]
+    return sorted(ready, key=lambda o: (abs(o.item.points_price - expiring),
+                                        o.item.points_price))[:limit]
+
+
+def tiers() -> list[Tier]:
+    return db.session.scalars(select(Tier).order_by(Tier.rank)).all()
+
+
+def categories() -> list[Category]:
+    return db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    entry: LedgerEntry
+    lot_expires_at: datetime | None
+
+
+def history(member_id: int, page: int, per_page: int = 50) -> tuple[list[HistoryRow], bool]:
+    """A page of ledger entries, newest first, with the expiry of the lot each credit opened."""
+    rows = db.session.execute(
+        select(LedgerEntry, PointLot.expires_at)
+        .outerjoin(PointLot, LedgerEntry.lot_id == PointLot.id)
+        .where(LedgerEntry.member_id == member_id)
+        .order_by(LedgerEntry.id.desc())
+        .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return [HistoryRow(e, at) for e, at in rows[:per_page]], len(rows) > per_page
+
+
+def orders(member_id: int) -> list[Order]:
+    return db.session.scalars(select(Order).where(Order.member_id == member_id)
+                              .order_by(Order.id.desc())).all()
+
+
+def order(member_id: int, code: str) -> Order | None:
+    """A member's own order; someone else's is as good as missing."""
+    return db.session.scalar(select(Order).where(Order.member_id == member_id,
+                                                 Order.code == code))

@@ -1,0 +1,171 @@
+"""Use cases of redemption: redeem, pay, cancel, lapse. Each is one transaction."""
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from . import ledger
+from .eligibility import Shopper, refusal
+from .errors import NotCancellable, NotFound, PaymentRejected, SoldOut
+from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON, LAPSED,
+                     REDEEM, Item, LedgerEntry, Order, utcnow)
+from .program import program
+from .transaction import lock_member, write_transaction
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
+
+
+def new_code(length: int = 10) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1,
+           now: datetime | None = None) -> Order:
+    """Redeem an item: points (and stock) are taken at once. Points-only orders are
+    confirmed; points-plus-cash orders wait for payment. The same key gives the same order."""
+    now = now or utcnow()
+    try:
+        with write_transaction():
+            member = lock_member(member_id)
+            existing = _order_for_key(member_id, idempotency_key)
+            if existing:
+                return existing
+            ledger.expire_lapsed(member, now)
+            item = db.session.get(Item, item_id, populate_existing=True)
+            if item is None:
+                raise NotFound(item_id=item_id)
+            problem = refusal(item, Shopper(member.points_balance, member.tier.rank),
+                              min_tier_rank=item.min_tier.rank if item.min_tier else None,
+                              already_bought=bought(member_id, item_id), now=now,
+                              quantity=quantity)
+            if problem:
+                raise problem
+            _take_stock(item, quantity)
+            code = new_code()
+            entry = ledger.debit(member, item.points_price * quantity, kind=REDEEM,
+                                 detail=item.name, ref=("order", code), now=now)
+            paid_in_cash = item.cash_fen > 0
+            order = Order(
+                code=code, member_id=member_id, item_id=item.id, quantity=quantity,
+                points=item.points_price * quantity, cash_fen=item.cash_fen * quantity,
+                status=AWAITING_PAYMENT if paid_in_cash else CONFIRMED,
+                idempotency_key=idempotency_key, redeem_entry_id=entry.id,
+                coupon_code=new_code(12) if item.kind == COUPON else None,
+                pay_by=now + timedelta(minutes=program().payment_window_minutes)
+                if paid_in_cash else None,
+                created_at=now)
+            db.session.add(order)
+            db.session.flush()
+            return order
+    except IntegrityError:
+        # Another process wrote an order with this key between our check and our insert.
+        order = _order_for_key(member_id, idempotency_key)
+        if order is None:
+            raise
+        return order
+
+
+def cancel(member_id: int, code: str, now: datetime | None = None) -> Order:
+    """The member cancels an unfulfilled order in the cancel window: points and stock return."""
+    now = now or utcnow()
+    with write_transaction():
+        member = lock_member(member_id)
+        order = _member_order(member_id, code)
+        if not cancellable(order, now):
+            raise NotCancellable(status=order.status)
+        _close(member, order, CANCELLED, now)
+        return order
+
+
+def settle_payment(code: str, approved: bool, amount_fen: int,
+                   now: datetime | None = None) -> Order:
+    """Apply a verified payment notification. Approved: the order is confirmed.
+    Declined: it lapses and everything held returns. A repeated notification changes nothing."""
+    now = now or utcnow()
+    with write_transaction():
+        member_id = db.session.scalar(select(Order.member_id).where(Order.code == code))
+        if member_id is None:
+            raise NotFound(code=code)
+        member = lock_member(member_id)
+        order = _member_order(member_id, code)
+        if order.status != AWAITING_PAYMENT:
+            return order
+        if not approved:
+            _close(member, order, LAPSED, now)
+        elif amount_fen != order.cash_fen:
+            raise PaymentRejected(expected=order.cash_fen, got=amount_fen)
+        elif now >= order.pay_by:
+            _close(member, order, LAPSED, now)
+        else:
+            order.status, order.paid_at = CONFIRMED, now
+        return order
+
+
+def lapse_unpaid(now: datetime | None = None) -> int:
+    """Lapse every order whose payment window has passed; returns how many."""
+    now = now or utcnow()
+    due = db.session.execute(select(Order.code, Order.member_id).where(
+        Order.status == AWAITING_PAYMENT, Order.pay_by <= now)).all()
+    db.session.rollback()
+    lapsed = 0
+    for code, member_id in due:
+        with write_transaction():
+            member = lock_member(member_id)
+            order = _member_order(member_id, code)
+            if order.status == AWAITING_PAYMENT and order.pay_by <= now:
+                _close(member, order, LAPSED, now)
+                lapsed += 1
+    return lapsed
+
+
+def cancellable(order: Order, now: datetime) -> bool:
+    """Unpaid orders may always be cancelled; confirmed ones within the cancel window."""
+    if order.status == AWAITING_PAYMENT:
+        return True
+    window = timedelta(hours=program().cancel_window_hours)
+    return order.status == CONFIRMED and now < order.created_at + window
+
+
+def bought(member_id: int, item_id: int) -> int:
+    """How many of an item the member holds in orders that count against the limit."""
+    return db.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
+        Order.member_id == member_id, Order.item_id == item_id,
+        Order.status.in_(COUNTED_STATUSES)))
+
+
+def _close(member, order: Order, status: str, now: datetime) -> None:
+    entry = db.session.get(LedgerEntry, order.redeem_entry_id)
+    ledger.expire_lapsed(member, now)
+    ledger.restore(member, entry, detail=order.item.name, now=now, program=program(),
+                   ref=("order", order.code))
+    if order.item.stock is not None:
+        db.session.execute(update(Item).where(Item.id == order.item_id)
+                           .values(stock=Item.stock + order.quantity))
+    order.status, order.closed_at = status, now
+
+
+def _take_stock(item: Item, quantity: int) -> None:
+    """Conditional update: stock never goes below zero, whatever runs beside us."""
+    if item.stock is None:
+        return
+    taken = db.session.execute(update(Item).where(Item.id == item.id, Item.stock >= quantity)
+                               .values(stock=Item.stock - quantity))
+    if taken.rowcount != 1:
+        raise SoldOut(stock=0)
+
+
+def _order_for_key(member_id: int, key: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.member_id == member_id,
+                                                 Order.idempotency_key == key))
+
+
+def _member_order(member_id: int, code: str) -> Order:
+    order = db.session.scalar(select(Order).where(Order.member_id == member_id,
+                                                  Order.code == code)
+                              .execution_options(populate_existing=True))
+    if order is None:
+        raise NotFound(code=code)
+    return order
+

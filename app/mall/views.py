@@ -1,0 +1,160 @@
+"""The member's mall: home, catalog, redemption, orders, points history, rules."""
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db, htmx
+from app.loyalty import reads, redemption
+from app.loyalty.errors import DomainError, NotFound
+from app.loyalty.models import Item, utcnow
+from app.loyalty.program import program
+from app.payments.providers import provider
+from app.web.errors import describe
+from app.web.layout import current_wallet
+from app.web.pickup import pickup_qr_svg
+from .forms import CancelForm, RedeemForm
+
+bp = Blueprint("mall", __name__)
+
+SORTS = ("points", "-points")
+
+
+@bp.get("/")
+@login_required
+def home():
+    now, settings, wallet = utcnow(), program(), current_wallet()
+    batch = wallet.next_batch
+    offers = reads.offers(current_user, wallet.balance, now, settings)
+    return render_template(
+        "mall/home.html", standing=reads.standing(current_user, now, settings), batch=batch,
+        suggestions=reads.suggestions(offers, batch.points if batch else 0), now=now)
+
+
+@bp.get("/catalog")
+@login_required
+def catalog():
+    category = request.args.get("category") or None
+    affordable = request.args.get("affordable") == "1"
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "points"
+    offers = reads.offers(current_user, current_wallet().balance, utcnow(), program(),
+                          category=category, affordable=affordable, sort=sort)
+    template = "mall/_catalog_grid.html" if htmx and not htmx.boosted else "mall/catalog.html"
+    return render_template(template, offers=offers, categories=reads.categories(),
+                           category=category, affordable=affordable, sort=sort)
+
+
+@bp.get("/catalog/<int:item_id>")
+@login_required
+def item(item_id: int):
+    return render_template("mall/item.html", offer=_offer(item_id), form=RedeemForm())
+
+
+@bp.get("/catalog/<int:item_id>/redeem")
+@login_required
+def confirm(item_id: int):
+    """The inline confirm step (a fragment for htmx, a page without JavaScript)."""
+    offer = _offer(item_id)
+    state = "idle" if request.args.get("back") else "confirm"
+    if htmx:
+        return render_template("mall/_redeem.html", offer=offer, form=RedeemForm(), state=state)
+    return render_template("mall/confirm.html", offer=offer, form=RedeemForm())
+
+
+@bp.post("/catalog/<int:item_id>/redeem")
+@login_required
+def redeem(item_id: int):
+    form = RedeemForm()
+    if not form.validate():
+        return _redeem_refused(item_id, form, message=_first_error(form), status=422)
+    try:
+        order = redemption.redeem(current_user.id, item_id, form.key.data, form.quantity.data)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return _redeem_refused(item_id, form, message=describe(error), status=error.status)
+    if order.status == "awaiting_payment":
+        target = provider().checkout_url(order.code)
+        if htmx:
+            return Response(status=204, headers={"HX-Redirect": target})
+        return redirect(target)
+    if htmx:
+        return render_template("mall/_redeem_done.html", order=order,
+                               offer=_offer(item_id), form=RedeemForm())
+    flash(_("Redeemed! Your order code is %(code)s.", code=order.code), "success")
+    return redirect(url_for("mall.order", code=order.code))
+
+
+@bp.get("/orders")
+@login_required
+def orders():
+    return render_template("mall/orders.html", orders=reads.orders(current_user.id))
+
+
+@bp.get("/orders/<code>")
+@login_required
+def order(code: str):
+    found = reads.order(current_user.id, code) or abort(404)
+    return render_template("mall/order.html", order=found, form=CancelForm(),
+                           cancellable=redemption.cancellable(found, utcnow()))
+
+
+@bp.get("/orders/<code>/pickup.svg")
+@login_required
+def pickup_qr(code: str):
+    found = reads.order(current_user.id, code) or abort(404)
+    return Response(pickup_qr_svg(found.code), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.post("/orders/<code>/cancel")
+@login_required
+def cancel(code: str):
+    if not CancelForm().validate():
+        abort(400)
+    try:
+        redemption.cancel(current_user.id, code)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(describe(error), "error")
+        return redirect(url_for("mall.order", code=code), 303)
+    flash(_("Order cancelled. Your points are back."), "success")
+    return redirect(url_for("mall.order", code=code), 303)
+
+
+@bp.get("/points")
+@login_required
+def points():
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    rows, more = reads.history(current_user.id, page)
+    return render_template("mall/points.html", rows=rows, page=page, more=more)
+
+
+@bp.get("/rules")
+def rules():
+    return render_template("mall/rules.html", tiers=reads.tiers())
+
+
+def _offer(item_id: int) -> reads.Offer:
+    found = db.session.get(Item, item_id)
+    if found is None or not found.active:
+        abort(404)
+    bought = reads.bought_counts(current_user.id).get(item_id, 0)
+    return reads.offer(found, current_user, current_wallet().balance, bought, utcnow(), program())
+
+
+def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int):
+    offer = _offer(item_id)
+    if htmx:
+        return render_template("mall/_redeem.html", offer=offer, form=RedeemForm(),
+                               state="error", message=message), status
+    return render_template("mall/item.html", offer=offer, form=RedeemForm(),
+                           message=message), status
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        return errors[0]
+    return _("That could not be done.")

@@ -1,0 +1,1 @@
+"""Web plumbing shared by the blueprints: sign-in, languages, layout, error pages."""

@@ -1,0 +1,126 @@
+"""Fixtures: an app on a real SQLite file migrated by Alembic, members, lots and items."""
+import re
+import shutil
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from app.loyalty import accounts
+from app.loyalty.models import Category, Item, Tier
+
+PASSWORD = "correct-horse-42"
+
+
+def _config(path) -> dict:
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": "test-secret", "SERVER_NAME": None}
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory):
+    """One database migrated once per run; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "mall.sqlite3"
+    app = create_app(_config(path))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(migrated_db, tmp_path):
+    path = tmp_path / "mall.sqlite3"
+    shutil.copy(migrated_db, path)
+    app = create_app(_config(path))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_member(app):
+    """A member, optionally with points credited now or at a given time."""
+    count = iter(range(10**6))
+
+    def make(points: int = 0, phone: str | None = None, tier: str = "silver",
+             earned_at: datetime | None = None):
+        member = accounts.register(phone or f"139{next(count):08d}", "测试会员", PASSWORD)
+        if points:
+            accounts.award(member.id, points, "welcome", now=earned_at)
+        if tier != "silver":
+            db.session.get(type(member), member.id).tier_id = tier_id(tier)
+            db.session.commit()
+        return db.session.get(type(member), member.id)
+
+    return make
+
+
+def tier_id(code: str) -> int:
+    return db.session.scalar(db.select(Tier.id).where(Tier.code == code))
+
+
+@pytest.fixture
+def make_item(app):
+    """A catalog item; keyword arguments override the defaults."""
+
+    def make(**fields):
+        category = db.session.scalar(db.select(Category).where(Category.slug == "test"))
+        if category is None:
+            category = Category(slug="test", name="测试", name_en="Test")
+            db.session.add(category)
+            db.session.flush()
+        values = {"name": "测试商品", "name_en": "Test item", "points_price": 100,
+                  "stock": 10, "category_id": category.id}
+        if "min_tier" in fields:
+            fields["min_tier_id"] = tier_id(fields.pop("min_tier"))
+        values.update(fields)
+        item = Item(**values)
+        db.session.add(item)
+        db.session.commit()
+        return item
+
+    return make
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    """The CSRF token from a page's form, as a browser would find it."""
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def sign_in(client, phone: str, password: str = PASSWORD):
+    return client.post("/login", data={"phone": phone, "password": password,
+                                       "csrf_token": csrf_token(client)})
+
+
+@pytest.fixture
+def member(make_member):
+    return make_member(points=5000)
+
+
+@pytest.fixture
+def member_client(client, member):
+    """A test client signed in as `member`."""
+    response = sign_in(client, member.phone)
+    assert response.status_code == 302
+    return client
+
+
+def days(n: float) -> timedelta:
+    return timedelta(days=n)
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
