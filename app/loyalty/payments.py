@@ -50,7 +50,10 @@ class SandboxProvider:
         wanted = {k: fields.get(k, "") for k in ("order_code", "result", "amount_fen")}
         if not hmac.compare_digest(self.sign(wanted), signature or ""):
             raise PaymentRejected(reason="bad signature")
-        if wanted["result"] not in ("approved", "declined") or not wanted["amount_fen"].isdigit():
+        amount = wanted["amount_fen"]
+        # isdigit() alone accepts "²" and non-ASCII digits; an amount is plain ASCII digits.
+        if wanted["result"] not in ("approved", "declined") or not (
+                amount.isascii() and amount.isdigit()):
             raise PaymentRejected(reason="malformed notification")
         return Notification(wanted["order_code"], wanted["result"] == "approved",
-                            int(wanted["amount_fen"]))
+                            int(amount))
