@@ -70,7 +70,7 @@ def standing(member: Member, now: datetime, program: Program) -> Standing:
     views = {t.id: TierView(t.id, t.code, t.rank, t.threshold, t.multiplier_pct) for t in tiers}
     result = progress(list(views.values()), views[member.tier_id], qualifying)
     by_id = {t.id: t for t in tiers}
-    review = review_date(member.tier_since.astimezone(program.tz).date(), 12)
+    review = review_date(member.tier_since.astimezone(program.tz).date())
     return Standing(result, by_id[member.tier_id],
                     by_id[result.next.id] if result.next else None, review)
 
