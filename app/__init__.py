@@ -44,7 +44,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .mall.views import bp as mall_bp
     from .payments.views import bp as payments_bp
-    from .web import errors, i18n, layout
+    from .web import errors, i18n, layout, messages
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(mall_bp)
@@ -52,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     errors.register(app)
     i18n.register(app)
     layout.register(app)
+    messages.register(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -1,9 +1,11 @@
 """Fixtures: an app on a real SQLite file migrated by Alembic, members, lots and items."""
+import contextvars
 import re
 import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -30,11 +32,20 @@ def migrated_db(tmp_path_factory):
     return path
 
 
+class RequestClient(FlaskClient):
+    """Each request runs in its own app context, as in a server, even though the test
+    itself holds one open for services and factories (otherwise `g` leaks across requests)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(migrated_db, tmp_path):
     path = tmp_path / "mall.sqlite3"
     shutil.copy(migrated_db, path)
     app = create_app(_config(path))
+    app.test_client_class = RequestClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -116,6 +127,13 @@ def member_client(client, member):
     response = sign_in(client, member.phone)
     assert response.status_code == 302
     return client
+
+
+def fresh(obj):
+    """The object as the database has it now (requests ran in their own sessions)."""
+    db.session.rollback()
+    db.session.refresh(obj)
+    return obj
 
 
 def days(n: float) -> timedelta:

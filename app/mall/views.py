@@ -10,7 +10,7 @@ from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import Item, utcnow
 from app.loyalty.program import program
 from app.payments.providers import provider
-from app.web.errors import describe
+from app.web.messages import describe
 from app.web.layout import current_wallet
 from app.web.pickup import pickup_qr_svg
 from .forms import CancelForm, RedeemForm

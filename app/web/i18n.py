@@ -1,6 +1,10 @@
-"""Languages: Simplified Chinese by default, English on request; numbers and dates."""
+"""Languages: Simplified Chinese by default, English on request; numbers, dates, money."""
+from datetime import datetime
+
+from babel.dates import format_skeleton
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import program
@@ -18,6 +22,11 @@ def yuan(fen: int) -> str:
     return f"¥{fen // 100:,}.{fen % 100:02d}"
 
 
+def multiplier(pct: int) -> str:
+    """150 -> 1.5, 200 -> 2."""
+    return f"{pct / 100:g}"
+
+
 def localized(obj, field: str) -> str:
     """A data field in the member's language: `name` is Chinese, `name_en` English."""
     if str(get_locale()).startswith("en"):
@@ -25,15 +34,26 @@ def localized(obj, field: str) -> str:
     return getattr(obj, field)
 
 
+def countdown(expires_at: datetime, now: datetime) -> str:
+    """Time left, as the page shows it without JavaScript."""
+    left = expires_at - now
+    if left.days >= 1:
+        return _("%(d)s days left", d=left.days)
+    hours = left.seconds // 3600
+    return _("%(h)s hours left", h=hours) if hours else _("less than an hour left")
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters["points"] = lambda n: format_decimal(n, format="#,##0")
-    app.jinja_env.filters["yuan"] = yuan
-    app.jinja_env.filters["day"] = lambda d: format_date(d, format="medium")
-    app.jinja_env.filters["expiry_day"] = lambda at: format_date(
-        expiry_day(at, program().tz), format="medium")
-    app.jinja_env.filters["when"] = lambda at: format_datetime(at, format="short")
-    app.jinja_env.globals["localized"] = localized
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    env = app.jinja_env
+    env.filters["points"] = lambda n: format_decimal(n, format="#,##0")
+    env.filters["yuan"] = yuan
+    env.filters["multiplier"] = multiplier
+    env.filters["day"] = lambda d: format_date(d, format="medium")
+    env.filters["shortday"] = lambda d: format_skeleton("MMMd", d, locale=get_locale())
+    env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, program().tz), "medium")
+    env.filters["when"] = lambda at: format_datetime(at, format="short")
+    env.globals.update(localized=localized, countdown=countdown,
+                       current_locale=lambda: str(get_locale()))
 
     @app.post("/lang/<code>")
     def set_language(code: str):

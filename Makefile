@@ -1,0 +1,55 @@
+# Points Mall. `make run` serves the mall with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test unit integration e2e bench translations extract-messages check clean
+
+run: $(VENV)/.runtime translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	@echo "Serving the mall on http://$(HOST):$(PORT)"
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: $(VENV)/.dev chromium translations
+	$(BIN)/pytest
+
+unit: $(VENV)/.dev translations
+	$(BIN)/pytest tests/unit
+
+integration: $(VENV)/.dev translations
+	$(BIN)/pytest tests/integration
+
+e2e: $(VENV)/.dev chromium translations
+	$(BIN)/pytest tests/e2e
+
+check: $(VENV)/.runtime
+	$(BIN)/flask ledger check
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy -d translations 2>/dev/null
+
+extract-messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

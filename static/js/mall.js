@@ -1,0 +1,24 @@
+// Points Mall: the expiry countdown ticks once a second. Everything else works without it.
+(function () {
+  "use strict";
+
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  function render(el) {
+    var left = Math.max(0, Date.parse(el.dataset.expiresAt) - Date.now());
+    var s = Math.floor(left / 1000);
+    var days = Math.floor(s / 86400);
+    var hms = pad(Math.floor(s % 86400 / 3600)) + ":" + pad(Math.floor(s % 3600 / 60)) + ":" + pad(s % 60);
+    var label = days > 0 ? el.dataset.labelDays : el.dataset.labelToday;
+    el.textContent = label.replace("{days}", days).replace("{hms}", hms);
+  }
+
+  function tick() {
+    document.querySelectorAll("[data-expires-at][data-label-days]").forEach(render);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tick();
+    setInterval(tick, 1000);
+  });
+})();
