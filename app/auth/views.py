@@ -1,14 +1,24 @@
 """Signing in and out."""
+from functools import cache
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.loyalty.models import Member
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
+
+
+
+@cache
+def _unknown_member_hash() -> str:
+    """Checked when the phone is unknown, so a wrong phone takes as long as a wrong password."""
+    return generate_password_hash("no member has this password")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -25,6 +35,8 @@ def login():
                 session["lang"] = lang
             login_user(member, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
+        if member is None:
+            Member(password_hash=_unknown_member_hash()).check_password(form.password.data)
         form.password.errors.append(_("Phone number or password is incorrect."))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status

@@ -1,5 +1,5 @@
 """Languages: Simplified Chinese by default, English on request; numbers, dates, money."""
-from datetime import datetime
+from datetime import date, datetime
 
 from babel.dates import format_skeleton
 from flask import Flask, current_app, redirect, request, session, url_for
@@ -34,6 +34,12 @@ def localized(obj, field: str) -> str:
     return getattr(obj, field)
 
 
+def short_day(day: date) -> str:
+    """Month and day; the year too when it is not this year."""
+    this_year = datetime.now(program().tz).year
+    return format_skeleton("MMMd" if day.year == this_year else "yMMMd", day, locale=get_locale())
+
+
 def countdown(expires_at: datetime, now: datetime) -> str:
     """Time left, as the page shows it without JavaScript."""
     left = expires_at - now
@@ -49,7 +55,7 @@ def register(app: Flask) -> None:
     env.filters["yuan"] = yuan
     env.filters["multiplier"] = multiplier
     env.filters["day"] = lambda d: format_date(d, format="medium")
-    env.filters["shortday"] = lambda d: format_skeleton("MMMd", d, locale=get_locale())
+    env.filters["shortday"] = short_day
     env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, program().tz), "medium")
     env.filters["when"] = lambda at: format_datetime(at, format="short")
     env.globals.update(localized=localized, countdown=countdown,
