@@ -14,7 +14,6 @@ from .forms import LoginForm
 bp = Blueprint("auth", __name__)
 
 
-
 @cache
 def _unknown_member_hash() -> str:
     """Checked when the phone is unknown, so a wrong phone takes as long as a wrong password."""
