@@ -1,5 +1,6 @@
 """flask commands: demo data, checks and the jobs that keep orders honest."""
 import sys
+import time
 
 import click
 from flask import Flask
@@ -48,6 +49,15 @@ def register(app: Flask) -> None:
         """Orders."""
 
     @orders.command("lapse-unpaid")
-    def orders_lapse_unpaid():
+    @click.option("--every", type=click.IntRange(min=1), default=None, metavar="SECONDS",
+                  help="Keep running, once every SECONDS.")
+    def orders_lapse_unpaid(every: int | None):
         """Lapse orders whose payment window has passed, returning points and stock."""
-        click.echo(f"{redemption.lapse_unpaid()} unpaid order(s) lapsed.")
+        while True:
+            lapsed = redemption.lapse_unpaid()
+            if lapsed or not every:
+                click.echo(f"{lapsed} unpaid order(s) lapsed.")
+            if not every:
+                return
+            db.session.remove()
+            time.sleep(every)

@@ -33,6 +33,7 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
             if existing:
                 return existing
             ledger.expire_lapsed(member, now)
+            _lapse_overdue(member, now)
             item = db.session.get(Item, item_id, populate_existing=True)
             if item is None:
                 raise NotFound(item_id=item_id)
@@ -101,6 +102,14 @@ def settle_payment(code: str, approved: bool, amount_fen: int,
         else:
             order.status, order.paid_at = CONFIRMED, now
         return order
+
+
+def _lapse_overdue(member, now: datetime) -> None:
+    """The member's own unpaid orders past their window lapse before anything else they do."""
+    for order in db.session.scalars(select(Order).where(
+            Order.member_id == member.id, Order.status == AWAITING_PAYMENT,
+            Order.pay_by <= now)).all():
+        _close(member, order, LAPSED, now)
 
 
 def lapse_unpaid(now: datetime | None = None) -> int:
