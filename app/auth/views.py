@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.loyalty.models import Member
+from app.web.redirects import local_path
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -51,6 +52,4 @@ def logout():
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("mall.home")
+    return local_path(target) or url_for("mall.home")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import program
+from .redirects import local_path
 
 
 def select_locale() -> str:
@@ -65,6 +66,4 @@ def register(app: Flask) -> None:
     def set_language(code: str):
         if code in app.config["LANGUAGES"]:
             session["lang"] = code
-        target = request.form.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//")
-                        else url_for("mall.home"))
+        return redirect(local_path(request.form.get("next")) or url_for("mall.home"))
