@@ -1,0 +1,99 @@
+"""Helpers shared by the route tests: pages read the way a browser or htmx would."""
+import re
+import uuid
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.loyalty.models import Item, LedgerEntry, Member, Order, PointLot
+
+HTMX = {"HX-Request": "true"}
+
+
+def token(client, url: str = "/rules") -> str:
+    """The CSRF token a page's footer forms carry (every page has them)."""
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def english(client) -> None:
+    """Switch the session to English, as the footer's language button does."""
+    response = client.post("/lang/en", data={"csrf_token": token(client), "next": "/rules"})
+    assert response.status_code == 302
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def by_testid(html: str, name: str) -> list[str]:
+    """The inner text of every element carrying data-testid=name."""
+    return [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(
+        rf'data-testid="{name}"[^>]*>(.*?)</', html, flags=re.S)]
+
+
+def attrs(html: str, testid: str) -> dict[str, str]:
+    """The attributes of the first element carrying data-testid=testid."""
+    tag = re.search(rf'<[a-z]+\b[^>]*data-testid="{testid}"[^>]*>', html, flags=re.S)
+    assert tag, f"no {testid} in page"
+    return dict(re.findall(r'([\w-]+)="([^"]*)"', tag.group(0)))
+
+
+def item_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'data-testid="catalog-item"\s+data-item-id="(\d+)"',
+                                       html)]
+
+
+def card(html: str, item_id: int) -> str:
+    """One catalog card's markup."""
+    match = re.search(rf'<article[^>]*data-item-id="{item_id}".*?</article>', html, flags=re.S)
+    assert match, f"no card for item {item_id}"
+    return match.group(0)
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def redeem_form(client, item_id: int, page: str | None = None, **overrides) -> dict:
+    data = {"csrf_token": token(client, page or f"/catalog/{item_id}"),
+            "key": new_key(), "quantity": "1"}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def snapshot(member_id: int, item_id: int | None = None) -> tuple:
+    """Everything a refused or repeated request must leave as it was."""
+    db.session.rollback()
+    db.session.expire_all()
+    return (
+        db.session.scalar(select(Member.points_balance).where(Member.id == member_id)),
+        db.session.scalar(select(Item.stock).where(Item.id == item_id)) if item_id else None,
+        db.session.scalar(select(func.count()).select_from(Order)),
+        db.session.scalar(select(func.count()).select_from(LedgerEntry)),
+        tuple(db.session.scalars(select(PointLot.remaining).order_by(PointLot.id))),
+    )
+
+
+def balance(member_id: int) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
+
+
+def stock(item_id: int) -> int | None:
+    db.session.rollback()
+    return db.session.scalar(select(Item.stock).where(Item.id == item_id))
+
+
+def order_by_code(code: str) -> Order:
+    db.session.rollback()
+    return db.session.scalar(select(Order).where(Order.code == code)
+                             .execution_options(populate_existing=True))
+
+
+def only_order(member_id: int) -> Order:
+    db.session.rollback()
+    return db.session.scalars(select(Order).where(Order.member_id == member_id)
+                              .execution_options(populate_existing=True)).one()
