@@ -1,0 +1,163 @@
+"""The catalog: filters, sort order, the htmx grid, why a card is disabled; item pages."""
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.loyalty import redemption
+from app.loyalty.models import Category, utcnow
+from tests.integration.route_support import (HTMX, card, item_ids, new_key, shopper,  # noqa: F401
+                                             text)
+
+
+@pytest.fixture
+def drinks(make_item):
+    """A second category with one item in it."""
+    category = Category(slug="drinks", name="饮品", name_en="Drinks", position=1)
+    db.session.add(category)
+    db.session.commit()
+    return make_item(points_price=250, category_id=category.id, name_en="Latte")
+
+
+def catalog(client, **params) -> str:
+    response = client.get("/catalog", query_string=params)
+    assert response.status_code == 200
+    return text(response)
+
+
+def test_the_catalog_lists_active_items_cheapest_first(shopper, make_item):
+    dear, cheap = make_item(points_price=900), make_item(points_price=100)
+    make_item(points_price=50, active=False)
+
+    assert item_ids(catalog(shopper)) == [cheap.id, dear.id]
+
+
+def test_the_category_filter_shows_only_that_category(shopper, make_item, drinks):
+    make_item(points_price=100)
+
+    assert item_ids(catalog(shopper, category="drinks")) == [drinks.id]
+
+
+def test_an_unknown_category_shows_the_empty_state(shopper, make_item):
+    make_item()
+
+    html = catalog(shopper, category="no-such-thing")
+
+    assert item_ids(html) == []
+    assert 'class="empty"' in html
+
+
+def test_the_affordable_filter_shows_only_items_the_member_can_redeem(shopper, make_item):
+    # The member has 5,000 points and is Silver.
+    fits, exact = make_item(points_price=100), make_item(points_price=5000)
+    make_item(points_price=5001)
+    make_item(points_price=100, stock=0)
+    make_item(points_price=100, min_tier="gold")
+    make_item(points_price=100, sale_starts_at=utcnow() + timedelta(days=1))
+
+    assert item_ids(catalog(shopper, affordable="1")) == [fits.id, exact.id]
+
+
+@pytest.mark.parametrize("sort, expected", [("points", [100, 500, 900]),
+                                            ("-points", [900, 500, 100]),
+                                            ("name", [100, 500, 900]),
+                                            ("; DROP TABLE items", [100, 500, 900])])
+def test_sorting_by_points_either_way_and_an_unknown_sort_is_ignored(shopper, make_item,
+                                                                     sort, expected):
+    by_price = {p: make_item(points_price=p).id for p in (500, 900, 100)}
+
+    assert item_ids(catalog(shopper, sort=sort)) == [by_price[p] for p in expected]
+
+
+def test_an_htmx_request_gets_the_grid_fragment_only(shopper, make_item):
+    item = make_item()
+
+    response = shopper.get("/catalog", query_string={"sort": "-points"}, headers=HTMX)
+
+    html = text(response)
+    assert response.status_code == 200
+    assert "<html" not in html and 'class="topbar"' not in html
+    assert html.lstrip().startswith('<section id="catalog-grid"')
+    assert item_ids(html) == [item.id]
+
+
+def test_a_boosted_request_gets_the_whole_page(shopper, make_item):
+    make_item()
+
+    response = shopper.get("/catalog", headers={**HTMX, "HX-Boosted": "true"})
+
+    assert "<html" in text(response)
+
+
+@pytest.mark.parametrize("fields, label, reason", [
+    ({"stock": 0}, "Sold out", "Sold out. Check back soon."),
+    ({"points_price": 7000}, "Not enough points", "Not enough points: you need 2,000 more."),
+    ({"min_tier": "gold"}, "Higher tier only", "For Gold members and above."),
+    ({"sale_starts_at": utcnow() + timedelta(days=3)}, "Not on sale yet", "On sale from"),
+])
+def test_a_card_says_why_it_cannot_be_redeemed(shopper, make_item, fields, label, reason):
+    item = make_item(**fields)
+
+    html = card(catalog(shopper), item.id)
+
+    assert "item-card--unavailable" in html
+    assert 'disabled data-testid="redeem-button"' in html
+    assert f">{label}</button>" in html
+    assert reason in html
+
+
+def test_a_card_says_when_the_member_has_reached_the_limit(shopper, member, make_item):
+    item = make_item(per_member_limit=1)
+    redemption.redeem(member.id, item.id, new_key())
+
+    html = card(catalog(shopper), item.id)
+
+    assert 'disabled data-testid="redeem-button"' in html
+    assert ">Limit reached</button>" in html
+    assert "You have reached the limit of 1 per member." in html
+
+
+def test_a_redeemable_card_links_to_the_confirm_step(shopper, make_item):
+    item = make_item()
+
+    html = card(catalog(shopper), item.id)
+
+    assert "item-card--unavailable" not in html and "disabled" not in html
+    assert f'href="/catalog/{item.id}/redeem"' in html
+
+
+def test_a_card_warns_when_stock_is_low(shopper, make_item):
+    low, plenty, gone = make_item(stock=3), make_item(stock=50), make_item(stock=0)
+
+    html = catalog(shopper)
+
+    assert "Only 3 left" in card(html, low.id)
+    assert "stock-low" not in card(html, plenty.id)
+    assert "stock-low" not in card(html, gone.id)
+
+
+def test_an_item_page_opens(shopper, make_item):
+    item = make_item(name_en="Canvas tote", per_member_limit=2)
+
+    response = shopper.get(f"/catalog/{item.id}")
+
+    assert response.status_code == 200
+    assert "Canvas tote" in text(response)
+    assert "Limit 2 per member" in text(response)
+    assert 'data-testid="redeem-button"' in text(response)
+
+
+@pytest.mark.parametrize("path", ["/catalog/999999", "/catalog/abc", "/catalog/-1",
+                                  "/catalog/1.5"])
+def test_an_unknown_item_is_not_found(shopper, path):
+    response = shopper.get(path)
+
+    assert response.status_code == 404
+    assert "error-page" in text(response)
+
+
+def test_an_inactive_item_is_not_found(shopper, make_item):
+    item = make_item(active=False)
+
+    assert shopper.get(f"/catalog/{item.id}").status_code == 404
+    assert shopper.get(f"/catalog/{item.id}/redeem").status_code == 404
