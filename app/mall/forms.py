@@ -18,7 +18,9 @@ class RedeemForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.key.data:
+        # A fresh key for a form being shown; a submitted form must bring its own, or a
+        # resubmission without one would be a second order.
+        if not self.is_submitted() and not self.key.data:
             self.key.data = uuid.uuid4().hex
 
 
