@@ -68,7 +68,7 @@ ITEMS = [
     _item("travel-kit", "beauty", "旅行洗护套装", "Travel Toiletries Set",
           "洗发、护发、沐浴三件旅行装，附收纳包。",
           "Shampoo, conditioner and body wash in travel sizes, with a pouch.",
-          2600, stock=0, motif="pouch", accent="#B26A86"),
+          2600, stock=0, motif="toiletry", accent="#B26A86"),
     _item("body-lotion", "beauty", "香氛身体乳 250ml", "Fragrance Body Lotion 250 ml",
           "无花果与雪松香调，限量最后一件。",
           "Fig and cedar, the last one in stock.",
@@ -144,7 +144,7 @@ ITEMS = [
           "与烘焙主理人共进晚餐，品鉴当季咖啡，金卡及以上会员可兑。",
           "Dinner with our head roaster and a tasting of the season's coffees, "
           "for Gold members and above.",
-          8800, kind="service", stock=10, limit=1, tier="gold", motif="star",
+          8800, kind="service", stock=10, limit=1, tier="gold", motif="cloche",
           accent="#E8C468"),
     _item("gift-box", "members", "年度会员礼盒", "Annual Member Gift Box",
           "当季咖啡豆、随行杯与香薰蜡烛组合，限量 5 份。",
