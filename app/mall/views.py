@@ -72,7 +72,9 @@ def redeem(item_id: int):
     except NotFound:
         abort(404)
     except DomainError as error:
-        return _redeem_refused(item_id, form, message=describe(error), status=error.status)
+        # Given the item, the message names the tier it needs, as the card does.
+        message = describe(error, db.session.get(Item, item_id))
+        return _redeem_refused(item_id, form, message=message, status=error.status)
     if order.status == "awaiting_payment":
         target = provider().checkout_url(order.code)
         if htmx:
