@@ -1,0 +1,206 @@
+"""Paying the cash part: the sandbox checkout page and the signed notification endpoint."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from app.extensions import db
+from app.loyalty import redemption
+from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, LAPSED, Order, utcnow
+from app.loyalty.payments import SandboxProvider
+from tests.conftest import sign_in
+from tests.integration.route_support import (balance, by_testid, new_key, order_by_code,
+                                             shopper, snapshot, stock, text,  # noqa: F401
+                                             token)
+
+
+@pytest.fixture
+def unpaid(member, make_item):
+    """An order for 500 points + ¥9.90 awaiting payment; the member had 5,000 points."""
+    item = make_item(points_price=500, cash_fen=990, stock=5)
+    return redemption.redeem(member.id, item.id, new_key())
+
+
+@pytest.fixture
+def sandbox(app):
+    return SandboxProvider(app.config["SANDBOX_PAYMENT_SECRET"])
+
+
+def pay(client, code: str, decision: str | None, **extra):
+    data = {"csrf_token": token(client), "decision": decision, **extra}
+    return client.post(f"/pay/sandbox/{code}", data={k: v for k, v in data.items() if v})
+
+
+def notify(client, fields: dict, provider: str = "sandbox"):
+    return client.post(f"/payments/notify/{provider}", data=fields)
+
+
+def test_the_sandbox_page_offers_approve_and_decline(shopper, unpaid):
+    response = shopper.get(f"/pay/sandbox/{unpaid.code}")
+
+    html = text(response)
+    assert response.status_code == 200
+    assert 'data-testid="pay-approve"' in html and 'data-testid="pay-decline"' in html
+    assert "¥9.90" in html
+
+
+def test_approving_confirms_the_order(shopper, member, unpaid):
+    response = pay(shopper, unpaid.code, "approve")
+
+    order = order_by_code(unpaid.code)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/orders/{unpaid.code}"
+    assert order.status == CONFIRMED and order.paid_at is not None
+    assert (balance(member.id), stock(order.item_id)) == (4500, 4)
+    page = text(shopper.get(f"/orders/{unpaid.code}"))
+    assert "Payment received. Your order is confirmed." in page
+
+
+def test_declining_lapses_the_order_and_returns_points_and_stock(shopper, member, unpaid):
+    response = pay(shopper, unpaid.code, "decline")
+
+    order = order_by_code(unpaid.code)
+    assert response.status_code == 303
+    assert order.status == LAPSED and order.paid_at is None
+    assert (balance(member.id), stock(order.item_id)) == (5000, 5)
+    page = text(shopper.get(f"/orders/{unpaid.code}"))
+    assert by_testid(page, "error-message") == [
+        "The payment did not go through. Your points are back."]
+
+
+def test_a_settled_order_no_longer_offers_payment(shopper, unpaid):
+    pay(shopper, unpaid.code, "approve")
+
+    html = text(shopper.get(f"/pay/sandbox/{unpaid.code}"))
+
+    assert 'data-testid="pay-approve"' not in html
+    assert "This order no longer awaits payment." in html
+
+
+def test_declining_after_approving_changes_nothing(shopper, member, unpaid):
+    pay(shopper, unpaid.code, "approve")
+    before = snapshot(member.id, unpaid.item_id)
+
+    pay(shopper, unpaid.code, "decline")
+
+    assert order_by_code(unpaid.code).status == CONFIRMED
+    assert snapshot(member.id, unpaid.item_id) == before
+
+
+@pytest.mark.parametrize("decision", [None, "maybe", "APPROVE"])
+def test_an_unknown_decision_is_refused_and_changes_nothing(shopper, member, unpaid, decision):
+    before = snapshot(member.id, unpaid.item_id)
+
+    response = pay(shopper, unpaid.code, decision)
+
+    assert response.status_code == 400
+    assert snapshot(member.id, unpaid.item_id) == before
+    assert order_by_code(unpaid.code).status == AWAITING_PAYMENT
+
+
+def test_paying_without_a_csrf_token_is_refused(shopper, member, unpaid):
+    response = shopper.post(f"/pay/sandbox/{unpaid.code}", data={"decision": "approve"})
+
+    assert response.status_code == 400
+    assert order_by_code(unpaid.code).status == AWAITING_PAYMENT
+
+
+def test_someone_elses_order_cannot_be_paid_or_seen(client, make_member, unpaid):
+    other = make_member(points=100)
+    sign_in(client, other.phone)
+
+    assert client.get(f"/pay/sandbox/{unpaid.code}").status_code == 404
+    assert pay(client, unpaid.code, "approve").status_code == 404
+    assert order_by_code(unpaid.code).status == AWAITING_PAYMENT
+
+
+# The provider's notification
+
+def test_a_signed_approval_confirms_the_order(client, sandbox, member, unpaid):
+    response = notify(client, sandbox.notification(unpaid.code, True, 990))
+
+    order = order_by_code(unpaid.code)
+    assert response.status_code == 200 and response.json == {"ok": True}
+    assert order.status == CONFIRMED and order.paid_at is not None
+    assert balance(member.id) == 4500
+
+
+def test_a_signed_decline_lapses_the_order_and_returns_the_points(client, sandbox, member,
+                                                                  unpaid):
+    response = notify(client, sandbox.notification(unpaid.code, False, 990))
+
+    assert response.status_code == 200
+    assert order_by_code(unpaid.code).status == LAPSED
+    assert (balance(member.id), stock(unpaid.item_id)) == (5000, 5)
+
+
+@pytest.mark.parametrize("approved", [True, False], ids=["approval", "decline"])
+def test_a_replayed_notification_has_no_second_effect(client, sandbox, member, unpaid,
+                                                      approved):
+    fields = sandbox.notification(unpaid.code, approved, 990)
+    notify(client, fields)
+    after_first = snapshot(member.id, unpaid.item_id)
+
+    response = notify(client, fields)
+
+    assert response.status_code == 200
+    assert snapshot(member.id, unpaid.item_id) == after_first
+
+
+@pytest.mark.parametrize("tamper", [
+    pytest.param(lambda f: {**f, "signature": "0" * 64}, id="wrong-signature"),
+    pytest.param(lambda f: {**f, "signature": ""}, id="empty-signature"),
+    pytest.param(lambda f: {k: v for k, v in f.items() if k != "signature"}, id="no-signature"),
+    pytest.param(lambda f: {**f, "amount_fen": "1"}, id="amount-changed"),
+    pytest.param(lambda f: {**f, "result": "approved"}, id="decline-turned-approval"),
+])
+def test_a_tampered_notification_is_refused_and_changes_nothing(client, sandbox, member, unpaid,
+                                                                tamper):
+    before = snapshot(member.id, unpaid.item_id)
+
+    response = notify(client, tamper(sandbox.notification(unpaid.code, False, 990)))
+
+    assert response.status_code == 400
+    assert response.json == {"ok": False, "error": "payment_rejected"}
+    assert snapshot(member.id, unpaid.item_id) == before
+    assert order_by_code(unpaid.code).status == AWAITING_PAYMENT
+
+
+def test_a_signed_approval_for_the_wrong_amount_is_refused(client, sandbox, member, unpaid):
+    before = snapshot(member.id, unpaid.item_id)
+
+    response = notify(client, sandbox.notification(unpaid.code, True, 1))
+
+    assert response.status_code == 400
+    assert snapshot(member.id, unpaid.item_id) == before
+
+
+def test_a_notification_signed_with_another_secret_is_refused(client, member, unpaid):
+    forged = SandboxProvider("not-our-secret").notification(unpaid.code, True, 990)
+
+    assert notify(client, forged).status_code == 400
+    assert order_by_code(unpaid.code).status == AWAITING_PAYMENT
+
+
+def test_a_notification_for_an_unknown_order_is_not_found(client, sandbox):
+    response = notify(client, sandbox.notification("NOSUCHCODE", True, 990))
+
+    assert response.status_code == 404
+
+
+def test_a_notification_to_an_unknown_provider_is_not_found(client, sandbox, unpaid):
+    response = notify(client, sandbox.notification(unpaid.code, True, 990), provider="paypal")
+
+    assert response.status_code == 404
+    assert order_by_code(unpaid.code).status == AWAITING_PAYMENT
+
+
+def test_an_approval_after_the_payment_window_lapses_the_order(client, sandbox, member, unpaid):
+    db.session.execute(update(Order).where(Order.id == unpaid.id)
+                       .values(pay_by=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+
+    notify(client, sandbox.notification(unpaid.code, True, 990))
+
+    assert order_by_code(unpaid.code).status == LAPSED
+    assert balance(member.id) == 5000
