@@ -71,6 +71,9 @@ def standing(member: Member, now: datetime, program: Program) -> Standing:
     result = progress(list(views.values()), views[member.tier_id], qualifying)
     by_id = {t.id: t for t in tiers}
     review = review_date(member.tier_since.astimezone(program.tz).date())
+    today = now.astimezone(program.tz).date()
+    while review < today:  # a tier kept at a review runs on to the next anniversary
+        review = review_date(review)
     return Standing(result, by_id[member.tier_id],
                     by_id[result.next.id] if result.next else None, review)
 

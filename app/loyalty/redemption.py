@@ -129,12 +129,16 @@ def lapse_unpaid(now: datetime | None = None) -> int:
     return lapsed
 
 
+def cancel_deadline(order: Order) -> datetime:
+    """Until when a confirmed order may be cancelled."""
+    return order.created_at + timedelta(hours=program().cancel_window_hours)
+
+
 def cancellable(order: Order, now: datetime) -> bool:
     """Unpaid orders may always be cancelled; confirmed ones within the cancel window."""
     if order.status == AWAITING_PAYMENT:
         return True
-    window = timedelta(hours=program().cancel_window_hours)
-    return order.status == CONFIRMED and now < order.created_at + window
+    return order.status == CONFIRMED and now < cancel_deadline(order)
 
 
 def bought(member_id: int, item_id: int) -> int:

@@ -98,7 +98,8 @@ def orders():
 def order(code: str):
     found = reads.order(current_user.id, code) or abort(404)
     return render_template("mall/order.html", order=found, form=CancelForm(),
-                           cancellable=redemption.cancellable(found, utcnow()))
+                           cancellable=redemption.cancellable(found, utcnow()),
+                           cancel_until=redemption.cancel_deadline(found))
 
 
 @bp.get("/orders/<code>/pickup.svg")
