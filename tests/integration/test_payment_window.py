@@ -1,0 +1,73 @@
+"""Points-plus-cash orders hold points and stock for the payment window, then let go."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.loyalty import redemption
+from app.loyalty.audit import check_ledger
+from app.loyalty.models import AWAITING_PAYMENT, LAPSED, Item, Member, Order, utcnow
+from tests.conftest import utc
+
+EARNED = utc(2026, 5, 1, 4, 0)
+NOW = utc(2026, 6, 1, 4, 0)
+WINDOW = timedelta(minutes=15)
+
+
+def balance(member_id: int) -> int:
+    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
+
+
+def status(code: str) -> str:
+    return db.session.scalar(select(Order.status).where(Order.code == code)
+                             .execution_options(populate_existing=True))
+
+
+def test_an_overdue_unpaid_order_lapses_before_the_members_next_redemption(make_member, make_item):
+    member = make_member(points=1000, earned_at=EARNED)
+    mug = make_item(points_price=600, cash_fen=990, stock=1)
+    bag = make_item(points_price=800, stock=5)
+    held = redemption.redeem(member.id, mug.id, "held-order-1", now=NOW)
+    assert balance(member.id) == 400
+
+    later = redemption.redeem(member.id, bag.id, "second-order", now=NOW + WINDOW)
+
+    assert status(held.code) == LAPSED
+    assert later.points == 800
+    assert balance(member.id) == 200
+    assert db.session.scalar(select(Item.stock).where(Item.id == mug.id)) == 1
+    assert check_ledger() == []
+
+
+def test_an_unpaid_order_still_in_its_window_keeps_its_hold(make_member, make_item):
+    member = make_member(points=2000, earned_at=EARNED)
+    mug = make_item(points_price=600, cash_fen=990, stock=1)
+    bag = make_item(points_price=100, stock=5)
+    held = redemption.redeem(member.id, mug.id, "held-order-2", now=NOW)
+
+    redemption.redeem(member.id, bag.id, "another-order", now=NOW + WINDOW - timedelta(seconds=1))
+
+    assert status(held.code) == AWAITING_PAYMENT
+    assert balance(member.id) == 1300
+
+
+def test_the_lapse_command_lapses_overdue_orders_once(app, make_member, make_item):
+    member = make_member(points=1000)
+    mug = make_item(points_price=600, cash_fen=990, stock=1)
+    held = redemption.redeem(member.id, mug.id, "held-order-3",
+                             now=utcnow() - WINDOW - timedelta(minutes=1))
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["orders", "lapse-unpaid"])
+    second = runner.invoke(args=["orders", "lapse-unpaid"])
+
+    assert first.exit_code == 0 and "1 unpaid order(s) lapsed" in first.output
+    assert "0 unpaid order(s) lapsed" in second.output
+    assert status(held.code) == LAPSED
+    assert balance(member.id) == 1000
+
+
+def test_the_lapse_command_refuses_a_zero_or_negative_interval(app):
+    for every in ("0", "-5", "soon"):
+        result = app.test_cli_runner().invoke(args=["orders", "lapse-unpaid", "--every", every])
+        assert result.exit_code == 2, every
