@@ -130,7 +130,8 @@ def cancel(code: str):
 @login_required
 def points():
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    # isdigit() alone accepts "²", which int() refuses: a page number is plain ASCII digits.
+    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100000 else 1
     rows, more = reads.history(current_user.id, page)
     return render_template("mall/points.html", rows=rows, page=page, more=more)
 
