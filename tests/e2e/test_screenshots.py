@@ -1,0 +1,59 @@
+"""Screenshots of what a member sees, on a phone and on a store kiosk, for people to look at.
+
+Saved as PNGs under screenshots/ (git-ignored). The test only checks they were written.
+"""
+import pytest
+
+from .helpers import KIOSK, SCREENSHOTS, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def centre(locator) -> None:
+    """Scroll so the element is in the middle of the screen, clear of the fixed tab bar."""
+    locator.evaluate("el => el.scrollIntoView({block: 'center'})")
+
+
+@pytest.mark.parametrize("screen", ["iphone13", "kiosk"])
+def test_screenshots_of_home_catalog_item_redeem_result_and_orders_are_saved(
+        browser, playwright, base_url, member, catalog, screen):
+    device = dict(playwright.devices["iPhone 13"]) if screen == "iphone13" else KIOSK
+    context = browser.new_context(base_url=base_url, **device)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str, full_page: bool = True) -> None:
+        path = SCREENSHOTS / f"{screen}-{name}.png"
+        page.screenshot(path=path, full_page=full_page, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        sign_in(page, member)
+        page.get_by_test_id("expiry-countdown").wait_for()
+        shot("home")
+        page.goto("/catalog")
+        shot("catalog")
+        page.goto(f"/catalog/{catalog.points_only}")
+        shot("item")
+
+        page.goto("/catalog")
+        item = page.locator(f'[data-testid="catalog-item"][data-item-id="{catalog.points_only}"]')
+        item.get_by_test_id("redeem-button").click()
+        item.get_by_test_id("redeem-confirm").wait_for()
+        centre(item.get_by_test_id("redeem-confirm"))
+        shot("redeem-confirm", full_page=False)
+        item.get_by_test_id("redeem-confirm").click()
+        item.get_by_test_id("redeem-result").wait_for()
+        centre(item.get_by_test_id("redeem-result"))
+        shot("redeem-result", full_page=False)
+
+        page.goto("/orders")
+        shot("orders")
+        page.get_by_test_id("order-row").first.locator("a").click()
+        page.get_by_test_id("order-code").wait_for()
+        shot("order")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
