@@ -13,6 +13,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("MALL_TIMEZONE", "Asia/Shanghai")
     LANGUAGES = ("zh_CN", "en")
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; tests use a cheap one
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 

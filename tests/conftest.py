@@ -18,7 +18,8 @@ PASSWORD = "correct-horse-42"
 
 def _config(path) -> dict:
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "SECRET_KEY": "test-secret", "SERVER_NAME": None}
+            "SECRET_KEY": "test-secret", "SERVER_NAME": None,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # hashing cost is not under test
 
 
 @pytest.fixture(scope="session")

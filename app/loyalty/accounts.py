@@ -1,6 +1,7 @@
 """Use cases of membership: joining and being awarded points."""
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -17,7 +18,7 @@ def register(phone: str, name: str, password: str, now: datetime | None = None) 
         entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
         member = Member(phone=phone, name=name, tier_id=entry_tier.id,
                         tier_since=now or utcnow(), created_at=now or utcnow())
-        member.set_password(password)
+        member.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
         db.session.add(member)
         db.session.flush()
         return member
