@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts
-from app.loyalty.models import Category, Item, Tier
+from app.loyalty.models import ADJUST, EARN, Category, Item, Tier
 
 PASSWORD = "correct-horse-42"
 
@@ -60,14 +60,16 @@ def client(app):
 
 @pytest.fixture
 def make_member(app):
-    """A member, optionally with points credited now or at a given time."""
+    """A member in `tier`, optionally with points credited now or at a given time.
+    The points are an adjustment that doesn't count towards a tier, unless `qualifying`."""
     count = iter(range(10**6))
 
     def make(points: int = 0, phone: str | None = None, tier: str = "silver",
-             earned_at: datetime | None = None):
+             earned_at: datetime | None = None, qualifying: bool = False):
         member = accounts.register(phone or f"139{next(count):08d}", "测试会员", PASSWORD)
         if points:
-            accounts.award(member.id, points, "welcome", now=earned_at)
+            accounts.award(member.id, points, "welcome", kind=EARN if qualifying else ADJUST,
+                           now=earned_at)
         if tier != "silver":
             db.session.get(type(member), member.id).tier_id = tier_id(tier)
             db.session.commit()

@@ -5,10 +5,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
-from . import ledger
+from . import ledger, reads
 from .lots import lot_expiry
 from .models import EARN, LedgerEntry, Member, Tier, utcnow
 from .program import program
+from .tiers import tier_for
 from .transaction import lock_member, write_transaction
 
 
@@ -32,8 +33,18 @@ def award(member_id: int, points: int, detail: str, kind: str = EARN,
     with write_transaction():
         member = lock_member(member_id)
         ledger.expire_lapsed(member, now)
-        return ledger.credit(member, points, kind=kind, detail=detail, now=now, ref=ref,
-                             expires_at=lot_expiry(now, settings.expiry_months, settings.tz))
+        entry = ledger.credit(member, points, kind=kind, detail=detail, now=now, ref=ref,
+                              expires_at=lot_expiry(now, settings.expiry_months, settings.tz))
+        _move_up_if_qualified(member, now)
+        return entry
+
+
+def _move_up_if_qualified(member: Member, now: datetime) -> None:
+    """A member moves up the moment their qualifying points reach a higher threshold."""
+    views = reads.tier_views(db.session.scalars(select(Tier)).all())
+    reached = tier_for(list(views.values()), reads.qualifying_points(member.id, now))
+    if reached.rank > views[member.tier_id].rank:
+        member.tier_id, member.tier_since = reached.id, now
 
 
 def expire(member_id: int, now: datetime | None = None) -> int:

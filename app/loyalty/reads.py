@@ -51,6 +51,18 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+def qualifying_points(member_id: int, now: datetime) -> int:
+    """Points earned from purchases and activities in the rolling last 12 months."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.points), 0))
+        .where(LedgerEntry.member_id == member_id, LedgerEntry.kind == EARN,
+               LedgerEntry.created_at > now - timedelta(days=365)))
+
+
+def tier_views(tiers: list[Tier]) -> dict[int, TierView]:
+    return {t.id: TierView(t.id, t.code, t.rank, t.threshold, t.multiplier_pct) for t in tiers}
+
+
 @dataclass(frozen=True)
 class Standing:
     progress: TierProgress
@@ -62,12 +74,8 @@ class Standing:
 def standing(member: Member, now: datetime, program: Program) -> Standing:
     """Tier, qualifying points in the rolling 12 months, progress and review date."""
     tiers = db.session.scalars(select(Tier).order_by(Tier.rank)).all()
-    since = now - timedelta(days=365)
-    qualifying = db.session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.points), 0))
-        .where(LedgerEntry.member_id == member.id, LedgerEntry.kind == EARN,
-               LedgerEntry.created_at > since))
-    views = {t.id: TierView(t.id, t.code, t.rank, t.threshold, t.multiplier_pct) for t in tiers}
+    qualifying = qualifying_points(member.id, now)
+    views = tier_views(tiers)
     result = progress(list(views.values()), views[member.tier_id], qualifying)
     by_id = {t.id: t for t in tiers}
     review = review_date(member.tier_since.astimezone(program.tz).date())

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, redemption
-from app.loyalty.models import Category, Item
+from app.loyalty.models import ADJUST, Category, Item
 from .helpers import DESKTOP, PASSWORD, START_POINTS, Member
 
 
@@ -109,7 +109,7 @@ def member(live_app, live_server) -> Member:
     with live_app.app_context():
         created = accounts.register(phone, "测试会员", PASSWORD)
         member_id = created.id
-        accounts.award(member_id, START_POINTS, "welcome")
+        accounts.award(member_id, START_POINTS, "welcome", kind=ADJUST)
         db.session.remove()
     return Member(member_id, phone)
 

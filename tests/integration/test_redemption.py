@@ -9,7 +9,7 @@ from app.loyalty import accounts, redemption
 from app.loyalty.audit import check_ledger
 from app.loyalty.errors import (InsufficientPoints, LimitReached, NotCancellable, NotFound,
                                 NotOnSale, PaymentRejected, SoldOut, TierTooLow)
-from app.loyalty.models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, LAPSED, REDEEM,
+from app.loyalty.models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, LAPSED, REDEEM,
                                 REFUND, Item, LedgerEntry, LotAllocation, Member, Order, PointLot)
 from app.loyalty.redemption import CODE_ALPHABET
 from tests.conftest import days, utc
@@ -24,7 +24,7 @@ HOUR = timedelta(hours=1)
 def shopper(make_member):
     """A member with 5,000 points in one lot and 3,000 in a later one."""
     member = make_member(points=5000, earned_at=EARNED)
-    accounts.award(member.id, 3000, "purchase", now=EARNED + days(40))
+    accounts.award(member.id, 3000, "gift", kind=ADJUST, now=EARNED + days(40))
     return member.id
 
 

@@ -30,7 +30,7 @@ def test_history_shows_entries_newest_first_with_signed_points_and_balance(shopp
     assert len(found) == 3
     assert found[0].startswith("Returned") and "+300 Balance 5,000" in found[0]
     assert found[1].startswith("Redeemed") and "−300 Balance 4,700" in found[1]
-    assert found[2].startswith("Earned") and "+5,000 Balance 5,000" in found[2]
+    assert found[2].startswith("Adjustment") and "+5,000 Balance 5,000" in found[2]
 
 
 def test_an_earned_entry_shows_when_its_lot_expires(shopper, member, make_item):
