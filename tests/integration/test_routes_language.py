@@ -20,6 +20,8 @@ def switch(client, code: str, next_path: str | None = "/rules"):
 
 def test_the_mall_is_in_chinese_by_default(client):
     assert html_lang(client) == "zh-CN"
+    page = text(client.get("/rules"))
+    assert "积分规则" in page and "Program rules" not in page
 
 
 def test_switching_to_english_changes_the_page_language(client):
@@ -37,6 +39,7 @@ def test_switching_back_to_chinese(client):
     switch(client, "zh_CN")
 
     assert html_lang(client) == "zh-CN"
+    assert "积分规则" in text(client.get("/rules"))
 
 
 def test_an_unknown_language_is_ignored(client):
