@@ -6,8 +6,8 @@ from flask_wtf.csrf import CSRFError
 
 
 TITLES = {
-    400: _l("Something in that request was not right"),
-    403: _l("That is not yours to open"),
+    400: _l("Something was wrong with that request"),
+    403: _l("You don't have access to this page"),
     404: _l("We could not find that page"),
     405: _l("That action is not allowed here"),
     500: _l("Something went wrong on our side"),

@@ -1,10 +1,11 @@
 """Languages: Simplified Chinese by default, English on request; numbers, dates, money."""
 from datetime import date, datetime
 
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_timezone_name
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import program
@@ -45,9 +46,16 @@ def countdown(expires_at: datetime, now: datetime) -> str:
     """Time left, as the page shows it without JavaScript."""
     left = expires_at - now
     if left.days >= 1:
-        return _("%(d)s days left", d=left.days)
+        return ngettext("%(num)s day left", "%(num)s days left", left.days)
     hours = left.seconds // 3600
-    return _("%(h)s hours left", h=hours) if hours else _("less than an hour left")
+    if hours:
+        return ngettext("%(num)s hour left", "%(num)s hours left", hours)
+    return _("less than an hour left")
+
+
+def timezone_name(tz: str) -> str:
+    """The program's timezone as members know it: China Standard Time, 中国标准时间."""
+    return get_timezone_name(tz, locale=get_locale())
 
 
 def register(app: Flask) -> None:
@@ -59,7 +67,7 @@ def register(app: Flask) -> None:
     env.filters["shortday"] = short_day
     env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, program().tz), "medium")
     env.filters["when"] = lambda at: format_datetime(at, format="short")
-    env.globals.update(localized=localized, countdown=countdown,
+    env.globals.update(localized=localized, countdown=countdown, timezone_name=timezone_name,
                        current_locale=lambda: str(get_locale()))
 
     @app.post("/lang/<code>")

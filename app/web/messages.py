@@ -38,7 +38,9 @@ def describe(error: DomainError, item=None) -> str:
 def refusal_label(offer: Offer) -> str:
     """The short label of a disabled redeem button."""
     labels = {"sold_out": _("Sold out"), "insufficient_points": _("Not enough points"),
-              "limit_reached": _("Limit reached"), "not_on_sale": _("Not on sale yet"),
+              "limit_reached": _("Limit reached"),
+              "not_on_sale": _("Coming soon") if offer.refusal.details.get("starts_at")
+              else _("Not on sale"),
               "tier_too_low": _("Higher tier only")}
     return labels.get(offer.refusal.code, _("Unavailable"))
 
@@ -47,8 +49,12 @@ def refusal_reason(offer: Offer) -> str:
     return describe(offer.refusal, offer.item)
 
 
-def status_label(status: str) -> str:
-    return {"awaiting_payment": _("Awaiting payment"), "confirmed": _("Ready for pickup"),
+def status_label(status: str, kind: str = "pickup") -> str:
+    """An order's status in words; what "confirmed" means depends on the item's kind."""
+    if status == "confirmed":
+        return {"coupon": _("Ready to use"), "service": _("Booked")}.get(
+            kind, _("Ready for pickup"))
+    return {"awaiting_payment": _("Awaiting payment"),
             "fulfilled": _("Collected"), "cancelled": _("Cancelled"),
             "lapsed": _("Lapsed")}.get(status, status)
 
@@ -62,7 +68,7 @@ def entry_label(entry) -> str:
     """What a ledger entry was, in words: the kind, then its detail."""
     kind = {"earn": _("Earned"), "redeem": _("Redeemed"), "refund": _("Returned"),
             "expire": _("Expired"), "adjust": _("Adjustment"),
-            "clawback": _("Taken back")}.get(entry.kind, entry.kind)
+            "clawback": _("Deducted")}.get(entry.kind, entry.kind)
     return f"{kind} · {entry.detail}" if entry.detail else kind
 
 

@@ -9,13 +9,21 @@
     var s = Math.floor(left / 1000);
     var days = Math.floor(s / 86400);
     var hms = pad(Math.floor(s % 86400 / 3600)) + ":" + pad(Math.floor(s % 3600 / 60)) + ":" + pad(s % 60);
-    var label = days > 0 ? el.dataset.labelDays : el.dataset.labelToday;
+    var label = days > 1 ? el.dataset.labelDays : days === 1 ? el.dataset.labelOneDay : el.dataset.labelToday;
     el.textContent = label.replace("{days}", days).replace("{hms}", hms);
   }
 
   function tick() {
     document.querySelectorAll("[data-expires-at][data-label-days]").forEach(render);
   }
+
+  // A swapped-in confirm or result may open under the phone's tab bar: bring it into view.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var el = event.detail.elt;
+    if (el && el.classList && el.classList.contains("redeem") && el.isConnected) {
+      el.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     tick();

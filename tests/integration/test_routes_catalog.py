@@ -93,7 +93,8 @@ def test_a_boosted_request_gets_the_whole_page(shopper, make_item):
     ({"stock": 0}, "Sold out", "Sold out. Check back soon."),
     ({"points_price": 7000}, "Not enough points", "Not enough points: you need 2,000 more."),
     ({"min_tier": "gold"}, "Higher tier only", "For Gold members and above."),
-    ({"sale_starts_at": utcnow() + timedelta(days=3)}, "Not on sale yet", "On sale from"),
+    ({"sale_starts_at": utcnow() + timedelta(days=3)}, "Coming soon", "On sale from"),
+    ({"sale_ends_at": utcnow() - timedelta(days=1)}, "Not on sale", "This item is not on sale now."),
 ])
 def test_a_card_says_why_it_cannot_be_redeemed(shopper, make_item, fields, label, reason):
     item = make_item(**fields)

@@ -40,7 +40,7 @@ def test_an_earned_entry_shows_when_its_lot_expires(shopper, member, make_item):
 
     earned, spent = reversed(rows(text(shopper.get("/points"))))
 
-    assert f"expires {day}" in earned
+    assert f"expires on {day}" in earned
     assert "expires" not in spent
 
 
