@@ -17,7 +17,7 @@ from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, redemption
 from app.loyalty.models import ADJUST, Category, Item
-from .helpers import DESKTOP, PASSWORD, START_POINTS, Member
+from .helpers import DESKTOP, PASSWORD, QUALIFYING, START_POINTS, Member
 
 
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
@@ -104,12 +104,14 @@ _phones = itertools.count(1)
 
 @pytest.fixture
 def member(live_app, live_server) -> Member:
-    """A fresh member with START_POINTS points, earned now (so they expire in a year)."""
+    """A fresh Silver member with START_POINTS points credited now (so they expire in a
+    year together), QUALIFYING of them earned from purchases and the rest a gift."""
     phone = f"138{next(_phones):08d}"
     with live_app.app_context():
         created = accounts.register(phone, "测试会员", PASSWORD)
         member_id = created.id
-        accounts.award(member_id, START_POINTS, "welcome", kind=ADJUST)
+        accounts.award(member_id, START_POINTS - QUALIFYING, "welcome", kind=ADJUST)
+        accounts.award(member_id, QUALIFYING, "purchase")
         db.session.remove()
     return Member(member_id, phone)
 
