@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty import accounts, audit, ledger, redemption
 from app.loyalty.lots import LotView, allocate, end_of_local_day, lot_expiry
-from app.loyalty.models import (ADJUST, EARN, FULFILLED, Category, Item, LedgerEntry, Order,
+from app.loyalty.models import (ADJUST, EARN, FULFILLED, Category, Item, LedgerEntry, Member,
+                                Order,
                                 PointLot, Tier, utcnow)
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
@@ -119,28 +120,28 @@ def _catalog(clock: Clock, tiers: dict[str, Tier]) -> dict[str, int]:
 
 
 def _li_plan(c: Clock) -> list[Step]:
-    """李晓: a big spender two years ago, quieter this year. Lots tagged `noexp` and
+    """李晓: a long-time member who visits now and then, and never quite made Gold. Lots tagged `noexp` and
     `soon` are sized by _sized() so the balance and the expiring points come out right."""
     case_month_end = c.month_end() - c.now <= SOON
     steps = [
         Step("credit", c.month(24, 8, 11, 5), BIG, "老会员卡积分迁移", ADJUST, None, tag="noexp"),
         Step("credit", c.month(24, 8, 11, 6), 500, "新会员注册礼"),
-        Step("credit", c.month(23, 12, 19), 680, f"门店消费 {NJW}"),
-        Step("credit", c.month(22, 3, 13), 420, f"门店消费 {JKC}"),
-        Step("credit", c.month(21, 19, 18), 760, f"门店消费 {NJW}"),
+        Step("credit", c.month(23, 12, 19), 88, f"门店消费 {NJW}"),
+        Step("credit", c.month(22, 3, 13), 45, f"门店消费 {JKC}"),
+        Step("credit", c.month(21, 19, 18), 96, f"门店消费 {NJW}"),
         Step("redeem", c.month(21, 25, 14, 20), slug="americano", tag="o1"),
         Step("fulfil", c.month(21, 26, 8, 40), tag="o1"),
-        Step("credit", c.month(20, 6, 9), 300, "生日礼"),
-        Step("credit", c.month(20, 22, 20), 540, f"门店消费 {XHB}"),
-        Step("credit", c.month(19, 9, 15), 880, f"双倍积分日 门店消费 {NJW}"),
-        Step("credit", c.month(18, 15, 12), 460, f"门店消费 {JKC}"),
-        Step("credit", c.month(17, 2, 17), 1120, f"门店消费 {HZ}"),
-        Step("credit", c.month(16, 27, 10), 390, f"门店消费 {NJW}"),
-        Step("redeem", c.month(16, 28, 19, 5), slug="cold-brew", tag="o2"),
-        Step("fulfil", c.month(16, 30, 12), tag="o2"),
-        Step("credit", c.month(15, 11, 13), 720, f"门店消费 {XHB}"),
-        Step("credit", c.month(14, 5, 16), 610, f"门店消费 {NJW}"),
-        Step("credit", c.month(13, 16, 11), 950, f"门店消费 {JKC}"),
+        Step("credit", c.month(20, 6, 9), 100, "生日礼"),
+        Step("credit", c.month(20, 22, 20), 66, f"门店消费 {XHB}"),
+        Step("credit", c.month(19, 9, 15), 120, f"双倍积分日 门店消费 {NJW}"),
+        Step("credit", c.month(18, 15, 12), 52, f"门店消费 {JKC}"),
+        Step("credit", c.month(17, 2, 17), 138, f"门店消费 {HZ}"),
+        Step("credit", c.month(16, 27, 10), 45, f"门店消费 {NJW}"),
+        Step("redeem", c.month(16, 27, 19, 5), slug="cold-brew", tag="o2"),
+        Step("fulfil", c.month(16, 28, 12), tag="o2"),
+        Step("credit", c.month(15, 11, 13), 84, f"门店消费 {XHB}"),
+        Step("credit", c.month(14, 5, 16), 72, f"门店消费 {NJW}"),
+        Step("credit", c.month(13, 16, 11), 118, f"门店消费 {JKC}"),
         # This year: fewer visits, so Silver and 553 points short of Gold.
         Step("credit", c.month(11, 6, 18), 128, f"门店消费 {JKC}"),
         Step("credit", c.month(10, 14, 8), 10, "每日签到"),
@@ -174,10 +175,12 @@ def _li_plan(c: Clock) -> list[Step]:
         Step("redeem", c.ago(hours=5), slug="latte", tag="o11"),
     ]
     if case_month_end:
-        # The month ends within two weeks: points earned twelve months ago lapse then.
-        steps += [Step("credit", c.month(12, 2, 15), 1680, f"双倍积分日 门店消费 {HZ}"),
-                  Step("credit", c.month(12, 7, 19), 1150, f"门店消费 {JKC}"),
-                  Step("credit", c.month(12, 12, 14), BIG, f"门店消费 {NJW}", tag="soon")]
+        # The month ends within two weeks: points credited twelve months ago lapse then.
+        # They were anniversary gifts, which don't count towards a tier.
+        steps += [Step("credit", c.month(12, 2, 15), 1680, "周年庆赠分", ADJUST),
+                  Step("credit", c.month(12, 7, 19), 1150, "会员日加赠积分", ADJUST),
+                  Step("credit", c.month(12, 12, 14), BIG, "积分补录（门店系统升级）", ADJUST,
+                       tag="soon")]
     else:
         # Otherwise a promotion's points run out in ten days, and last year's points
         # at the end of the month.
@@ -185,8 +188,8 @@ def _li_plan(c: Clock) -> list[Step]:
         steps.append(Step("credit", c.ago(hours=2), BIG, "会员周限时赠分（10 天内有效）", ADJUST,
                           end_of_local_day(day, c.tz), tag="soon"))
         if c.month(12, 1, 10) <= c.now - timedelta(days=365):  # not a qualifying point
-            steps.append(Step("credit", c.month(12, 1, 10), BIG, f"门店消费 {NJW}",
-                              tag="month-end"))
+            steps.append(Step("credit", c.month(12, 1, 10), BIG, "积分补录（门店系统升级）",
+                              ADJUST, tag="month-end"))
     return sorted(steps, key=lambda s: s.when)
 
 
@@ -310,3 +313,6 @@ def _check_demo_member(member_id: int, now: datetime) -> None:
     assert soon == EXPIRING_SOON, soon
     assert balance == TARGET_BALANCE, balance
     assert 1000 <= qualifying < 2000, qualifying
+    tier = db.session.scalar(select(Tier.code).join(Member, Member.tier_id == Tier.id)
+                             .where(Member.id == member_id))
+    assert tier == "silver", tier
