@@ -1,0 +1,252 @@
+"""The ledger invariant over random histories, checked against a plain model of the lots.
+
+After every step: balance = sum of entries = sum of what is left in lots that have not
+lapsed, never below zero, check_ledger() finds nothing, and every lot holds exactly what
+a naive model of "spend the soonest-expiring first, refund into the same lots" says.
+"""
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
+                                 rule, run_state_machine_as_test)
+from sqlalchemy import delete, func, select
+
+from app.extensions import db
+from app.loyalty import accounts, redemption
+from app.loyalty.audit import check_ledger
+from app.loyalty.errors import InsufficientPoints, NotCancellable
+from app.loyalty.lots import end_of_local_day, lot_expiry
+from app.loyalty.models import (LedgerEntry, LotAllocation, Member, Order, PointLot, Tier)
+from app.loyalty.program import program
+from tests.conftest import utc
+
+START = utc(2026, 1, 1, 4, 0)
+POINTS_ONLY = (1, 7, 50, 120, 333, 1000, 2500)
+# Mostly short waits (inside the payment and cancel windows), sometimes months, now and
+# then most of a year or more, so that lots lapse under open orders.
+WAIT = st.one_of(st.just(timedelta(0)),
+                 st.integers(1, 30).map(lambda m: timedelta(minutes=m)),
+                 st.integers(1, 48).map(lambda h: timedelta(hours=h)),
+                 st.integers(1, 120).map(lambda d: timedelta(days=d)),
+                 st.integers(300, 420).map(lambda d: timedelta(days=d)))
+EARN = st.one_of(st.integers(1, 5000), st.integers(1, 50).map(lambda n: n * 100))
+
+
+@dataclass
+class ModelLot:
+    points: int
+    remaining: int
+    earned_at: datetime
+    expires_at: datetime | None
+
+    def live(self, now):
+        return self.remaining > 0 and (self.expires_at is None or self.expires_at > now)
+
+
+@dataclass
+class ModelOrder:
+    code: str
+    points: int
+    draws: list            # (index into lots, points)
+    created_at: datetime
+    pay_by: datetime | None   # None once paid, or for points-only orders
+    cash_fen: int
+    status: str = "open"
+
+
+@dataclass
+class Model:
+    """The program's lot rules written the plainest way, to check the real thing against."""
+
+    lots: list = field(default_factory=list)
+
+    @property
+    def balance(self):
+        return sum(lot.remaining for lot in self.lots)
+
+    def credit(self, points, now, expires_at):
+        self.lots.append(ModelLot(points, points, now, expires_at))
+
+    def expire(self, now):
+        expired = 0
+        for lot in self.lots:
+            if lot.expires_at is not None and lot.expires_at <= now:
+                expired, lot.remaining = expired + lot.remaining, 0
+        return expired
+
+    def spendable(self, now):
+        return sum(lot.remaining for lot in self.lots if lot.live(now))
+
+    def debit(self, points, now):
+        order = sorted((i for i, lot in enumerate(self.lots) if lot.live(now)),
+                       key=lambda i: (self.lots[i].expires_at is None,
+                                      self.lots[i].expires_at or now, self.lots[i].earned_at, i))
+        draws, left = [], points
+        for i in order:
+            take = min(left, self.lots[i].remaining)
+            self.lots[i].remaining -= take
+            draws.append((i, take))
+            left -= take
+            if not left:
+                return draws
+        raise AssertionError("debit beyond the spendable balance")
+
+    def restore(self, draws, now, grace_days, tz):
+        self.expire(now)
+        lapsed = 0
+        for i, take in draws:
+            lot = self.lots[i]
+            if lot.expires_at is not None and lot.expires_at <= now:
+                lapsed += take
+            else:
+                lot.remaining += take
+        if lapsed:
+            grace_day = now.astimezone(tz).date() + timedelta(days=grace_days)
+            self.lots.append(ModelLot(lapsed, lapsed, now, end_of_local_day(grace_day, tz)))
+
+
+def reset_tables():
+    for model in (Order, LotAllocation, LedgerEntry, PointLot, Member):
+        db.session.execute(delete(model))
+    db.session.commit()
+
+
+def test_the_ledger_invariant_holds_over_random_histories(app, make_item):
+    settings_ = program()
+    points_only = [make_item(points_price=p, stock=None).id for p in POINTS_ONLY]
+    with_cash = [make_item(points_price=p, cash_fen=990, stock=None).id for p in (400, 3000)]
+    prices = {item_id: price for item_id, price in
+              zip(points_only + with_cash, POINTS_ONLY + (400, 3000))}
+    entry_tier = db.session.scalar(select(Tier.id).order_by(Tier.rank))
+    keys = iter(range(10**9))
+
+    class LedgerHistory(RuleBasedStateMachine):
+        def __init__(self):
+            super().__init__()
+            reset_tables()
+            member = Member(phone="13700000000", name="性质测试", password_hash="-",
+                            tier_id=entry_tier, tier_since=START, created_at=START)
+            db.session.add(member)
+            db.session.commit()
+            self.member_id = member.id
+            self.now = START
+            self.model = Model()
+            self.orders: list[ModelOrder] = []
+
+        def wait(self, delta):
+            self.now += delta
+
+        @initialize(points=st.integers(1000, 20000))
+        def join_with_a_welcome_bonus(self, points):
+            self.earn(points, timedelta(0))
+
+        @rule(points=EARN, wait=WAIT)
+        def earn(self, points, wait):
+            self.wait(wait)
+            accounts.award(self.member_id, points, "purchase", now=self.now)
+            self.model.expire(self.now)
+            self.model.credit(points, self.now,
+                              lot_expiry(self.now, settings_.expiry_months, settings_.tz))
+
+        # Half the redemptions are points plus cash: unpaid orders may be closed at any time,
+        # so those are the ones whose points come back after their lots lapsed.
+        @rule(item_id=st.one_of(st.sampled_from(points_only), st.sampled_from(with_cash)),
+              quantity=st.integers(1, 3), wait=WAIT)
+        def redeem(self, item_id, quantity, wait):
+            self.wait(wait)
+            cost = prices[item_id] * quantity
+            before = copy.deepcopy((self.model, self.orders))
+            # A redemption first expires lapsed lots and lapses the member's own overdue
+            # unpaid orders, all of which is rolled back if it is then refused.
+            self.model.expire(self.now)
+            for order in self.overdue():
+                self.close(order)
+            if self.model.spendable(self.now) < cost:
+                try:
+                    redemption.redeem(self.member_id, item_id, f"k{next(keys)}",
+                                      quantity=quantity, now=self.now)
+                except InsufficientPoints:
+                    self.model, self.orders = before
+                    return
+                raise AssertionError(f"redeemed {cost} with {self.model.spendable(self.now)}")
+            placed = redemption.redeem(self.member_id, item_id, f"k{next(keys)}",
+                                       quantity=quantity, now=self.now)
+            draws = self.model.debit(cost, self.now)
+            assert placed.points == cost
+            self.orders.append(ModelOrder(placed.code, cost, draws, self.now, placed.pay_by,
+                                          placed.cash_fen))
+
+        def overdue(self):
+            return [o for o in self.open_orders() if o.pay_by and o.pay_by <= self.now]
+
+        def open_orders(self):
+            return [o for o in self.orders if o.status == "open"]
+
+        @precondition(lambda self: self.open_orders())
+        @rule(pick=st.integers(0, 10**6), wait=WAIT)
+        def cancel(self, pick, wait):
+            self.wait(wait)
+            order = self.open_orders()[pick % len(self.open_orders())]
+            unpaid = order.pay_by is not None
+            in_window = self.now < order.created_at + timedelta(
+                hours=settings_.cancel_window_hours)
+            if not (unpaid or in_window):
+                try:
+                    redemption.cancel(self.member_id, order.code, now=self.now)
+                except NotCancellable:
+                    return
+                raise AssertionError("cancelled outside the window")
+            redemption.cancel(self.member_id, order.code, now=self.now)
+            self.close(order)
+
+        @precondition(lambda self: any(o.pay_by for o in self.open_orders()))
+        @rule(pick=st.integers(0, 10**6), approved=st.booleans(), wait=WAIT)
+        def pay(self, pick, approved, wait):
+            self.wait(wait)
+            unpaid = [o for o in self.open_orders() if o.pay_by]
+            order = unpaid[pick % len(unpaid)]
+            result = redemption.settle_payment(order.code, approved, order.cash_fen, now=self.now)
+            if approved and self.now < order.pay_by:
+                assert result.status == "confirmed"
+                order.pay_by = None
+            else:
+                assert result.status == "lapsed"
+                self.close(order)
+
+        @rule(wait=WAIT)
+        def jobs_run(self, wait):
+            """The scheduled jobs: lapse unpaid orders, then expire lapsed lots."""
+            self.wait(wait)
+            due = self.overdue()
+            assert redemption.lapse_unpaid(now=self.now) == len(due)
+            for order in due:
+                self.close(order)
+            assert accounts.expire(self.member_id, now=self.now) == self.model.expire(self.now)
+
+        def close(self, order):
+            order.status = "closed"
+            self.model.restore(order.draws, self.now, settings_.refund_grace_days, settings_.tz)
+
+        @invariant()
+        def ledger_agrees_with_itself_and_with_the_model(self):
+            assert accounts.expire(self.member_id, now=self.now) == self.model.expire(self.now)
+            db.session.expire_all()
+            balance = db.session.scalar(select(Member.points_balance)
+                                        .where(Member.id == self.member_id))
+            entries = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.points), 0))
+                                        .where(LedgerEntry.member_id == self.member_id))
+            lots = db.session.scalars(select(PointLot).where(PointLot.member_id == self.member_id)
+                                      .order_by(PointLot.id)).all()
+            unlapsed = sum(lot.remaining for lot in lots
+                           if lot.expires_at is None or lot.expires_at > self.now)
+            assert balance == entries == unlapsed == self.model.balance >= 0
+            assert [(lot.points, lot.remaining, lot.expires_at) for lot in lots] == \
+                [(lot.points, lot.remaining, lot.expires_at) for lot in self.model.lots]
+            assert check_ledger() == []
+
+    run_state_machine_as_test(LedgerHistory, settings=settings(
+        max_examples=30, stateful_step_count=20, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow]))
