@@ -9,8 +9,9 @@ from app.loyalty import accounts, redemption
 from app.loyalty.audit import check_ledger
 from app.loyalty.errors import (InsufficientPoints, LimitReached, NotCancellable, NotFound,
                                 NotOnSale, PaymentRejected, SoldOut, TierTooLow)
-from app.loyalty.models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, LAPSED, REDEEM,
-                                REFUND, Item, LedgerEntry, LotAllocation, Member, Order, PointLot)
+from app.loyalty.models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, LAPSED,
+                                REDEEM, REFUND, Item, LedgerEntry, LotAllocation, Member, Order,
+                                PointLot)
 from app.loyalty.redemption import CODE_ALPHABET
 from tests.conftest import days, utc
 
@@ -49,8 +50,8 @@ def stock(item_id):
 
 
 def lot_remainders(member_id):
-    return list(db.session.scalars(select(PointLot.remaining).where(PointLot.member_id == member_id)
-                                   .order_by(PointLot.id)))
+    return list(db.session.scalars(select(PointLot.remaining)
+                                   .where(PointLot.member_id == member_id).order_by(PointLot.id)))
 
 
 def order(code):
