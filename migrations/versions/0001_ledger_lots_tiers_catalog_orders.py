@@ -57,7 +57,7 @@ def upgrade():
     sa.Column('sale_ends_at', sa.DateTime(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint('points_price >= 0 AND cash_fen >= 0', name='price_not_negative'),
+    sa.CheckConstraint('points_price > 0 AND cash_fen >= 0', name="price_positive"),
     sa.CheckConstraint('stock IS NULL OR stock >= 0', name='stock_not_negative'),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], ),
     sa.ForeignKeyConstraint(['min_tier_id'], ['tiers.id'], ),

@@ -25,8 +25,8 @@ class Item(db.Model):
 
     __tablename__ = "items"
     __table_args__ = (CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
-                      CheckConstraint("points_price >= 0 AND cash_fen >= 0",
-                                      name="price_not_negative"))
+                      CheckConstraint("points_price > 0 AND cash_fen >= 0",
+                                      name="price_positive"))
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
