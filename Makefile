@@ -28,6 +28,9 @@ integration: $(VENV)/.dev translations
 e2e: $(VENV)/.dev chromium translations
 	$(BIN)/pytest tests/e2e
 
+bench: $(VENV)/.runtime translations
+	$(BIN)/python -m bench.pages
+
 check: $(VENV)/.runtime
 	$(BIN)/flask ledger check
 

@@ -6,7 +6,7 @@ the draw, refunds put points back into the lots they came from.
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.extensions import db
 from .errors import InsufficientPoints
@@ -30,18 +30,37 @@ def credit(member: Member, points: int, *, kind: str, detail: str, now: datetime
 def debit(member: Member, points: int, *, kind: str, detail: str, now: datetime,
           ref: tuple[str, str] | None = None) -> LedgerEntry:
     """Take points from the live lots, soonest to expire first; InsufficientPoints if short."""
-    lots = {lot.id: lot for lot in db.session.scalars(
-        select(PointLot).where(PointLot.member_id == member.id, PointLot.remaining > 0))}
+    lots = {lot.id: lot for lot in _lots_to_spend(member.id, points, now)}
     views = [LotView(lot.id, lot.remaining, lot.earned_at, lot.expires_at) for lot in lots.values()]
     drawn = allocate(views, points, now)
     if not drawn:
-        available = sum(v.remaining for v in views if v.expires_at is None or v.expires_at > now)
+        available = sum(v.remaining for v in views)
         raise InsufficientPoints(needed=points, balance=available, short=points - available)
     entry = _write(member, kind, -points, detail, ref, now)
     for lot_id, take in drawn:
         lots[lot_id].remaining -= take
         db.session.add(LotAllocation(entry_id=entry.id, lot_id=lot_id, points=take))
     return entry
+
+
+def _lots_to_spend(member_id: int, points: int, now: datetime) -> list[PointLot]:
+    """The live lots a debit of `points` draws from, read in spending order only as far as
+    needed: a member with thousands of small lots does not load them all."""
+    result = db.session.scalars(
+        select(PointLot)
+        .where(PointLot.member_id == member_id, PointLot.remaining > 0,
+               or_(PointLot.expires_at.is_(None), PointLot.expires_at > now))
+        .order_by(PointLot.expires_at.is_(None), PointLot.expires_at, PointLot.earned_at,
+                  PointLot.id)
+        .execution_options(yield_per=100))
+    lots, covered = [], 0
+    for lot in result:
+        lots.append(lot)
+        covered += lot.remaining
+        if covered >= points:
+            break
+    result.close()
+    return lots
 
 
 def restore(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datetime,

@@ -111,6 +111,7 @@ def upgrade():
     )
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.create_index('ix_ledger_entries_member_created', ['member_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_ledger_entries_member_id', ['member_id', 'id'], unique=False)
 
     op.create_table('lot_allocations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -168,6 +169,7 @@ def downgrade():
 
     op.drop_table('lot_allocations')
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_entries_member_id')
         batch_op.drop_index('ix_ledger_entries_member_created')
 
     op.drop_table('ledger_entries')

@@ -32,7 +32,10 @@ class LedgerEntry(db.Model):
     """One movement of points. Rows are written once and never changed."""
 
     __tablename__ = "ledger_entries"
-    __table_args__ = (Index("ix_ledger_entries_member_created", "member_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_ledger_entries_member_created", "member_id", "created_at"),
+        Index("ix_ledger_entries_member_id", "member_id", "id"),  # history, newest first
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     kind: Mapped[str] = mapped_column(String(12))
