@@ -91,3 +91,21 @@ def test_a_page_past_the_end_is_empty_not_an_error(client, make_member):
 
     assert response.status_code == 200
     assert rows(text(response)) == []
+
+
+def test_the_points_page_lists_when_each_batch_expires_soonest_first(client, make_member):
+    from datetime import timedelta
+
+    from app.loyalty import accounts
+    from app.loyalty.models import utcnow
+    from tests.conftest import sign_in
+
+    member = make_member(points=300, earned_at=utcnow() - timedelta(days=200))
+    accounts.award(member.id, 500, "purchase")
+    sign_in(client, member.phone)
+
+    html = text(client.get("/points"))
+    batches = re.findall(r'data-testid="expiry-batch"><span>[^<]*</span>\s*<strong>([^<]*)</strong>',
+                         html)
+
+    assert [b.split()[0] for b in batches] == ["300", "500"]
