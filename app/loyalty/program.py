@@ -21,6 +21,10 @@ class Program:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def worth_fen(self, points: int) -> int:
+        """What points are worth in the mall, in fen (rounded down)."""
+        return points * 100 // self.points_per_yuan
+
 
 def program() -> Program:
     """The running app's program settings."""

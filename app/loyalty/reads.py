@@ -32,6 +32,11 @@ class Wallet:
     def next_batch(self) -> Batch | None:
         return self.batches[0] if self.batches else None
 
+    @property
+    def never_expiring(self) -> int:
+        """Points in lots without an expiry date."""
+        return self.balance - sum(b.points for b in self.batches)
+
 
 def wallet(member: Member, now: datetime, program: Program) -> Wallet:
     """Spendable balance and upcoming expiry batches, in one query."""

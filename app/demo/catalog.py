@@ -1,7 +1,7 @@
 """The demo catalog: categories and items of a coffee-and-lifestyle brand's points mall.
 
 Prices are in points (100 points = ¥1) and, for points-plus-cash items, fen.
-`image` names an SVG under static/img/catalog/, drawn by app/demo_images.py.
+`image` names an SVG under static/img/catalog/, drawn by app/demo/images.py.
 `motif` and `accent` tell the image generator what to draw and in which colour.
 """
 

@@ -19,7 +19,7 @@ from app.loyalty.models import (ADJUST, EARN, FULFILLED, Category, Item, LedgerE
                                 PointLot, Tier, utcnow)
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
-from app.demo_catalog import CATEGORIES, ITEMS
+from app.demo.catalog import CATEGORIES, ITEMS
 
 DEMO_PHONE = "13800138000"
 DEMO_PASSWORD = "mall-demo-2026"
