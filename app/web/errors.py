@@ -4,6 +4,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from app.extensions import htmx
+
 
 TITLES = {
     400: _l("Something was wrong with that request"),
@@ -21,7 +23,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return page(400, _("This form has expired. Go back, reload the page and try again."))
+        body, status = page(400, _("This form has expired. Go back, reload the page and try again."))
+        # htmx does not swap a 400 in; reloading gives the page a fresh token (or a sign-in).
+        return body, status, {"HX-Refresh": "true"} if htmx else {}
 
     for status in (400, 403, 404, 405, 500):
         app.register_error_handler(status, lambda e, s=status: page(s))

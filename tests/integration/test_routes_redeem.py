@@ -280,3 +280,13 @@ def test_htmx_a_points_and_cash_item_redirects_to_the_payment_page(shopper, memb
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == f"/pay/sandbox/{order.code}"
     assert order.status == AWAITING_PAYMENT
+
+
+def test_an_htmx_request_with_an_expired_form_reloads_the_page(shopper, make_item):
+    item = make_item(points_price=100)
+
+    response = shopper.post(f"/catalog/{item.id}/redeem", data={"key": "k" * 16, "quantity": "1"},
+                            headers={"HX-Request": "true"})
+
+    assert response.status_code == 400
+    assert response.headers.get("HX-Refresh") == "true"
