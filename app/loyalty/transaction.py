@@ -24,6 +24,11 @@ def write_transaction():
 
 def lock_member(member_id: int) -> Member:
     """The member row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL)."""
-    stmt = (select(Member).where(Member.id == member_id)
-            .with_for_update().execution_options(populate_existing=True))
-    return db.session.execute(stmt).scalar_one()
+    return db.session.execute(member_lock(member_id)).scalar_one()
+
+
+def member_lock(member_id: int):
+    # OF members: the member's tier is joined in, and PostgreSQL will not lock the
+    # nullable side of an outer join; the tier row needs no lock anyway.
+    return (select(Member).where(Member.id == member_id)
+            .with_for_update(of=Member).execution_options(populate_existing=True))
