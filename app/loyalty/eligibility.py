@@ -40,3 +40,11 @@ def refusal(item, shopper: Shopper, *, min_tier_rank: int | None, already_bought
         return InsufficientPoints(needed=cost, balance=shopper.balance,
                                   short=cost - shopper.balance)
     return None
+
+
+def member_refusal(item, member, *, balance: int, already_bought: int, now: datetime,
+                   quantity: int = 1) -> DomainError | None:
+    """refusal() for a member and an item as the models hold them (tiers joined in)."""
+    return refusal(item, Shopper(balance, member.tier.rank),
+                   min_tier_rank=item.min_tier.rank if item.min_tier else None,
+                   already_bought=already_bought, now=now, quantity=quantity)

@@ -1,11 +1,11 @@
 """What members see, read in a fixed number of queries whatever their history's length."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from .eligibility import Shopper, refusal
+from .eligibility import member_refusal
 from .errors import DomainError
 from .lots import expiry_day
 from .models import (COUNTED_STATUSES, EARN, Category, Item, LedgerEntry, Member, Order,
@@ -45,15 +45,9 @@ def wallet(member: Member, now: datetime, program: Program) -> Wallet:
         .where(PointLot.member_id == member.id, PointLot.remaining > 0,
                PointLot.expires_at.is_not(None))
         .group_by(PointLot.expires_at).order_by(PointLot.expires_at)).all()
-    lapsed = sum(points for at, points in rows if _aware(at) <= now)
-    batches = [Batch(points, _aware(at), expiry_day(_aware(at), program.tz))
-               for at, points in rows if _aware(at) > now]
+    lapsed = sum(points for at, points in rows if at <= now)
+    batches = [Batch(points, at, expiry_day(at, program.tz)) for at, points in rows if at > now]
     return Wallet(member.points_balance - lapsed, batches)
-
-
-def _aware(value: datetime) -> datetime:
-    # Aggregates skip the column type on some drivers; the values are UTC all the same.
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def qualifying_points(member_id: int, now: datetime) -> int:
@@ -125,9 +119,8 @@ def offers(member: Member, balance: int, now: datetime, program: Program,
 
 def offer(item: Item, member: Member, balance: int, already_bought: int, now: datetime,
           program: Program) -> Offer:
-    problem = refusal(item, Shopper(balance, member.tier.rank),
-                      min_tier_rank=item.min_tier.rank if item.min_tier else None,
-                      already_bought=already_bought, now=now)
+    problem = member_refusal(item, member, balance=balance, already_bought=already_bought,
+                             now=now)
     low = item.stock is not None and 0 < item.stock <= program.low_stock
     return Offer(item, problem, low)
 

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from . import ledger
-from .eligibility import Shopper, refusal
+from .eligibility import member_refusal
 from .errors import NotCancellable, NotFound, PaymentRejected, SoldOut
 from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON, LAPSED,
                      REDEEM, Item, LedgerEntry, Order, utcnow)
@@ -37,10 +37,9 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
             item = db.session.get(Item, item_id, populate_existing=True)
             if item is None:
                 raise NotFound(item_id=item_id)
-            problem = refusal(item, Shopper(member.points_balance, member.tier.rank),
-                              min_tier_rank=item.min_tier.rank if item.min_tier else None,
-                              already_bought=bought(member_id, item_id), now=now,
-                              quantity=quantity)
+            problem = member_refusal(item, member, balance=member.points_balance,
+                                     already_bought=bought(member_id, item_id), now=now,
+                                     quantity=quantity)
             if problem:
                 raise problem
             _take_stock(item, quantity)

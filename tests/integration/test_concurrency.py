@@ -134,7 +134,7 @@ def test_stock_never_goes_below_zero_even_when_the_check_saw_stale_stock(app, mo
     # the conditional update stands between them and negative stock. Simulate the stale read.
     member_id = make_member(points=1000, earned_at=EARNED).id
     item = make_item(points_price=100, stock=0)
-    monkeypatch.setattr(redemption, "refusal", lambda *args, **kwargs: None)
+    monkeypatch.setattr(redemption, "member_refusal", lambda *args, **kwargs: None)
 
     with pytest.raises(SoldOut):
         redemption.redeem(member_id, item.id, "key-1", now=NOW)

@@ -8,7 +8,7 @@ from app.demo import DEMO_PASSWORD, DEMO_PHONE, load
 from app.extensions import db
 from app.loyalty import reads
 from app.loyalty.audit import check_ledger
-from app.loyalty.eligibility import Shopper, refusal
+from app.loyalty.eligibility import member_refusal
 from app.loyalty.models import Category, Item, LedgerEntry, Member, Order, Tier
 from app.loyalty.program import program
 
@@ -46,9 +46,8 @@ def test_the_demo_catalog_shows_every_kind_of_item(app):
     gold = db.session.scalar(select(Tier).where(Tier.code == "gold"))
 
     def reason(item):
-        problem = refusal(item, Shopper(member.points_balance, member.tier.rank),
-                          min_tier_rank=item.min_tier.rank if item.min_tier else None,
-                          already_bought=0, now=now)
+        problem = member_refusal(item, member, balance=member.points_balance,
+                                 already_bought=0, now=now)
         return problem.code if problem else None
 
     assert len(items) >= 24
