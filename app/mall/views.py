@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.extensions import db, htmx
 from app.loyalty import reads, redemption
 from app.loyalty.errors import DomainError, NotFound
-from app.loyalty.models import Item, utcnow
+from app.loyalty.models import AWAITING_PAYMENT, Item, utcnow
 from app.loyalty.program import program
 from app.payments.providers import provider
 from app.web.messages import describe
@@ -75,7 +75,7 @@ def redeem(item_id: int):
         # Given the item, the message names the tier it needs, as the card does.
         message = describe(error, db.session.get(Item, item_id))
         return _redeem_refused(item_id, form, message=message, status=error.status)
-    if order.status == "awaiting_payment":
+    if order.status == AWAITING_PAYMENT:
         target = provider().checkout_url(order.code)
         if htmx:
             return Response(status=204, headers={"HX-Redirect": target})

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from app.extensions import csrf
 from app.loyalty import reads, redemption
 from app.loyalty.errors import DomainError
-from app.loyalty.models import AWAITING_PAYMENT
+from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED
 from .providers import provider
 
 bp = Blueprint("payments", __name__)
@@ -29,7 +29,7 @@ def sandbox_checkout(code: str):
                                           order.cash_fen)
             # The sandbox calls back in-process what a real provider would POST to notify().
             order = _settle(fields)
-        if order.status == "confirmed":
+        if order.status == CONFIRMED:
             flash(_("Payment received. Your order is confirmed."), "success")
         else:
             flash(_("The payment did not go through. Your points are back."), "error")
