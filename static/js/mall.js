@@ -17,11 +17,22 @@
     document.querySelectorAll("[data-expires-at][data-label-days]").forEach(render);
   }
 
-  // A swapped-in confirm or result may open under the phone's tab bar: bring it into view.
+  // A swapped-in confirm or result may open under the phone's tab bar: scroll the page
+  // just enough to show it. (scrollIntoView would move the visual viewport on phones and
+  // slide the sticky header out of sight.)
+  function revealAboveTabBar(el) {
+    var bar = document.querySelector(".tabbar");
+    var limit = bar && bar.getClientRects().length ? bar.getBoundingClientRect().top : window.innerHeight;
+    var overflow = el.getBoundingClientRect().bottom - limit + 8;
+    if (overflow > 0) {
+      window.scrollBy({ top: overflow, behavior: "smooth" });
+    }
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var el = event.detail.elt;
     if (el && el.classList && el.classList.contains("redeem") && el.isConnected) {
-      el.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      revealAboveTabBar(el);
     }
   });
 
