@@ -1,4 +1,5 @@
 """Use cases of membership: joining and being awarded points."""
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -7,44 +8,80 @@ from sqlalchemy import select
 from app.extensions import db
 from . import ledger, reads
 from .lots import lot_expiry
-from .models import EARN, LedgerEntry, Member, Tier, utcnow
+from .models import CLAWBACK, EARN, UPGRADE, LedgerEntry, Member, Tier, TierChange, utcnow
 from .program import program
-from .tiers import tier_for
+from .tiers import one_year_on, tier_for
+
+REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 from .transaction import lock_member, write_transaction
 
 
-def register(phone: str, name: str, password: str, now: datetime | None = None) -> Member:
-    """A new member in the entry tier."""
+def register(phone: str, name: str, password: str, now: datetime | None = None,
+             referred_by_id: int | None = None) -> Member:
+    """A new member in the entry tier, with a member number and an invite code."""
+    now = now or utcnow()
     with write_transaction():
         entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
-        member = Member(phone=phone, name=name, tier_id=entry_tier.id,
-                        tier_since=now or utcnow(), created_at=now or utcnow())
+        member = Member(phone=phone, name=name, tier_id=entry_tier.id, tier_since=now,
+                        tier_review_at=one_year_on(now), created_at=now,
+                        referral_code=new_referral_code(), referred_by_id=referred_by_id)
         member.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
         db.session.add(member)
         db.session.flush()
+        member.member_no = f"88{member.id:08d}"
+        db.session.flush()
         return member
+
+
+def new_referral_code() -> str:
+    return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
 
 
 def award(member_id: int, points: int, detail: str, kind: str = EARN,
           now: datetime | None = None, ref: tuple[str, str] | None = None) -> LedgerEntry:
     """Credit points in a new lot that expires by the program's policy."""
     now = now or utcnow()
-    settings = program()
     with write_transaction():
         member = lock_member(member_id)
-        ledger.expire_lapsed(member, now)
-        entry = ledger.credit(member, points, kind=kind, detail=detail, now=now, ref=ref,
-                              expires_at=lot_expiry(now, settings.expiry_months, settings.tz))
-        _move_up_if_qualified(member, now)
-        return entry
+        return credit_locked(member, points, detail=detail, kind=kind, now=now, ref=ref)
 
 
-def _move_up_if_qualified(member: Member, now: datetime) -> None:
-    """A member moves up the moment their qualifying points reach a higher threshold."""
+def credit_locked(member: Member, points: int, *, detail: str, kind: str, now: datetime,
+                  ref: tuple[str, str] | None = None) -> LedgerEntry:
+    """Every earning path ends here, inside its own transaction on a locked member:
+    lapsed lots expire first, the credit opens a lot, points owed from an earlier refund
+    are settled from it, and a member whose qualifying points reach a higher tier moves up."""
+    settings = program()
+    ledger.expire_lapsed(member, now)
+    entry = ledger.credit(member, points, kind=kind, detail=detail, now=now, ref=ref,
+                          expires_at=lot_expiry(now, settings.expiry_months, settings.tz))
+    settle_owed(member, now)
+    move_up_if_qualified(member, now)
+    return entry
+
+
+def settle_owed(member: Member, now: datetime) -> LedgerEntry | None:
+    """Take points owed from a refund out of the balance, as far as it goes."""
+    take = min(member.points_owed, member.points_balance)
+    if take <= 0:
+        return None
+    member.points_owed -= take
+    return ledger.debit(member, take, kind=CLAWBACK, detail="owed", now=now,
+                        ref=("member", str(member.id)))
+
+
+def move_up_if_qualified(member: Member, now: datetime) -> None:
+    """A member moves up the moment their qualifying points reach a higher threshold;
+    the change is recorded and the next review is a year away."""
     views = reads.tier_views(db.session.scalars(select(Tier)).all())
-    reached = tier_for(list(views.values()), reads.qualifying_points(member.id, now))
+    qualifying = reads.qualifying_points(member.id, now)
+    reached = tier_for(list(views.values()), qualifying)
     if reached.rank > views[member.tier_id].rank:
+        db.session.add(TierChange(member_id=member.id, from_tier_id=member.tier_id,
+                                  to_tier_id=reached.id, reason=UPGRADE,
+                                  qualifying=qualifying, created_at=now))
         member.tier_id, member.tier_since = reached.id, now
+        member.tier_review_at = one_year_on(now)
 
 
 def expire(member_id: int, now: datetime | None = None) -> int:

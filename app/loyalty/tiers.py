@@ -1,6 +1,6 @@
 """Pure tier rules: where a member stands and how far the next tier is."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,11 @@ def review_date(tier_since: date) -> date:
         return tier_since.replace(year=tier_since.year + 1)
     except ValueError:
         return tier_since.replace(year=tier_since.year + 1, day=28)
+
+
+def one_year_on(moment: datetime) -> datetime:
+    """The same instant a year later (28 February for a 29th): when a tier is reviewed."""
+    try:
+        return moment.replace(year=moment.year + 1)
+    except ValueError:
+        return moment.replace(year=moment.year + 1, day=28)

@@ -19,7 +19,8 @@ from app.loyalty import accounts, redemption
 from app.loyalty.audit import check_ledger
 from app.loyalty.errors import InsufficientPoints, NotCancellable
 from app.loyalty.lots import end_of_local_day, lot_expiry
-from app.loyalty.models import (LedgerEntry, LotAllocation, Member, Order, PointLot, Tier)
+from app.loyalty.models import (LedgerEntry, LotAllocation, Member, Order, PointLot, Tier,
+                                TierChange)
 from app.loyalty.program import program
 from tests.conftest import utc
 
@@ -109,7 +110,7 @@ class Model:
 
 
 def reset_tables():
-    for model in (Order, LotAllocation, LedgerEntry, PointLot, Member):
+    for model in (Order, TierChange, LotAllocation, LedgerEntry, PointLot, Member):
         db.session.execute(delete(model))
     db.session.commit()
 

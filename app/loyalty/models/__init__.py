@@ -2,14 +2,21 @@
 from .catalog import COUPON, PICKUP, SERVICE, Category, Item
 from .ledger import (ADJUST, CLAWBACK, EARN, ENTRY_KINDS, EXPIRE, REDEEM, REFUND,
                      LedgerEntry, LotAllocation, PointLot)
-from .members import Member, Tier
+from .earning import (CREDITED, PENDING, ApiKey, ApiRequest, Campaign, Purchase,
+                      PurchaseRefund, Store)
+from .members import DOWNGRADE, KEPT, UPGRADE, Member, Tier, TierChange
+from .notices import EMAIL, INBOX, Notice, OutboxEmail, Reminder
 from .orders import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, FULFILLED,
                      LAPSED, OPEN_STATUSES, Order)
+from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, TaskReward
 from .types import UTCDateTime, utcnow
 
 __all__ = [
-    "ADJUST", "AWAITING_PAYMENT", "CANCELLED", "CLAWBACK", "CONFIRMED", "COUNTED_STATUSES",
-    "COUPON", "Category", "EARN", "ENTRY_KINDS", "EXPIRE", "FULFILLED", "Item", "LAPSED",
-    "LedgerEntry", "LotAllocation", "Member", "OPEN_STATUSES", "Order", "PICKUP", "PointLot",
-    "REDEEM", "REFUND", "SERVICE", "Tier", "UTCDateTime", "utcnow",
+    "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CLAWBACK",
+    "CONFIRMED", "COUNTED_STATUSES", "COUPON", "CREDITED", "Campaign", "Category", "CheckIn",
+    "DOWNGRADE", "EARN", "EMAIL", "ENTRY_KINDS", "EXPIRE", "FULFILLED", "INBOX", "Item", "KEPT",
+    "LAPSED", "LedgerEntry", "LotAllocation", "Member", "Notice", "OPEN_STATUSES", "Order",
+    "OutboxEmail", "PENDING", "PICKUP", "PROFILE", "PointLot", "Purchase", "PurchaseRefund",
+    "REDEEM", "REFERRAL_INVITER", "REFERRAL_NEW", "REFUND", "Reminder", "SERVICE", "Store",
+    "TaskReward", "Tier", "TierChange", "UPGRADE", "UTCDateTime", "utcnow",
 ]

@@ -1,7 +1,7 @@
 """The append-only ledger, the lots credits open and the allocations debits draw."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -35,6 +35,9 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         Index("ix_ledger_entries_member_created", "member_id", "created_at"),
         Index("ix_ledger_entries_member_id", "member_id", "id"),  # history, newest first
+        # A lot lapses once: a second expiry job, on this host or another, cannot repeat it.
+        Index("ux_ledger_entries_lot_expiry", "lot_id", unique=True,
+              sqlite_where=text("kind = 'expire'"), postgresql_where=text("kind = 'expire'")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))

@@ -1,7 +1,7 @@
 """Members and the tiers they belong to."""
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,14 +26,27 @@ class Member(db.Model):
     """A member of the program: signs in with phone and password, holds points."""
 
     __tablename__ = "members"
-    __table_args__ = (CheckConstraint("points_balance >= 0", name="balance_not_negative"),)
+    __table_args__ = (CheckConstraint("points_balance >= 0", name="balance_not_negative"),
+                      CheckConstraint("points_owed >= 0", name="owed_not_negative"),
+                      UniqueConstraint("member_no", name="uq_members_member_no"),
+                      UniqueConstraint("referral_code", name="uq_members_referral_code"))
     id: Mapped[int] = mapped_column(primary_key=True)
+    member_no: Mapped[str | None] = mapped_column(String(16))
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(120))
+    birthday: Mapped[date | None]
     password_hash: Mapped[str] = mapped_column(String(255))
     points_balance: Mapped[int] = mapped_column(default=0)
+    # Points clawed back for a refund after the member had spent them: taken from the
+    # next points earned, since the balance never goes below zero.
+    points_owed: Mapped[int] = mapped_column(default=0)
     tier_id: Mapped[int] = mapped_column(ForeignKey("tiers.id"))
     tier_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    tier_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    referral_code: Mapped[str | None] = mapped_column(String(16))
+    referred_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", name="fk_members_referred_by"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tier: Mapped[Tier] = relationship(lazy="joined")
@@ -51,3 +64,22 @@ class Member(db.Model):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+UPGRADE, DOWNGRADE, KEPT = "upgrade", "downgrade", "kept"
+
+
+class TierChange(db.Model):
+    """A member's tier moved up, down, or was kept at a review: the record members see."""
+
+    __tablename__ = "tier_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    from_tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id"))
+    to_tier_id: Mapped[int] = mapped_column(ForeignKey("tiers.id"))
+    reason: Mapped[str] = mapped_column(String(12))
+    qualifying: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    from_tier: Mapped[Tier | None] = relationship(foreign_keys=[from_tier_id], lazy="joined")
+    to_tier: Mapped[Tier] = relationship(foreign_keys=[to_tier_id], lazy="joined")
