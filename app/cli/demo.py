@@ -1,0 +1,25 @@
+"""flask demo: demo data for trying the mall."""
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.loyalty.models import Member
+
+
+def register(app: Flask) -> None:
+    @app.cli.group()
+    def demo():
+        """Demo data for trying the mall."""
+
+    @demo.command("load")
+    def demo_load():
+        """Load the demo program, catalog and member if the database is empty."""
+        from app.demo import DEMO_PASSWORD, DEMO_PHONE, load
+
+        if db.session.scalar(select(func.count()).select_from(Member)):
+            click.echo("The database already has members; demo data not loaded.")
+        else:
+            load()
+            click.echo("Demo data loaded.")
+        click.echo(f"Demo sign-in: phone {DEMO_PHONE}, password {DEMO_PASSWORD}")
