@@ -5,6 +5,7 @@ from flask import Flask
 
 from .config import Config, sqlite_url
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
+from .loyalty.expiry import check_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(app.instance_path)
+    check_settings(app.config)
 
     _bind_extensions(app)
     _register_blueprints(app)

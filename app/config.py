@@ -22,6 +22,13 @@ class Config:
     POINTS_PER_YUAN = int(os.environ.get("POINTS_PER_YUAN", "100"))
     EARN_POINTS_PER_YUAN = int(os.environ.get("EARN_POINTS_PER_YUAN", "1"))
     EXPIRY_MONTHS = int(os.environ.get("EXPIRY_MONTHS", "12"))
+    # How lots expire: "monthly" (end of the month EXPIRY_MONTHS after earning), "annual"
+    # (a year's points clear on EXPIRY_CLEARING_DATE, MM-DD, of the next year) or "activity"
+    # (every purchase moves all live points to EXPIRY_MONTHS from then).
+    EXPIRY_POLICY = os.environ.get("EXPIRY_POLICY", "monthly")
+    EXPIRY_CLEARING_DATE = os.environ.get("EXPIRY_CLEARING_DATE", "12-31")
+    # Ledger entry kinds that count as qualifying points for tiers (comma-separated).
+    QUALIFYING_KINDS = os.environ.get("QUALIFYING_KINDS", "earn,clawback")
     REFUND_GRACE_DAYS = int(os.environ.get("REFUND_GRACE_DAYS", "30"))
     CANCEL_WINDOW_HOURS = int(os.environ.get("CANCEL_WINDOW_HOURS", "24"))
     PAYMENT_WINDOW_MINUTES = int(os.environ.get("PAYMENT_WINDOW_MINUTES", "15"))
@@ -29,6 +36,19 @@ class Config:
     LOW_STOCK = int(os.environ.get("LOW_STOCK", "10"))
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
     SANDBOX_PAYMENT_SECRET = os.environ.get("SANDBOX_PAYMENT_SECRET", "sandbox-signing-key")
+
+    # Member tasks: daily check-in (a bonus on every Nth day in a row), profile, birthday,
+    # referrals. BIRTHDAY_BONUS is "double" (purchases in the birthday month earn double)
+    # or "gift" (BIRTHDAY_GIFT_POINTS claimed once in the birthday month).
+    CHECK_IN_POINTS = int(os.environ.get("CHECK_IN_POINTS", "3"))
+    CHECK_IN_STREAK_DAYS = int(os.environ.get("CHECK_IN_STREAK_DAYS", "7"))
+    CHECK_IN_STREAK_BONUS = int(os.environ.get("CHECK_IN_STREAK_BONUS", "20"))
+    PROFILE_POINTS = int(os.environ.get("PROFILE_POINTS", "30"))
+    BIRTHDAY_BONUS = os.environ.get("BIRTHDAY_BONUS", "double")
+    BIRTHDAY_GIFT_POINTS = int(os.environ.get("BIRTHDAY_GIFT_POINTS", "200"))
+    REFERRAL_NEW_POINTS = int(os.environ.get("REFERRAL_NEW_POINTS", "100"))
+    REFERRAL_INVITER_POINTS = int(os.environ.get("REFERRAL_INVITER_POINTS", "200"))
+    REFERRAL_MONTHLY_CAP = int(os.environ.get("REFERRAL_MONTHLY_CAP", "5"))
 
 
 def sqlite_url(instance_path: str) -> str:

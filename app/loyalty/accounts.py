@@ -6,8 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
-from . import ledger, reads
-from .lots import lot_expiry
+from . import expiry, ledger, reads
 from .models import CLAWBACK, EARN, UPGRADE, LedgerEntry, Member, Tier, TierChange, utcnow
 from .program import program
 from .tiers import one_year_on, tier_for
@@ -54,7 +53,7 @@ def credit_locked(member: Member, points: int, *, detail: str, kind: str, now: d
     settings = program()
     ledger.expire_lapsed(member, now)
     entry = ledger.credit(member, points, kind=kind, detail=detail, now=now, ref=ref,
-                          expires_at=lot_expiry(now, settings.expiry_months, settings.tz))
+                          expires_at=expiry.lot_expiry(now, settings))
     settle_owed(member, now)
     move_up_if_qualified(member, now)
     return entry
