@@ -37,6 +37,18 @@ class Config:
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
     SANDBOX_PAYMENT_SECRET = os.environ.get("SANDBOX_PAYMENT_SECRET", "sandbox-signing-key")
 
+    # Expiry reminders and email. Reminders go out N local days before a batch expires;
+    # emails link only to the mall itself, at MALL_URL.
+    REMINDER_DAYS = os.environ.get("REMINDER_DAYS", "30,7,1")
+    MALL_URL = os.environ.get("MALL_URL", "http://127.0.0.1:5000")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes")
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "10"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Points Mall <no-reply@localhost>")
+
     # Member tasks: daily check-in (a bonus on every Nth day in a row), profile, birthday,
     # referrals. BIRTHDAY_BONUS is "double" (purchases in the birthday month earn double)
     # or "gift" (BIRTHDAY_GIFT_POINTS claimed once in the birthday month).

@@ -19,6 +19,7 @@ class Program:
     expiry_soon_days: int = 30
     low_stock: int = 10
     timezone: str = "Asia/Shanghai"
+    reminder_days: tuple[int, ...] = (30, 7, 1)  # expiry reminders, local days ahead
     # Member tasks
     check_in_points: int = 3
     check_in_streak_days: int = 7
@@ -39,6 +40,13 @@ class Program:
         return points * 100 // self.points_per_yuan
 
 
+def lead_days(setting: str | tuple | list) -> tuple[int, ...]:
+    """Reminder lead times in days from a setting like "30,7,1", farthest first."""
+    if isinstance(setting, str):
+        setting = setting.split(",")
+    return tuple(sorted({int(str(d).strip()) for d in setting if str(d).strip()}, reverse=True))
+
+
 def program() -> Program:
     """The running app's program settings."""
     c = current_app.config
@@ -55,6 +63,7 @@ def program() -> Program:
         expiry_soon_days=c["EXPIRY_SOON_DAYS"],
         low_stock=c["LOW_STOCK"],
         timezone=c["BABEL_DEFAULT_TIMEZONE"],
+        reminder_days=lead_days(c["REMINDER_DAYS"]),
         check_in_points=c["CHECK_IN_POINTS"],
         check_in_streak_days=c["CHECK_IN_STREAK_DAYS"],
         check_in_streak_bonus=c["CHECK_IN_STREAK_BONUS"],
