@@ -1,0 +1,142 @@
+"""Campaigns: bonus multipliers for a time window, a tier or a category of purchase.
+
+A campaign with `monthly_day` runs on that local day of every month inside its window
+(a member day on the 18th, say). Bonuses never stack: the best one that applies wins.
+"""
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.extensions import db
+from .earning import NO_BONUS
+from .errors import DomainError
+from .models import Campaign, Tier, utcnow
+from .program import Program
+from .transaction import write_transaction
+
+UPCOMING_DAYS = 30
+
+
+class InvalidCampaign(DomainError):
+    status = 422
+    code = "invalid_campaign"
+
+
+def applies(campaign: Campaign, at: datetime, tz: ZoneInfo, tier_id: int | None,
+            category: str | None) -> bool:
+    """Whether the campaign gives its bonus to a purchase line of `category` made at `at` by a
+    member of tier `tier_id`: inside the window (start included, end excluded), on the
+    monthly day in local time if it has one, for everyone or that tier, any or that category."""
+    if campaign.active is False or not (campaign.starts_at <= at < campaign.ends_at):
+        return False
+    if campaign.monthly_day is not None and at.astimezone(tz).day != campaign.monthly_day:
+        return False
+    if campaign.tier_id is not None and campaign.tier_id != tier_id:
+        return False
+    return campaign.category is None or campaign.category == category
+
+
+def best_bonus_pct(campaigns: Iterable[Campaign], at: datetime, tz: ZoneInfo,
+                   tier_id: int | None, category: str | None) -> int:
+    """The highest multiplier among the campaigns that apply; 100 (no bonus) when none does."""
+    return max([NO_BONUS] + [c.multiplier_pct for c in campaigns
+                             if applies(c, at, tz, tier_id, category)])
+
+
+def running_at(at: datetime) -> list[Campaign]:
+    """Active campaigns whose window contains `at` (the monthly day is checked by applies)."""
+    return list(db.session.scalars(select(Campaign).where(
+        Campaign.active.is_(True), Campaign.starts_at <= at, Campaign.ends_at > at)))
+
+
+def occurrence(campaign: Campaign, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """The current or next stretch of time the campaign runs, clipped to its window; None
+    once it is over. For a monthly campaign that is one local day."""
+    if campaign.monthly_day is None:
+        return (campaign.starts_at, campaign.ends_at) if campaign.ends_at > now else None
+    local = max(now, campaign.starts_at).astimezone(tz).date()
+    year, month = local.year, local.month
+    for _ in range(3):  # this month's day or a later one: one of the next three months
+        day = date(year, month, campaign.monthly_day)
+        start = datetime.combine(day, time.min, tzinfo=tz).astimezone(timezone.utc)
+        end = datetime.combine(day + timedelta(days=1), time.min,
+                               tzinfo=tz).astimezone(timezone.utc)
+        start, end = max(start, campaign.starts_at), min(end, campaign.ends_at)
+        if start < end and end > now:
+            return start, end
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    """A campaign as members see it: `starts`/`ends` bound its current or next run."""
+
+    id: int
+    name: str
+    name_en: str
+    description: str
+    description_en: str
+    multiplier_pct: int
+    starts: datetime
+    ends: datetime
+    tier: Tier | None
+    category: str | None
+    monthly_day: int | None
+
+
+def listing(now: datetime, program: Program, tier_id: int | None
+            ) -> tuple[list[CampaignView], list[CampaignView]]:
+    """(running now, starting within 30 days) for a member of tier `tier_id` (every tier
+    when None), running ones ending soonest first, upcoming ones starting soonest first."""
+    horizon = now + timedelta(days=UPCOMING_DAYS)
+    rows = db.session.scalars(select(Campaign).where(
+        Campaign.active.is_(True), Campaign.ends_at > now, Campaign.starts_at <= horizon)
+        .order_by(Campaign.id)).all()
+    tiers = {t.id: t for t in db.session.scalars(select(Tier))}
+    running, upcoming = [], []
+    for c in rows:
+        if tier_id is not None and c.tier_id not in (None, tier_id):
+            continue
+        window = occurrence(c, now, program.tz)
+        if window is None or window[0] > horizon:
+            continue
+        view = CampaignView(c.id, c.name, c.name_en, c.description, c.description_en,
+                            c.multiplier_pct, window[0], window[1], tiers.get(c.tier_id),
+                            c.category, c.monthly_day)
+        (running if window[0] <= now else upcoming).append(view)
+    running.sort(key=lambda v: (v.ends, v.id))
+    upcoming.sort(key=lambda v: (v.starts, v.id))
+    return running, upcoming
+
+
+def create(*, name: str, name_en: str, multiplier_pct: int, starts_at: datetime,
+           ends_at: datetime, monthly_day: int | None = None, tier_code: str | None = None,
+           category: str | None = None, description: str = "", description_en: str = "",
+           now: datetime | None = None) -> Campaign:
+    """A new campaign; InvalidCampaign (nothing saved) when it could never give a bonus."""
+    if not name.strip() or not name_en.strip():
+        raise InvalidCampaign(field="name", reason="a name in both languages is required")
+    if multiplier_pct <= NO_BONUS:
+        raise InvalidCampaign(field="multiplier", reason="a bonus is more than 100%")
+    if ends_at <= starts_at:
+        raise InvalidCampaign(field="ends", reason="the campaign must end after it starts")
+    if monthly_day is not None and not 1 <= monthly_day <= 28:
+        raise InvalidCampaign(field="monthly_day", reason="a day from 1 to 28 (every month has it)")
+    with write_transaction():
+        tier_id = None
+        if tier_code:
+            tier_id = db.session.scalar(select(Tier.id).where(Tier.code == tier_code))
+            if tier_id is None:
+                raise InvalidCampaign(field="tier", reason=f"no tier {tier_code!r}")
+        campaign = Campaign(name=name.strip(), name_en=name_en.strip(), description=description,
+                            description_en=description_en, multiplier_pct=multiplier_pct,
+                            starts_at=starts_at, ends_at=ends_at, monthly_day=monthly_day,
+                            tier_id=tier_id, category=category.lower() if category else None,
+                            created_at=now or utcnow())
+        db.session.add(campaign)
+        db.session.flush()
+        return campaign

@@ -1,0 +1,58 @@
+"""Pure earning rules: points for a purchase, the birthday bonus and refund clawbacks.
+
+All integer math: amounts in fen, multipliers in percent, rounded down once at the end.
+"""
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+NO_BONUS = 100          # a multiplier of 1x, in percent
+DOUBLE = "double"       # BIRTHDAY_BONUS setting: purchases in the birthday month earn double
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a purchase: what kind of thing was bought, and for how much."""
+
+    category: str
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class Earned:
+    points: int
+    multiplier_pct: int     # the best bonus that applied to any line (100 when none did)
+
+
+def purchase_points(lines: Sequence[Line], earn_points_per_yuan: int, tier_multiplier_pct: int,
+                    bonus_pct: Callable[[Line], int]) -> Earned:
+    """floor(sum of amount_fen * earn rate * tier % * line bonus % / 1,000,000): the rate is per
+    yuan (100 fen) and both multipliers are percentages, so the exact sum is divided once."""
+    total, best = 0, NO_BONUS
+    for line in lines:
+        bonus = max(NO_BONUS, bonus_pct(line))
+        best = max(best, bonus)
+        total += line.amount_fen * earn_points_per_yuan * tier_multiplier_pct * bonus
+    return Earned(total // 1_000_000, best)
+
+
+def birthday_bonus_pct(birthday: date | None, at: datetime, tz: ZoneInfo, setting: str) -> int:
+    """200 when the program doubles birthday-month purchases and `at` falls in the member's
+    birthday month (local time); otherwise no bonus."""
+    if setting != DOUBLE or birthday is None:
+        return NO_BONUS
+    return 200 if at.astimezone(tz).month == birthday.month else NO_BONUS
+
+
+def clawed_total(points: int, amount_fen: int, refunded_fen: int) -> int:
+    """Points taken back once `refunded_fen` of the purchase has been refunded, rounded down:
+    a full refund takes back every point."""
+    return points * refunded_fen // amount_fen
+
+
+def clawback(points: int, amount_fen: int, refunded_before: int, refund_fen: int) -> int:
+    """What one refund takes back: the rise in the cumulative clawback it causes, so partial
+    refunds adding up to the whole purchase take back exactly its points."""
+    return (clawed_total(points, amount_fen, refunded_before + refund_fen)
+            - clawed_total(points, amount_fen, refunded_before))
