@@ -34,6 +34,8 @@ class Config:
     PAYMENT_WINDOW_MINUTES = int(os.environ.get("PAYMENT_WINDOW_MINUTES", "15"))
     EXPIRY_SOON_DAYS = int(os.environ.get("EXPIRY_SOON_DAYS", "30"))
     LOW_STOCK = int(os.environ.get("LOW_STOCK", "10"))
+    # Purchases from the tills: points held this many days before they can be spent (0: at once).
+    PURCHASE_HOLD_DAYS = int(os.environ.get("PURCHASE_HOLD_DAYS", "0"))
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
     SANDBOX_PAYMENT_SECRET = os.environ.get("SANDBOX_PAYMENT_SECRET", "sandbox-signing-key")
 

@@ -19,6 +19,7 @@ class Program:
     expiry_soon_days: int = 30
     low_stock: int = 10
     timezone: str = "Asia/Shanghai"
+    purchase_hold_days: int = 0
     reminder_days: tuple[int, ...] = (30, 7, 1)  # expiry reminders, local days ahead
     # Member tasks
     check_in_points: int = 3
@@ -63,6 +64,7 @@ def program() -> Program:
         expiry_soon_days=c["EXPIRY_SOON_DAYS"],
         low_stock=c["LOW_STOCK"],
         timezone=c["BABEL_DEFAULT_TIMEZONE"],
+        purchase_hold_days=c["PURCHASE_HOLD_DAYS"],
         reminder_days=lead_days(c["REMINDER_DAYS"]),
         check_in_points=c["CHECK_IN_POINTS"],
         check_in_streak_days=c["CHECK_IN_STREAK_DAYS"],
