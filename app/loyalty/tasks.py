@@ -1,0 +1,217 @@
+"""Use cases of member tasks: the daily check-in, completing the profile, the birthday gift.
+
+Each runs in one write transaction on the locked member and ends in accounts.credit_locked.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from . import accounts
+from .errors import DomainError
+from .models import BIRTHDAY, EARN, PROFILE, CheckIn, Member, TaskReward, utcnow
+from .program import Program, program
+from .streaks import StreakState, check_in_points, local_day, next_streak, streak_state
+from .transaction import lock_member, write_transaction
+
+OLDEST_AGE_YEARS = 120
+
+
+class BirthdayLocked(DomainError):
+    status = 422
+    code = "birthday_locked"
+
+
+class GiftNotOffered(DomainError):
+    code = "birthday_gift_not_offered"
+
+
+class NoBirthday(DomainError):
+    code = "no_birthday"
+
+
+class NotBirthdayMonth(DomainError):
+    code = "not_birthday_month"
+
+
+class AlreadyClaimed(DomainError):
+    code = "already_claimed"
+
+
+# --- Daily check-in ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    """What a tap on check-in did: points earned (0 if already checked in today)."""
+
+    day: date
+    streak: int
+    points: int
+    bonus: bool
+    already: bool
+
+
+def check_in(member_id: int, now: datetime | None = None) -> CheckInOutcome:
+    """Check in for the program's local day: the daily points, the streak bonus on every
+    Nth day in a row. A second check-in on the same local day earns nothing."""
+    now = now or utcnow()
+    settings = program()
+    today = local_day(now, settings.tz)
+    with write_transaction():
+        member = lock_member(member_id)
+        done = db.session.scalar(select(CheckIn).where(CheckIn.member_id == member.id,
+                                                       CheckIn.day == today))
+        if done is not None:
+            return CheckInOutcome(today, done.streak, 0, False, True)
+        last = _last_check_in(member.id, before=today)
+        streak = next_streak(last.day if last else None, last.streak if last else 0, today)
+        points = check_in_points(streak, settings.check_in_points,
+                                 settings.check_in_streak_days, settings.check_in_streak_bonus)
+        bonus = points > settings.check_in_points
+        entry = accounts.credit_locked(
+            member, points, detail="daily check-in", kind=EARN, now=now,
+            ref=("check_in", today.isoformat()))
+        db.session.add(CheckIn(member_id=member.id, day=today, streak=streak, points=points,
+                               entry_id=entry.id, created_at=now))
+        db.session.flush()
+        return CheckInOutcome(today, streak, points, bonus, False)
+
+
+def _last_check_in(member_id: int, before: date) -> CheckIn | None:
+    return db.session.scalar(select(CheckIn).where(CheckIn.member_id == member_id,
+                                                   CheckIn.day < before)
+                             .order_by(CheckIn.day.desc()).limit(1))
+
+
+@dataclass(frozen=True)
+class CheckInCard:
+    """The check-in card: today's state, the strip, and what the next check-ins earn."""
+
+    state: StreakState
+    today_points: int        # earned today (0 if not checked in yet)
+    next_points: int         # what a check-in today (or tomorrow, if done) earns
+    daily: int
+    bonus: int
+    every: int
+
+
+def check_in_card(member_id: int, now: datetime, settings: Program) -> CheckInCard:
+    """A member's check-in state on the current local day."""
+    today = local_day(now, settings.tz)
+    last = db.session.scalar(select(CheckIn).where(CheckIn.member_id == member_id,
+                                                   CheckIn.day <= today)
+                             .order_by(CheckIn.day.desc()).limit(1))
+    state = streak_state(last.day if last else None, last.streak if last else 0, today,
+                         settings.check_in_streak_days)
+    upcoming = state.streak + 1
+    next_points = check_in_points(upcoming, settings.check_in_points,
+                                  settings.check_in_streak_days, settings.check_in_streak_bonus)
+    today_points = last.points if state.checked_in_today else 0
+    return CheckInCard(state, today_points, next_points, settings.check_in_points,
+                       settings.check_in_streak_bonus, settings.check_in_streak_days)
+
+
+# --- Profile -----------------------------------------------------------------------------
+
+def profile_complete(member: Member) -> bool:
+    return bool(member.name and member.email and member.birthday)
+
+
+def birthday_problem(birthday: date, today: date) -> str | None:
+    """Why a birthday cannot be right: 'future' or 'too_old'; None if it can."""
+    if birthday > today:
+        return "future"
+    if birthday.year < today.year - OLDEST_AGE_YEARS:
+        return "too_old"
+    return None
+
+
+def save_profile(member_id: int, name: str, email: str | None, birthday: date | None,
+                 now: datetime | None = None) -> int:
+    """Save name, email and birthday; returns the points the profile reward gave (once ever,
+    the first time all three are filled). A birthday, once set, cannot change."""
+    now = now or utcnow()
+    settings = program()
+    with write_transaction():
+        member = lock_member(member_id)
+        if member.birthday is not None and birthday is not None and birthday != member.birthday:
+            raise BirthdayLocked()
+        if birthday is not None and birthday_problem(birthday, local_day(now, settings.tz)):
+            raise ValueError("an impossible birthday reached the service")
+        member.name, member.email = name, email or None
+        if member.birthday is None:
+            member.birthday = birthday
+        if not profile_complete(member) or _rewarded(member.id, PROFILE, ""):
+            return 0
+        return _reward(member, PROFILE, "", settings.profile_points, "profile completed", now)
+
+
+def _rewarded(member_id: int, task: str, period: str) -> bool:
+    return db.session.scalar(select(TaskReward.id).where(
+        TaskReward.member_id == member_id, TaskReward.task == task,
+        TaskReward.period == period)) is not None
+
+
+def _reward(member: Member, task: str, period: str, points: int, detail: str,
+            now: datetime) -> int:
+    """Credit a task's points on the locked member and record that it was given."""
+    if points <= 0:
+        return 0
+    entry = accounts.credit_locked(member, points, detail=detail, kind=EARN, now=now,
+                                   ref=(task, period or str(member.id)))
+    db.session.add(TaskReward(member_id=member.id, task=task, period=period, points=points,
+                              entry_id=entry.id, created_at=now))
+    db.session.flush()
+    return points
+
+
+# --- Birthday ----------------------------------------------------------------------------
+
+GIFT, DOUBLE = "gift", "double"
+
+
+@dataclass(frozen=True)
+class BirthdayOffer:
+    """What the birthday means for a member now, under the program's setting."""
+
+    mode: str                 # "gift" or "double"
+    birthday: date | None
+    in_month: bool            # the current local month is the birthday month
+    claimed: bool             # the gift for this year is already claimed
+    points: int               # the gift's points (gift mode)
+
+    @property
+    def claimable(self) -> bool:
+        return self.mode == GIFT and self.in_month and not self.claimed
+
+
+def birthday_offer(member: Member, now: datetime, settings: Program) -> BirthdayOffer:
+    today = local_day(now, settings.tz)
+    in_month = member.birthday is not None and member.birthday.month == today.month
+    claimed = settings.birthday_bonus == GIFT and _rewarded(member.id, BIRTHDAY, str(today.year))
+    return BirthdayOffer(settings.birthday_bonus, member.birthday, in_month, claimed,
+                         settings.birthday_gift_points)
+
+
+def claim_birthday_gift(member_id: int, now: datetime | None = None) -> int:
+    """The birthday gift, once a year, during the member's birthday month (local time)."""
+    now = now or utcnow()
+    settings = program()
+    today = local_day(now, settings.tz)
+    with write_transaction():
+        member = lock_member(member_id)
+        if settings.birthday_bonus != GIFT:
+            raise GiftNotOffered()
+        if member.birthday is None:
+            raise NoBirthday()
+        if member.birthday.month != today.month:
+            raise NotBirthdayMonth(month=member.birthday.month)
+        if _rewarded(member.id, BIRTHDAY, str(today.year)):
+            raise AlreadyClaimed(year=today.year)
+        return _reward(member, BIRTHDAY, str(today.year), settings.birthday_gift_points,
+                       "birthday gift", now)
+
+
+def profile_rewarded(member_id: int) -> bool:
+    return _rewarded(member_id, PROFILE, "")

@@ -1,0 +1,141 @@
+"""Referrals: joining with a code, both members rewarded on the first purchase only,
+the inviter's monthly cap, and no reward for inviting yourself."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.loyalty import referrals
+from app.loyalty.models import REFERRAL_INVITER, REFERRAL_NEW, Member, TaskReward
+from app.loyalty.transaction import lock_member, write_transaction
+from tests.conftest import PASSWORD, utc
+
+NOW = utc(2026, 6, 10, 4, 0)
+
+
+def balance(member_id: int) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
+
+
+def first_purchase(member_id: int, now=NOW) -> referrals.ReferralRewards:
+    """What the purchase service does: lock the member and call the hook in its transaction."""
+    with write_transaction():
+        member = lock_member(member_id)
+        return referrals.on_first_purchase(member, now)
+
+
+_phones = iter(range(10**6))
+
+
+def invited_by(inviter: Member, now=NOW) -> Member:
+    return referrals.join(f"137{next(_phones):08d}", "新朋友", PASSWORD,
+                          invite_code=inviter.referral_code, now=now)
+
+
+def test_joining_with_an_invite_code_records_who_invited(make_member):
+    inviter = make_member()
+
+    friend = referrals.join("13700000001", "新朋友", PASSWORD,
+                            invite_code=inviter.referral_code.lower(), now=NOW)
+
+    assert friend.referred_by_id == inviter.id
+    assert balance(friend.id) == 0 and balance(inviter.id) == 0
+
+
+def test_the_first_purchase_rewards_both_the_friend_and_the_inviter(make_member):
+    inviter = make_member()
+    friend = invited_by(inviter)
+
+    rewards = first_purchase(friend.id)
+
+    assert (rewards.new_member, rewards.inviter) == (100, 200)
+    assert balance(friend.id) == 100 and balance(inviter.id) == 200
+
+
+def test_only_the_first_purchase_is_rewarded(make_member):
+    inviter = make_member()
+    friend = invited_by(inviter)
+    first_purchase(friend.id)
+
+    again = first_purchase(friend.id, now=NOW + timedelta(days=1))
+
+    assert (again.new_member, again.inviter) == (0, 0)
+    assert balance(friend.id) == 100 and balance(inviter.id) == 200
+
+
+def test_a_member_who_was_not_invited_gets_nothing(make_member):
+    member = make_member()
+
+    assert first_purchase(member.id) == referrals.ReferralRewards(0, 0)
+    assert balance(member.id) == 0
+
+
+def test_the_inviter_is_rewarded_at_most_the_monthly_cap(make_member):
+    inviter = make_member()
+    friends = [invited_by(inviter) for _ in range(7)]
+
+    results = [first_purchase(f.id) for f in friends]
+
+    assert [r.inviter for r in results] == [200] * 5 + [0, 0]
+    assert [r.new_member for r in results] == [100] * 7
+    assert balance(inviter.id) == 1000
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(TaskReward).where(
+        TaskReward.member_id == inviter.id, TaskReward.task == REFERRAL_INVITER)) == 5
+
+
+def test_the_cap_starts_again_in_the_next_local_month(make_member):
+    inviter = make_member()
+    june = [invited_by(inviter) for _ in range(6)]
+    for friend in june:
+        first_purchase(friend.id)
+    july_friend = invited_by(inviter)
+
+    # 30 June 16:30 UTC is 1 July 00:30 in Shanghai: a new month for the cap
+    result = first_purchase(july_friend.id, now=utc(2026, 6, 30, 16, 30))
+
+    assert result.inviter == 200
+    assert balance(inviter.id) == 6 * 200
+
+
+def test_a_member_referred_by_themselves_earns_no_referral_points(make_member):
+    member = make_member()
+    db.session.get(Member, member.id).referred_by_id = member.id
+    db.session.commit()
+
+    assert first_purchase(member.id) == referrals.ReferralRewards(0, 0)
+    assert balance(member.id) == 0
+    assert db.session.scalar(select(func.count()).select_from(TaskReward).where(
+        TaskReward.task.in_([REFERRAL_NEW, REFERRAL_INVITER]))) == 0
+
+
+def test_an_unknown_invite_code_creates_no_account(make_member):
+    before = db.session.scalar(select(func.count()).select_from(Member))
+
+    with pytest.raises(referrals.UnknownInvite):
+        referrals.join("13700000009", "新朋友", PASSWORD, invite_code="NOSUCH99", now=NOW)
+
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Member)) == before
+
+
+def test_joining_with_a_phone_already_registered_is_refused(make_member):
+    existing = make_member()
+
+    with pytest.raises(referrals.PhoneTaken):
+        referrals.join(existing.phone, "又一个", PASSWORD, now=NOW)
+
+
+def test_friends_joined_and_rewarded_this_month_are_counted(app, make_member):
+    from app.loyalty.program import program
+    inviter = make_member()
+    friends = [invited_by(inviter) for _ in range(3)]
+    invited_by(inviter, now=NOW - timedelta(days=40))   # joined last month
+    first_purchase(friends[0].id)
+
+    stats = referrals.stats(db.session.get(Member, inviter.id), NOW, program())
+
+    assert (stats.joined_this_month, stats.rewarded_this_month) == (3, 1)
+    assert stats.code == inviter.referral_code
