@@ -1,0 +1,50 @@
+"""The member's inbox: notices to read, and marking them read."""
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from .errors import NotFound
+from .models import Notice, utcnow
+from .transaction import write_transaction
+
+PAGE = 50
+
+
+def notices(member_id: int, limit: int = PAGE) -> list[Notice]:
+    """A member's latest notices, newest first."""
+    return db.session.scalars(select(Notice).where(Notice.member_id == member_id)
+                              .order_by(Notice.id.desc()).limit(limit)).all()
+
+
+def unread_count(member_id: int) -> int:
+    """How many of a member's notices are unread, in one indexed query."""
+    return db.session.scalar(select(func.count()).select_from(Notice).where(
+        Notice.member_id == member_id, Notice.read_at.is_(None)))
+
+
+def notice(member_id: int, notice_id: int) -> Notice | None:
+    """A member's own notice; someone else's is as good as missing."""
+    return db.session.scalar(select(Notice).where(Notice.id == notice_id,
+                                                  Notice.member_id == member_id))
+
+
+def mark_read(member_id: int, notice_id: int, now: datetime | None = None) -> Notice:
+    """Mark one of the member's notices read (reading it twice changes nothing)."""
+    now = now or utcnow()
+    with write_transaction():
+        found = notice(member_id, notice_id)
+        if found is None:
+            raise NotFound(notice_id=notice_id)
+        if found.read_at is None:
+            found.read_at = now
+        return found
+
+
+def mark_all_read(member_id: int, now: datetime | None = None) -> int:
+    """Mark every unread notice of the member read; returns how many."""
+    now = now or utcnow()
+    with write_transaction():
+        return db.session.execute(
+            update(Notice).where(Notice.member_id == member_id, Notice.read_at.is_(None))
+            .values(read_at=now)).rowcount

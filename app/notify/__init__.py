@@ -1,0 +1,1 @@
+"""Telling members things outside the mall's pages: the words of reminders and email."""
