@@ -56,3 +56,12 @@ def one_year_on(moment: datetime) -> datetime:
         return moment.replace(year=moment.year + 1)
     except ValueError:
         return moment.replace(year=moment.year + 1, day=28)
+
+
+def review(tiers: list[TierView], current: TierView, qualifying: int) -> TierView:
+    """The tier a member holds after a review: kept at or above its threshold, otherwise
+    one level down (never straight to the bottom); the lowest tier is never lost."""
+    if qualifying >= current.threshold:
+        return current
+    lower = [t for t in tiers if t.rank < current.rank]
+    return max(lower, key=lambda t: t.rank) if lower else current
