@@ -1,0 +1,1 @@
+"""The member's inbox: reminders and other notices from the mall."""

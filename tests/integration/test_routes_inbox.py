@@ -1,0 +1,166 @@
+"""The inbox through the test client: list, read, follow, mark all read, someone else's notice."""
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.loyalty.models import Notice
+from tests.conftest import sign_in
+from tests.integration.route_support import by_testid, text, token
+
+
+def notice(member_id: int, body: str, link: str = "/catalog?affordable=1",
+           read: bool = False) -> int:
+    row = Notice(member_id=member_id, kind="expiry", title="积分即将过期", body=body, link=link)
+    db.session.add(row)
+    db.session.commit()
+    if read:
+        row.read_at = row.created_at
+        db.session.commit()
+    return row.id
+
+
+def read_at(notice_id: int):
+    db.session.rollback()
+    return db.session.scalar(select(Notice.read_at).where(Notice.id == notice_id))
+
+
+def badge(client, url: str = "/") -> list[str]:
+    return by_testid(text(client.get(url)), "inbox-badge")
+
+
+def test_the_inbox_lists_notices_newest_first_with_the_unread_ones_marked(member_client, member):
+    older = notice(member.id, "800 积分将于 2026年12月1日 过期。", read=True)
+    newer = notice(member.id, "1,200 积分将于 2026年12月20日 过期。")
+
+    html = text(member_client.get("/inbox"))
+
+    assert by_testid(html, "notice-body") == ["1,200 积分将于 2026年12月20日 过期。",
+                                              "800 积分将于 2026年12月1日 过期。"]
+    assert f'data-notice-id="{newer}" data-unread="true"' in html
+    assert f'data-notice-id="{older}" data-unread="false"' in html
+
+
+def test_the_header_bell_counts_unread_notices_on_every_page(member_client, member):
+    notice(member.id, "a")
+    notice(member.id, "b")
+    notice(member.id, "c", read=True)
+
+    for url in ("/", "/catalog", "/points", "/orders", "/inbox"):
+        assert badge(member_client, url) == ["2"], url
+
+
+def test_no_badge_shows_when_nothing_is_unread(member_client, member):
+    notice(member.id, "read already", read=True)
+
+    html = text(member_client.get("/"))
+
+    assert 'data-testid="inbox-bell"' in html
+    assert by_testid(html, "inbox-badge") == []
+
+
+def test_opening_a_notice_shows_it_and_marks_it_read(member_client, member):
+    notice_id = notice(member.id, "1,200 积分将于 2026年12月20日 过期。")
+
+    response = member_client.get(f"/inbox/{notice_id}")
+
+    assert response.status_code == 200
+    assert by_testid(text(response), "notice-body") == ["1,200 积分将于 2026年12月20日 过期。"]
+    assert 'href="/catalog?affordable=1"' in text(response)
+    assert read_at(notice_id) is not None
+    assert badge(member_client) == []
+
+
+def test_following_a_notices_link_marks_it_read_and_lands_on_the_affordable_catalog(
+        member_client, member):
+    notice_id = notice(member.id, "1,200 积分将于 2026年12月20日 过期。")
+
+    response = member_client.get(f"/inbox/{notice_id}/go")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/catalog?affordable=1"
+    assert read_at(notice_id) is not None
+
+
+@pytest.mark.parametrize("link", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
+def test_a_link_that_would_leave_the_mall_goes_to_the_notice_instead(member_client, member,
+                                                                      link):
+    notice_id = notice(member.id, "x", link=link)
+
+    response = member_client.get(f"/inbox/{notice_id}/go")
+
+    assert response.headers["Location"] == f"/inbox/{notice_id}"
+    assert link not in text(member_client.get(f"/inbox/{notice_id}"))
+
+
+def test_mark_all_read_reads_every_notice_and_clears_the_badge(member_client, member):
+    ids = [notice(member.id, "a"), notice(member.id, "b")]
+
+    response = member_client.post("/inbox/read", data={"csrf_token": token(member_client)})
+
+    assert response.status_code == 302 and response.headers["Location"] == "/inbox"
+    assert all(read_at(i) is not None for i in ids)
+    assert badge(member_client) == []
+
+
+def test_mark_all_read_without_a_csrf_token_is_refused_and_changes_nothing(member_client,
+                                                                            member):
+    notice_id = notice(member.id, "a")
+
+    response = member_client.post("/inbox/read", data={})
+
+    assert response.status_code == 400
+    assert read_at(notice_id) is None
+    assert badge(member_client) == ["1"]
+
+
+def test_mark_all_read_leaves_other_members_notices_unread(member_client, member, make_member):
+    other = make_member()
+    theirs = notice(other.id, "theirs")
+    notice(member.id, "mine")
+
+    member_client.post("/inbox/read", data={"csrf_token": token(member_client)})
+
+    assert read_at(theirs) is None
+
+
+@pytest.mark.parametrize("path", ["/inbox/{id}", "/inbox/{id}/go"])
+def test_another_members_notice_is_not_found_and_stays_unread(member_client, make_member, path):
+    other = make_member()
+    theirs = notice(other.id, "1,200 积分将于 2026年12月20日 过期。")
+
+    response = member_client.get(path.format(id=theirs))
+
+    assert response.status_code == 404
+    assert "1,200" not in text(response)
+    assert read_at(theirs) is None
+
+
+def test_a_notice_that_does_not_exist_is_not_found(member_client):
+    assert member_client.get("/inbox/999999").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/inbox", "/inbox/1", "/inbox/1/go"])
+def test_the_inbox_asks_a_signed_out_visitor_to_sign_in(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_empty_inbox_says_so(member_client):
+    html = text(member_client.get("/inbox"))
+
+    assert by_testid(html, "notice-row") == []
+    assert 'class="empty"' in html
+
+
+def test_each_member_sees_only_their_own_notices_and_count(app, member_client, member,
+                                                          make_member):
+    other = make_member()
+    notice(other.id, "theirs")
+    notice(member.id, "mine")
+
+    assert by_testid(text(member_client.get("/inbox")), "notice-body") == ["mine"]
+    other_client = app.test_client()
+    sign_in(other_client, other.phone)
+    assert badge(other_client) == ["1"]
+    assert by_testid(text(other_client.get("/inbox")), "notice-body") == ["theirs"]
