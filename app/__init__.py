@@ -44,6 +44,7 @@ def _bind_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .inbox import views as inbox
     from .mall.views import bp as mall_bp
     from .payments.views import bp as payments_bp
     from .web import errors, i18n, layout, messages
@@ -51,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(mall_bp)
     app.register_blueprint(payments_bp)
+    inbox.register(app)
     errors.register(app)
     i18n.register(app)
     layout.register(app)
