@@ -8,9 +8,9 @@ from app.extensions import db
 from .eligibility import member_refusal
 from .errors import DomainError
 from .lots import expiry_day
-from .models import (COUNTED_STATUSES, EARN, Category, Item, LedgerEntry, Member, Order,
-                     PointLot, Tier)
-from .program import Program
+from .models import (COUNTED_STATUSES, Category, Item, LedgerEntry, Member, Order,
+                     PointLot, Tier, TierChange)
+from .program import Program, program as current_program
 from .tiers import TierProgress, TierView, progress, review_date
 
 
@@ -50,12 +50,18 @@ def wallet(member: Member, now: datetime, program: Program) -> Wallet:
     return Wallet(member.points_balance - lapsed, batches)
 
 
-def qualifying_points(member_id: int, now: datetime) -> int:
-    """Points earned from purchases and activities in the rolling last 12 months."""
-    return db.session.scalar(
+def qualifying_points(member_id: int, now: datetime,
+                      kinds: tuple[str, ...] | None = None) -> int:
+    """Points that count towards a tier in the rolling last 12 months: by default those
+    earned from purchases and activities, less clawbacks of refunded purchases
+    (the QUALIFYING_KINDS setting)."""
+    total = db.session.scalar(
         select(func.coalesce(func.sum(LedgerEntry.points), 0))
-        .where(LedgerEntry.member_id == member_id, LedgerEntry.kind == EARN,
-               LedgerEntry.created_at > now - timedelta(days=365)))
+        .where(LedgerEntry.member_id == member_id,
+               LedgerEntry.kind.in_(kinds or current_program().qualifying_kinds),
+               LedgerEntry.created_at > now - timedelta(days=365),
+               LedgerEntry.created_at <= now))
+    return max(total, 0)
 
 
 def tier_views(tiers: list[Tier]) -> dict[int, TierView]:
@@ -67,7 +73,8 @@ class Standing:
     progress: TierProgress
     tier: Tier
     next_tier: Tier | None
-    review_on: date
+    review_on: date         # the local day the tier is next reviewed
+    lowest: bool = False    # the entry tier: nothing to keep
 
 
 def standing(member: Member, now: datetime, program: Program) -> Standing:
@@ -77,12 +84,13 @@ def standing(member: Member, now: datetime, program: Program) -> Standing:
     views = tier_views(tiers)
     result = progress(list(views.values()), views[member.tier_id], qualifying)
     by_id = {t.id: t for t in tiers}
-    review = review_date(member.tier_since.astimezone(program.tz).date())
-    today = now.astimezone(program.tz).date()
-    while review < today:  # a tier kept at a review runs on to the next anniversary
-        review = review_date(review)
+    if member.tier_review_at is not None:
+        review = member.tier_review_at.astimezone(program.tz).date()
+    else:  # not yet given a review date: a year after the tier was reached
+        review = review_date(member.tier_since.astimezone(program.tz).date())
     return Standing(result, by_id[member.tier_id],
-                    by_id[result.next.id] if result.next else None, review)
+                    by_id[result.next.id] if result.next else None, review,
+                    lowest=tiers[0].id == member.tier_id)
 
 
 @dataclass(frozen=True)
@@ -174,3 +182,10 @@ def order(member_id: int, code: str) -> Order | None:
     """A member's own order; someone else's is as good as missing."""
     return db.session.scalar(select(Order).where(Order.member_id == member_id,
                                                  Order.code == code))
+
+
+def tier_changes(member_id: int, limit: int = 10) -> list[TierChange]:
+    """The member's latest tier changes, newest first, with both tiers, in one query."""
+    return db.session.scalars(select(TierChange).where(TierChange.member_id == member_id)
+                              .order_by(TierChange.created_at.desc(), TierChange.id.desc())
+                              .limit(limit)).unique().all()

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db, htmx
-from app.loyalty import reads, redemption
+from app.loyalty import expiry, reads, redemption
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import AWAITING_PAYMENT, Item, utcnow
 from app.loyalty.program import program
@@ -133,12 +133,16 @@ def points():
     # isdigit() alone accepts "²", which int() refuses: a page number is plain ASCII digits.
     page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100000 else 1
     rows, more = reads.history(current_user.id, page)
-    return render_template("mall/points.html", rows=rows, page=page, more=more)
+    changes = reads.tier_changes(current_user.id) if page == 1 else []
+    return render_template("mall/points.html", rows=rows, page=page, more=more,
+                           tier_changes=changes)
 
 
 @bp.get("/rules")
 def rules():
-    return render_template("mall/rules.html", tiers=reads.tiers())
+    settings = program()
+    return render_template("mall/rules.html", tiers=reads.tiers(),
+                           expires_today_on=expiry.lot_expiry(utcnow(), settings))
 
 
 def _offer(item_id: int) -> reads.Offer:

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from app.loyalty.tiers import TierView, progress, review_date, tier_for
+from app.loyalty.tiers import TierView, progress, review, review_date, tier_for
 
 SILVER = TierView(1, "silver", 1, 0, 100)
 GOLD = TierView(2, "gold", 2, 2000, 150)
@@ -73,11 +73,31 @@ def test_progress_carries_the_qualifying_points_and_current_tier():
     assert (p.current, p.qualifying) == (GOLD, 3210)
 
 
-@pytest.mark.parametrize("since, review", [
+@pytest.mark.parametrize("since, reviewed_on", [
     (date(2026, 3, 15), date(2027, 3, 15)),
     (date(2026, 12, 31), date(2027, 12, 31)),
     (date(2024, 2, 29), date(2025, 2, 28)),
     (date(2023, 2, 28), date(2024, 2, 28)),
 ])
-def test_a_tier_is_reviewed_one_year_after_it_was_reached(since, review):
-    assert review_date(since) == review
+def test_a_tier_is_reviewed_one_year_after_it_was_reached(since, reviewed_on):
+    assert review_date(since) == reviewed_on
+
+
+@pytest.mark.parametrize("current, qualifying, after", [
+    (PLATINUM, 7999, GOLD),       # below the threshold: one level down, not to the bottom
+    (PLATINUM, 0, GOLD),
+    (GOLD, 1999, SILVER),
+    (PLATINUM, 8000, PLATINUM),   # at the threshold: kept
+    (GOLD, 2000, GOLD),
+    (GOLD, 9000, GOLD),           # a review keeps; moving up happens when points are earned
+    (SILVER, 0, SILVER),          # the lowest tier is never lost
+])
+def test_a_review_keeps_the_tier_at_its_threshold_and_otherwise_moves_down_one(
+        current, qualifying, after):
+    assert review(TIERS, current, qualifying) == after
+
+
+def test_a_review_moves_down_to_the_next_lower_rank_even_with_gaps_in_the_ranks():
+    entry, top = TierView(7, "basic", 10, 100, 100), TierView(8, "black", 30, 5000, 300)
+    assert review([top, entry], top, 10) == entry
+    assert review([top, entry], entry, 0) == entry
