@@ -12,10 +12,11 @@ from app.loyalty import accounts, expiry, ledger
 from app.loyalty.audit import check_ledger
 from app.loyalty.errors import InsufficientPoints
 from app.loyalty.models import (EARN, EXPIRE, REDEEM, LedgerEntry, LotAllocation, Member,
-                                PointLot)
+                                PointLot, utcnow)
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import days, utc
+from tests.integration.route_support import by_testid, english, text
 
 NOW = utc(2026, 6, 1, 4, 0)
 
@@ -302,3 +303,33 @@ class TestActivityPolicy:
         assert self.purchase(member_id, NOW) == 0
         assert db.session.scalar(select(PointLot.expires_at)
                                  .where(PointLot.member_id == member_id)) == NOW + days(3)
+
+
+@pytest.mark.parametrize("policy, words", [
+    ("monthly", "Points last until the end of the month, 12 months after the month you earned"),
+    ("annual", "All the points you earn in a calendar year expire together"),
+    ("activity", "every purchase extends all your points to the end of the month 12 months"),
+])
+def test_the_rules_page_states_the_expiry_policy_in_force(app, client, policy, words):
+    app.config["EXPIRY_POLICY"] = policy
+    english(client)
+
+    stated = by_testid(text(client.get("/rules")), "expiry-policy")
+
+    assert len(stated) == 1 and words in stated[0]
+
+
+def test_the_rules_page_says_when_points_earned_today_clear_under_the_annual_policy(app, client):
+    app.config.update(EXPIRY_POLICY="annual", EXPIRY_CLEARING_DATE="06-30")
+    english(client)
+    next_year = utcnow().astimezone(program().tz).year + 1
+
+    stated = by_testid(text(client.get("/rules")), "expiry-policy")[0]
+
+    assert f"expire at the end of Jun 30, {next_year}" in stated
+
+
+def test_the_rules_page_reads_in_chinese_under_every_policy(app, client):
+    for policy, words in (("annual", "积分清零日"), ("activity", "只要持续消费")):
+        app.config["EXPIRY_POLICY"] = policy
+        assert words in by_testid(text(client.get("/rules")), "expiry-policy")[0]
