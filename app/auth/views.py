@@ -53,3 +53,6 @@ def logout():
 
 def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("mall.home")
+
+
+from . import account  # noqa: E402,F401  (joining and the profile add their routes)

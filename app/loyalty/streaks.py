@@ -44,7 +44,7 @@ def days_to_bonus(streak: int, every: int) -> int:
 
 @dataclass(frozen=True)
 class StripDay:
-    """One day of the streak strip: its place in the cycle, done, today, bonus."""
+    """One day of the streak strip: which day of the streak it is, done, today, bonus."""
 
     number: int
     done: bool
@@ -73,6 +73,7 @@ def streak_state(last_day: date | None, last_streak: int, today: date,
     else:
         done = streak % every
         position = done + 1
-    strip = tuple(StripDay(n, n <= done, n == position, n == every)
+    first = streak - done  # days in the streak before this cycle began
+    strip = tuple(StripDay(first + n, n <= done, n == position, n == every)
                   for n in range(1, every + 1))
     return StreakState(streak, checked, days_to_bonus(streak, every), strip)

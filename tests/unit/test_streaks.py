@@ -98,7 +98,8 @@ def test_after_a_bonus_day_the_strip_starts_a_new_cycle():
 
     assert all(d.done for d in done_today.strip) and done_today.to_bonus == 7
     assert not any(d.done for d in next_day.strip) and next_day.streak == 7
-    assert [d.number for d in next_day.strip if d.today] == [1]
+    assert [d.number for d in next_day.strip] == list(range(8, 15))
+    assert [d.number for d in next_day.strip if d.today] == [8]
 
 
 def test_a_broken_streak_shows_an_empty_strip_starting_today():

@@ -1,0 +1,83 @@
+"""Forms to join the program and to keep a profile."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, PasswordField, StringField, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+MOBILE = r"^1[3-9]\d{9}$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# The passwords people pick first; a sign-up with one of them is refused.
+COMMON_PASSWORDS = frozenset("""
+12345678 123456789 1234567890 87654321 11111111 00000000 88888888 66666666 12341234
+11223344 12344321 123123123 147258369 123qweasd 1qaz2wsx qwertyui qwerty123 qwertyuiop
+password password1 password123 passw0rd iloveyou abc12345 abcd1234 a1234567 aa123456
+woaini1314 5201314520 asdfghjk zxcvbnm1 admin123 welcome1 11112222
+""".split())
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BirthdayField(DateField):
+    """A date field whose message for a date it cannot read is the mall's own."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a date like 1990-03-04.")) from None
+
+
+class JoinForm(FlaskForm):
+    phone = StringField(_l("Phone number"), filters=[strip], validators=[
+        DataRequired(_l("Enter your phone number.")),
+        Regexp(MOBILE, message=_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))],
+        render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 11})
+    name = StringField(_l("Your name"), filters=[strip], validators=[
+        DataRequired(_l("Enter your name.")),
+        Length(max=60, message=_l("Use at most 60 characters."))],
+        render_kw={"autocomplete": "name", "maxlength": 60})
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Choose a password.")),
+        Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
+        render_kw={"autocomplete": "new-password", "minlength": 8})
+    invite = StringField(_l("Invite code (optional)"), filters=[strip], validators=[
+        Optional(), Length(max=16, message=_l("This invite code is not valid. Check it, or leave it empty."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": 16})
+
+    def validate_password(self, field):
+        if field.data.lower() in COMMON_PASSWORDS or len(set(field.data)) == 1:
+            raise ValidationError(_l("This password is too easy to guess. Choose another."))
+        if field.data == self.phone.data:
+            raise ValidationError(_l("Don't use your phone number as your password."))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[
+        DataRequired(_l("Enter your name.")),
+        Length(max=60, message=_l("Use at most 60 characters."))],
+        render_kw={"autocomplete": "name", "maxlength": 60})
+    email = StringField(_l("Email"), filters=[strip], validators=[
+        Optional(), Length(max=120, message=_l("Use at most 120 characters.")),
+        Regexp(EMAIL, message=_l("Enter an email address like name@example.com."))],
+        render_kw={"inputmode": "email", "autocomplete": "email", "maxlength": 120})
+    birthday = BirthdayField(_l("Birthday"), validators=[Optional()],
+                         render_kw={"autocomplete": "bday"})
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.birthday.render_kw = {**self.birthday.render_kw, "max": today.isoformat()}
+
+    def validate_birthday(self, field):
+        from app.loyalty.tasks import birthday_problem
+        if field.data is None:
+            return
+        problem = birthday_problem(field.data, self.today)
+        if problem == "future":
+            raise ValidationError(_l("Your birthday can't be in the future."))
+        if problem == "too_old":
+            raise ValidationError(_l("Check the year of your birthday."))

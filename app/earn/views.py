@@ -1,0 +1,75 @@
+"""The earn page: daily check-in, tasks (profile, birthday, invite friends), campaigns."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import htmx
+from app.loyalty import campaigns, referrals, tasks
+from app.loyalty.errors import DomainError
+from app.loyalty.models import utcnow
+from app.loyalty.program import program
+from .forms import CheckInForm, ClaimForm
+from .words import check_in_message, task_refusal
+
+bp = Blueprint("earn", __name__)
+
+
+@bp.get("/earn")
+@login_required
+def page():
+    now, settings = utcnow(), program()
+    card = tasks.check_in_card(current_user.id, now, settings)
+    if htmx and not htmx.boosted:
+        return render_template("earn/_check_in.html", card=card, form=CheckInForm())
+    running, upcoming = campaigns.listing(now, settings, current_user.tier_id)
+    return render_template(
+        "earn/earn.html", card=card, form=CheckInForm(), claim_form=ClaimForm(),
+        profile_done=tasks.profile_rewarded(current_user.id),
+        birthday=tasks.birthday_offer(current_user, now, settings),
+        invites=referrals.stats(current_user, now, settings),
+        running=running, upcoming=upcoming)
+
+
+@bp.post("/earn/check-in")
+@login_required
+def check_in():
+    if not CheckInForm().validate():
+        abort(400)
+    outcome = tasks.check_in(current_user.id)
+    message = check_in_message(outcome)
+    if htmx:
+        card = tasks.check_in_card(current_user.id, utcnow(), program())
+        return render_template("earn/_check_in.html", card=card, form=CheckInForm(),
+                               outcome=outcome, message=message, oob_wallet=True)
+    flash(message, "info" if outcome.already else "success")
+    return redirect(url_for("earn.page"), 303)
+
+
+@bp.post("/earn/birthday")
+@login_required
+def claim_birthday():
+    if not ClaimForm().validate():
+        abort(400)
+    try:
+        points = tasks.claim_birthday_gift(current_user.id)
+    except DomainError as error:
+        flash(task_refusal(error), "error")
+    else:
+        flash(_("Happy birthday! %(points)s points are yours.", points=f"{points:,}"), "success")
+    return redirect(url_for("earn.page"), 303)
+
+
+@bp.app_template_global()
+def earn_teaser():
+    """What the home page shows of earning: today's check-in and running campaigns."""
+    now, settings = utcnow(), program()
+    card = tasks.check_in_card(current_user.id, now, settings)
+    running, _upcoming = campaigns.listing(now, settings, current_user.tier_id)
+    return {"card": card, "running": running}
+
+
+@bp.app_template_filter("birthmonth")
+def birth_month(day) -> str:
+    """The month of a birthday in words: 六月, June."""
+    return format_date(day, "MMMM")
