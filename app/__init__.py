@@ -43,6 +43,7 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .earn.views import bp as earn_bp
     from .inbox import views as inbox
@@ -50,6 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from .payments.views import bp as payments_bp
     from .web import errors, i18n, layout, messages
 
+    app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(earn_bp)
     app.register_blueprint(mall_bp)

@@ -2,9 +2,9 @@
 Each part of the program adds its own command group from a module in this package."""
 from flask import Flask
 
-from . import demo, ledger, orders, points, tiers
+from . import campaigns, demo, ledger, orders, points, stores, tiers
 
-_GROUPS = (demo, ledger, orders, points, tiers)
+_GROUPS = (demo, ledger, orders, points, tiers, stores, campaigns)
 
 
 def register(app: Flask) -> None:

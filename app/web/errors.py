@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from app.api import problems
 from app.extensions import htmx
 
 
@@ -28,4 +29,5 @@ def register(app: Flask) -> None:
         return body, status, {"HX-Refresh": "true"} if htmx else {}
 
     for status in (400, 403, 404, 405, 500):
-        app.register_error_handler(status, lambda e, s=status: page(s))
+        app.register_error_handler(status, lambda e, s=status: (
+            problems.from_http(e) if problems.is_api_request() else page(s)))

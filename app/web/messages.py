@@ -66,6 +66,11 @@ def kind_label(kind: str) -> str:
 
 def entry_label(entry) -> str:
     """What a ledger entry was, in words: the kind, then its detail."""
+    if entry.kind == "clawback" and entry.detail == "owed":
+        return _("Points owed from a refunded purchase")
+    if entry.ref_type in ("purchase", "refund"):
+        kind = _("Purchase") if entry.ref_type == "purchase" else _("Purchase refunded")
+        return f"{kind} · {entry.detail}" if entry.detail else kind
     kind = {"earn": _("Earned"), "redeem": _("Redeemed"), "refund": _("Returned"),
             "expire": _("Expired"), "adjust": _("Adjustment"),
             "clawback": _("Deducted")}.get(entry.kind, entry.kind)

@@ -1,0 +1,117 @@
+"""/api/v1: purchases and refunds from the tills, members and purchases for them to read.
+
+Every request carries `Authorization: Bearer <store key>`; every POST an Idempotency-Key.
+Views parse, call one service and answer JSON; errors are problem responses (problems.py).
+"""
+from pathlib import Path
+
+import yaml
+from flask import Blueprint, Response, abort, g, jsonify, request
+
+from app.extensions import csrf
+from app.loyalty import idempotency, purchases, stores
+from app.loyalty.models import utcnow
+from . import problems, validation
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer keys, never cookies
+problems.register(bp)
+
+MAX_BODY = 64 * 1024
+OPENAPI = Path(__file__).with_name("openapi.yaml")
+PUBLIC = {"api.openapi_json", "api.openapi_yaml"}
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC:
+        return None
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    store = stores.authenticate(key.strip()) if scheme.lower() == "bearer" else None
+    if store is None:
+        return problems.problem(401, "Unauthorized", "Send a valid store API key as "
+                                "'Authorization: Bearer <key>'.",
+                                headers={"WWW-Authenticate": 'Bearer realm="points-mall"'})
+    g.store_id = store.id
+    return None
+
+
+@bp.errorhandler(validation.Invalid)
+def invalid(error: validation.Invalid):
+    return problems.problem(422, "Invalid request", "Some fields are missing or wrong.",
+                            code="invalid_request", errors=error.errors)
+
+
+def _json_body() -> dict:
+    """The request's JSON object: 415 when it is not JSON, 413 when too big, 400 when broken."""
+    if not request.is_json:
+        abort(415, "Send the body as application/json.")
+    request.max_content_length = MAX_BODY
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        abort(413, f"The body may be at most {MAX_BODY} bytes.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, "The body must be a JSON object.")
+    return body
+
+
+def _request_key(body: dict) -> idempotency.RequestKey:
+    key = request.headers.get("Idempotency-Key")
+    if key is None or not validation.IDEMPOTENCY_KEY.fullmatch(key):
+        return abort(problems.problem(
+            400, "Idempotency-Key required", "Send an Idempotency-Key header of 1 to 64 "
+            "printable characters, new for each request and the same for its retries.",
+            code="idempotency_key_required",
+            errors={"Idempotency-Key": "1 to 64 printable ASCII characters, no spaces"}))
+    return idempotency.RequestKey(g.store_id, key, idempotency.fingerprint(
+        request.method, request.path, body))
+
+
+def _answer(answer: idempotency.Answer, replayed: bool) -> Response:
+    response = jsonify(answer.body)
+    response.status_code = answer.status
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@bp.post("/purchases")
+def create_purchase():
+    body = _json_body()
+    key = _request_key(body)
+    data = validation.purchase(body, utcnow())
+    return _answer(*purchases.record(g.store_id, data, key=key))
+
+
+@bp.post("/purchases/<reference>/refunds")
+def create_refund(reference: str):
+    body = _json_body()
+    key = _request_key(body)
+    refund_reference, amount = validation.refund(body)
+    return _answer(*purchases.refund(g.store_id, reference, refund_reference, amount, key=key))
+
+
+@bp.get("/purchases/<reference>")
+def show_purchase(reference: str):
+    found = purchases.find(g.store_id, reference)
+    return jsonify(purchases.purchase_body(found, purchases.member_of(found)))
+
+
+@bp.get("/members/<member_no>")
+def show_member(member_no: str):
+    return jsonify(purchases.member_body(purchases.member_by_no(member_no)))
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(openapi_document())
+
+
+@bp.get("/openapi.yaml")
+def openapi_yaml():
+    return Response(OPENAPI.read_text(encoding="utf-8"), mimetype="application/yaml")
+
+
+def openapi_document() -> dict:
+    """The API's OpenAPI 3.1 description."""
+    return yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))

@@ -1,0 +1,74 @@
+"""flask stores: the shops whose tills post purchases, and their API keys."""
+import sys
+
+import click
+from flask import Flask
+
+from app.loyalty import purchases, stores
+from app.loyalty.errors import DomainError
+
+
+def _fail(error: DomainError) -> None:
+    reason = error.details.get("reason") or ", ".join(f"{k} {v}" for k, v in error.details.items())
+    click.echo(f"Refused: {reason or error.code}", err=True)
+    sys.exit(1)
+
+
+def register(app: Flask) -> None:
+    @app.cli.group("stores")
+    def stores_group():
+        """Stores and their API keys."""
+
+    @stores_group.command("create")
+    @click.argument("code")
+    @click.argument("name")
+    def stores_create(code: str, name: str):
+        """Add a store with a short CODE (e.g. SH001) and its NAME."""
+        try:
+            store = stores.create_store(code, name)
+        except DomainError as error:
+            _fail(error)
+        click.echo(f"Store {store.code} ({store.name}) created.")
+
+    @stores_group.command("list")
+    def stores_list():
+        """Every store with its keys (prefix, created, revoked)."""
+        for store, keys in stores.listing():
+            click.echo(f"{store.code}\t{store.name}")
+            for key in keys:
+                state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}Z" if key.revoked_at else "active"
+                click.echo(f"  key {key.prefix}\tcreated {key.created_at:%Y-%m-%d %H:%M}Z\t{state}")
+
+    @stores_group.group("key")
+    def key_group():
+        """API keys."""
+
+    @key_group.command("create")
+    @click.argument("code")
+    def key_create(code: str):
+        """Print a new API key for store CODE. It is shown only this once."""
+        try:
+            key = stores.create_key(code)
+        except DomainError as error:
+            _fail(error)
+        click.echo(key)
+        click.echo("Keep this key safe: it is shown only once.", err=True)
+
+    @key_group.command("revoke")
+    @click.argument("prefix")
+    def key_revoke(prefix: str):
+        """Revoke the key whose PREFIX `flask stores list` shows."""
+        try:
+            stores.revoke_key(prefix)
+        except DomainError as error:
+            _fail(error)
+        click.echo(f"Key {prefix} revoked.")
+
+    @app.cli.group("purchases")
+    def purchases_group():
+        """Purchases from the tills."""
+
+    @purchases_group.command("release")
+    def purchases_release():
+        """Credit pending purchase points that have come due."""
+        click.echo(f"{purchases.release_pending()} pending purchase(s) released.")

@@ -1,0 +1,82 @@
+"""Idempotent writes for the tills: the first answer to an Idempotency-Key is kept and
+replayed for every retry of it, in the same transaction as the write it answers."""
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from .errors import DomainError
+from .models import ApiRequest, utcnow
+from .transaction import write_transaction
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a write answers: an HTTP status and a JSON body."""
+
+    status: int
+    body: dict
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    """A store's Idempotency-Key and a fingerprint of the request it came with."""
+
+    store_id: int
+    key: str
+    request_hash: str
+
+
+class KeyReused(DomainError):
+    """The key was first used with a different request."""
+
+    status = 422
+    code = "idempotency_key_reused"
+
+
+def fingerprint(method: str, path: str, body: object) -> str:
+    """The same request gives the same fingerprint, whatever the key order of its JSON."""
+    canonical = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def once(key: RequestKey | None, work: Callable[[], Answer]) -> tuple[Answer, bool]:
+    """Run `work` in one write transaction and keep its answer under `key`; a retry gets the
+    kept answer and no new effect. Returns (answer, replayed). Refusals are not kept: they
+    changed nothing, so the same key may be tried again once the cause is fixed."""
+    for attempt in range(2):
+        try:
+            with write_transaction():
+                stored = _stored(key)
+                if stored is not None:
+                    return stored, True
+                answer = work()
+                if key is not None:
+                    db.session.add(ApiRequest(store_id=key.store_id, key=key.key,
+                                              request_hash=key.request_hash,
+                                              status_code=answer.status, response=answer.body,
+                                              created_at=utcnow()))
+                    db.session.flush()
+                return answer, False
+        except IntegrityError:
+            # A concurrent retry won the race (unique key or reference): answer as it did.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _stored(key: RequestKey | None) -> Answer | None:
+    if key is None:
+        return None
+    row = db.session.scalar(select(ApiRequest).where(ApiRequest.store_id == key.store_id,
+                                                     ApiRequest.key == key.key))
+    if row is None:
+        return None
+    if row.request_hash != key.request_hash:
+        raise KeyReused(key=key.key)
+    return Answer(row.status_code, row.response)

@@ -1,0 +1,261 @@
+"""Purchases from the tills: points earned, held while pending, clawed back on refunds.
+
+Each use case is one write transaction on the locked member, with its Idempotency-Key
+answer kept in the same transaction (idempotency.once). A purchase reference is unique per
+store, a refund reference per purchase: a resend answers with what was first recorded.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from . import accounts, campaigns, expiry, ledger, referrals
+from .earning import Earned, Line, birthday_bonus_pct, clawback, purchase_points
+from .errors import DomainError, NotFound
+from .idempotency import Answer, RequestKey, once
+from .models import (CLAWBACK, CREDITED, EARN, PENDING, Member, Purchase, PurchaseRefund, Store,
+                     utcnow)
+from .program import Program, program
+from .transaction import lock_member, write_transaction
+
+
+class UnknownMember(DomainError):
+    status = 422
+    code = "unknown_member"
+
+
+class RefundTooLarge(DomainError):
+    """More would be refunded than the purchase's amount."""
+
+    status = 409
+    code = "refund_exceeds_purchase"
+
+
+@dataclass(frozen=True)
+class PurchaseInput:
+    """A purchase as the till reports it, already validated at the edge."""
+
+    reference: str
+    amount_fen: int
+    lines: list[dict]          # category, amount_fen, optional sku, name, quantity
+    occurred_at: datetime
+    member_phone: str | None = None
+    member_no: str | None = None
+
+
+def record(store_id: int, data: PurchaseInput, now: datetime | None = None,
+           key: RequestKey | None = None) -> tuple[Answer, bool]:
+    """Record a purchase and its points (credited, or pending for the hold period).
+    201 for a new purchase; 200 with the purchase as first recorded for a known reference."""
+    now = now or utcnow()
+    return once(key, lambda: _record_locked(store_id, data, now))
+
+
+def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Answer:
+    existing = _purchase(store_id, data.reference)
+    if existing is None:
+        member = lock_member(_member_id(data))
+        release_due_locked(member, now)
+        existing = _purchase(store_id, data.reference)  # again, now that the member is locked
+    if existing is not None:
+        return Answer(200, purchase_body(existing, db.session.get(Member, existing.member_id)))
+    settings = program()
+    store = db.session.get(Store, store_id)
+    earned = points_for(member, data, settings)
+    first = not db.session.scalar(select(func.count()).select_from(Purchase)
+                                  .where(Purchase.member_id == member.id))
+    available_at = data.occurred_at + timedelta(days=settings.purchase_hold_days)
+    held = settings.purchase_hold_days > 0 and available_at > now
+    purchase = Purchase(store_id=store_id, reference=data.reference, member_id=member.id,
+                        amount_fen=data.amount_fen, lines=data.lines, points=earned.points,
+                        multiplier_pct=earned.multiplier_pct, status=PENDING if held else CREDITED,
+                        available_at=available_at if held else now,
+                        occurred_at=data.occurred_at, created_at=now)
+    db.session.add(purchase)
+    db.session.flush()
+    expiry.on_activity(member, now, settings)
+    if not held and earned.points > 0:
+        purchase.entry_id = accounts.credit_locked(
+            member, earned.points, detail=store.name, kind=EARN, now=now,
+            ref=("purchase", str(purchase.id))).id
+    if first:
+        referrals.on_first_purchase(member, now)
+    return Answer(201, purchase_body(purchase, member))
+
+
+def points_for(member: Member, data: PurchaseInput, settings: Program) -> Earned:
+    """The purchase's points: the member's tier multiplier times the best bonus per line
+    (a campaign running when it was made, or the birthday month), rounded down once."""
+    running = campaigns.running_at(data.occurred_at)
+    birthday = birthday_bonus_pct(member.birthday, data.occurred_at, settings.tz,
+                                  settings.birthday_bonus)
+
+    def bonus(line: Line) -> int:
+        return max(birthday, campaigns.best_bonus_pct(running, data.occurred_at, settings.tz,
+                                                      member.tier_id, line.category))
+
+    lines = [Line(line["category"], line["amount_fen"]) for line in data.lines]
+    return purchase_points(lines, settings.earn_points_per_yuan, member.tier.multiplier_pct,
+                           bonus)
+
+
+def refund(store_id: int, purchase_reference: str, reference: str, amount_fen: int,
+           now: datetime | None = None, key: RequestKey | None = None) -> tuple[Answer, bool]:
+    """Refund part or all of a purchase and claw back its share of the points: from the
+    pending points, or from the balance, and what the member already spent is owed."""
+    now = now or utcnow()
+    return once(key, lambda: _refund_locked(store_id, purchase_reference, reference,
+                                            amount_fen, now))
+
+
+def _refund_locked(store_id: int, purchase_reference: str, reference: str, amount_fen: int,
+                   now: datetime) -> Answer:
+    found = _purchase(store_id, purchase_reference)
+    if found is None:
+        raise NotFound(purchase=purchase_reference)
+    member = lock_member(found.member_id)
+    release_due_locked(member, now)
+    purchase = db.session.scalar(select(Purchase).where(Purchase.id == found.id)
+                                 .execution_options(populate_existing=True))
+    done = db.session.scalar(select(PurchaseRefund).where(
+        PurchaseRefund.purchase_id == purchase.id, PurchaseRefund.reference == reference))
+    if done is not None:
+        return Answer(200, refund_body(done, purchase, member))
+    if purchase.refunded_fen + amount_fen > purchase.amount_fen:
+        raise RefundTooLarge(refundable_fen=purchase.amount_fen - purchase.refunded_fen)
+    claw = clawback(purchase.points, purchase.amount_fen, purchase.refunded_fen, amount_fen)
+    row = PurchaseRefund(purchase_id=purchase.id, reference=reference, amount_fen=amount_fen,
+                         points_clawed=claw, points_owed=0, created_at=now)
+    db.session.add(row)
+    db.session.flush()
+    if purchase.status == CREDITED and claw > 0:
+        ledger.expire_lapsed(member, now)
+        taken = min(claw, member.points_balance)
+        row.points_clawed, row.points_owed = taken, claw - taken
+        member.points_owed += claw - taken
+        if taken:
+            row.entry_id = ledger.debit(member, taken, kind=CLAWBACK, detail=purchase.store.name,
+                                        now=now, ref=("refund", str(row.id))).id
+    purchase.refunded_fen += amount_fen
+    purchase.points_clawed += claw
+    db.session.flush()
+    return Answer(201, refund_body(row, purchase, member))
+
+
+def release_pending(now: datetime | None = None) -> int:
+    """Credit every pending purchase that has come due, one transaction per member;
+    returns how many were released. Safe to run twice or on two hosts at once."""
+    now = now or utcnow()
+    member_ids = db.session.scalars(
+        select(Purchase.member_id).where(Purchase.status == PENDING, Purchase.available_at <= now)
+        .distinct().order_by(Purchase.member_id)).all()
+    released = 0
+    for member_id in member_ids:
+        with write_transaction():
+            released += release_due_locked(lock_member(member_id), now)
+    return released
+
+
+def release_due_locked(member: Member, now: datetime) -> int:
+    """Inside a write transaction with the member locked: credit their due pending purchases,
+    less what refunds clawed while they were pending. The status flips here, so a second
+    run finds nothing to do."""
+    due = db.session.scalars(
+        select(Purchase).where(Purchase.member_id == member.id, Purchase.status == PENDING,
+                               Purchase.available_at <= now)
+        .order_by(Purchase.available_at, Purchase.id)
+        .execution_options(populate_existing=True)).all()
+    for purchase in due:
+        purchase.status = CREDITED
+        points = purchase.points - purchase.points_clawed
+        if points > 0:
+            purchase.entry_id = accounts.credit_locked(
+                member, points, detail=purchase.store.name, kind=EARN, now=now,
+                ref=("purchase", str(purchase.id))).id
+    db.session.flush()
+    return len(due)
+
+
+@dataclass(frozen=True)
+class Pending:
+    points: int
+    next_available_at: datetime | None
+
+
+def pending_points(member_id: int) -> Pending:
+    """Points held on the member's pending purchases, and when the next of them comes free."""
+    points, first = db.session.execute(
+        select(func.coalesce(func.sum(Purchase.points - Purchase.points_clawed), 0),
+               func.min(Purchase.available_at))
+        .where(Purchase.member_id == member_id, Purchase.status == PENDING)).one()
+    return Pending(points, first)
+
+
+def find(store_id: int, reference: str) -> Purchase:
+    """The store's purchase with this reference; NotFound for another store's or none."""
+    return _purchase(store_id, reference) or _raise(NotFound(purchase=reference))
+
+
+def member_of(purchase: Purchase) -> Member:
+    return db.session.get(Member, purchase.member_id)
+
+
+def member_by_no(member_no: str) -> Member:
+    member = db.session.scalar(select(Member).where(Member.member_no == member_no))
+    return member or _raise(NotFound(member=member_no))
+
+
+def _raise(error: Exception):
+    raise error
+
+
+def _purchase(store_id: int, reference: str) -> Purchase | None:
+    return db.session.scalar(select(Purchase).where(Purchase.store_id == store_id,
+                                                    Purchase.reference == reference))
+
+
+def _member_id(data: PurchaseInput) -> int:
+    where = (Member.phone == data.member_phone if data.member_phone is not None
+             else Member.member_no == data.member_no)
+    member_id = db.session.scalar(select(Member.id).where(where))
+    if member_id is None:
+        field = "member_phone" if data.member_phone is not None else "member_no"
+        raise UnknownMember(field=field)
+    return member_id
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def purchase_body(purchase: Purchase, member: Member) -> dict:
+    """A purchase as the API reports it, with the member's balance at the time."""
+    return {
+        "id": purchase.id, "reference": purchase.reference, "store": purchase.store.code,
+        "member_no": member.member_no, "amount_fen": purchase.amount_fen,
+        "refunded_fen": purchase.refunded_fen, "points": purchase.points,
+        "points_clawed": purchase.points_clawed, "multiplier_pct": purchase.multiplier_pct,
+        "status": purchase.status, "occurred_at": _iso(purchase.occurred_at),
+        "available_at": _iso(purchase.available_at), "balance": member.points_balance,
+    }
+
+
+def refund_body(row: PurchaseRefund, purchase: Purchase, member: Member) -> dict:
+    return {
+        "id": row.id, "reference": row.reference, "purchase_reference": purchase.reference,
+        "amount_fen": row.amount_fen, "points_clawed": row.points_clawed,
+        "points_owed": row.points_owed, "created_at": _iso(row.created_at),
+        "purchase": purchase_body(purchase, member), "member_points_owed": member.points_owed,
+    }
+
+
+def member_body(member: Member) -> dict:
+    pending = pending_points(member.id)
+    return {"member_no": member.member_no, "balance": member.points_balance,
+            "points_owed": member.points_owed,
+            "tier": {"code": member.tier.code, "name": member.tier.name,
+                     "name_en": member.tier.name_en,
+                     "multiplier_pct": member.tier.multiplier_pct},
+            "pending_points": pending.points,
+            "next_available_at": _iso(pending.next_available_at)}

@@ -1,0 +1,87 @@
+"""Stores and their API keys: the tills' credentials for the purchase API.
+
+A key reads "pm_live_<prefix>_<secret>": the prefix finds the row, and only the SHA-256 of
+the whole key is kept (enough for a random 240-bit secret), compared in constant time.
+"""
+import hashlib
+import hmac
+import re
+import secrets
+import string
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from .errors import DomainError, NotFound
+from .models import ApiKey, Store, utcnow
+from .transaction import write_transaction
+
+KEY_PATTERN = re.compile(r"pm_live_([a-z0-9]{8})_([A-Za-z0-9]{40})")
+STORE_CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
+_ALPHABET = string.ascii_letters + string.digits
+
+
+class InvalidStore(DomainError):
+    status = 422
+    code = "invalid_store"
+
+
+def create_store(code: str, name: str, now: datetime | None = None) -> Store:
+    """A new store; InvalidStore when the code is taken or malformed or the name empty."""
+    if not STORE_CODE.fullmatch(code or ""):
+        raise InvalidStore(field="code", reason="1 to 20 letters, digits, - or _")
+    if not name.strip() or len(name.strip()) > 80:
+        raise InvalidStore(field="name", reason="1 to 80 characters")
+    with write_transaction():
+        if db.session.scalar(select(Store.id).where(Store.code == code)) is not None:
+            raise InvalidStore(field="code", reason=f"store {code} already exists")
+        store = Store(code=code, name=name.strip(), created_at=now or utcnow())
+        db.session.add(store)
+        db.session.flush()
+        return store
+
+
+def create_key(store_code: str, now: datetime | None = None) -> str:
+    """A new API key for the store, returned once: only its hash is kept."""
+    with write_transaction():
+        store = db.session.scalar(select(Store).where(Store.code == store_code))
+        if store is None:
+            raise NotFound(store=store_code)
+        prefix = secrets.token_hex(4)
+        key = f"pm_live_{prefix}_{''.join(secrets.choice(_ALPHABET) for _ in range(40))}"
+        db.session.add(ApiKey(store_id=store.id, prefix=prefix, key_hash=key_hash(key),
+                              created_at=now or utcnow()))
+        return key
+
+
+def revoke_key(prefix: str, now: datetime | None = None) -> ApiKey:
+    """Revoke a key by its prefix; it stops working at once. Revoking twice changes nothing."""
+    with write_transaction():
+        key = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+        if key is None:
+            raise NotFound(key=prefix)
+        key.revoked_at = key.revoked_at or now or utcnow()
+        return key
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def authenticate(key: str) -> Store | None:
+    """The store a key belongs to, or None for a malformed, unknown or revoked key."""
+    match = KEY_PATTERN.fullmatch(key)
+    if not match:
+        return None
+    row = db.session.scalar(select(ApiKey).where(ApiKey.prefix == match.group(1)))
+    if row is None or row.revoked_at is not None:
+        return None
+    return row.store if hmac.compare_digest(row.key_hash, key_hash(key)) else None
+
+
+def listing() -> list[tuple[Store, list[ApiKey]]]:
+    """Every store with its keys, oldest first."""
+    stores = db.session.scalars(select(Store).order_by(Store.code)).all()
+    keys = db.session.scalars(select(ApiKey).order_by(ApiKey.id)).all()
+    return [(s, [k for k in keys if k.store_id == s.id]) for s in stores]
