@@ -1,0 +1,149 @@
+"""Sending the email outbox over SMTP.
+
+Each row is claimed in its own write transaction (PostgreSQL: SELECT ... FOR UPDATE SKIP
+LOCKED, so a second sender passes it by; SQLite: BEGIN IMMEDIATE makes senders take turns
+and the second finds it sent), sent over a connection opened beforehand, and marked sent
+in the same transaction. A failure counts an attempt and keeps the error; the row is tried
+again after a growing pause, and given up after MAX_ATTEMPTS.
+"""
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from flask import current_app
+from sqlalchemy import and_, or_, select
+
+from app.extensions import db
+from app.loyalty.models import OutboxEmail, utcnow
+from app.loyalty.transaction import write_transaction
+
+log = logging.getLogger(__name__)
+
+# Pause after a row was written before each attempt: at once, then 1 minute, 10 minutes,
+# an hour and six hours after it was written. After the last one the row is given up.
+BACKOFF = (timedelta(0), timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1),
+           timedelta(hours=6))
+MAX_ATTEMPTS = len(BACKOFF)
+BATCH = 100
+SENT, FAILED, BROKEN, SKIPPED = "sent", "failed", "broken", "skipped"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 25
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    timeout: int = 10
+    sender: str = "Points Mall <no-reply@localhost>"
+
+    @classmethod
+    def from_config(cls, c) -> "SmtpSettings":
+        return cls(host=c["SMTP_HOST"], port=c["SMTP_PORT"], username=c["SMTP_USERNAME"],
+                   password=c["SMTP_PASSWORD"], starttls=c["SMTP_STARTTLS"],
+                   timeout=c["SMTP_TIMEOUT"], sender=c["MAIL_FROM"])
+
+
+def send_pending(now: datetime | None = None, limit: int = BATCH,
+                 settings: SmtpSettings | None = None) -> int:
+    """Send the unsent emails that are due; returns how many were sent."""
+    now = now or utcnow()
+    settings = settings or SmtpSettings.from_config(current_app.config)
+    due = db.session.scalars(select(OutboxEmail.id).where(_due(now))
+                             .order_by(OutboxEmail.id).limit(limit)).all()
+    db.session.rollback()
+    if not due:
+        return 0
+    try:
+        smtp = connect(settings)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("SMTP server %s:%s unavailable: %s", settings.host, settings.port, error)
+        for email_id in due:
+            _attempt(email_id, now, lambda row: _failed(row, error))
+        return 0
+    sent = 0
+    with smtp:
+        for email_id in due:
+            outcome = _attempt(email_id, now, lambda row: _send(smtp, row, settings, now))
+            sent += outcome == SENT
+            if outcome == BROKEN:  # the connection is gone: the rest wait for the next run
+                break
+    return sent
+
+
+def connect(settings: SmtpSettings) -> smtplib.SMTP:
+    """An SMTP connection, upgraded to TLS and signed in if the settings say so."""
+    smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    try:
+        if settings.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.username:
+            smtp.login(settings.username, settings.password)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def message(row: OutboxEmail, sender: str) -> EmailMessage:
+    """The email for an outbox row: plain text, with the HTML as an alternative."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = row.to_address
+    msg["Subject"] = row.subject
+    msg["Date"] = format_datetime(row.created_at)
+    # The same id on every attempt, so a mail system can drop a duplicate delivery.
+    msg["Message-ID"] = f"<outbox-{row.id}.{int(row.created_at.timestamp())}@{domain}>"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(row.body_text)
+    if row.body_html:
+        msg.add_alternative(row.body_html, subtype="html")
+    return msg
+
+
+def _due(now: datetime):
+    """Unsent rows, not given up, whose pause before the next attempt is over."""
+    waited = [and_(OutboxEmail.attempts == n, OutboxEmail.created_at <= now - pause)
+              for n, pause in enumerate(BACKOFF)]
+    return and_(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS, or_(*waited))
+
+
+def _attempt(email_id: int, now: datetime, act) -> str:
+    """Claim one row if it is still due, act on it, and commit what happened."""
+    with write_transaction() as session:
+        row = session.scalar(select(OutboxEmail).where(OutboxEmail.id == email_id, _due(now))
+                             .with_for_update(skip_locked=True))
+        if row is None:  # sent, given up, or being sent by another sender
+            return SKIPPED
+        row.attempts += 1
+        return act(row)
+
+
+def _send(smtp: smtplib.SMTP, row: OutboxEmail, settings: SmtpSettings, now: datetime) -> str:
+    try:
+        smtp.send_message(message(row, settings.sender))
+    except smtplib.SMTPServerDisconnected as error:
+        _failed(row, error)
+        return BROKEN
+    except smtplib.SMTPException as error:  # refused by the server: this row only
+        return _failed(row, error)
+    except OSError as error:  # SMTPException is an OSError too, so this comes last
+        _failed(row, error)
+        return BROKEN
+    row.sent_at = now
+    row.last_error = ""
+    return SENT
+
+
+def _failed(row: OutboxEmail, error: Exception) -> str:
+    row.last_error = f"{type(error).__name__}: {error}"[:300]
+    if row.attempts >= MAX_ATTEMPTS:
+        log.error("Gave up on email %s to %s after %s attempts: %s", row.id, row.to_address,
+                  row.attempts, row.last_error)
+    return FAILED
