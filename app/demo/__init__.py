@@ -12,11 +12,13 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty import accounts, audit, ledger, redemption
-from app.loyalty.lots import LotView, allocate, end_of_local_day, lot_expiry
+from app.loyalty import accounts, audit, expiry, ledger, reads, redemption, tier_reviews
+from app.loyalty.lots import LotView, allocate, end_of_local_day
 from app.loyalty.models import (ADJUST, EARN, FULFILLED, Category, Item, LedgerEntry, Member,
                                 Order,
-                                PointLot, Tier, utcnow)
+                                PointLot, Tier, TierChange, utcnow)
+from app.loyalty.models import DOWNGRADE, UPGRADE
+from app.loyalty.tiers import one_year_on
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.demo.catalog import CATEGORIES, ITEMS
@@ -38,7 +40,7 @@ NJW, JKC, XHB, HZ = ("上海南京西路店", "上海静安嘉里中心店", "�
 class Step:
     """One thing that happens to a member: a credit, or something done to an order."""
 
-    what: str                  # credit | redeem | cancel | pay | lapse | fulfil | tier
+    what: str                  # credit | redeem | cancel | pay | lapse | fulfil | tier | review
     when: datetime
     points: int = 0
     detail: str = ""
@@ -120,11 +122,17 @@ def _catalog(clock: Clock, tiers: dict[str, Tier]) -> dict[str, int]:
 
 
 def _li_plan(c: Clock) -> list[Step]:
-    """李晓: a long-time member who visits now and then, and never quite made Gold. Lots tagged `noexp` and
-    `soon` are sized by _sized() so the balance and the expiring points come out right."""
+    """李晓: a long-time member who visits now and then; she brought Gold over from the old
+    card, moved down to Silver at its first review and never quite made it back. Lots tagged
+    `noexp` and `soon` are sized by _sized() so the balance and the expiring points come out
+    right."""
     case_month_end = c.month_end() - c.now <= SOON
+    gold_card = c.month(24, 8, 11, 6)
     steps = [
         Step("credit", c.month(24, 8, 11, 5), BIG, "老会员卡积分迁移", ADJUST, None, tag="noexp"),
+        Step("tier", gold_card, extra={"tier_id": db.session.scalar(
+            select(Tier.id).where(Tier.code == "gold"))}),
+        Step("review", one_year_on(gold_card)),
         Step("credit", c.month(24, 8, 11, 6), 500, "新会员注册礼"),
         Step("credit", c.month(23, 12, 19), 88, f"门店消费 {NJW}"),
         Step("credit", c.month(22, 3, 13), 45, f"门店消费 {JKC}"),
@@ -197,11 +205,11 @@ def _sized(steps: list[Step], c: Clock) -> list[Step]:
     """Rehearse the plan with the core's lot rules, then size the lots tagged in KEEP so
     each holds exactly that much after what later debits draw from it, and the `noexp`
     lot so the balance comes out at TARGET_BALANCE."""
-    tz_months = program().expiry_months
+    settings = program()
     lots, draws, low = {}, {}, {}
     for step in steps:
         if step.what == "credit":
-            expires = (lot_expiry(step.when, tz_months, c.tz) if step.expires == "policy"
+            expires = (expiry.lot_expiry(step.when, settings) if step.expires == "policy"
                        else step.expires)
             tag = step.tag or f"lot{len(lots)}"
             lots[tag] = [step.points, step.when, expires, len(lots)]
@@ -295,9 +303,24 @@ def _play(member_id: int, steps: list[Step], items: dict[str, int], clock: Clock
                 order = db.session.scalar(select(Order).where(Order.code == orders[step.tag]))
                 order.status, order.closed_at = FULFILLED, step.when
         elif step.what == "tier":
-            with write_transaction():
-                member = lock_member(member_id)
-                member.tier_id, member.tier_since = step.extra["tier_id"], step.when
+            _move_tier(member_id, step.extra["tier_id"], step.when)
+        elif step.what == "review":
+            tier_reviews.review_member(member_id, step.when)
+
+
+def _move_tier(member_id: int, tier_id: int, when: datetime) -> None:
+    """Put a member in a tier, as an upgrade would: recorded, reviewed a year on."""
+    with write_transaction():
+        member = lock_member(member_id)
+        if member.tier_id == tier_id:
+            return
+        ranks = dict(db.session.execute(select(Tier.id, Tier.rank)).all())
+        db.session.add(TierChange(
+            member_id=member_id, from_tier_id=member.tier_id, to_tier_id=tier_id,
+            reason=UPGRADE if ranks[tier_id] > ranks[member.tier_id] else DOWNGRADE,
+            qualifying=reads.qualifying_points(member_id, when), created_at=when))
+        member.tier_id, member.tier_since = tier_id, when
+        member.tier_review_at = one_year_on(when)
 
 
 def _check_demo_member(member_id: int, now: datetime) -> None:

@@ -281,3 +281,15 @@ class TestWhatMembersSee:
         member = make_member(points=100)
         sign_in(client, member.phone)
         assert 'data-testid="tier-change"' not in text(client.get("/points"))
+
+
+def test_the_demo_member_brought_gold_over_and_moved_down_at_its_review(app):
+    from app.demo import DEMO_PHONE, load
+
+    now = utc(2026, 6, 1, 4, 0)
+    load(now=now)
+    member_id = db.session.scalar(select(Member.id).where(Member.phone == DEMO_PHONE))
+
+    assert [(reason, was, became) for reason, was, became, _ in changes(member_id)] == [
+        (UPGRADE, "silver", "gold"), (DOWNGRADE, "gold", "silver")]
+    assert state(member_id)[1] > now  # the next review is still ahead
