@@ -28,20 +28,21 @@ class Job:
     about: str
 
 
+# In the order a round runs them: what changes points first, then reminders, then email.
 # Resolved when a job runs, so a job whose code is missing fails alone, loudly.
 SCHEDULE: tuple[Job, ...] = (
     Job("lapse-unpaid", 60, "app.loyalty.redemption:lapse_unpaid",
         "Lapse points-plus-cash orders unpaid after the payment window."),
-    Job("send-email", 60, "app.notify.outbox:send_pending",
-        "Send the unsent emails in the outbox over SMTP."),
     Job("expire", 300, "app.loyalty.expiry:expire_all",
         "Expire the points whose lots have lapsed."),
     Job("release-pending", 300, "app.loyalty.purchases:release_pending",
         "Credit purchase points whose holding period is over."),
-    Job("remind", 3600, "app.loyalty.reminders:send_due",
-        "Write the expiry reminders now due, in the inbox and by email."),
     Job("review-tiers", 3600, "app.loyalty.tier_reviews:review_due",
         "Review the tiers of members whose review date has come."),
+    Job("remind", 3600, "app.loyalty.reminders:send_due",
+        "Write the expiry reminders now due, in the inbox and by email."),
+    Job("send-email", 60, "app.notify.outbox:send_pending",
+        "Send the unsent emails in the outbox over SMTP."),
 )
 
 
@@ -66,15 +67,16 @@ def run_job(job: Job, now: datetime | None = None) -> int | None:
     return result
 
 
-def run_once(jobs: tuple[Job, ...] = SCHEDULE,
+def run_once(jobs: tuple[Job, ...] | None = None,
              now: datetime | None = None) -> dict[str, int | None]:
     """Run every job once, in order, whatever happens to the others."""
-    return {job.name: run_job(job, now) for job in jobs}
+    return {job.name: run_job(job, now) for job in (jobs or SCHEDULE)}
 
 
-def run_forever(stop: threading.Event, jobs: tuple[Job, ...] = SCHEDULE,
+def run_forever(stop: threading.Event, jobs: tuple[Job, ...] | None = None,
                 clock: Callable[[], float] = time.monotonic) -> None:
     """Run each job when its interval comes round, until `stop` is set."""
+    jobs = jobs or SCHEDULE
     next_run = {job.name: clock() for job in jobs}
     log.info("jobs running: %s", ", ".join(f"{j.name} every {j.every}s" for j in jobs))
     while not stop.is_set():
