@@ -12,8 +12,8 @@ run: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	@echo "Serving the mall on http://$(HOST):$(PORT)"
-	$(BIN)/flask orders lapse-unpaid --every 60 & lapser=$$!; \
-	trap 'kill $$lapser 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask jobs run & jobs=$$!; \
+	trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: $(VENV)/.dev chromium translations
