@@ -147,6 +147,7 @@ def release_pending(now: datetime | None = None) -> int:
     """Credit every pending purchase that has come due, one transaction per member;
     returns how many were released. Safe to run twice or on two hosts at once."""
     now = now or utcnow()
+    db.session.rollback()  # read what is due now, not from an older snapshot
     member_ids = db.session.scalars(
         select(Purchase.member_id).where(Purchase.status == PENDING, Purchase.available_at <= now)
         .distinct().order_by(Purchase.member_id)).all()

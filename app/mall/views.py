@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db, htmx
-from app.loyalty import expiry, reads, redemption
+from app.loyalty import expiry, purchases, reads, redemption
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import AWAITING_PAYMENT, Item, utcnow
 from app.loyalty.program import program
@@ -134,8 +134,9 @@ def points():
     page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100000 else 1
     rows, more = reads.history(current_user.id, page)
     changes = reads.tier_changes(current_user.id) if page == 1 else []
+    pending = purchases.pending_points(current_user.id) if page == 1 else None
     return render_template("mall/points.html", rows=rows, page=page, more=more,
-                           tier_changes=changes)
+                           tier_changes=changes, pending=pending)
 
 
 @bp.get("/rules")
