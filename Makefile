@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test unit integration e2e bench translations extract-messages check clean
+.PHONY: run test unit integration e2e bench bench-expiry translations extract-messages check clean
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
@@ -30,6 +30,10 @@ e2e: $(VENV)/.dev chromium translations
 
 bench: $(VENV)/.runtime translations
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.expiry
+
+bench-expiry: $(VENV)/.runtime translations
+	$(BIN)/python -m bench.expiry --large
 
 check: $(VENV)/.runtime
 	$(BIN)/flask ledger check

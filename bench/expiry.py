@@ -1,0 +1,94 @@
+"""How fast the expiry job clears lapsed points, at 10k, 100k and (with --large) 1M lots.
+
+Each size gets a fresh migrated SQLite file, filled in bulk with SQL (not through the
+services): members with ten lapsed lots each, their earn entries and balances. The job
+then expires every lot; the ledger invariant is checked afterwards.
+
+    .venv/bin/python -m bench.expiry [--large] [--batch-size 1000]
+"""
+import argparse
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import func, select, text
+
+from app import create_app
+from app.extensions import db
+from app.loyalty import audit, expiry
+from app.loyalty.models import EXPIRE, LedgerEntry, Member, PointLot
+
+LOTS_PER_MEMBER = 10
+NOW = datetime(2026, 6, 1, 4, 0, tzinfo=timezone.utc)
+SIZES = (10_000, 100_000)
+LARGE = 1_000_000
+
+# Members, then lots that lapsed on different days in January 2026, then one earn entry per
+# lot with its running balance, then the cached balances.
+FILL = [
+    """WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < :members)
+       INSERT INTO members (phone, name, password_hash, points_balance, points_owed, tier_id,
+                            tier_since, created_at)
+       SELECT printf('13%09d', n), 'bench', 'x', 0, 0,
+              (SELECT id FROM tiers ORDER BY rank LIMIT 1),
+              '2024-01-01 00:00:00.000000', '2024-01-01 00:00:00.000000' FROM seq""",
+    """WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < :lots - 1)
+       INSERT INTO point_lots (member_id, points, remaining, earned_at, expires_at)
+       SELECT (SELECT min(id) FROM members) + n % :members, 10 + n % 7, 10 + n % 7,
+              '2024-12-15 04:00:00.000000',
+              printf('2026-01-%02d 16:00:00.000000', 1 + (n * 7) % 28) FROM seq""",
+    """INSERT INTO ledger_entries (member_id, kind, points, balance_after, detail, lot_id,
+                                  created_at)
+       SELECT member_id, 'earn', remaining,
+              sum(remaining) OVER (PARTITION BY member_id ORDER BY id ROWS UNBOUNDED PRECEDING),
+              'bench', id, earned_at FROM point_lots ORDER BY member_id, id""",
+    """UPDATE members SET points_balance =
+       (SELECT coalesce(sum(remaining), 0) FROM point_lots WHERE member_id = members.id)""",
+]
+
+
+def run(size: int, batch_size: int) -> None:
+    members = size // LOTS_PER_MEMBER
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}",
+                          "SECRET_KEY": "bench"})
+        with app.app_context():
+            upgrade()
+            began = time.perf_counter()
+            for statement in FILL:
+                db.session.execute(text(statement), {"members": members, "lots": size})
+            db.session.commit()
+            built = time.perf_counter() - began
+            before = db.session.scalar(select(func.sum(Member.points_balance)))
+
+            began = time.perf_counter()
+            expired = expiry.expire_all(NOW, batch_size=batch_size)
+            took = time.perf_counter() - began
+
+            entries = db.session.scalar(select(func.count()).where(LedgerEntry.kind == EXPIRE))
+            left = db.session.scalar(select(func.sum(PointLot.remaining)))
+            assert expired == before and entries == size and left == 0, (expired, entries, left)
+            began = time.perf_counter()
+            problems = audit.check_ledger()
+            checked = time.perf_counter() - began
+            assert problems == [], problems[:5]
+            print(f"{size:>10,} lots {members:>8,} members  built in {built:6.1f} s  "
+                  f"expired in {took:6.2f} s  {size / took:>10,.0f} lots/s  "
+                  f"invariant holds (checked in {checked:.1f} s)", flush=True)
+            db.session.remove()
+            db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--large", action="store_true", help="also run 1,000,000 lots")
+    parser.add_argument("--batch-size", type=int, default=1000, help="members per transaction")
+    args = parser.parse_args()
+    for size in SIZES + ((LARGE,) if args.large else ()):
+        run(size, args.batch_size)
+
+
+if __name__ == "__main__":
+    main()
