@@ -1,6 +1,7 @@
 """Expiry reminders: the right batch, at the nearest lead time, once, with the ledger's figures."""
 import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -8,12 +9,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty import ledger, reads, reminders
 from app.loyalty.lots import end_of_local_day
-from app.loyalty.models import ADJUST, EMAIL, INBOX, REDEEM, Notice, OutboxEmail, Reminder
+from app.loyalty.models import (ADJUST, EMAIL, INBOX, REDEEM, Notice, OutboxEmail, Reminder,
+                                utcnow)
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import utc
 
-TZ = program.__globals__["ZoneInfo"]("Asia/Shanghai")
+TZ = ZoneInfo("Asia/Shanghai")
 NOW = utc(2026, 11, 20, 2, 0)          # 10:00 on 20 November in Shanghai
 TODAY = date(2026, 11, 20)
 MALL_URL = "https://mall.example.cn"
@@ -212,3 +214,15 @@ def test_no_lead_times_configured_means_no_reminders(app, make_member):
     (date(2026, 11, 30), 1), (date(2026, 12, 1), 1)])
 def test_the_nearest_lead_time_reached_counts(today, expected):
     assert reminders.nearest_lead(date(2026, 12, 1), today, (30, 7, 1)) == expected
+
+
+def test_flask_notify_remind_writes_the_reminders_due_now(app, make_member):
+    member = make_member()
+    today = utcnow().astimezone(TZ).date()
+    give(member.id, 450, today + timedelta(days=2))
+
+    result = app.test_cli_runner().invoke(args=["notify", "remind"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 batch(es) reminded." in result.output
+    assert "450 积分将于" in rows(Notice)[0].body
