@@ -21,6 +21,7 @@ from app.loyalty.models import DOWNGRADE, UPGRADE
 from app.loyalty.tiers import one_year_on
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
+from app.demo import earning
 from app.demo.catalog import CATEGORIES, ITEMS
 
 DEMO_PHONE = "13800138000"
@@ -92,6 +93,7 @@ def load(now: datetime | None = None) -> None:
     problems = audit.check_ledger()
     assert problems == [], problems
     _check_demo_member(li.id, now)
+    earning.load(now, clock.tz)
 
 
 def _catalog(clock: Clock, tiers: dict[str, Tier]) -> dict[str, int]:
