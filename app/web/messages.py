@@ -71,6 +71,12 @@ def entry_label(entry) -> str:
     if entry.ref_type in ("purchase", "refund"):
         kind = _("Purchase") if entry.ref_type == "purchase" else _("Purchase refunded")
         return f"{kind} · {entry.detail}" if entry.detail else kind
+    task = {"check_in": _("Daily check-in"), "profile": _("Profile completed"),
+            "birthday": _("Birthday gift"), "referral_new": _("Welcome: joined through a friend"),
+            "referral_inviter": _("A friend you invited made their first purchase")
+            }.get(entry.ref_type or "")
+    if task and entry.kind == "earn":
+        return f"{_('Earned')} · {task}"
     kind = {"earn": _("Earned"), "redeem": _("Redeemed"), "refund": _("Returned"),
             "expire": _("Expired"), "adjust": _("Adjustment"),
             "clawback": _("Deducted")}.get(entry.kind, entry.kind)

@@ -171,3 +171,11 @@ def test_the_earn_tab_is_in_the_navigation(shopper):
     html = text(shopper.get("/"))
 
     assert html.count('href="/earn"') >= 2
+
+
+def test_the_points_history_names_a_check_in(shopper, member):
+    shopper.post("/earn/check-in", data={"csrf_token": token(shopper, "/earn")})
+
+    rows = by_testid(text(shopper.get("/points")), "ledger-row")
+
+    assert any("Daily check-in" in row for row in rows), rows
