@@ -136,3 +136,38 @@ def test_a_till_reads_a_members_balance_tier_and_pending_points(till, make_membe
     assert body["balance"] == 300 and body["tier"]["code"] == "silver"
     assert body["pending_points"] == 0 and body["next_available_at"] is None
     assert till.get("/members/99999999").status_code == 404
+
+
+def test_a_referred_members_first_purchase_rewards_them_and_their_inviter_once(till, make_member,
+                                                                              app):
+    from app.loyalty import referrals
+    from app.loyalty.models import TaskReward
+
+    inviter = make_member()
+    friend = referrals.join("13912345678", "新朋友", "long-enough-pw",
+                            invite_code=inviter.referral_code)
+
+    till.post("/purchases", purchase_body(friend, amount_fen=10_000))
+    till.post("/purchases", purchase_body(friend, amount_fen=10_000))
+
+    assert count(TaskReward) == 2
+    settings = app.config
+    assert balance(friend.id) == 200 + settings["REFERRAL_NEW_POINTS"]
+    assert balance(inviter.id) == settings["REFERRAL_INVITER_POINTS"]
+
+
+def test_under_the_activity_policy_a_purchase_moves_live_points_expiry_on(till, make_member,
+                                                                         app):
+    from app.loyalty.models import PointLot
+
+    member = make_member(points=100, earned_at=utcnow() - timedelta(days=200))
+    db.session.rollback()
+    before = db.session.scalar(select(PointLot.expires_at).where(PointLot.member_id == member.id))
+    app.config["EXPIRY_POLICY"] = "activity"
+
+    till.post("/purchases", purchase_body(member, amount_fen=1_000))
+
+    db.session.rollback()
+    expiries = set(db.session.scalars(select(PointLot.expires_at)
+                                      .where(PointLot.member_id == member.id)))
+    assert len(expiries) == 1 and expiries.pop() > before
