@@ -39,19 +39,6 @@ class Config:
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
     SANDBOX_PAYMENT_SECRET = os.environ.get("SANDBOX_PAYMENT_SECRET", "sandbox-signing-key")
 
-    # Member tasks: daily check-in (a bonus on every Nth day in a row), profile, birthday,
-    # referrals. BIRTHDAY_BONUS is "double" (purchases in the birthday month earn double)
-    # or "gift" (BIRTHDAY_GIFT_POINTS claimed once in the birthday month).
-    CHECK_IN_POINTS = int(os.environ.get("CHECK_IN_POINTS", "3"))
-    CHECK_IN_STREAK_DAYS = int(os.environ.get("CHECK_IN_STREAK_DAYS", "7"))
-    CHECK_IN_STREAK_BONUS = int(os.environ.get("CHECK_IN_STREAK_BONUS", "20"))
-    PROFILE_POINTS = int(os.environ.get("PROFILE_POINTS", "30"))
-    BIRTHDAY_BONUS = os.environ.get("BIRTHDAY_BONUS", "double")
-    BIRTHDAY_GIFT_POINTS = int(os.environ.get("BIRTHDAY_GIFT_POINTS", "200"))
-    REFERRAL_NEW_POINTS = int(os.environ.get("REFERRAL_NEW_POINTS", "100"))
-    REFERRAL_INVITER_POINTS = int(os.environ.get("REFERRAL_INVITER_POINTS", "200"))
-    REFERRAL_MONTHLY_CAP = int(os.environ.get("REFERRAL_MONTHLY_CAP", "5"))
-
     # Expiry reminders and email. Reminders go out N local days before a batch expires;
     # emails link only to the mall itself, at MALL_URL.
     REMINDER_DAYS = os.environ.get("REMINDER_DAYS", "30,7,1")

@@ -19,16 +19,6 @@ class Program:
     expiry_soon_days: int = 30
     low_stock: int = 10
     timezone: str = "Asia/Shanghai"
-    # Member tasks
-    check_in_points: int = 3
-    check_in_streak_days: int = 7
-    check_in_streak_bonus: int = 20
-    profile_points: int = 30
-    birthday_bonus: str = "double"        # "double" purchases in the month, or a "gift"
-    birthday_gift_points: int = 200
-    referral_new_points: int = 100
-    referral_inviter_points: int = 200
-    referral_monthly_cap: int = 5
     purchase_hold_days: int = 0
     reminder_days: tuple[int, ...] = (30, 7, 1)  # expiry reminders, local days ahead
     # Member tasks
@@ -74,15 +64,6 @@ def program() -> Program:
         expiry_soon_days=c["EXPIRY_SOON_DAYS"],
         low_stock=c["LOW_STOCK"],
         timezone=c["BABEL_DEFAULT_TIMEZONE"],
-        check_in_points=c["CHECK_IN_POINTS"],
-        check_in_streak_days=c["CHECK_IN_STREAK_DAYS"],
-        check_in_streak_bonus=c["CHECK_IN_STREAK_BONUS"],
-        profile_points=c["PROFILE_POINTS"],
-        birthday_bonus=c["BIRTHDAY_BONUS"],
-        birthday_gift_points=c["BIRTHDAY_GIFT_POINTS"],
-        referral_new_points=c["REFERRAL_NEW_POINTS"],
-        referral_inviter_points=c["REFERRAL_INVITER_POINTS"],
-        referral_monthly_cap=c["REFERRAL_MONTHLY_CAP"],
         purchase_hold_days=c["PURCHASE_HOLD_DAYS"],
         reminder_days=lead_days(c["REMINDER_DAYS"]),
         check_in_points=c["CHECK_IN_POINTS"],
