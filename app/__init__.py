@@ -44,12 +44,13 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .mall.views import bp as mall_bp
     from .payments.views import bp as payments_bp
-    from .web import errors, i18n, layout, messages
+    from .web import errors, guards, i18n, layout, messages
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(mall_bp)
     app.register_blueprint(payments_bp)
     errors.register(app)
+    guards.register(app)
     i18n.register(app)
     layout.register(app)
     messages.register(app)
