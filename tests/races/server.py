@@ -19,13 +19,14 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 class Gunicorn:
     """gunicorn serving the mall on `database_url` with `workers` processes."""
 
-    def __init__(self, database_url: str, workers: int = 4):
+    def __init__(self, database_url: str, workers: int = 4, preload: bool = False):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret"}
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--graceful-timeout", "2", "--log-level", "warning", "wsgi:app"],
+             "--graceful-timeout", "2", "--log-level", "warning",
+             *(["--preload"] if preload else []), "wsgi:app"],
             cwd=ROOT, env=env, start_new_session=True)
         self.workers = workers
         self.wait_until_serving()

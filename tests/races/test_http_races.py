@@ -22,8 +22,8 @@ def server(app):
     db.session.commit()
     started = []
 
-    def start(workers: int = 4) -> Gunicorn:
-        started.append(Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers))
+    def start(workers: int = 4, preload: bool = False) -> Gunicorn:
+        started.append(Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers, preload))
         return started[-1]
 
     yield start
