@@ -160,8 +160,8 @@ def make_item(app):
 def csrf_token(client, url: str = "/login") -> str:
     """The CSRF token from a page's form, as a browser would find it."""
     html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf-token" content="([^"]+)"', html)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'"X-CSRFToken": "([^"]+)"', html)
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 

@@ -2,9 +2,9 @@
 Each part of the program adds its own command group from a module in this package."""
 from flask import Flask
 
-from . import demo, ledger, orders
+from . import demo, deploy, ledger, orders
 
-_GROUPS = (demo, ledger, orders)
+_GROUPS = (demo, deploy, ledger, orders)
 
 
 def register(app: Flask) -> None:
