@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test unit integration e2e bench bench-expiry translations extract-messages check clean
+.PHONY: run test unit integration e2e bench bench-expiry translations extract-messages check clean chromium postgresql
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
@@ -14,15 +14,15 @@ run: $(VENV)/.runtime translations
 	@echo "Serving the mall on http://$(HOST):$(PORT)"
 	$(BIN)/flask jobs run & jobs=$$!; \
 	trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
-test: $(VENV)/.dev chromium translations
+test: $(VENV)/.dev chromium postgresql translations
 	$(BIN)/pytest
 
 unit: $(VENV)/.dev translations
 	$(BIN)/pytest tests/unit
 
-integration: $(VENV)/.dev translations
+integration: $(VENV)/.dev postgresql translations
 	$(BIN)/pytest tests/integration
 
 e2e: $(VENV)/.dev chromium translations
@@ -31,6 +31,7 @@ e2e: $(VENV)/.dev chromium translations
 bench: $(VENV)/.runtime translations
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.expiry
+	$(BIN)/python -m bench.durability
 
 bench-expiry: $(VENV)/.runtime translations
 	$(BIN)/python -m bench.expiry --large
@@ -52,6 +53,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The database tests run on SQLite and on a throwaway PostgreSQL cluster they start themselves.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+		echo "Installing PostgreSQL for the database tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile --use-fuzzy -d translations 2>/dev/null

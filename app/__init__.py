@@ -2,9 +2,11 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import Config, sqlite_url
-from .extensions import babel, csrf, db, htmx, login_manager, migrate
+from .config import ProductionConfig, config_class, sqlite_url
+from .deployment import refuse_unsafe_start
+from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from .loyalty.expiry import check_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,8 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
-    app.config.from_object(Config)
+    settings = config_class()
+    app.config.from_object(settings)
     app.config.update(config or {})
+    refuse_unsafe_start(app.config, production=issubclass(settings, ProductionConfig))
+    if app.config["PROXY_HOPS"]:  # behind nginx: the client's address and scheme
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(app.instance_path)
@@ -38,6 +45,7 @@ def _bind_extensions(app: Flask) -> None:
                    default_translation_directories=str(ROOT / "translations"))
     login_manager.init_app(app)
     members.setup(login_manager)
+    limiter.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
 
@@ -49,7 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from .inbox import views as inbox
     from .mall.views import bp as mall_bp
     from .payments.views import bp as payments_bp
-    from .web import errors, i18n, layout, messages
+    from .web import errors, guards, i18n, layout, messages, requestlog, security
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
@@ -58,6 +66,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     inbox.register(app)
     errors.register(app)
+    guards.register(app)
+    security.register(app)
+    requestlog.register(app)
     i18n.register(app)
     layout.register(app)
     messages.register(app)

@@ -1,12 +1,15 @@
 """Settings from environment variables, in one place."""
 import os
+from datetime import timedelta
 from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-secret-change-me"
 
 
 class Config:
     """Defaults for running the mall on one machine with SQLite."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # filled in by create_app
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
@@ -16,6 +19,21 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; tests use a cheap one
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)   # absolute: not renewed on each visit
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Sign-in attempts that fail, per phone number from one address, and per address.
+    SIGN_IN_LIMITS = os.environ.get("SIGN_IN_LIMITS", "5 per minute; 20 per hour")
+    SIGN_IN_LIMITS_PER_ADDRESS = os.environ.get("SIGN_IN_LIMITS_PER_ADDRESS", "300 per hour")
+    # Shared by every process when Redis is there; each process counts alone otherwise.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # 1 behind one nginx
+    # A redemption above this many points asks for the password again if it was last
+    # entered longer ago than REAUTH_MINUTES.
+    REAUTH_ABOVE_POINTS = int(os.environ.get("REAUTH_ABOVE_POINTS", "20000"))
+    REAUTH_MINUTES = int(os.environ.get("REAUTH_MINUTES", "10"))
 
     # The points program. Ratios stay round: 100 points = ¥1, ¥1 spent = 1 point.
     MALL_NAME = os.environ.get("MALL_NAME", "Points Mall")
@@ -63,6 +81,21 @@ class Config:
     REFERRAL_NEW_POINTS = int(os.environ.get("REFERRAL_NEW_POINTS", "100"))
     REFERRAL_INVITER_POINTS = int(os.environ.get("REFERRAL_INVITER_POINTS", "200"))
     REFERRAL_MONTHLY_CAP = int(os.environ.get("REFERRAL_MONTHLY_CAP", "5"))
+
+
+class ProductionConfig(Config):
+    """MALL_ENV=production: secure cookies under the __Host- prefix (HTTPS only, no Domain,
+    Path=/), and a refusal to start with the development secret or with debug on."""
+
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "__Host-remember"
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+def config_class() -> type[Config]:
+    return ProductionConfig if os.environ.get("MALL_ENV") == "production" else Config
 
 
 def sqlite_url(instance_path: str) -> str:

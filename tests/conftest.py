@@ -1,4 +1,5 @@
-"""Fixtures: an app on a real SQLite file migrated by Alembic, members, lots and items."""
+"""Fixtures: an app on a real database migrated by Alembic (a SQLite file, and a throwaway
+PostgreSQL cluster), members, lots and items."""
 import contextvars
 import re
 import shutil
@@ -16,6 +17,8 @@ from app import create_app
 from app.extensions import db
 from app.loyalty import accounts
 from app.loyalty.models import ADJUST, EARN, Category, Item, Tier
+from tests.databases import (SQLITE, PostgresCluster, ReusableDatabase, postgres_bindir,
+                             requested)
 
 PASSWORD = "correct-horse-42"
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,21 +33,58 @@ def pytest_sessionstart(session):
             write_mo(target, catalog, use_fuzzy=True)
 
 
-def _config(path) -> dict:
-    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+def _config(database) -> dict:
+    """Test settings for a database URL (or a SQLite file path)."""
+    url = str(database) if "://" in str(database) else f"sqlite:///{database}"
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "test-secret", "SERVER_NAME": None,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # hashing cost is not under test
 
 
-@pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory):
-    """One database migrated once per run; each test gets a copy of the file."""
-    path = tmp_path_factory.mktemp("template") / "mall.sqlite3"
-    app = create_app(_config(path))
+def _migrate(url: str) -> None:
+    app = create_app(_config(url))
     with app.app_context():
         upgrade()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory):
+    """One SQLite database migrated once per run; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "mall.sqlite3"
+    _migrate(str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL cluster for the session, with a migrated template database."""
+    bindir = postgres_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL is not installed: `make test` installs it, or set "
+                    "MALL_TEST_DATABASES=sqlite to run on SQLite alone.")
+    cluster = PostgresCluster(bindir).start()
+    try:
+        cluster.execute('CREATE DATABASE "mall"')
+        _migrate(cluster.url("mall"))
+        shared = ReusableDatabase(cluster.url("mall"))
+        yield cluster, shared
+        shared.dispose()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=requested())
+def database(request, tmp_path):
+    """A freshly migrated database of its own for one test: its URL."""
+    if request.param == SQLITE:
+        path = tmp_path / "mall.sqlite3"
+        shutil.copy(request.getfixturevalue("migrated_db"), path)
+        yield f"sqlite:///{path}"
+        return
+    cluster, shared = request.getfixturevalue("postgres")
+    yield cluster.url("mall")
+    shared.reset()
 
 
 class RequestClient(FlaskClient):
@@ -56,10 +96,8 @@ class RequestClient(FlaskClient):
 
 
 @pytest.fixture
-def app(migrated_db, tmp_path):
-    path = tmp_path / "mall.sqlite3"
-    shutil.copy(migrated_db, path)
-    app = create_app(_config(path))
+def app(database):
+    app = create_app(_config(database))
     app.test_client_class = RequestClient
     with app.app_context():
         yield app
@@ -122,8 +160,8 @@ def make_item(app):
 def csrf_token(client, url: str = "/login") -> str:
     """The CSRF token from a page's form, as a browser would find it."""
     html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf-token" content="([^"]+)"', html)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'"X-CSRFToken": "([^"]+)"', html)
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 

@@ -1,13 +1,15 @@
 """Signing in and out."""
 from functools import cache
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from app.extensions import db
+from app.extensions import db, limiter
+from app.loyalty import accounts
 from app.loyalty.models import Member
 from app.web.redirects import local_path
 from .forms import LoginForm
@@ -21,7 +23,22 @@ def _unknown_member_hash() -> str:
     return generate_password_hash("no member has this password")
 
 
+def _failed(response) -> bool:
+    """Only failed attempts count: a member who signs in is never slowed down."""
+    return response.status_code != 302
+
+
+def _phone_from_address() -> str:
+    return f"{request.remote_addr}|{request.form.get('phone', '')[:20]}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
+# Guessing one member's password from one address is slowed to a crawl, while the member,
+# signing in from their own phone, is not locked out by someone else's guesses.
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMITS"], key_func=_phone_from_address,
+               methods=["POST"], deduct_when=_failed, scope="sign-in")
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMITS_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed, scope="sign-in-address")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("mall.home"))
@@ -45,9 +62,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    accounts.end_sessions(current_user.id)
     logout_user()
     session.clear()
-    flash(_("You have signed out."), "info")
+    flash(_("You have signed out on all your devices."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -2,9 +2,9 @@
 Each part of the program adds its own command group from a module in this package."""
 from flask import Flask
 
-from . import campaigns, demo, jobs, ledger, notify, orders, points, stores, tiers
+from . import campaigns, demo, deploy, jobs, ledger, notify, orders, points, stores, tiers
 
-_GROUPS = (demo, ledger, orders, points, tiers, stores, campaigns, notify, jobs)
+_GROUPS = (demo, ledger, orders, points, tiers, stores, campaigns, notify, jobs, deploy)
 
 
 def register(app: Flask) -> None:

@@ -32,6 +32,13 @@ def register(phone: str, name: str, password: str, now: datetime | None = None,
         return member
 
 
+def end_sessions(member_id: int) -> None:
+    """Sign the member out everywhere: sessions and remember cookies issued so far stop
+    working."""
+    with write_transaction():
+        lock_member(member_id).session_epoch += 1
+
+
 def new_referral_code() -> str:
     return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
 

@@ -11,5 +11,11 @@ def setup(login_manager) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_member(member_id: str) -> Member | None:
-        return db.session.get(Member, int(member_id)) if member_id.isdigit() else None
+    def load_member(session_id: str) -> Member | None:
+        """The member of a session, unless they signed out (or changed their password)
+        since it began."""
+        member_id, _, epoch = session_id.partition(":")
+        if not (member_id.isdigit() and epoch.isdigit()):
+            return None
+        member = db.session.get(Member, int(member_id))
+        return member if member and member.session_epoch == int(epoch) else None

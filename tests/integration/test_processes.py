@@ -1,4 +1,4 @@
-"""Races between server processes: separate OS processes, one SQLite file.
+"""Races between server processes: separate OS processes, one database.
 
 Threads share one Python process; gunicorn's workers do not. These tests start
 processes that each open the database themselves, as workers do, and redeem at once.
@@ -13,12 +13,12 @@ from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import _config
 
 
-def _redeem_in_a_process(db_path, member_id, item_id, key, start, results):
+def _redeem_in_a_process(url, member_id, item_id, key, start, results):
     from app import create_app
     from app.loyalty import redemption
     from app.loyalty.errors import DomainError
 
-    app = create_app(_config(db_path))
+    app = create_app(_config(url))
     with app.app_context():
         start.wait()
         try:
@@ -29,12 +29,12 @@ def _redeem_in_a_process(db_path, member_id, item_id, key, start, results):
             results.put(("crashed", repr(error)))
 
 
-def race(db_path, calls):
+def race(url, calls):
     """Run each (member_id, item_id, key) in its own process, released together."""
     spawn = multiprocessing.get_context("spawn")
     start, results = spawn.Event(), spawn.Queue()
     processes = [spawn.Process(target=_redeem_in_a_process,
-                               args=(str(db_path), *call, start, results)) for call in calls]
+                               args=(url, *call, start, results)) for call in calls]
     for process in processes:
         process.start()
     start.set()
@@ -47,11 +47,11 @@ def race(db_path, calls):
 
 
 def test_members_in_different_processes_racing_for_the_last_one_get_one_order(
-        app, make_member, make_item, tmp_path):
+        app, make_member, make_item):
     members = [make_member(points=1000).id for _ in range(6)]
     item = make_item(points_price=400, stock=1)
 
-    outcomes = race(tmp_path / "mall.sqlite3", [(m, item.id, f"key-{m}") for m in members])
+    outcomes = race(app.config["SQLALCHEMY_DATABASE_URI"], [(m, item.id, f"key-{m}") for m in members])
 
     assert sorted(code for code, _ in outcomes) == ["ok"] + ["sold_out"] * 5
     assert db.session.scalar(select(Item.stock).where(Item.id == item.id)) == 0
@@ -61,11 +61,11 @@ def test_members_in_different_processes_racing_for_the_last_one_get_one_order(
 
 
 def test_one_member_spending_from_several_processes_never_goes_below_zero(
-        app, make_member, make_item, tmp_path):
+        app, make_member, make_item):
     member = make_member(points=1000)
     item = make_item(points_price=300, stock=None)
 
-    outcomes = race(tmp_path / "mall.sqlite3",
+    outcomes = race(app.config["SQLALCHEMY_DATABASE_URI"],
                     [(member.id, item.id, f"tab-{n}") for n in range(6)])
 
     assert sorted(code for code, _ in outcomes) == ["insufficient_points"] * 3 + ["ok"] * 3
@@ -73,12 +73,11 @@ def test_one_member_spending_from_several_processes_never_goes_below_zero(
     assert check_ledger() == []
 
 
-def test_the_same_key_from_several_processes_gives_one_order(app, make_member, make_item,
-                                                             tmp_path):
+def test_the_same_key_from_several_processes_gives_one_order(app, make_member, make_item):
     member = make_member(points=1000)
     item = make_item(points_price=300, stock=5)
 
-    outcomes = race(tmp_path / "mall.sqlite3", [(member.id, item.id, "double-tap")] * 4)
+    outcomes = race(app.config["SQLALCHEMY_DATABASE_URI"], [(member.id, item.id, "double-tap")] * 4)
 
     assert len({code for _, code in outcomes}) == 1
     assert db.session.scalar(select(func.count()).select_from(Order)) == 1

@@ -80,7 +80,7 @@ def test_someone_elses_order_is_not_found(shopper, someone_elses_order, path):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("code", ["NOSUCHCODE", "x" * 300, "%00", "<script>"])
+@pytest.mark.parametrize("code", ["NOSUCHCODE", "x" * 300, "%20", "<script>"])
 def test_an_unknown_order_is_not_found(shopper, code):
     assert shopper.get(f"/orders/{code}").status_code == 404
     assert shopper.get(f"/orders/{code}/pickup.svg").status_code == 404

@@ -70,7 +70,7 @@ def test_history_pages_by_fifty_newest_first(client, make_member):
 
 
 @pytest.mark.parametrize("page_number", ["-1", "0", "abc", "", "999999999999", "1e3", "²", "٣",
-                                  "2.0", "%00"])
+                                  "2.0", "%20"])
 def test_a_bogus_page_number_shows_the_first_page(client, make_member, page_number):
     member = make_member(points=0)
     bulk_history(member.id, 55)

@@ -45,6 +45,9 @@ class Member(db.Model):
     tier_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     tier_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     referral_code: Mapped[str | None] = mapped_column(String(16))
+    # Raised at sign-out and on a password or phone change: every session and remember
+    # cookie made before then stops working, wherever it was copied to.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     referred_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", name="fk_members_referred_by"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -63,7 +66,7 @@ class Member(db.Model):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_epoch}"
 
 
 UPGRADE, DOWNGRADE, KEPT = "upgrade", "downgrade", "kept"

@@ -1,0 +1,50 @@
+"""What is unsafe about a deployment's configuration, in words an operator can act on."""
+from dataclasses import dataclass
+
+from .config import DEV_SECRET_KEY
+
+
+@dataclass(frozen=True)
+class Finding:
+    setting: str
+    problem: str
+    fatal: bool = False   # a production server refuses to start with it
+
+
+def findings(config, production: bool) -> list[Finding]:
+    """Every unsafe setting; in production the fatal ones stop the server from starting."""
+    found = []
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEV_SECRET_KEY or len(secret) < 32:
+        found.append(Finding("SECRET_KEY", "is the development default or shorter than 32 "
+                             "characters: anyone could forge sessions", fatal=True))
+    if config.get("DEBUG"):
+        found.append(Finding("DEBUG", "is on: the debugger runs code from the browser",
+                             fatal=True))
+    if not config.get("SESSION_COOKIE_SECURE"):
+        found.append(Finding("SESSION_COOKIE_SECURE", "is off: the session cookie also "
+                             "travels over plain HTTP (set MALL_ENV=production)"))
+    if config.get("PAYMENT_PROVIDER") == "sandbox":
+        found.append(Finding("PAYMENT_PROVIDER", "is the sandbox: cash payments are "
+                             "approved by a button, not collected"))
+    if config.get("SANDBOX_PAYMENT_SECRET") == "sandbox-signing-key":
+        found.append(Finding("SANDBOX_PAYMENT_SECRET", "is the published default"))
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        found.append(Finding("REDIS_URL", "is not set: each process counts sign-in attempts "
+                             "alone, so N processes allow N times the limit"))
+    url = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
+    if production and url.startswith("sqlite") and "/tmp/" in url:
+        found.append(Finding("DATABASE_URL", "points into /tmp, which the machine may clear"))
+    mall_url = str(config.get("MALL_URL", "https://"))
+    if production and not mall_url.startswith("https://"):
+        found.append(Finding("MALL_URL", "is not https: links in emails would be sent in "
+                             "the clear"))
+    return found
+
+
+def refuse_unsafe_start(config, production: bool) -> None:
+    """Stop a production server that would run with a forgeable secret or the debugger."""
+    fatal = [f for f in findings(config, production) if f.fatal]
+    if production and fatal:
+        raise RuntimeError("Refusing to start in production: " +
+                           "; ".join(f"{f.setting} {f.problem}" for f in fatal))

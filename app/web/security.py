@@ -1,0 +1,68 @@
+"""Response headers and the session policy: what every response says to the browser, and
+how long a member stays signed in."""
+import time
+
+from flask import Flask, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",          # no inline script: htmx and mall.js are files
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+])
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(429)
+    def too_many_attempts(error):
+        body = render_template("errors/error.html", status=429,
+                               title=_("Too many attempts"),
+                               message=_("Too many sign-in attempts. Wait a minute and try "
+                                         "again, or reset your password at the service desk."))
+        retry = getattr(error, "retry_after", None)
+        return body, 429, {"Retry-After": str(retry)} if retry else {}
+
+    @app.after_request
+    def secure_headers(response):
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if current_user.is_authenticated and "Cache-Control" not in response.headers:
+            # A member's balance and orders stay out of shared and back-button caches.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.before_request
+    def end_idle_sessions():
+        """A member idle for longer than SESSION_IDLE_MINUTES is signed out of this session;
+        with "keep me signed in" the remember cookie (30 days from sign-in, not renewed)
+        signs them back in until it runs out."""
+        if request.endpoint == "static":
+            return
+        now = int(time.time())
+        seen = session.get("seen")
+        idle_limit = app.config["SESSION_IDLE_MINUTES"] * 60
+        if seen is not None and now - seen > idle_limit and "_user_id" in session:
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+        if "_user_id" in session or seen is not None:
+            session["seen"] = now

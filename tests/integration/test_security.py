@@ -1,0 +1,182 @@
+"""What every response tells the browser, how long a session lives, and what slows down
+someone guessing passwords."""
+import json
+import logging
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from app import create_app
+from tests.conftest import PASSWORD, _config, csrf_token, sign_in
+
+PAGES = ["/login", "/rules", "/", "/catalog", "/points", "/orders", "/no-such-page"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_response_carries_a_strict_content_security_policy(member_client, path):
+    headers = member_client.get(path).headers
+
+    policy = dict(part.strip().split(" ", 1) for part in
+                  headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'"
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert policy["object-src"] == "'none'"
+    assert policy["base-uri"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_hsts_is_sent_over_https_and_not_over_plain_http(client):
+    assert "Strict-Transport-Security" not in client.get("/rules").headers
+    secure = client.get("/rules", base_url="https://mall.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_a_members_pages_are_not_kept_in_caches(member_client):
+    assert member_client.get("/points").headers["Cache-Control"] == "no-store"
+
+
+def test_the_session_cookie_is_http_only_and_same_site_lax(client, member):
+    response = sign_in(client, member.phone)
+
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_cookies_are_secure_and_host_prefixed(monkeypatch, database):
+    monkeypatch.setenv("MALL_ENV", "production")
+    app = create_app({**_config(database), "SECRET_KEY": "x" * 40})
+
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["REMEMBER_COOKIE_NAME"] == "__Host-remember"
+
+
+@pytest.mark.parametrize("unsafe", [{"SECRET_KEY": "dev-only-secret-change-me"},
+                                    {"SECRET_KEY": "short"},
+                                    {"SECRET_KEY": "x" * 40, "DEBUG": True}])
+def test_production_refuses_to_start_with_the_default_secret_or_debug_on(
+        monkeypatch, database, unsafe):
+    monkeypatch.setenv("MALL_ENV", "production")
+
+    with pytest.raises(RuntimeError, match="Refusing to start"):
+        create_app({**_config(database), **unsafe})
+
+
+def test_the_development_configuration_starts_with_its_default_secret(database):
+    assert create_app({**_config(database), "SECRET_KEY": "dev-only-secret-change-me"})
+
+
+def later(monkeypatch, minutes: float):
+    """Move the session clock on by `minutes`."""
+    import app.web.security as security
+
+    now = security.time.time() + minutes * 60
+    monkeypatch.setattr(security.time, "time", lambda: now)
+
+
+def test_a_member_idle_for_more_than_thirty_minutes_must_sign_in_again(
+        member_client, monkeypatch):
+    later(monkeypatch, 29)
+    assert member_client.get("/").status_code == 200
+
+    later(monkeypatch, 29 + 31)
+    response = member_client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_keep_me_signed_in_survives_idleness_for_thirty_days_from_sign_in(client, member,
+                                                                         monkeypatch):
+    response = client.post("/login", data={"phone": member.phone, "password": PASSWORD,
+                                           "remember": "y", "csrf_token": csrf_token(client)})
+    remember = [c for c in response.headers.getlist("Set-Cookie")
+                if c.startswith("remember_token=")]
+    assert remember, "no remember cookie"
+    expires = datetime.strptime(remember[0].split("Expires=")[1].split(";")[0],
+                                "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=timezone.utc)
+    assert abs(expires - (datetime.now(timezone.utc) + timedelta(days=30))) < \
+        timedelta(minutes=5)
+
+    later(monkeypatch, 120)
+    assert client.get("/").status_code == 200
+
+
+def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(app, member_client):
+    stolen = member_client.get_cookie("session").value
+    member_client.post("/logout", data={"csrf_token": csrf_token(member_client, "/")})
+
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    response = thief.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def wrong_password(client, phone, address="203.0.113.5"):
+    return client.post("/login", environ_base={"REMOTE_ADDR": address},
+                       data={"phone": phone, "password": "not-the-password",
+                             "csrf_token": csrf_token(client)})
+
+
+def test_guessing_one_members_password_is_slowed_after_five_failures(client, member):
+    for _ in range(5):
+        assert wrong_password(client, member.phone).status_code == 422
+
+    blocked = wrong_password(client, member.phone)
+    assert blocked.status_code == 429
+    assert "Retry-After" in blocked.headers
+    assert "Traceback" not in blocked.get_data(as_text=True)
+
+
+def test_someone_elses_guessing_does_not_lock_the_member_out(app, client, member):
+    for _ in range(6):
+        wrong_password(client, member.phone, address="203.0.113.5")
+
+    own_phone = app.test_client()
+    response = own_phone.post("/login", environ_base={"REMOTE_ADDR": "198.51.100.7"},
+                              data={"phone": member.phone, "password": PASSWORD,
+                                    "csrf_token": csrf_token(own_phone)})
+    assert response.status_code == 302
+
+
+def test_signing_in_successfully_is_never_counted_against_the_member(app, member):
+    for _ in range(8):
+        visitor = app.test_client()
+        assert sign_in(visitor, member.phone).status_code == 302
+
+
+def test_each_response_has_a_request_id_and_logs_one_line_without_the_phone(
+        member_client, member, caplog):
+    logger = logging.getLogger("mall.requests")
+    logger.addHandler(caplog.handler)
+    try:
+        response = member_client.get(f"/orders/{member.phone}",
+                                     headers={"X-Request-Id": "till-42-abcdef"})
+    finally:
+        logger.removeHandler(caplog.handler)
+
+    assert response.headers["X-Request-Id"] == "till-42-abcdef"
+    line = json.loads(caplog.records[-1].getMessage())
+    assert line["request_id"] == "till-42-abcdef" and line["status"] == 404
+    assert member.phone not in line["path"] and "****" in line["path"]
+    assert line["member"] == member.id
+
+
+def test_a_hostile_request_id_is_replaced(client):
+    response = client.get("/rules", headers={"X-Request-Id": "<script>alert(1)</script>"})
+
+    assert len(response.headers["X-Request-Id"]) == 32
+
+
+def test_a_server_error_shows_the_malls_page_without_a_stack_trace(database):
+    app = create_app({**_config(database), "PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/explode")
+    def explode():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/explode")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internals" not in body and "Traceback" not in body
+    assert 'class="card error-page"' in body

@@ -1,0 +1,124 @@
+"""Races over real HTTP: gunicorn with four worker processes, requests fired at the same
+instant from many threads, on SQLite and on PostgreSQL."""
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.loyalty.audit import check_ledger
+from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
+from tests.conftest import PASSWORD
+from .server import Gunicorn, Visitor, order_code
+
+SOLD_OUT = "已售罄"
+NOT_ENOUGH = "积分不足"
+
+
+@pytest.fixture
+def server(app):
+    """The mall served by gunicorn on the test's database (already holding its data)."""
+    db.session.commit()
+    started = []
+
+    def start(workers: int = 4, preload: bool = False) -> Gunicorn:
+        started.append(Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers, preload))
+        return started[-1]
+
+    yield start
+    for gunicorn in started:
+        gunicorn.stop()
+    db.session.rollback()
+
+
+def at_once(calls):
+    """Run every call in its own thread, all released together; their answers in order."""
+    barrier = threading.Barrier(len(calls))
+    answers = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        try:
+            answers[index] = call()
+        except Exception as error:  # handed to the test, not lost in the thread
+            answers[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a request hung"
+    for answer in answers:
+        assert not isinstance(answer, Exception), repr(answer)
+    return answers
+
+
+def signed_in(base: str, phone: str) -> Visitor:
+    visitor = Visitor(base)
+    visitor.sign_in(phone, PASSWORD)
+    return visitor
+
+
+def test_fifty_members_racing_for_the_last_one_get_exactly_one_order(
+        app, server, make_member, make_item):
+    members = [make_member(points=1000) for _ in range(50)]
+    item_id = make_item(points_price=400, stock=1).id
+    gunicorn = server()
+    visitors = [signed_in(gunicorn.base, m.phone) for m in members]
+
+    answers = at_once([lambda v=v: v.redeem(item_id, uuid.uuid4().hex) for v in visitors])
+
+    assert all(a.status_code < 500 for a in answers)
+    won = [a for a in answers if a.status_code == 302]
+    lost = [a for a in answers if a.status_code == 409]
+    assert len(won) == 1 and order_code(won[0])
+    assert len(lost) == 49 and all(SOLD_OUT in a.text for a in lost)
+    db.session.rollback()  # a fresh snapshot: the workers wrote after this session last read
+    assert db.session.scalar(select(Item.stock).where(Item.id == item_id)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+    assert db.session.scalar(select(func.count()).where(LedgerEntry.kind == REDEEM)) == 1
+    assert check_ledger() == []
+
+
+def test_a_hundred_redemptions_from_one_member_spend_only_what_the_balance_holds(
+        app, server, make_member, make_item):
+    balance, cost = 1000, 70
+    member = make_member(points=balance)
+    member_id, item_id = member.id, make_item(points_price=cost, stock=None).id
+    gunicorn = server()
+    sessions = [signed_in(gunicorn.base, member.phone) for _ in range(5)]
+
+    answers = at_once([lambda v=sessions[n % 5]: v.redeem(item_id, uuid.uuid4().hex)
+                       for n in range(100)])
+
+    assert all(a.status_code < 500 for a in answers)
+    succeeded = [a for a in answers if a.status_code == 302]
+    refused = [a for a in answers if a.status_code == 409]
+    assert len(succeeded) == balance // cost
+    assert len(refused) == 100 - balance // cost
+    assert all(NOT_ENOUGH in a.text for a in refused)
+    db.session.rollback()  # a fresh snapshot: the workers wrote after this session last read
+    left = db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
+    assert left == balance - (balance // cost) * cost
+    assert check_ledger() == []
+
+
+def test_ten_identical_requests_with_one_key_make_one_order_and_the_same_answer(
+        app, server, make_member, make_item):
+    member = make_member(points=1000)
+    member_id, item_id = member.id, make_item(points_price=300, stock=5).id
+    gunicorn = server()
+    visitor = signed_in(gunicorn.base, member.phone)
+    key = uuid.uuid4().hex
+
+    answers = at_once([lambda: visitor.redeem(item_id, key) for _ in range(10)])
+
+    assert {a.status_code for a in answers} == {302}
+    assert len({a.headers["Location"] for a in answers}) == 1
+    db.session.rollback()  # a fresh snapshot: the workers wrote after this session last read
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+    assert db.session.scalar(select(Item.stock).where(Item.id == item_id)) == 4
+    assert db.session.scalar(select(Member.points_balance).where(Member.id == member_id)) == 700
+    assert check_ledger() == []
