@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
 .PHONY: run test unit integration e2e bench bench-expiry translations extract-messages check clean chromium postgresql
@@ -17,13 +18,13 @@ run: $(VENV)/.runtime translations
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
 test: $(VENV)/.dev chromium postgresql translations
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 unit: $(VENV)/.dev translations
 	$(BIN)/pytest tests/unit
 
 integration: $(VENV)/.dev postgresql translations
-	$(BIN)/pytest tests/integration
+	$(BIN)/pytest -n $(TEST_WORKERS) tests/integration tests/races
 
 e2e: $(VENV)/.dev chromium translations
 	$(BIN)/pytest tests/e2e

@@ -25,7 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_sessionstart(session):
-    """Compile the translations, as `make` does, so any way of running the tests sees them."""
+    """Compile the translations, as `make` does, so any way of running the tests sees them.
+    With parallel workers the first process does it, before the workers start."""
+    if hasattr(session.config, "workerinput"):
+        return
     for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
         with po.open("rb") as source:
             catalog = read_po(source)
