@@ -1,0 +1,224 @@
+"""The access sweep's map of the mall: every route from the app's URL map, a sample value
+for every URL argument, a small world of two members, and a snapshot of every table."""
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from html import escape
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from app.extensions import db
+from app.loyalty import accounts, redemption, stores
+from app.loyalty.models import ADJUST, Category, Item, Notice, utcnow
+from tests.conftest import PASSWORD, _config
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+# Routes anyone may use without signing in. The POS API is not here: it has keys of its own.
+PUBLIC = {"auth.login", "auth.join", "mall.rules", "set_language", "payments.notify",
+          "api.openapi_json", "api.openapi_yaml"}
+# Routes a store's till calls with `Authorization: Bearer <key>`; cookies count for nothing.
+BEARER_BLUEPRINT = "api"
+# Callers that hold no session cookie, so no CSRF token either: tills (bearer keys) and the
+# payment provider's signed server-to-server notification.
+CSRF_EXEMPT = {"payments.notify"}
+# GET routes whose one write is a read receipt: opening a notice marks it read (and nothing
+# else). Only notices.read_at of the member's own notice may change, from unset to a time.
+READ_RECEIPTS = {"inbox.notice", "inbox.follow"}
+
+# URL argument name -> the World attribute that fills it; per-endpoint meanings first.
+ARGUMENTS = {"item_id": "item_id", "code": "order_code", "notice_id": "notice_id",
+             "reference": "reference", "member_no": "member_no", "name": "provider"}
+ENDPOINT_ARGUMENTS = {("set_language", "code"): "language",
+                      ("payments.sandbox_checkout", "code"): "awaiting_code"}
+# World attributes that belong to member A: another member must get nothing of them.
+OWNED = {"order_code", "awaiting_code", "notice_id", "reference", "member_no"}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    rule: str
+    method: str
+    arguments: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.rule}"
+
+    @property
+    def is_api(self) -> bool:
+        return self.endpoint.split(".")[0] == BEARER_BLUEPRINT
+
+    @property
+    def is_public(self) -> bool:
+        return self.endpoint in PUBLIC
+
+    def attribute(self, argument: str) -> str | None:
+        return ENDPOINT_ARGUMENTS.get((self.endpoint, argument)) or ARGUMENTS.get(argument)
+
+    def unknown_arguments(self) -> list[str]:
+        return [a for a in self.arguments if self.attribute(a) is None]
+
+    @property
+    def owned(self) -> bool:
+        """Whether the route names one of member A's own things."""
+        return any(self.attribute(a) in OWNED for a in self.arguments)
+
+
+@cache
+def route_map() -> tuple[Route, ...]:
+    """Every route and method of the app (HEAD and OPTIONS aside), static files left out."""
+    app = create_app(_config("sqlite://"))  # reads the URL map only; never connects
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append(Route(rule.endpoint, rule.rule, method, tuple(sorted(rule.arguments))))
+    return tuple(sorted(found, key=lambda r: (r.rule, r.method)))
+
+
+def routes(*, methods=None, where=lambda route: True) -> list:
+    """pytest params, one per route, each named by its method and rule."""
+    return [pytest.param(r, id=str(r)) for r in route_map()
+            if (methods is None or r.method in methods) and where(r)]
+
+
+def endpoints() -> set[str]:
+    return {r.endpoint for r in route_map()}
+
+
+@dataclass(frozen=True)
+class World:
+    """Member A with points, two orders, a notice and a till purchase; member B beside."""
+
+    a_id: int
+    b_id: int
+    a_phone: str
+    b_phone: str
+    a_name: str
+    member_no: str
+    item_id: int
+    order_code: str
+    awaiting_code: str
+    notice_id: int
+    notice_title: str
+    notice_body: str
+    reference: str
+    api_key: str
+    provider: str = "sandbox"
+    language: str = "en"
+
+    def url(self, route: Route) -> str:
+        """The route's address filled with A's things; fails for an argument it can't fill."""
+        unknown = route.unknown_arguments()
+        if unknown:
+            pytest.fail(f"{route} ({route.endpoint}) has URL arguments {unknown} that the "
+                        "access sweep cannot fill: add a sample value to ARGUMENTS or "
+                        "ENDPOINT_ARGUMENTS in tests/integration/sweep_support.py",
+                        pytrace=False)
+        path = route.rule
+        for argument in route.arguments:
+            value = quote(str(getattr(self, route.attribute(argument))), safe="")
+            path = re.sub(rf"<(?:[^<>:]+:)?{argument}>", value, path)
+        return path
+
+    def secrets(self) -> dict[str, str]:
+        """What only A may see, by what it is."""
+        return {"A's name": self.a_name, "A's phone": self.a_phone,
+                "A's member number": self.member_no, "A's order code": self.order_code,
+                "A's unpaid order code": self.awaiting_code,
+                "A's notice title": self.notice_title, "A's notice": self.notice_body,
+                "A's purchase reference": self.reference,
+                "A's balance": f"{balance_of(self.a_id):,}"}
+
+
+def balance_of(member_id: int) -> int:
+    from app.loyalty.models import Member
+
+    db.session.rollback()
+    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
+
+
+def build_world(client) -> World:
+    """Member A and member B with everything the routes can name; `client` posts A's
+    till purchase through the API, as a store would."""
+    a_phone, b_phone, a_name = "13977770001", "13977770002", "甲秘会员Quintessa"
+    a = accounts.register(a_phone, a_name, PASSWORD)
+    b = accounts.register(b_phone, "乙会员Bartholomew", PASSWORD)
+    accounts.award(a.id, 8137, "welcome", kind=ADJUST)
+    accounts.award(b.id, 500, "welcome", kind=ADJUST)
+    category = Category(slug="sweep", name="巡检", name_en="Sweep")
+    db.session.add(category)
+    db.session.flush()
+    item = Item(category_id=category.id, name="巡检杯", name_en="Sweep mug", points_price=100,
+                stock=10)
+    cash_item = Item(category_id=category.id, name="巡检包", name_en="Sweep bag",
+                     points_price=200, cash_fen=990, stock=10)
+    db.session.add_all([item, cash_item])
+    notice = Notice(member_id=a.id, kind="expiry", title="甲的专属通知Zephyrine",
+                    body="只给甲看的内容Marmaduke", link="/catalog?affordable=1")
+    db.session.add(notice)
+    db.session.commit()
+    confirmed = redemption.redeem(a.id, item.id, uuid.uuid4().hex)
+    awaiting = redemption.redeem(a.id, cash_item.id, uuid.uuid4().hex)
+    stores.create_store("SW001", "巡检店")
+    key = stores.create_key("SW001")
+    reference = "SWEEP-REF-4471"
+    response = client.post("/api/v1/purchases", json={
+        "member_phone": a_phone, "reference": reference, "amount_fen": 10_000,
+        "lines": [{"category": "coffee", "amount_fen": 10_000}],
+        "occurred_at": (utcnow() - timedelta(minutes=1)).isoformat()},
+        headers={"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return World(a_id=a.id, b_id=b.id, a_phone=a_phone, b_phone=b_phone, a_name=a_name,
+                 member_no=a.member_no, item_id=item.id, order_code=confirmed.code,
+                 awaiting_code=awaiting.code, notice_id=notice.id, notice_title=notice.title,
+                 notice_body=notice.body, reference=reference, api_key=key)
+
+
+def leaks(response, world: World, path: str) -> list[str]:
+    """What of A's the response shows, beyond echoing the address that was asked for."""
+    body = response.get_data(as_text=True) + " " + response.headers.get("Location", "")
+    for echo in sorted({path, quote(path, safe=""), quote(path), escape(path)}, key=len,
+                       reverse=True):
+        body = body.replace(echo, "")
+    return [what for what, value in world.secrets().items() if value in body]
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, ordered by primary key (works on any database)."""
+    db.session.rollback()
+    db.session.expire_all()
+    return {table.name: [tuple(row) for row in db.session.execute(
+                select(table).order_by(*table.primary_key.columns))]
+            for table in db.metadata.sorted_tables}
+
+
+def changes(before: dict, after: dict) -> list[tuple]:
+    """(table, primary key, column, before, after) for each value that differs; a row that
+    came or went shows as column '*'."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        names = [c.name for c in table.columns]
+        keys = [names.index(c.name) for c in table.primary_key.columns]
+        old = {tuple(r[i] for i in keys): r for r in before[table.name]}
+        new = {tuple(r[i] for i in keys): r for r in after[table.name]}
+        for pk in sorted(old.keys() | new.keys()):
+            if pk not in old or pk not in new:
+                found.append((table.name, pk, "*", old.get(pk), new.get(pk)))
+                continue
+            found += [(table.name, pk, name, a, b)
+                      for name, a, b in zip(names, old[pk], new[pk]) if a != b]
+    return found
+
+
+def mark_unread(notice_id: int) -> None:
+    db.session.rollback()
+    db.session.get(Notice, notice_id).read_at = None
+    db.session.commit()
