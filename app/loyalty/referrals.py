@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from . import accounts
+from . import accounts, tasks
 from .errors import DomainError
-from .models import (EARN, REFERRAL_INVITER, REFERRAL_NEW, Member, TaskReward, utcnow)
+from .models import REFERRAL_INVITER, REFERRAL_NEW, Member, TaskReward, utcnow
 from .program import Program, program
 from .transaction import lock_member
 
@@ -68,36 +68,19 @@ def on_first_purchase(member: Member, now: datetime) -> ReferralRewards:
     inviter_id = member.referred_by_id
     if inviter_id is None or inviter_id == member.id:
         return ReferralRewards()
-    if _given(member.id, REFERRAL_NEW, ""):
+    if tasks.rewarded(member.id, REFERRAL_NEW, ""):
         return ReferralRewards()
-    new_points = _reward(member, REFERRAL_NEW, "", settings.referral_new_points,
-                         "welcome: invited by a friend", now)
+    new_points = tasks.reward(member, REFERRAL_NEW, "", settings.referral_new_points,
+                              "welcome: invited by a friend", now, ref_id=str(inviter_id))
     inviter = lock_member(inviter_id)
-    if inviter.phone == member.phone or _given(inviter.id, REFERRAL_INVITER, str(member.id)):
+    if inviter.phone == member.phone or \
+            tasks.rewarded(inviter.id, REFERRAL_INVITER, str(member.id)):
         return ReferralRewards(new_points, 0)
     if inviter_rewards_in_month(inviter.id, now, settings) >= settings.referral_monthly_cap:
         return ReferralRewards(new_points, 0)
-    inviter_points = _reward(inviter, REFERRAL_INVITER, str(member.id),
-                             settings.referral_inviter_points, "friend invited", now)
+    inviter_points = tasks.reward(inviter, REFERRAL_INVITER, str(member.id),
+                                  settings.referral_inviter_points, "friend invited", now)
     return ReferralRewards(new_points, inviter_points)
-
-
-def _given(member_id: int, task: str, period: str) -> bool:
-    return db.session.scalar(select(TaskReward.id).where(
-        TaskReward.member_id == member_id, TaskReward.task == task,
-        TaskReward.period == period)) is not None
-
-
-def _reward(member: Member, task: str, period: str, points: int, detail: str,
-            now: datetime) -> int:
-    if points <= 0:
-        return 0
-    entry = accounts.credit_locked(member, points, detail=detail, kind=EARN, now=now,
-                                   ref=(task, period or str(member.referred_by_id)))
-    db.session.add(TaskReward(member_id=member.id, task=task, period=period, points=points,
-                              entry_id=entry.id, created_at=now))
-    db.session.flush()
-    return points
 
 
 def local_month_bounds(now: datetime, settings: Program) -> tuple[datetime, datetime]:

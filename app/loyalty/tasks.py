@@ -142,24 +142,25 @@ def save_profile(member_id: int, name: str, email: str | None, birthday: date | 
         member.name, member.email = name, email or None
         if member.birthday is None:
             member.birthday = birthday
-        if not profile_complete(member) or _rewarded(member.id, PROFILE, ""):
+        if not profile_complete(member) or rewarded(member.id, PROFILE, ""):
             return 0
-        return _reward(member, PROFILE, "", settings.profile_points, "profile completed", now)
+        return reward(member, PROFILE, "", settings.profile_points, "profile completed", now)
 
 
-def _rewarded(member_id: int, task: str, period: str) -> bool:
+def rewarded(member_id: int, task: str, period: str) -> bool:
+    """Whether the task's points were already given for this period."""
     return db.session.scalar(select(TaskReward.id).where(
         TaskReward.member_id == member_id, TaskReward.task == task,
         TaskReward.period == period)) is not None
 
 
-def _reward(member: Member, task: str, period: str, points: int, detail: str,
-            now: datetime) -> int:
+def reward(member: Member, task: str, period: str, points: int, detail: str,
+           now: datetime, ref_id: str | None = None) -> int:
     """Credit a task's points on the locked member and record that it was given."""
     if points <= 0:
         return 0
     entry = accounts.credit_locked(member, points, detail=detail, kind=EARN, now=now,
-                                   ref=(task, period or str(member.id)))
+                                   ref=(task, ref_id or period or str(member.id)))
     db.session.add(TaskReward(member_id=member.id, task=task, period=period, points=points,
                               entry_id=entry.id, created_at=now))
     db.session.flush()
@@ -189,7 +190,7 @@ class BirthdayOffer:
 def birthday_offer(member: Member, now: datetime, settings: Program) -> BirthdayOffer:
     today = local_day(now, settings.tz)
     in_month = member.birthday is not None and member.birthday.month == today.month
-    claimed = settings.birthday_bonus == GIFT and _rewarded(member.id, BIRTHDAY, str(today.year))
+    claimed = settings.birthday_bonus == GIFT and rewarded(member.id, BIRTHDAY, str(today.year))
     return BirthdayOffer(settings.birthday_bonus, member.birthday, in_month, claimed,
                          settings.birthday_gift_points)
 
@@ -207,11 +208,11 @@ def claim_birthday_gift(member_id: int, now: datetime | None = None) -> int:
             raise NoBirthday()
         if member.birthday.month != today.month:
             raise NotBirthdayMonth(month=member.birthday.month)
-        if _rewarded(member.id, BIRTHDAY, str(today.year)):
+        if rewarded(member.id, BIRTHDAY, str(today.year)):
             raise AlreadyClaimed(year=today.year)
-        return _reward(member, BIRTHDAY, str(today.year), settings.birthday_gift_points,
+        return reward(member, BIRTHDAY, str(today.year), settings.birthday_gift_points,
                        "birthday gift", now)
 
 
 def profile_rewarded(member_id: int) -> bool:
-    return _rewarded(member_id, PROFILE, "")
+    return rewarded(member_id, PROFILE, "")
