@@ -8,6 +8,7 @@ from app.loyalty import referrals, tasks
 from app.loyalty.models import utcnow
 from app.loyalty.program import program
 from app.loyalty.streaks import local_day
+from app.web.reauth import mark_authenticated
 from .account_forms import JoinForm, ProfileForm
 from .views import bp
 
@@ -43,6 +44,7 @@ def _sign_in(member) -> None:
     if lang:
         session["lang"] = lang
     login_user(member)
+    mark_authenticated()
 
 
 @bp.route("/profile", methods=["GET", "POST"])

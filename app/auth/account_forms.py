@@ -1,10 +1,11 @@
 """Forms to join the program and to keep a profile."""
+from collections.abc import Callable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField, ValidationError
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 MOBILE = r"^1[3-9]\d{9}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -19,6 +20,20 @@ woaini1314 5201314520 asdfghjk zxcvbnm1 admin123 welcome1 11112222
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def password_rules(phone_of: Callable[[FlaskForm], str | None]) -> list:
+    """The rules for a password a member chooses, as field validators: 8 to 128 characters,
+    not one people pick first, not the phone number `phone_of(form)` gives."""
+
+    def hard_to_guess(form, field):
+        if field.data.lower() in COMMON_PASSWORDS or len(set(field.data)) == 1:
+            raise ValidationError(_l("This password is too easy to guess. Choose another."))
+        if field.data == phone_of(form):
+            raise ValidationError(_l("Don't use your phone number as your password."))
+
+    return [DataRequired(_l("Choose a password.")),
+            Length(min=8, max=128, message=_l("Use 8 to 128 characters.")), hard_to_guess]
 
 
 class BirthdayField(DateField):
@@ -40,19 +55,11 @@ class JoinForm(FlaskForm):
         DataRequired(_l("Enter your name.")),
         Length(max=60, message=_l("Use at most 60 characters."))],
         render_kw={"autocomplete": "name", "maxlength": 60})
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(_l("Choose a password.")),
-        Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
-        render_kw={"autocomplete": "new-password", "minlength": 8})
+    password = PasswordField(_l("Password"), validators=password_rules(lambda form: form.phone.data),
+                             render_kw={"autocomplete": "new-password", "minlength": 8})
     invite = StringField(_l("Invite code (optional)"), filters=[strip], validators=[
         Optional(), Length(max=16, message=_l("This invite code is not valid. Check it, or leave it empty."))],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": 16})
-
-    def validate_password(self, field):
-        if field.data.lower() in COMMON_PASSWORDS or len(set(field.data)) == 1:
-            raise ValidationError(_l("This password is too easy to guess. Choose another."))
-        if field.data == self.phone.data:
-            raise ValidationError(_l("Don't use your phone number as your password."))
 
 
 class ProfileForm(FlaskForm):
@@ -81,3 +88,42 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Your birthday can't be in the future."))
         if problem == "too_old":
             raise ValidationError(_l("Check the year of your birthday."))
+
+
+class PasswordForm(FlaskForm):
+    """A new password, given the current one; `phone` is the member's, which it may not be."""
+
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password.")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password"),
+                                 validators=password_rules(lambda form: form.phone),
+                                 render_kw={"autocomplete": "new-password", "minlength": 8})
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(_l("Enter the new password again.")),
+        EqualTo("new_password", message=_l("The two new passwords don't match."))],
+        render_kw={"autocomplete": "new-password"})
+
+    def __init__(self, *args, phone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phone = phone
+
+
+class PhoneForm(FlaskForm):
+    """A new phone number to sign in with, given the password."""
+
+    phone = StringField(_l("New phone number"), filters=[strip], validators=[
+        DataRequired(_l("Enter your new phone number.")),
+        Regexp(MOBILE, message=_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))],
+        render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 11})
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"})
+
+
+class ReauthForm(FlaskForm):
+    """The password once more, before something that needs a recent sign-in."""
+
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"})

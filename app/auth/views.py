@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db, limiter
 from app.loyalty import accounts
 from app.loyalty.models import Member
+from app.web.reauth import mark_authenticated
 from app.web.redirects import local_path
 from .forms import LoginForm
 
@@ -25,20 +26,32 @@ def _unknown_member_hash() -> str:
 
 def _failed(response) -> bool:
     """Only failed attempts count: a member who signs in is never slowed down."""
-    return response.status_code != 302
+    return response.status_code not in (302, 303)
 
 
 def _phone_from_address() -> str:
     return f"{request.remote_addr}|{request.form.get('phone', '')[:20]}"
 
 
+def password_guesses_limited(phone_from_address):
+    """The sign-in limits, shared by every form that checks a member's password, so each
+    form is no fresh allowance of guesses. Guessing one member's password from one address
+    is slowed to a crawl, while the member, signing in from their own phone, is not locked
+    out by someone else's guesses. `phone_from_address` gives "address|phone"."""
+
+    def limited(view):
+        view = limiter.shared_limit(lambda: current_app.config["SIGN_IN_LIMITS_PER_ADDRESS"],
+                                    scope="sign-in-address", methods=["POST"],
+                                    deduct_when=_failed)(view)
+        return limiter.shared_limit(lambda: current_app.config["SIGN_IN_LIMITS"],
+                                    scope="sign-in", key_func=phone_from_address,
+                                    methods=["POST"], deduct_when=_failed)(view)
+
+    return limited
+
+
 @bp.route("/login", methods=["GET", "POST"])
-# Guessing one member's password from one address is slowed to a crawl, while the member,
-# signing in from their own phone, is not locked out by someone else's guesses.
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMITS"], key_func=_phone_from_address,
-               methods=["POST"], deduct_when=_failed, scope="sign-in")
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMITS_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed, scope="sign-in-address")
+@password_guesses_limited(_phone_from_address)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("mall.home"))
@@ -51,6 +64,7 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(member, remember=form.remember.data)
+            mark_authenticated()
             return redirect(_safe_next(request.args.get("next")))
         if member is None:
             Member(password_hash=_unknown_member_hash()).check_password(form.password.data)
@@ -73,4 +87,4 @@ def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("mall.home")
 
 
-from . import account  # noqa: E402,F401  (joining and the profile add their routes)
+from . import account, credentials  # noqa: E402,F401  (joining, the profile, passwords)

@@ -1,12 +1,14 @@
-"""Use cases of membership: joining and being awarded points."""
+"""Use cases of membership: joining, changing the password or phone, being awarded points."""
 import secrets
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from . import expiry, ledger, reads
+from .errors import DomainError
 from .models import CLAWBACK, EARN, UPGRADE, LedgerEntry, Member, Tier, TierChange, utcnow
 from .program import program
 from .tiers import one_year_on, tier_for
@@ -37,6 +39,56 @@ def end_sessions(member_id: int) -> None:
     working."""
     with write_transaction():
         lock_member(member_id).session_epoch += 1
+
+
+class WrongPassword(DomainError):
+    status = 422
+    code = "wrong_password"
+
+
+class SamePhone(DomainError):
+    status = 422
+    code = "same_phone"
+
+
+class PhoneInUse(DomainError):
+    status = 409
+    code = "phone_in_use"
+
+
+def change_password(member_id: int, current_password: str, new_password: str) -> Member:
+    """A new password, given the current one; every other session and remember cookie of the
+    member stops working."""
+    with write_transaction():
+        member = _locked_with_password(member_id, current_password)
+        member.set_password(new_password, current_app.config["PASSWORD_HASH_METHOD"])
+        member.session_epoch += 1
+        return member
+
+
+def change_phone(member_id: int, password: str, new_phone: str) -> Member:
+    """A new phone number to sign in with, given the password, unless another member has it;
+    every other session and remember cookie of the member stops working."""
+    try:
+        with write_transaction():
+            member = _locked_with_password(member_id, password)
+            if new_phone == member.phone:
+                raise SamePhone()
+            if db.session.scalar(select(Member.id).where(Member.phone == new_phone)) is not None:
+                raise PhoneInUse()
+            member.phone = new_phone
+            member.session_epoch += 1
+            db.session.flush()
+            return member
+    except IntegrityError:  # another member took the number a moment ago
+        raise PhoneInUse() from None
+
+
+def _locked_with_password(member_id: int, password: str) -> Member:
+    member = lock_member(member_id)
+    if not member.check_password(password):
+        raise WrongPassword()
+    return member
 
 
 def new_referral_code() -> str:

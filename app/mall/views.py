@@ -13,6 +13,7 @@ from app.payments.providers import provider
 from app.web.messages import describe
 from app.web.layout import current_wallet
 from app.web.pickup import pickup_qr_svg
+from app.web.reauth import needs_reauth
 from .forms import CancelForm, RedeemForm
 
 bp = Blueprint("mall", __name__)
@@ -56,6 +57,8 @@ def confirm(item_id: int):
     """The inline confirm step (a fragment for htmx, a page without JavaScript)."""
     offer = _offer(item_id)
     state = "idle" if request.args.get("back") else "confirm"
+    if state == "confirm" and offer.available and needs_reauth(offer.item.points_price):
+        return _reauth_first(url_for("mall.confirm", item_id=item_id))
     if htmx:
         return render_template("mall/_redeem.html", offer=offer, form=RedeemForm(), state=state)
     return render_template("mall/confirm.html", offer=offer, form=RedeemForm())
@@ -67,6 +70,9 @@ def redeem(item_id: int):
     form = RedeemForm()
     if not form.validate():
         return _redeem_refused(item_id, form, message=_first_error(form), status=422)
+    item = db.session.get(Item, item_id)
+    if item is not None and needs_reauth(item.points_price * form.quantity.data):
+        return _reauth_first(url_for("mall.item", item_id=item_id))
     try:
         order = redemption.redeem(current_user.id, item_id, form.key.data, form.quantity.data)
     except NotFound:
@@ -144,6 +150,14 @@ def rules():
     settings = program()
     return render_template("mall/rules.html", tiers=reads.tiers(),
                            expires_today_on=expiry.lot_expiry(utcnow(), settings))
+
+
+def _reauth_first(then: str):
+    """A big redemption without a recent sign-in: the password first, then back to `then`."""
+    target = url_for("auth.reauth", next=then)
+    if htmx:
+        return Response(status=204, headers={"HX-Redirect": target})
+    return redirect(target, 303)
 
 
 def _offer(item_id: int) -> reads.Offer:
