@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test unit integration e2e bench bench-expiry translations extract-messages check clean chromium postgresql
+.PHONY: run test unit integration e2e bench bench-expiry translations extract-messages check clean chromium postgresql redis
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
@@ -17,13 +17,13 @@ run: $(VENV)/.runtime translations
 	trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
-test: $(VENV)/.dev chromium postgresql translations
+test: $(VENV)/.dev chromium postgresql redis translations
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 unit: $(VENV)/.dev translations
 	$(BIN)/pytest tests/unit
 
-integration: $(VENV)/.dev postgresql translations
+integration: $(VENV)/.dev postgresql redis translations
 	$(BIN)/pytest -n $(TEST_WORKERS) tests/integration tests/races
 
 e2e: $(VENV)/.dev chromium translations
@@ -60,6 +60,12 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
 		echo "Installing PostgreSQL for the database tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+# One test shows sign-in limits shared between processes through a real Redis server.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+		echo "Installing Redis for the rate-limit tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile --use-fuzzy -d translations 2>/dev/null
