@@ -120,8 +120,8 @@ class World:
         if unknown:
             pytest.fail(f"{route} ({route.endpoint}) has URL arguments {unknown} that the "
                         "access sweep cannot fill: add a sample value to ARGUMENTS or "
-                        "ENDPOINT_ARGUMENTS in tests/integration/sweep_support.py",
-                        pytrace=False)
+                        "ENDPOINT_ARGUMENTS in tests/integration/sweep_support.py (and to "
+                        "OWNED if it names a member's own thing)", pytrace=False)
         path = route.rule
         for argument in route.arguments:
             value = quote(str(getattr(self, route.attribute(argument))), safe="")
@@ -200,22 +200,40 @@ def snapshot() -> dict[str, list[tuple]]:
             for table in db.metadata.sorted_tables}
 
 
+def changed_rows(before: dict, after: dict) -> list[tuple]:
+    """(table, primary key, row before, row after) for each row that came, went or changed."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        keys = [list(table.columns).index(c) for c in table.primary_key.columns]
+        old = {tuple(r[i] for i in keys): r for r in before[table.name]}
+        new = {tuple(r[i] for i in keys): r for r in after[table.name]}
+        found += [(table.name, pk, old.get(pk), new.get(pk))
+                  for pk in sorted(old.keys() | new.keys()) if old.get(pk) != new.get(pk)]
+    return found
+
+
 def changes(before: dict, after: dict) -> list[tuple]:
     """(table, primary key, column, before, after) for each value that differs; a row that
     came or went shows as column '*'."""
     found = []
-    for table in db.metadata.sorted_tables:
-        names = [c.name for c in table.columns]
-        keys = [names.index(c.name) for c in table.primary_key.columns]
-        old = {tuple(r[i] for i in keys): r for r in before[table.name]}
-        new = {tuple(r[i] for i in keys): r for r in after[table.name]}
-        for pk in sorted(old.keys() | new.keys()):
-            if pk not in old or pk not in new:
-                found.append((table.name, pk, "*", old.get(pk), new.get(pk)))
-                continue
-            found += [(table.name, pk, name, a, b)
-                      for name, a, b in zip(names, old[pk], new[pk]) if a != b]
+    for name, pk, old, new in changed_rows(before, after):
+        if old is None or new is None:
+            found.append((name, pk, "*", old, new))
+            continue
+        columns = [c.name for c in db.metadata.tables[name].columns]
+        found += [(name, pk, column, a, b) for column, a, b in zip(columns, old, new) if a != b]
     return found
+
+
+def owner(table_name: str, row: tuple | None) -> int | None:
+    """The member a row belongs to: members by id, others by their member_id column."""
+    if row is None:
+        return None
+    table = db.metadata.tables[table_name]
+    names = [c.name for c in table.columns]
+    if table_name == "members":
+        return row[names.index("id")]
+    return row[names.index("member_id")] if "member_id" in names else None
 
 
 def mark_unread(notice_id: int) -> None:

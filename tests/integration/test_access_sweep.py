@@ -14,8 +14,9 @@ from tests.conftest import RequestClient, _config, sign_in
 from tests.databases import SQLITE, requested
 from tests.integration.route_support import token
 from tests.integration.sweep_support import (CSRF_EXEMPT, PUBLIC, READ_RECEIPTS, WRITES, Route,
-                                             World, build_world, changes, endpoints, leaks,
-                                             mark_unread, route_map, routes, snapshot)
+                                             World, build_world, changed_rows, changes,
+                                             endpoints, leaks, mark_unread, owner, route_map,
+                                             routes, snapshot)
 
 
 @pytest.fixture(scope="module", params=requested())
@@ -51,17 +52,18 @@ def _signed_in(app, phone: str):
     return client
 
 
-@pytest.fixture(scope="module")
+# Each test signs in afresh: a sweep that signs B out must not leave later tests signed out.
+@pytest.fixture
 def member_a(sweep_app, world):
     return _signed_in(sweep_app, world.a_phone)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def member_b(sweep_app, world):
     return _signed_in(sweep_app, world.b_phone)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def visitor(sweep_app, world):
     return sweep_app.test_client()
 
@@ -89,7 +91,8 @@ def _unchanged(before: dict, route: Route) -> None:
 def test_every_url_argument_of_a_route_has_a_sample_value(route):
     assert not route.unknown_arguments(), (
         f"{route} ({route.endpoint}) has URL arguments {route.unknown_arguments()} that the "
-        "access sweep cannot fill: add them to ARGUMENTS in tests/integration/sweep_support.py")
+        "access sweep cannot fill: add them to ARGUMENTS in tests/integration/sweep_support.py "
+        "(and to OWNED if they name a member's own thing)")
 
 
 def test_the_public_and_exempt_lists_name_only_routes_that_exist():
@@ -168,6 +171,27 @@ def test_another_members_write_on_a_members_things_gets_404_and_changes_nothing(
         f"{route} answered member B {response.status_code}"
     assert not leaks(response, world, path), f"{route} showed B {leaks(response, world, path)}"
     _unchanged(before, route)
+
+
+@pytest.mark.parametrize("route", routes(methods={"GET"}, where=lambda r: not r.owned))
+def test_another_members_own_pages_show_nothing_of_a_member(member_b, world, route):
+    path = world.url(route)
+    response = _call(member_b, route, path)
+    assert response.status_code < 500, f"{route} answered member B {response.status_code}"
+    assert not leaks(response, world, path), f"{route} showed B {leaks(response, world, path)}"
+
+
+@pytest.mark.parametrize("route", routes(
+    methods=set(WRITES), where=lambda r: not r.owned and not r.is_api and not r.is_public))
+def test_another_members_writes_touch_nothing_of_a_member(member_b, world, route):
+    """B's own actions (check in, mark all read, sign out ...) change B's rows, never A's."""
+    path, before = world.url(route), snapshot()
+    response = _call(member_b, route, path, data={"csrf_token": token(member_b),
+                                                  "decision": "approve", "quantity": "1"})
+    assert response.status_code < 500, f"{route} answered member B {response.status_code}"
+    touched = [c for c in changed_rows(before, snapshot())
+               if world.a_id in (owner(c[0], c[2]), owner(c[0], c[3]))]
+    assert not touched, f"{route} by member B changed member A's rows: {touched[:5]}"
 
 
 # CSRF -----------------------------------------------------------------------------------
