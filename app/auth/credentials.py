@@ -10,7 +10,7 @@ from app.web.redirects import local_path
 from .account_forms import PasswordForm, PhoneForm, ReauthForm
 from .views import bp, password_guesses_limited
 
-# Pages a re-authentication is asked for on the way to, and why (for the reauth page).
+# Where a big redemption sends the member after confirming: the reauth page then says why.
 REDEMPTION_PAGES = ("mall.item", "mall.confirm")
 
 
