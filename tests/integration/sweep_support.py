@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, redemption, stores
-from app.loyalty.models import ADJUST, Category, Item, Notice, utcnow
+from app.loyalty.models import ADJUST, Category, Item, Member, Notice, utcnow
 from tests.conftest import PASSWORD, _config
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
@@ -139,8 +139,6 @@ class World:
 
 
 def balance_of(member_id: int) -> int:
-    from app.loyalty.models import Member
-
     db.session.rollback()
     return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
 
