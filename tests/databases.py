@@ -58,15 +58,19 @@ class PostgresCluster:
             raise RuntimeError(f"{args[0]} failed: {done.stderr or done.stdout}")
 
     def start(self) -> "PostgresCluster":
-        if self._as:
-            shutil.chown(self.root, "postgres")
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
-                  "--auth=trust", "-E", "UTF8", "--locale=C")
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=300")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w",
-                  "-l", str(self.root / "server.log"), "start")
+        try:
+            if self._as:
+                shutil.chown(self.root, "postgres")
+            self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
+                      "--auth=trust", "-E", "UTF8", "--locale=C")
+            options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+                       "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                       "-c max_connections=300")
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
+                      "-w", "-l", str(self.root / "server.log"), "start")
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
         return self
 
     def stop(self) -> None:
