@@ -1,11 +1,13 @@
-"""The inbox: a member's notices, newest first; reading one marks it read."""
+"""The inbox: a member's notices, newest first. Reading a page changes nothing; a notice is
+marked read by a POST (sent by htmx as soon as the notice opens, or by its button)."""
 from flask import Blueprint, Flask, abort, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from app.extensions import htmx
 from app.loyalty import inbox
 from app.loyalty.errors import NotFound
 from app.web.redirects import local_path
-from .forms import MarkAllReadForm
+from .forms import MarkAllReadForm, NoticeForm
 
 bp = Blueprint("inbox", __name__)
 
@@ -14,22 +16,35 @@ bp = Blueprint("inbox", __name__)
 @login_required
 def notices():
     return render_template("inbox/inbox.html", notices=inbox.notices(current_user.id),
-                           form=MarkAllReadForm())
+                           form=MarkAllReadForm(), notice_form=NoticeForm())
 
 
 @bp.get("/inbox/<int:notice_id>")
 @login_required
 def notice(notice_id: int):
-    found = _read(notice_id)
-    return render_template("inbox/notice.html", notice=found, link=local_path(found.link))
+    found = inbox.notice(current_user.id, notice_id)
+    if found is None:
+        abort(404)
+    return render_template("inbox/notice.html", notice=found, link=local_path(found.link),
+                           form=NoticeForm())
 
 
-@bp.get("/inbox/<int:notice_id>/go")
+@bp.post("/inbox/<int:notice_id>/read")
+@login_required
+def read(notice_id: int):
+    """Mark a notice read: htmx gets the header bell out of band, a form goes back to it."""
+    _read(notice_id)
+    if htmx:
+        return render_template("inbox/_read.html")
+    return redirect(url_for("inbox.notice", notice_id=notice_id), 303)
+
+
+@bp.post("/inbox/<int:notice_id>/go")
 @login_required
 def follow(notice_id: int):
-    """The notice's link, in one tap from the list: read it and go where it points."""
+    """The notice's link, in one tap: mark it read and go where it points (on this site)."""
     found = _read(notice_id)
-    return redirect(local_path(found.link) or url_for("inbox.notice", notice_id=found.id))
+    return redirect(local_path(found.link) or url_for("inbox.notice", notice_id=found.id), 303)
 
 
 @bp.post("/inbox/read")
@@ -42,10 +57,15 @@ def read_all():
 
 
 def _read(notice_id: int):
+    """Mark one of the member's own notices read, after the CSRF check; else 400 or 404."""
+    if not NoticeForm().validate():
+        abort(400)
     try:
-        return inbox.mark_read(current_user.id, notice_id)
+        found = inbox.mark_read(current_user.id, notice_id)
     except NotFound:
         abort(404)
+    g.pop("unread_notices", None)
+    return found
 
 
 def unread_notices() -> int:

@@ -1,5 +1,6 @@
 """The inbox on a phone: an expiry reminder rings the bell, states the figure and the date,
-and one tap on it shows what the points can buy."""
+and one tap on it shows what the points can buy. An opened notice marks itself read (htmx,
+no reload); without JavaScript a button does it."""
 from datetime import timedelta
 
 import pytest
@@ -40,6 +41,14 @@ def phone(browser, playwright, base_url):
     context.close()
 
 
+@pytest.fixture
+def phone_without_js(browser, playwright, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False,
+                                  **playwright.devices["iPhone 13"])
+    yield context.new_page()
+    context.close()
+
+
 def test_a_reminder_rings_the_bell_states_the_figure_and_date_and_leads_to_what_it_can_buy(
         phone, member, reminded, catalog):
     page = phone
@@ -73,6 +82,49 @@ def test_a_reminder_rings_the_bell_states_the_figure_and_date_and_leads_to_what_
     expect(page.get_by_test_id("notice-row")).to_have_attribute("data-unread", "false")
 
 
+def test_an_opened_notice_marks_itself_read_and_the_bell_clears_without_a_reload(
+        phone, member, reminded, catalog):
+    page = phone
+    sign_in(page, member)
+    page.get_by_test_id("inbox-bell").tap()
+    page.wait_for_url("**/inbox")
+
+    page.get_by_test_id("notice-row").locator("a").first.tap()
+
+    page.get_by_test_id("notice").wait_for()
+    page.evaluate("window.loadedOnce = true")  # gone if the page reloads
+    expect(page.get_by_test_id("inbox-badge")).to_have_count(0)
+    expect(page.get_by_test_id("notice-mark-read")).to_have_count(0)
+    expect(page.get_by_test_id("inbox-bell")).to_have_attribute("aria-label", "消息")
+    assert page.evaluate("window.loadedOnce") is True
+    page.get_by_test_id("notice-link").tap()
+    page.wait_for_url("**/catalog?affordable=1")
+    page.goto("/inbox")
+    expect(page.get_by_test_id("notice-row")).to_have_attribute("data-unread", "false")
+
+
+def test_without_javascript_a_notice_is_marked_read_by_its_button(
+        phone_without_js, member, reminded, catalog):
+    page = phone_without_js
+    sign_in(page, member)
+    page.goto("/inbox")
+    page.get_by_test_id("notice-row").locator("a").first.tap()
+    page.get_by_test_id("notice").wait_for()
+
+    expect(page.get_by_test_id("inbox-badge")).to_have_text("1")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "iphone13-notice-no-js.png", full_page=True,
+                    animations="disabled")
+    notice_url = page.url
+    page.get_by_test_id("notice-mark-read").tap()
+
+    expect(page.get_by_test_id("inbox-badge")).to_have_count(0)
+    assert page.url == notice_url  # back on the notice, now read
+    expect(page.get_by_test_id("notice-mark-read")).to_have_count(0)
+    page.get_by_test_id("notice-link").tap()
+    page.wait_for_url("**/catalog?affordable=1")
+
+
 @pytest.mark.parametrize("screen", ["iphone13", "kiosk"])
 def test_screenshots_of_the_inbox_and_a_notice_are_saved(browser, playwright, base_url, member,
                                                          reminded, screen):
@@ -89,6 +141,7 @@ def test_screenshots_of_the_inbox_and_a_notice_are_saved(browser, playwright, ba
         page.screenshot(path=saved[-1], full_page=True, animations="disabled")
         page.get_by_test_id("notice-row").locator("a").first.click()
         page.get_by_test_id("notice").wait_for()
+        expect(page.get_by_test_id("inbox-badge")).to_have_count(0)  # marked read as it opened
         saved.append(SCREENSHOTS / f"{screen}-notice.png")
         page.screenshot(path=saved[-1], full_page=True, animations="disabled")
     finally:

@@ -54,11 +54,15 @@ def test_checking_in_then_reading_the_reminder_and_redeeming_breaks_no_security_
 
     expect(page.get_by_test_id("inbox-badge")).to_have_text("1")
     page.get_by_test_id("inbox-bell").tap()
+    page.wait_for_url("**/inbox")
+    page.get_by_test_id("notice-row").locator("a").first.tap()
     day = expiring_soon
-    expect(page.get_by_test_id("notice-body")).to_contain_text(
+    expect(page.get_by_test_id("notice").get_by_test_id("notice-body")).to_contain_text(
         f"{EXPIRING:,} 积分将于 {day.year}年{day.month}月{day.day}日 过期")
+    expect(page.get_by_test_id("inbox-badge")).to_have_count(0)  # read as it opened, by htmx
     page.get_by_test_id("notice-link").tap()
     page.wait_for_url("**/catalog?affordable=1")
+    expect(page.get_by_test_id("inbox-badge")).to_have_count(0)
 
     card = page.locator(f'[data-testid="catalog-item"][data-item-id="{catalog.points_only}"]')
     card.get_by_test_id("redeem-button").tap()

@@ -27,9 +27,6 @@ BEARER_BLUEPRINT = "api"
 # Callers that hold no session cookie, so no CSRF token either: tills (bearer keys) and the
 # payment provider's signed server-to-server notification.
 CSRF_EXEMPT = {"payments.notify"}
-# GET routes whose one write is a read receipt: opening a notice marks it read (and nothing
-# else). Only notices.read_at of the member's own notice may change, from unset to a time.
-READ_RECEIPTS = {"inbox.notice", "inbox.follow"}
 
 # URL argument name -> the World attribute that fills it; per-endpoint meanings first.
 ARGUMENTS = {"item_id": "item_id", "code": "order_code", "notice_id": "notice_id",
@@ -233,8 +230,3 @@ def owner(table_name: str, row: tuple | None) -> int | None:
         return row[names.index("id")]
     return row[names.index("member_id")] if "member_id" in names else None
 
-
-def mark_unread(notice_id: int) -> None:
-    db.session.rollback()
-    db.session.get(Notice, notice_id).read_at = None
-    db.session.commit()

@@ -1,11 +1,14 @@
-"""The inbox through the test client: list, read, follow, mark all read, someone else's notice."""
+"""The inbox through the test client: list, open (which changes nothing), mark read, follow,
+mark all read, someone else's notice."""
+import re
+
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty.models import Notice
 from tests.conftest import sign_in
-from tests.integration.route_support import by_testid, text, token
+from tests.integration.route_support import HTMX, attrs, by_testid, text, token
 
 
 def notice(member_id: int, body: str, link: str = "/catalog?affordable=1",
@@ -58,27 +61,113 @@ def test_no_badge_shows_when_nothing_is_unread(member_client, member):
     assert by_testid(html, "inbox-badge") == []
 
 
-def test_opening_a_notice_shows_it_and_marks_it_read(member_client, member):
+def test_opening_a_notice_shows_it_and_changes_nothing(member_client, member):
     notice_id = notice(member.id, "1,200 积分将于 2026年12月20日 过期。")
 
     response = member_client.get(f"/inbox/{notice_id}")
 
     assert response.status_code == 200
     assert by_testid(text(response), "notice-body") == ["1,200 积分将于 2026年12月20日 过期。"]
-    assert 'href="/catalog?affordable=1"' in text(response)
+    assert read_at(notice_id) is None
+    assert badge(member_client) == ["1"]
+
+
+def test_an_unread_notice_marks_itself_read_through_htmx_or_offers_a_button(member_client,
+                                                                           member):
+    notice_id = notice(member.id, "1,200 积分将于 2026年12月20日 过期。")
+
+    html = text(member_client.get(f"/inbox/{notice_id}"))
+
+    form = attrs(html, "notice-read")
+    assert form["method"] == "post" and form["action"] == f"/inbox/{notice_id}/read"
+    assert form["hx-post"] == f"/inbox/{notice_id}/read" and form["hx-trigger"] == "load"
+    assert by_testid(html, "notice-mark-read") == ["标为已读"]
+    assert re.search(r'id="notice-read".*?name="csrf_token"', html, flags=re.S)
+
+
+def test_a_read_notice_offers_no_mark_read_button(member_client, member):
+    notice_id = notice(member.id, "x", read=True)
+
+    html = text(member_client.get(f"/inbox/{notice_id}"))
+
+    assert by_testid(html, "notice-mark-read") == []
+    assert "hx-trigger" not in html
+
+
+def test_the_notice_link_is_a_form_that_posts_to_go(member_client, member):
+    notice_id = notice(member.id, "x")
+
+    for page in (f"/inbox/{notice_id}", "/inbox"):
+        html = text(member_client.get(page))
+        form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>((?:(?!</form>).)*?'
+                         r'data-testid="notice-link")', html, flags=re.S)
+        assert form, page
+        assert form.group(1) == f"/inbox/{notice_id}/go", page
+        assert 'method="post"' in form.group(0) and 'name="csrf_token"' in form.group(2), page
+        assert by_testid(html, "notice-link") == ["看看能兑换什么"], page
+
+
+def test_marking_a_notice_read_with_the_button_goes_back_to_it_and_clears_the_badge(
+        member_client, member):
+    notice_id = notice(member.id, "x")
+
+    response = member_client.post(f"/inbox/{notice_id}/read",
+                                  data={"csrf_token": token(member_client)})
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/inbox/{notice_id}"
     assert read_at(notice_id) is not None
     assert badge(member_client) == []
+    assert by_testid(text(member_client.get(f"/inbox/{notice_id}")), "notice-mark-read") == []
+
+
+def test_marking_a_notice_read_through_htmx_updates_the_bell_out_of_band(member_client,
+                                                                         member):
+    notice_id = notice(member.id, "x")
+    notice(member.id, "still unread")
+
+    response = member_client.post(f"/inbox/{notice_id}/read", headers=HTMX,
+                                  data={"csrf_token": token(member_client)})
+
+    assert response.status_code == 200
+    bell = attrs(text(response), "inbox-bell")
+    assert bell["id"] == "bell" and bell["hx-swap-oob"] == "true"
+    assert by_testid(text(response), "inbox-badge") == ["1"]
+    assert 'id="notice-read"' not in text(response)
+    assert read_at(notice_id) is not None
+    assert badge(member_client) == ["1"]
+
+
+def test_marking_a_notice_read_twice_keeps_the_first_time(member_client, member):
+    notice_id = notice(member.id, "x")
+    member_client.post(f"/inbox/{notice_id}/read", data={"csrf_token": token(member_client)})
+    first = read_at(notice_id)
+
+    response = member_client.post(f"/inbox/{notice_id}/read", headers=HTMX,
+                                  data={"csrf_token": token(member_client)})
+
+    assert response.status_code == 200
+    assert read_at(notice_id) == first
 
 
 def test_following_a_notices_link_marks_it_read_and_lands_on_the_affordable_catalog(
         member_client, member):
     notice_id = notice(member.id, "1,200 积分将于 2026年12月20日 过期。")
 
-    response = member_client.get(f"/inbox/{notice_id}/go")
+    response = member_client.post(f"/inbox/{notice_id}/go",
+                                  data={"csrf_token": token(member_client)})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == "/catalog?affordable=1"
     assert read_at(notice_id) is not None
+    assert badge(member_client) == []
+
+
+def test_following_a_notices_link_is_no_longer_a_get(member_client, member):
+    notice_id = notice(member.id, "x")
+
+    assert member_client.get(f"/inbox/{notice_id}/go").status_code == 405
+    assert read_at(notice_id) is None
 
 
 @pytest.mark.parametrize("link", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
@@ -86,10 +175,25 @@ def test_a_link_that_would_leave_the_mall_goes_to_the_notice_instead(member_clie
                                                                       link):
     notice_id = notice(member.id, "x", link=link)
 
-    response = member_client.get(f"/inbox/{notice_id}/go")
+    response = member_client.post(f"/inbox/{notice_id}/go",
+                                  data={"csrf_token": token(member_client)})
 
+    assert response.status_code == 303
     assert response.headers["Location"] == f"/inbox/{notice_id}"
     assert link not in text(member_client.get(f"/inbox/{notice_id}"))
+
+
+@pytest.mark.parametrize("action", ["read", "go"])
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["form", "htmx"])
+def test_marking_a_notice_read_without_a_csrf_token_is_refused_and_changes_nothing(
+        member_client, member, action, headers):
+    notice_id = notice(member.id, "x")
+
+    response = member_client.post(f"/inbox/{notice_id}/{action}", data={}, headers=headers)
+
+    assert response.status_code == 400
+    assert read_at(notice_id) is None
+    assert badge(member_client) == ["1"]
 
 
 def test_mark_all_read_reads_every_notice_and_clears_the_badge(member_client, member):
@@ -123,12 +227,15 @@ def test_mark_all_read_leaves_other_members_notices_unread(member_client, member
     assert read_at(theirs) is None
 
 
-@pytest.mark.parametrize("path", ["/inbox/{id}", "/inbox/{id}/go"])
-def test_another_members_notice_is_not_found_and_stays_unread(member_client, make_member, path):
+@pytest.mark.parametrize("method, path", [("GET", "/inbox/{id}"), ("POST", "/inbox/{id}/read"),
+                                          ("POST", "/inbox/{id}/go")])
+def test_another_members_notice_is_not_found_and_stays_unread(member_client, make_member,
+                                                              method, path):
     other = make_member()
     theirs = notice(other.id, "1,200 积分将于 2026年12月20日 过期。")
 
-    response = member_client.get(path.format(id=theirs))
+    response = member_client.open(path.format(id=theirs), method=method,
+                                  data={"csrf_token": token(member_client)})
 
     assert response.status_code == 404
     assert "1,200" not in text(response)
@@ -137,11 +244,14 @@ def test_another_members_notice_is_not_found_and_stays_unread(member_client, mak
 
 def test_a_notice_that_does_not_exist_is_not_found(member_client):
     assert member_client.get("/inbox/999999").status_code == 404
+    assert member_client.post("/inbox/999999/read",
+                              data={"csrf_token": token(member_client)}).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/inbox", "/inbox/1", "/inbox/1/go"])
-def test_the_inbox_asks_a_signed_out_visitor_to_sign_in(client, path):
-    response = client.get(path)
+@pytest.mark.parametrize("method, path", [("GET", "/inbox"), ("GET", "/inbox/1"),
+                                          ("POST", "/inbox/1/read"), ("POST", "/inbox/1/go")])
+def test_the_inbox_asks_a_signed_out_visitor_to_sign_in(client, method, path):
+    response = client.open(path, method=method, data={"csrf_token": token(client, "/login")})
 
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
