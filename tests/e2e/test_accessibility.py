@@ -2,6 +2,9 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from app.extensions import db
+from app.loyalty import reminders
+from app.loyalty.models import utcnow
 from .helpers import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -20,6 +23,14 @@ def blocking_violations(page, axe: Axe) -> list[str]:
                          f"\n    at {' '.join(node['target'])}\n    {node.get('failureSummary', '')}"
                          .replace("\n  Fix", "\n      Fix"))
     return found
+
+
+@pytest.fixture
+def with_a_notice(live_app, member):
+    """The member's points expire within a year: a 30-day reminder once that is near."""
+    with live_app.app_context():
+        reminders.send_due(utcnow().replace(year=utcnow().year + 1))
+        db.session.remove()
 
 
 def test_member_pages_have_no_serious_or_critical_accessibility_violations(
@@ -44,4 +55,22 @@ def test_member_pages_have_no_serious_or_critical_accessibility_violations(
             found += blocking_violations(page, axe)
 
     print("\n".join(found))
+    assert not found, f"{len(found)} serious or critical accessibility violation(s):\n" + "\n".join(found)
+
+
+def test_the_earn_pages_inbox_and_account_pages_have_no_serious_or_critical_violations(
+        page, member, with_a_notice):
+    axe = Axe()
+    found = []
+    sign_in(page, member)
+    for path in ("/earn", "/profile", "/account/password", "/account/phone", "/inbox"):
+        page.goto(path)
+        found += blocking_violations(page, axe)
+    page.get_by_test_id("notice-row").first.locator("a").first.click()
+    page.wait_for_load_state()
+    found += blocking_violations(page, axe)
+    page.context.clear_cookies()
+    page.goto("/join")
+    found += blocking_violations(page, axe)
+
     assert not found, f"{len(found)} serious or critical accessibility violation(s):\n" + "\n".join(found)
