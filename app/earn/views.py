@@ -60,15 +60,6 @@ def claim_birthday():
     return redirect(url_for("earn.page"), 303)
 
 
-@bp.app_template_global()
-def earn_teaser():
-    """What the home page shows of earning: today's check-in and running campaigns."""
-    now, settings = utcnow(), program()
-    card = tasks.check_in_card(current_user.id, now, settings)
-    running, _upcoming = campaigns.listing(now, settings, current_user.tier_id)
-    return {"card": card, "running": running}
-
-
 @bp.app_template_filter("birthmonth")
 def birth_month(day) -> str:
     """The month of a birthday in words: 六月, June."""

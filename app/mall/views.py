@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db, htmx
-from app.loyalty import expiry, purchases, reads, redemption
+from app.loyalty import campaigns, expiry, purchases, reads, redemption, tasks
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import AWAITING_PAYMENT, Item, utcnow
 from app.loyalty.program import program
@@ -27,9 +27,11 @@ def home():
     now, settings, wallet = utcnow(), program(), current_wallet()
     batch = wallet.next_batch
     offers = reads.offers(current_user, wallet.balance, now, settings)
+    running, _upcoming = campaigns.listing(now, settings, current_user.tier_id)
     return render_template(
         "mall/home.html", standing=reads.standing(current_user, now, settings), batch=batch,
-        suggestions=reads.suggestions(offers, batch.points if batch else 0), now=now)
+        suggestions=reads.suggestions(offers, batch.points if batch else 0), now=now,
+        check_in=tasks.check_in_card(current_user.id, now, settings), running=running)
 
 
 @bp.get("/catalog")
