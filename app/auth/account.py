@@ -1,16 +1,15 @@
 """Joining the program (/join) and the member's profile (/profile)."""
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from app.earn.words import task_refusal
 from app.loyalty import referrals, tasks
 from app.loyalty.models import utcnow
 from app.loyalty.program import program
 from app.loyalty.streaks import local_day
-from app.web.reauth import mark_authenticated
 from .account_forms import JoinForm, ProfileForm
-from .views import bp
+from .views import bp, start_session
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -29,22 +28,12 @@ def join():
         except referrals.PhoneTaken as error:
             form.phone.errors.append(task_refusal(error))
         else:
-            _sign_in(member)
+            start_session(member)
             flash(_("Welcome to the program! Your member number is %(number)s.",
                     number=member.member_no), "success")
             return redirect(url_for("mall.home"))
     status = 422 if form.errors else 200
     return render_template("auth/join.html", form=form), status
-
-
-def _sign_in(member) -> None:
-    """A fresh session for the new member, keeping the language they chose."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    login_user(member)
-    mark_authenticated()
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -59,18 +59,24 @@ def login():
     if form.validate_on_submit():
         member = db.session.scalar(select(Member).where(Member.phone == form.phone.data))
         if member and member.check_password(form.password.data):
-            lang = session.get("lang")
-            session.clear()  # a fresh session at sign-in
-            if lang:
-                session["lang"] = lang
-            login_user(member, remember=form.remember.data)
-            mark_authenticated()
+            start_session(member, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         if member is None:
             Member(password_hash=_unknown_member_hash()).check_password(form.password.data)
         form.password.errors.append(_("Phone number or password is incorrect."))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
+
+
+def start_session(member: Member, remember: bool = False) -> None:
+    """A fresh session for a member who just gave their password (signing in or joining),
+    keeping only the language they chose."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(member, remember=remember)
+    mark_authenticated()
 
 
 @bp.post("/logout")
