@@ -1,10 +1,13 @@
 """Sending the email outbox over SMTP.
 
-Each row is claimed in its own write transaction (PostgreSQL: SELECT ... FOR UPDATE SKIP
+Each row is claimed in a short write transaction (PostgreSQL: SELECT ... FOR UPDATE SKIP
 LOCKED, so a second sender passes it by; SQLite: BEGIN IMMEDIATE makes senders take turns
-and the second finds it sent), sent over a connection opened beforehand, and marked sent
-in the same transaction. A failure counts an attempt and keeps the error; the row is tried
-again after a growing pause, and given up after MAX_ATTEMPTS.
+and the second finds it claimed), sent over a connection opened beforehand with no
+transaction open — a slow mail server must not hold up members' redemptions — and the
+outcome recorded in a second short transaction. A failure counts an attempt and keeps the
+error; the row is tried again after a growing pause, and given up after MAX_ATTEMPTS. A
+sender that dies holding a claim lets it go after CLAIM_LEASE; the email then goes again,
+with the same Message-ID so that a mail system can drop the duplicate.
 """
 import logging
 import smtplib
@@ -28,8 +31,9 @@ log = logging.getLogger(__name__)
 BACKOFF = (timedelta(0), timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1),
            timedelta(hours=6))
 MAX_ATTEMPTS = len(BACKOFF)
+CLAIM_LEASE = timedelta(minutes=15)  # far longer than one send may take (SMTP_TIMEOUT)
 BATCH = 100
-SENT, FAILED, BROKEN, SKIPPED = "sent", "failed", "broken", "skipped"
+SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,15 @@ def send_pending(now: datetime | None = None, limit: int = BATCH,
     sent = 0
     with smtp:
         for email_id in due:
-            outcome = _attempt(email_id, now, lambda row: _send(smtp, row, settings, now))
+            claimed = _claim(email_id, now, settings.sender)
+            if claimed is None:
+                continue
+            error = _send(smtp, claimed)
+            outcome = _attempt(email_id, now, lambda row: _record(row, error, now),
+                               claimed=True)
             sent += outcome == SENT
-            if outcome == BROKEN:  # the connection is gone: the rest wait for the next run
-                break
+            if _connection_lost(error):
+                break  # the rest wait for the next run
     return sent
 
 
@@ -108,34 +117,59 @@ def message(row: OutboxEmail, sender: str) -> EmailMessage:
 
 
 def _due(now: datetime):
-    """Unsent rows, not given up, whose pause before the next attempt is over."""
+    """Unsent rows, not given up or in another sender's hands, whose pause before the next
+    attempt is over."""
     waited = [and_(OutboxEmail.attempts == n, OutboxEmail.created_at <= now - pause)
               for n, pause in enumerate(BACKOFF)]
-    return and_(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS, or_(*waited))
+    free = or_(OutboxEmail.claimed_at.is_(None), OutboxEmail.claimed_at <= now - CLAIM_LEASE)
+    return and_(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS, free,
+                or_(*waited))
 
 
-def _attempt(email_id: int, now: datetime, act) -> str:
-    """Claim one row if it is still due, act on it, and commit what happened."""
+def _claim(email_id: int, now: datetime, sender: str) -> EmailMessage | None:
+    """Take the row for this sender if it is still due; the email to send, or None."""
     with write_transaction() as session:
         row = session.scalar(select(OutboxEmail).where(OutboxEmail.id == email_id, _due(now))
                              .with_for_update(skip_locked=True))
-        if row is None:  # sent, given up, or being sent by another sender
+        if row is None:  # sent, given up, or in another sender's hands
+            return None
+        row.claimed_at = now
+        return message(row, sender)
+
+
+def _attempt(email_id: int, now: datetime, act, claimed: bool = False) -> str:
+    """Count an attempt on one row (still due, or claimed by this sender) and commit what
+    `act` made of it."""
+    with write_transaction() as session:
+        which = OutboxEmail.claimed_at == now if claimed else _due(now)
+        row = session.scalar(select(OutboxEmail).where(OutboxEmail.id == email_id, which)
+                             .with_for_update(skip_locked=True))
+        if row is None:
             return SKIPPED
         row.attempts += 1
+        row.claimed_at = None
         return act(row)
 
 
-def _send(smtp: smtplib.SMTP, row: OutboxEmail, settings: SmtpSettings, now: datetime) -> str:
+def _send(smtp: smtplib.SMTP, email: EmailMessage) -> Exception | None:
+    """Hand one email to the server; the error, if it was refused or the line dropped."""
     try:
-        smtp.send_message(message(row, settings.sender))
-    except smtplib.SMTPServerDisconnected as error:
-        _failed(row, error)
-        return BROKEN
-    except smtplib.SMTPException as error:  # refused by the server: this row only
+        smtp.send_message(email)
+    except OSError as error:  # SMTPException is an OSError too
+        return error
+    return None
+
+
+def _connection_lost(error: Exception | None) -> bool:
+    """Whether the connection itself failed, not just the server refusing this one email."""
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def _record(row: OutboxEmail, error: Exception | None, now: datetime) -> str:
+    if error is not None:
         return _failed(row, error)
-    except OSError as error:  # SMTPException is an OSError too, so this comes last
-        _failed(row, error)
-        return BROKEN
     row.sent_at = now
     row.last_error = ""
     return SENT

@@ -8,7 +8,8 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from app.loyalty import ledger, reminders
@@ -216,3 +217,46 @@ def test_flask_notify_send_sends_the_outbox(app, smtp_server):
     assert result.exit_code == 0, result.output
     assert "1 email(s) sent." in result.output
     assert len(smtp_server.messages) == 1
+
+
+class Prober(Collector):
+    """While the sender waits on the mail server, try to take the locks a member's
+    redemption needs, without waiting for them."""
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.url, self.writes_possible = url, []
+
+    async def handle_DATA(self, server, session, envelope):
+        sqlite = self.url.startswith("sqlite")
+        engine = create_engine(self.url, connect_args={"timeout": 0} if sqlite else {},
+                               isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                if sqlite:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
+                    connection.exec_driver_sql("BEGIN")
+                    connection.exec_driver_sql("SELECT id FROM outbox_emails FOR UPDATE NOWAIT")
+                connection.exec_driver_sql("ROLLBACK")
+            self.writes_possible.append(True)
+        except OperationalError:
+            self.writes_possible.append(False)
+        finally:
+            engine.dispose()
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_no_database_lock_is_held_while_an_email_is_with_the_mail_server(app):
+    handler = Prober(app.config["SQLALCHEMY_DATABASE_URI"])
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
+    try:
+        email_id = queue()
+        assert outbox.send_pending(NOW) == 1
+    finally:
+        controller.stop()
+
+    assert handler.writes_possible == [True]
+    assert row(email_id).sent_at is not None and row(email_id).claimed_at is None

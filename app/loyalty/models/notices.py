@@ -54,3 +54,6 @@ class OutboxEmail(db.Model):
     last_error: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while a sender has the email in hand, so that no other sender takes it meanwhile;
+    # the email is sent outside any database transaction.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
