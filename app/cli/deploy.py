@@ -42,7 +42,11 @@ def register(app: Flask) -> None:
             click.echo("This database is PostgreSQL: back it up with pg_dump or "
                        "pg_basebackup (see docs/deployment.md).", err=True)
             sys.exit(2)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            click.echo(f"Cannot write backups to {folder}: {error.strerror}", err=True)
+            sys.exit(1)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         target = folder / f"mall-{stamp}.sqlite3"
         source = sqlite3.connect(url.database)

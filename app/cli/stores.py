@@ -10,7 +10,8 @@ from app.loyalty.errors import DomainError
 
 def _fail(error: DomainError) -> None:
     reason = error.details.get("reason") or ", ".join(f"{k} {v}" for k, v in error.details.items())
-    click.echo(f"Refused: {reason or error.code}", err=True)
+    click.echo(f"Refused, {error.code.replace('_', ' ')}: {reason}" if reason
+               else f"Refused: {error.code.replace('_', ' ')}", err=True)
     sys.exit(1)
 
 

@@ -47,3 +47,15 @@ def test_a_backup_of_postgresql_points_to_its_own_tools(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["deploy", "backup", str(tmp_path)])
 
     assert result.exit_code == 2 and "pg_dump" in result.output
+
+
+def test_a_backup_into_a_folder_that_cannot_exist_says_so_and_writes_nothing(app, tmp_path):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("PostgreSQL is backed up with its own tools")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+
+    result = app.test_cli_runner().invoke(args=["deploy", "backup", str(blocker / "b")])
+
+    assert result.exit_code == 1
+    assert "Cannot write backups" in result.output and "Traceback" not in result.output
