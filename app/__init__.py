@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import ProductionConfig, config_class, sqlite_url
+from .config import ProductionConfig, config_class, instance_secret, sqlite_url
 from .deployment import refuse_unsafe_start
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from .loyalty.expiry import check_settings
@@ -18,7 +18,10 @@ def create_app(config: dict | None = None) -> Flask:
     settings = config_class()
     app.config.from_object(settings)
     app.config.update(config or {})
-    refuse_unsafe_start(app.config, production=issubclass(settings, ProductionConfig))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path)
+    refuse_unsafe_start(app.config, production=issubclass(settings, ProductionConfig),
+                        instance_path=app.instance_path)
     if app.config["PROXY_HOPS"]:  # behind nginx: the client's address and scheme
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -1,15 +1,17 @@
 """Settings from environment variables, in one place."""
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
-DEV_SECRET_KEY = "dev-only-secret-change-me"
+SECRET_KEY_FILE = "secret_key"
 
 
 class Config:
     """Defaults for running the mall on one machine with SQLite."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Without SECRET_KEY, a random secret of this installation's own, kept under instance/.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # filled in by create_app
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
@@ -101,3 +103,26 @@ def config_class() -> type[Config]:
 def sqlite_url(instance_path: str) -> str:
     """The embedded default: a SQLite file under instance/."""
     return "sqlite:///" + str(Path(instance_path) / "mall.sqlite3")
+
+
+def instance_secret(folder: str) -> str:
+    """This installation's own signing secret: made at random on first start and kept in
+    `folder`, readable by its owner only. Processes starting at the same moment agree on
+    one, because the file appears whole or not at all (a link, which never overwrites)."""
+    path = Path(folder) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise RuntimeError(f"{path} holds no usable secret: delete it to make a new one")
+    return secret

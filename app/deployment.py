@@ -1,7 +1,11 @@
 """What is unsafe about a deployment's configuration, in words an operator can act on."""
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
-from .config import DEV_SECRET_KEY
+from .config import SECRET_KEY_FILE
+
+PUBLISHED_SANDBOX_SECRET = "sandbox-signing-key"
 
 
 @dataclass(frozen=True)
@@ -11,13 +15,17 @@ class Finding:
     fatal: bool = False   # a production server refuses to start with it
 
 
-def findings(config, production: bool) -> list[Finding]:
+def findings(config, production: bool, instance_path: str | None = None) -> list[Finding]:
     """Every unsafe setting; in production the fatal ones stop the server from starting."""
     found = []
     secret = config.get("SECRET_KEY") or ""
-    if secret == DEV_SECRET_KEY or len(secret) < 32:
-        found.append(Finding("SECRET_KEY", "is the development default or shorter than 32 "
-                             "characters: anyone could forge sessions", fatal=True))
+    if len(secret) < 32:
+        found.append(Finding("SECRET_KEY", "is shorter than 32 characters: anyone could "
+                             "guess it and forge sessions", fatal=True))
+    kept = Path(instance_path or ".") / SECRET_KEY_FILE
+    if instance_path and kept.exists() and kept.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        found.append(Finding("SECRET_KEY", f"is kept in {kept}, which other users of the "
+                             "machine can read (chmod 600 it)", fatal=True))
     if config.get("DEBUG"):
         found.append(Finding("DEBUG", "is on: the debugger runs code from the browser",
                              fatal=True))
@@ -26,9 +34,10 @@ def findings(config, production: bool) -> list[Finding]:
                              "travels over plain HTTP (set MALL_ENV=production)"))
     if config.get("PAYMENT_PROVIDER") == "sandbox":
         found.append(Finding("PAYMENT_PROVIDER", "is the sandbox: cash payments are "
-                             "approved by a button, not collected"))
-    if config.get("SANDBOX_PAYMENT_SECRET") == "sandbox-signing-key":
-        found.append(Finding("SANDBOX_PAYMENT_SECRET", "is the published default"))
+                             "approved by a button, not collected", fatal=True))
+        if config.get("SANDBOX_PAYMENT_SECRET") == PUBLISHED_SANDBOX_SECRET:
+            found.append(Finding("SANDBOX_PAYMENT_SECRET", "is the published default: anyone "
+                                 "can sign a payment notification", fatal=True))
     if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
         found.append(Finding("REDIS_URL", "is not set: each process counts sign-in attempts "
                              "alone, so N processes allow N times the limit"))
@@ -42,9 +51,10 @@ def findings(config, production: bool) -> list[Finding]:
     return found
 
 
-def refuse_unsafe_start(config, production: bool) -> None:
-    """Stop a production server that would run with a forgeable secret or the debugger."""
-    fatal = [f for f in findings(config, production) if f.fatal]
+def refuse_unsafe_start(config, production: bool, instance_path: str | None = None) -> None:
+    """Stop a production server that would run with a forgeable secret, the debugger or
+    payments that collect no cash."""
+    fatal = [f for f in findings(config, production, instance_path) if f.fatal]
     if production and fatal:
         raise RuntimeError("Refusing to start in production: " +
                            "; ".join(f"{f.setting} {f.problem}" for f in fatal))

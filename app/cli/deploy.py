@@ -21,7 +21,7 @@ def register(app: Flask) -> None:
     def deploy_check():
         """Print every unsafe setting; exit 1 if there is any."""
         production = issubclass(config_class(), ProductionConfig)
-        found = findings(current_app.config, production)
+        found = findings(current_app.config, production, current_app.instance_path)
         click.echo(f"Configuration: {'production' if production else 'development'} "
                    f"(MALL_ENV), database {db.engine.url.get_backend_name()}.")
         for finding in found:

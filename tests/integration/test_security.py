@@ -44,9 +44,14 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(client, member):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+# What a production server needs beyond the test settings: a long secret and a payment
+# provider that collects cash (the name is all that is checked at start-up).
+PRODUCTION = {"SECRET_KEY": "x" * 40, "PAYMENT_PROVIDER": "wechat"}
+
+
 def test_production_cookies_are_secure_and_host_prefixed(monkeypatch, database):
     monkeypatch.setenv("MALL_ENV", "production")
-    app = create_app({**_config(database), "SECRET_KEY": "x" * 40})
+    app = create_app({**_config(database), **PRODUCTION})
 
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
@@ -55,17 +60,23 @@ def test_production_cookies_are_secure_and_host_prefixed(monkeypatch, database):
 
 @pytest.mark.parametrize("unsafe", [{"SECRET_KEY": "dev-only-secret-change-me"},
                                     {"SECRET_KEY": "short"},
-                                    {"SECRET_KEY": "x" * 40, "DEBUG": True}])
-def test_production_refuses_to_start_with_the_default_secret_or_debug_on(
+                                    {"DEBUG": True},
+                                    {"PAYMENT_PROVIDER": "sandbox"},
+                                    {"PAYMENT_PROVIDER": "sandbox",
+                                     "SANDBOX_PAYMENT_SECRET": "s" * 40}])
+def test_production_refuses_to_start_with_a_short_secret_debug_or_the_sandbox_payments(
         monkeypatch, database, unsafe):
     monkeypatch.setenv("MALL_ENV", "production")
 
     with pytest.raises(RuntimeError, match="Refusing to start"):
-        create_app({**_config(database), **unsafe})
+        create_app({**_config(database), **PRODUCTION, **unsafe})
 
 
-def test_the_development_configuration_starts_with_its_default_secret(database):
-    assert create_app({**_config(database), "SECRET_KEY": "dev-only-secret-change-me"})
+def test_production_starts_with_a_long_secret_and_a_real_payment_provider(
+        monkeypatch, database):
+    monkeypatch.setenv("MALL_ENV", "production")
+
+    assert create_app({**_config(database), **PRODUCTION})
 
 
 def later(monkeypatch, minutes: float):
