@@ -19,7 +19,8 @@ def verify(provider, fields):
 @pytest.mark.parametrize("approved", [True, False])
 def test_a_signed_notification_is_believed(sandbox, approved):
     fields = sandbox.notification("ABCDEF2345", approved, 1990)
-    assert verify(sandbox, fields) == Notification("ABCDEF2345", approved, 1990)
+    assert verify(sandbox, fields) == Notification("ABCDEF2345", approved, 1990,
+                                                   "SBX-P-ABCDEF2345")
 
 
 def test_a_notification_survives_a_round_trip_through_a_form(sandbox):
