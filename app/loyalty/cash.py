@@ -86,6 +86,7 @@ def send_refunds(provider: PaymentProvider, now: datetime | None = None,
     short transactions and none open while the provider answers; returns how many it
     confirmed."""
     now = now or utcnow()
+    db.session.rollback()  # see what others committed, not a read begun earlier
     query = select(CashMovement.id).where(_due(now), CashMovement.provider == provider.name)
     if order_id is not None:
         query = query.where(CashMovement.order_id == order_id)
