@@ -157,7 +157,7 @@ def cancel(code: str):
         return redirect(url_for("mall.order", code=code), 303)
     send_for(cancelled.id)
     if cancelled.paid_at:
-        flash(_("Order cancelled. Your points are back and your payment is refunded."),
+        flash(_("Order cancelled. Your points are back and your payment is being refunded."),
               "success")
     else:
         flash(_("Order cancelled. Your points are back."), "success")

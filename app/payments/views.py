@@ -37,7 +37,7 @@ def sandbox_checkout(code: str):
             flash(_("Payment received. Your order is confirmed."), "success")
         elif cash.refunds(order.id):
             flash(_("The payment came in after the order had lapsed. Your points are back "
-                    "and the payment is refunded."), "error")
+                    "and the payment is being refunded."), "error")
         else:
             flash(_("The payment did not go through. Your points are back."), "error")
         return redirect(url_for("mall.order", code=code), 303)

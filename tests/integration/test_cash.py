@@ -11,7 +11,7 @@ from app.loyalty import cash, redemption
 from app.loyalty.errors import NotFound, PaymentRejected
 from app.loyalty.models import (CANCELLED, CAPTURED, CONFIRMED, LAPSED, REFUNDED, REQUESTED,
                                 CashMovement, utcnow)
-from app.loyalty.payments import RefundFailed, SandboxProvider
+from app.loyalty.payments import RefundFailed
 from tests.conftest import utc
 from tests.integration.route_support import new_key, order_by_code, snapshot
 
@@ -260,16 +260,6 @@ def test_refunds_of_another_provider_are_left_to_it(member, unpaid):
 
     assert cash.send_refunds(other, now=NOW + 3 * MINUTE) == 0
     assert other.calls == []
-
-
-def test_the_sandbox_refunds_each_refund_id_once_with_the_same_reference(app):
-    sandbox = SandboxProvider(app.config["SANDBOX_PAYMENT_SECRET"])
-
-    first = sandbox.refund("ABCDEF2345", 990, "RF-ABCDEF2345-1")
-
-    assert first.startswith("SBX-R-")
-    assert sandbox.refund("ABCDEF2345", 990, "RF-ABCDEF2345-1") == first
-    assert sandbox.refund("ABCDEF2345", 990, "RF-ABCDEF2345-2") != first
 
 
 def test_the_refund_job_and_command_send_refunds_due(app, member, make_item):

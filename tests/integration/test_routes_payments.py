@@ -279,7 +279,7 @@ def test_cancelling_a_paid_order_refunds_the_cash_and_shows_it_on_the_order_page
     assert [r[:3] for r in rows] == [("captured", 990, "captured"), ("refund", 990, "refunded")]
     assert rows[1][3].startswith("SBX-R-")
     page = text(shopper.get(response.headers["Location"]))
-    assert "Order cancelled. Your points are back and your payment is refunded." in page
+    assert "Order cancelled. Your points are back and your payment is being refunded." in page
     [shown] = by_testid(page, "cash-refund")
     assert shown.startswith("¥9.90 refunded to your payment method on ")
 
@@ -319,7 +319,7 @@ def test_approving_on_the_sandbox_page_after_the_window_refunds_the_payment(shop
     assert order_by_code(unpaid.code).status == LAPSED
     assert by_testid(page, "error-message") == [
         "The payment came in after the order had lapsed. Your points are back and the "
-        "payment is refunded."]
+        "payment is being refunded."]
     assert by_testid(page, "cash-refund")[0].startswith("¥9.90 refunded")
     assert balance(member.id) == 5000
 
