@@ -1,4 +1,7 @@
-"""flask payments: refunds of cash that the payment provider has not confirmed yet."""
+"""flask payments: refunds of cash that the payment provider has not confirmed yet, and a
+check that no cash is kept without a record."""
+import sys
+
 import click
 from flask import Flask
 
@@ -17,3 +20,14 @@ def register(app: Flask) -> None:
     def payments_refund(limit: int):
         """Send the refunds now due to the payment provider, each once per refund id."""
         click.echo(f"{refunds.send_pending(limit=limit)} refund(s) confirmed.")
+
+    @payments.command("check")
+    def payments_check():
+        """Check that every order's cash agrees with its status; exit 1 on any mismatch."""
+        problems = cash.check()
+        for code, what in problems:
+            click.echo(f"order {code}: {what}", err=True)
+        if problems:
+            click.echo(f"{len(problems)} mismatch(es) found.", err=True)
+            sys.exit(1)
+        click.echo("Cash consistent for every order.")

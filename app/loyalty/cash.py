@@ -14,11 +14,12 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from app.extensions import db
 from .errors import PaymentRejected
-from .models import CAPTURED, REFUNDED, REQUESTED, CashMovement, Order, utcnow
+from .models import (CAPTURED, CONFIRMED, FULFILLED, REFUNDED, REQUESTED, CashMovement, Order,
+                     utcnow)
 from .models.cash import REFUND
 from .payments import PaymentProvider
 from .transaction import write_transaction
@@ -78,6 +79,25 @@ def refunds(order_id: int) -> list[CashMovement]:
     return db.session.scalars(select(CashMovement).where(
         CashMovement.order_id == order_id, CashMovement.kind == REFUND)
         .order_by(CashMovement.id)).all()
+
+
+def check() -> list[tuple[str, str]]:
+    """Every order whose cash disagrees with its status: a paid, open order keeps exactly
+    its price; any other keeps nothing (each capture refunded, or its refund under way).
+    Empty when all is well; otherwise (order code, what is wrong)."""
+    kept = func.coalesce(func.sum(case((CashMovement.kind == CAPTURED, CashMovement.amount_fen),
+                                       else_=-CashMovement.amount_fen)), 0)
+    rows = db.session.execute(
+        select(Order.code, Order.status, Order.cash_fen, Order.paid_at, kept)
+        .outerjoin(CashMovement, CashMovement.order_id == Order.id)
+        .where(or_(Order.cash_fen > 0, CashMovement.id.is_not(None)))
+        .group_by(Order.id, Order.code, Order.status, Order.cash_fen, Order.paid_at)).all()
+    problems = []
+    for code, status, price, paid_at, held in rows:
+        owed = price if paid_at is not None and status in (CONFIRMED, FULFILLED) else 0
+        if held != owed:
+            problems.append((code, f"{status} order holds {held} fen of cash, should be {owed}"))
+    return problems
 
 
 def send_refunds(provider: PaymentProvider, now: datetime | None = None,

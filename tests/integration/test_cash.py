@@ -3,7 +3,7 @@ with what caused it and sent to the provider after commit, exactly once per refu
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app import jobs
 from app.extensions import db
@@ -282,3 +282,35 @@ def test_the_refund_job_and_command_send_refunds_due(app, member, make_item):
 def test_the_refund_command_refuses_a_bad_limit(app, limit):
     result = app.test_cli_runner().invoke(args=["payments", "refund", "--limit", limit])
     assert result.exit_code == 2
+
+
+# The cash check
+
+def test_cash_agrees_with_every_order_after_payments_refunds_and_cancels(app, member,
+                                                                         make_item, unpaid):
+    other = redemption.redeem(member.id, make_item(points_price=100, cash_fen=500).id,
+                              new_key(), now=NOW)
+    late = redemption.redeem(member.id, make_item(points_price=100, cash_fen=700).id,
+                             new_key(), now=NOW)
+    pay(unpaid, reference="TX-1")
+    pay(unpaid, reference="TX-2", now=NOW + 2 * MINUTE)       # paid twice: one refunded
+    pay(other, reference="TX-3", amount=500)
+    redemption.cancel(member.id, other.code, now=NOW + 3 * MINUTE)
+    pay(late, reference="TX-4", amount=700, now=NOW + 30 * MINUTE)
+
+    result = app.test_cli_runner().invoke(args=["payments", "check"])
+
+    assert cash.check() == []
+    assert result.exit_code == 0 and "Cash consistent" in result.output
+
+
+def test_the_cash_check_finds_a_payment_kept_without_a_refund(app, member, unpaid):
+    pay(unpaid)
+    redemption.cancel(member.id, unpaid.code, now=NOW + 2 * MINUTE)
+    db.session.execute(delete(CashMovement).where(CashMovement.kind == "refund"))
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["payments", "check"])
+
+    assert cash.check() == [(unpaid.code, "cancelled order holds 990 fen of cash, should be 0")]
+    assert result.exit_code == 1 and unpaid.code in result.output
