@@ -297,7 +297,8 @@ def _play(member_id: int, steps: list[Step], items: dict[str, int], clock: Clock
         elif step.what == "pay":
             code = orders[step.tag]
             cash = db.session.scalar(select(Order.cash_fen).where(Order.code == code))
-            redemption.settle_payment(code, True, cash, now=step.when)
+            redemption.settle_payment(code, True, cash, now=step.when,
+                                      reference=f"SBX-P-{code}")  # as the sandbox says it
         elif step.what == "lapse":
             assert redemption.lapse_unpaid(now=step.when) == 1
         elif step.what == "fulfil":

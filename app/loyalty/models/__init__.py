@@ -13,7 +13,8 @@ from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, T
 from .types import UTCDateTime, utcnow
 
 __all__ = [
-    "ADJUST", "AWAITING_PAYMENT", "CAPTURED", "CashMovement", "REFUNDED", "REQUESTED", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CLAWBACK",
+    "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CAPTURED",
+    "CLAWBACK", "CashMovement", "REFUNDED", "REQUESTED",
     "CONFIRMED", "COUNTED_STATUSES", "COUPON", "CREDITED", "Campaign", "Category", "CheckIn",
     "DOWNGRADE", "EARN", "EMAIL", "ENTRY_KINDS", "EXPIRE", "FULFILLED", "INBOX", "Item", "KEPT",
     "LAPSED", "LedgerEntry", "LotAllocation", "Member", "Notice", "OPEN_STATUSES", "Order",
