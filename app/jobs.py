@@ -28,11 +28,13 @@ class Job:
     about: str
 
 
-# In the order a round runs them: what changes points first, then reminders, then email.
+# In the order a round runs them: what changes points and cash first, then reminders, then email.
 # Resolved when a job runs, so a job whose code is missing fails alone, loudly.
 SCHEDULE: tuple[Job, ...] = (
     Job("lapse-unpaid", 60, "app.loyalty.redemption:lapse_unpaid",
         "Lapse points-plus-cash orders unpaid after the payment window."),
+    Job("refund", 60, "app.payments.refunds:send_pending",
+        "Send the refunds of cash the payment provider has not confirmed yet."),
     Job("expire", 300, "app.loyalty.expiry:expire_all",
         "Expire the points whose lots have lapsed."),
     Job("release-pending", 300, "app.loyalty.purchases:release_pending",

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty import accounts, audit, expiry, ledger, reads, redemption, tier_reviews
 from app.loyalty.lots import LotView, allocate, end_of_local_day
-from app.loyalty.models import (ADJUST, EARN, FULFILLED, Category, Item, LedgerEntry, Member,
-                                Order,
+from app.loyalty.models import (ADJUST, EARN, Category, Item, LedgerEntry, Member, Order,
                                 PointLot, Tier, TierChange, utcnow)
 from app.loyalty.models import DOWNGRADE, UPGRADE
 from app.loyalty.tiers import one_year_on
@@ -298,13 +297,16 @@ def _play(member_id: int, steps: list[Step], items: dict[str, int], clock: Clock
         elif step.what == "pay":
             code = orders[step.tag]
             cash = db.session.scalar(select(Order.cash_fen).where(Order.code == code))
-            redemption.settle_payment(code, True, cash, now=step.when)
+            redemption.settle_payment(code, True, cash, now=step.when,
+                                      reference=f"SBX-P-{code}")  # as the sandbox says it
         elif step.what == "lapse":
             assert redemption.lapse_unpaid(now=step.when) == 1
         elif step.what == "fulfil":
-            with write_transaction():
-                order = db.session.scalar(select(Order).where(Order.code == orders[step.tag]))
-                order.status, order.closed_at = FULFILLED, step.when
+            code = orders[step.tag]
+            if db.session.scalar(select(Order.coupon_code).where(Order.code == code)):
+                redemption.reveal(member_id, code, now=step.when)
+            else:
+                redemption.hand_over(code, now=step.when)
         elif step.what == "tier":
             _move_tier(member_id, step.extra["tier_id"], step.when)
         elif step.what == "review":

@@ -41,6 +41,12 @@ class NotCancellable(DomainError):
     code = "not_cancellable"
 
 
+class NotCollectable(DomainError):
+    """An order that is not paid for, or closed, has nothing to collect or show."""
+
+    code = "not_collectable"
+
+
 class PaymentRejected(DomainError):
     status = 400
     code = "payment_rejected"

@@ -1,4 +1,5 @@
-"""Use cases of redemption: redeem, pay, cancel, lapse. Each is one transaction."""
+"""Use cases of redemption: redeem, pay, cancel, lapse, and fulfil (a coupon code shown,
+an item handed over). Each is one transaction."""
 import secrets
 from datetime import datetime, timedelta
 
@@ -6,11 +7,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from . import ledger
+from . import cash, ledger
 from .eligibility import member_refusal
-from .errors import NotCancellable, NotFound, PaymentRejected, SoldOut
-from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON, LAPSED,
-                     REDEEM, Item, LedgerEntry, Order, utcnow)
+from .errors import NotCancellable, NotCollectable, NotFound, PaymentRejected, SoldOut
+from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON,
+                     FULFILLED, LAPSED, REDEEM, Item, LedgerEntry, Order, utcnow)
 from .program import program
 from .transaction import lock_member, write_transaction
 
@@ -68,7 +69,8 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
 
 
 def cancel(member_id: int, code: str, now: datetime | None = None) -> Order:
-    """The member cancels an unfulfilled order in the cancel window: points and stock return."""
+    """The member cancels an unfulfilled order in the cancel window: points and stock
+    return, and cash paid for it is refunded (sent to the provider after commit)."""
     now = now or utcnow()
     with write_transaction():
         member = lock_member(member_id)
@@ -76,13 +78,51 @@ def cancel(member_id: int, code: str, now: datetime | None = None) -> Order:
         if not cancellable(order, now):
             raise NotCancellable(status=order.status)
         _close(member, order, CANCELLED, now)
+        cash.refund_order(order, now)
         return order
 
 
-def settle_payment(code: str, approved: bool, amount_fen: int,
-                   now: datetime | None = None) -> Order:
-    """Apply a verified payment notification. Approved: the order is confirmed.
-    Declined: it lapses and everything held returns. A repeated notification changes nothing."""
+def reveal(member_id: int, code: str, now: datetime | None = None) -> Order:
+    """The member shows a coupon order's code: from then on it counts as used, so the order
+    is fulfilled and can no longer be cancelled. Showing it again changes nothing."""
+    now = now or utcnow()
+    with write_transaction():
+        lock_member(member_id)
+        order = _member_order(member_id, code)
+        if order.item.kind != COUPON:
+            raise NotCollectable(status=order.status, kind=order.item.kind)
+        _fulfil(order, now)
+        return order
+
+
+def hand_over(code: str, now: datetime | None = None) -> Order:
+    """The item of a confirmed order is handed over at the counter: the order is fulfilled
+    and can no longer be cancelled. Handing it over again changes nothing."""
+    now = now or utcnow()
+    with write_transaction():
+        member_id = db.session.scalar(select(Order.member_id).where(Order.code == code))
+        if member_id is None:
+            raise NotFound(code=code)
+        lock_member(member_id)
+        order = _member_order(member_id, code)
+        if order.item.kind == COUPON:
+            raise NotCollectable(status=order.status, kind=order.item.kind)
+        _fulfil(order, now)
+        return order
+
+
+def collectable(order: Order) -> bool:
+    """Whether the order's pickup code or coupon may be shown: paid for, not closed."""
+    return order.status in (CONFIRMED, FULFILLED)
+
+
+def settle_payment(code: str, approved: bool, amount_fen: int, now: datetime | None = None,
+                   *, provider: str = "sandbox", reference: str | None = None) -> Order:
+    """Apply a verified payment notification. Approved in time: the capture is recorded
+    and the order confirmed. Approved too late, for a closed order, or twice: the capture is
+    recorded and refunded. Declined: an unpaid order lapses and everything held returns.
+    A repeated notification (the same reference) changes nothing. A provider that names no
+    reference takes one payment per order, so the order code stands for it."""
     now = now or utcnow()
     with write_transaction():
         member_id = db.session.scalar(select(Order.member_id).where(Order.code == code))
@@ -90,16 +130,21 @@ def settle_payment(code: str, approved: bool, amount_fen: int,
             raise NotFound(code=code)
         member = lock_member(member_id)
         order = _member_order(member_id, code)
-        if order.status != AWAITING_PAYMENT:
-            return order
         if not approved:
-            _close(member, order, LAPSED, now)
-        elif amount_fen != order.cash_fen:
+            if order.status == AWAITING_PAYMENT:
+                _close(member, order, LAPSED, now)
+            return order
+        if amount_fen <= 0 or amount_fen != order.cash_fen:
             raise PaymentRejected(expected=order.cash_fen, got=amount_fen)
-        elif now >= order.pay_by:
-            _close(member, order, LAPSED, now)
-        else:
+        capture = cash.record_capture(order, provider, reference or code, amount_fen, now)
+        if capture is None:
+            return order
+        if order.status == AWAITING_PAYMENT and now < order.pay_by:
             order.status, order.paid_at = CONFIRMED, now
+            return order
+        if order.status == AWAITING_PAYMENT:
+            _close(member, order, LAPSED, now)
+        cash.refund_capture(capture, order.code, now)
         return order
 
 
@@ -134,10 +179,12 @@ def cancel_deadline(order: Order) -> datetime:
 
 
 def cancellable(order: Order, now: datetime) -> bool:
-    """Unpaid orders may always be cancelled; confirmed ones within the cancel window."""
+    """Unpaid orders may always be cancelled; confirmed ones within the cancel window, until
+    the item is handed over or the coupon code shown (the order is fulfilled then)."""
     if order.status == AWAITING_PAYMENT:
         return True
-    return order.status == CONFIRMED and now < cancel_deadline(order)
+    return (order.status == CONFIRMED and order.fulfilled_at is None
+            and now < cancel_deadline(order))
 
 
 def bought(member_id: int, item_id: int) -> int:
@@ -156,6 +203,14 @@ def _close(member, order: Order, status: str, now: datetime) -> None:
         db.session.execute(update(Item).where(Item.id == order.item_id)
                            .values(stock=Item.stock + order.quantity))
     order.status, order.closed_at = status, now
+
+
+def _fulfil(order: Order, now: datetime) -> None:
+    if order.status == FULFILLED:
+        return
+    if order.status != CONFIRMED:
+        raise NotCollectable(status=order.status, kind=order.item.kind)
+    order.status, order.fulfilled_at = FULFILLED, now
 
 
 def _take_stock(item: Item, quantity: int) -> None:

@@ -26,3 +26,7 @@ class RedeemForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     """Cancel an order; the CSRF token is its only field."""
+
+
+class RevealForm(FlaskForm):
+    """Show a coupon code, which then counts as used; the CSRF token is its only field."""

@@ -5,16 +5,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db, htmx
-from app.loyalty import campaigns, expiry, purchases, reads, redemption, tasks
+from app.loyalty import campaigns, cash, expiry, purchases, reads, redemption, tasks
 from app.loyalty.errors import DomainError, NotFound
-from app.loyalty.models import AWAITING_PAYMENT, Item, utcnow
+from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
 from app.loyalty.program import program
 from app.payments.providers import provider
+from app.payments.refunds import send_for
 from app.web.messages import describe
 from app.web.layout import current_wallet
 from app.web.pickup import pickup_qr_svg
 from app.web.reauth import needs_reauth
-from .forms import CancelForm, RedeemForm
+from .forms import CancelForm, RedeemForm, RevealForm
 
 bp = Blueprint("mall", __name__)
 
@@ -106,16 +107,40 @@ def orders():
 def order(code: str):
     found = reads.order(current_user.id, code) or abort(404)
     return render_template("mall/order.html", order=found, form=CancelForm(),
+                           reveal_form=RevealForm(), refunds=cash.refunds(found.id),
                            cancellable=redemption.cancellable(found, utcnow()),
                            cancel_until=redemption.cancel_deadline(found))
+
+
+@bp.post("/orders/<code>/reveal")
+@login_required
+def reveal(code: str):
+    """Show a coupon order's code: from then on it counts as used."""
+    if not RevealForm().validate():
+        abort(400)
+    try:
+        found = redemption.reveal(current_user.id, code)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(describe(error), "error")
+        return _to_order(code)
+    if htmx:
+        # The code in place, and the status and cancel button beside it brought up to date.
+        return render_template("mall/_coupon.html", order=found, form=RevealForm(), oob=True)
+    return _to_order(code)
 
 
 @bp.get("/orders/<code>/pickup.svg")
 @login_required
 def pickup_qr(code: str):
+    """The code a clerk scans, only while there is something to collect. Never cached: it
+    must not outlive signing out on a shared device."""
     found = reads.order(current_user.id, code) or abort(404)
+    if found.item.kind == COUPON or found.status != CONFIRMED:
+        abort(404)
     return Response(pickup_qr_svg(found.code), mimetype="image/svg+xml",
-                    headers={"Cache-Control": "private, max-age=3600"})
+                    headers={"Cache-Control": "no-store"})
 
 
 @bp.post("/orders/<code>/cancel")
@@ -124,13 +149,18 @@ def cancel(code: str):
     if not CancelForm().validate():
         abort(400)
     try:
-        redemption.cancel(current_user.id, code)
+        cancelled = redemption.cancel(current_user.id, code)
     except NotFound:
         abort(404)
     except DomainError as error:
         flash(describe(error), "error")
         return redirect(url_for("mall.order", code=code), 303)
-    flash(_("Order cancelled. Your points are back."), "success")
+    send_for(cancelled.id)
+    if cancelled.paid_at:
+        flash(_("Order cancelled. Your points are back and your payment is being refunded."),
+              "success")
+    else:
+        flash(_("Order cancelled. Your points are back."), "success")
     return redirect(url_for("mall.order", code=code), 303)
 
 
@@ -152,6 +182,13 @@ def rules():
     settings = program()
     return render_template("mall/rules.html", tiers=reads.tiers(),
                            expires_today_on=expiry.lot_expiry(utcnow(), settings))
+
+
+def _to_order(code: str):
+    target = url_for("mall.order", code=code)
+    if htmx:
+        return Response(status=204, headers={"HX-Redirect": target})
+    return redirect(target, 303)
 
 
 def _reauth_first(then: str):

@@ -1,17 +1,21 @@
 """Paying the cash part of an order: the sandbox's own checkout page, and the
 notification endpoint every provider calls back."""
+import logging
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.extensions import csrf
-from app.loyalty import reads, redemption
+from app.loyalty import cash, reads, redemption
 from app.loyalty.errors import DomainError
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED
 from .providers import provider
+from .refunds import send_for
 
 bp = Blueprint("payments", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.route("/pay/sandbox/<code>", methods=["GET", "POST"])
@@ -31,6 +35,9 @@ def sandbox_checkout(code: str):
             order = _settle(fields)
         if order.status == CONFIRMED:
             flash(_("Payment received. Your order is confirmed."), "success")
+        elif cash.refunds(order.id):
+            flash(_("The payment came in after the order had lapsed. Your points are back "
+                    "and the payment is being refunded."), "error")
         else:
             flash(_("The payment did not go through. Your points are back."), "error")
         return redirect(url_for("mall.order", code=code), 303)
@@ -46,10 +53,19 @@ def notify(name: str):
     try:
         _settle(request.form.to_dict())
     except DomainError as error:
+        # Not acknowledged, so the provider keeps telling us: nothing was recorded.
+        log.warning("payment notification from %s refused: %s %s", name, error.code,
+                    error.details)
         return {"ok": False, "error": error.code}, error.status
     return {"ok": True}
 
 
 def _settle(fields: dict):
-    note = provider().verify(fields, fields.get("signature", ""))
-    return redemption.settle_payment(note.order_code, note.approved, note.amount_fen)
+    """Record a notification (the payment, and its refund if it came too late), then send
+    any refund it caused once that is committed."""
+    payments = provider()
+    note = payments.verify(fields, fields.get("signature", ""))
+    order = redemption.settle_payment(note.order_code, note.approved, note.amount_fen,
+                                      provider=payments.name, reference=note.reference)
+    send_for(order.id)
+    return order

@@ -29,6 +29,10 @@ def describe(error: DomainError, item=None) -> str:
             return _("Choose a quantity from 1 to %(maximum)s.", maximum=d["maximum"])
         case "not_cancellable":
             return _("This order can no longer be cancelled.")
+        case "not_collectable" if d.get("status") == "awaiting_payment":
+            return _("Pay for this order first.")
+        case "not_collectable":
+            return _("There is nothing to collect for this order.")
         case "payment_rejected":
             return _("The payment notification was not accepted.")
         case _:
@@ -54,6 +58,8 @@ def status_label(status: str, kind: str = "pickup") -> str:
     if status == "confirmed":
         return {"coupon": _("Ready to use"), "service": _("Booked")}.get(
             kind, _("Ready for pickup"))
+    if status == "fulfilled" and kind == "coupon":
+        return _("Code shown")
     return {"awaiting_payment": _("Awaiting payment"),
             "fulfilled": _("Collected"), "cancelled": _("Cancelled"),
             "lapsed": _("Lapsed")}.get(status, status)

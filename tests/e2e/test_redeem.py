@@ -88,3 +88,47 @@ def test_an_item_that_cannot_be_redeemed_has_a_disabled_button_and_a_visible_rea
     expect(reason).to_have_text(re.compile(r"\S"))
     box, reason_box = button.bounding_box(), reason.bounding_box()
     assert reason_box["y"] >= box["y"] + box["height"] - 1, "the reason should sit beside the button"
+
+
+@pytest.fixture
+def coupon_order(live_app, member, catalog):
+    """A coupon order of the member's; the coupon leaves the catalog at once, so that the
+    other tests see the catalog they expect."""
+    import uuid
+
+    from app.extensions import db
+    from app.loyalty import redemption
+    from app.loyalty.models import Item
+
+    with live_app.app_context():
+        gifts = db.session.get(Item, catalog.points_only).category_id
+        coupon = Item(category_id=gifts, name="十元代金券", name_en="¥10 voucher", kind="coupon",
+                      points_price=1_000, stock=None, description="", description_en="")
+        db.session.add(coupon)
+        db.session.commit()
+        order = redemption.redeem(member.id, coupon.id, uuid.uuid4().hex)
+        code, coupon_code = order.code, order.coupon_code
+        db.session.get(Item, coupon.id).active = False
+        db.session.commit()
+        db.session.remove()
+    return code, coupon_code
+
+
+def test_revealing_a_coupon_code_shows_it_in_place_and_takes_the_cancel_button_away(
+        page, member, coupon_order, is_phone):
+    code, coupon_code = coupon_order
+    sign_in(page, member)
+    page.goto(f"/orders/{code}")
+    page.evaluate("window.__e2eMarker = 'same document'")
+    expect(page.get_by_test_id("coupon-code")).to_have_count(0)
+    expect(page.locator("form.order__cancel")).to_be_visible()
+
+    tap(page.get_by_test_id("coupon-reveal"), is_phone)
+
+    expect(page.get_by_test_id("coupon-code")).to_have_text(coupon_code)
+    expect(page.locator("form.order__cancel")).to_have_count(0)
+    expect(page.get_by_test_id("order-status")).to_have_attribute("data-status", "fulfilled")
+    assert page.evaluate("window.__e2eMarker") == "same document", "the page was reloaded"
+    page.reload()
+    expect(page.get_by_test_id("coupon-code")).to_have_text(coupon_code)
+    expect(page.locator("form.order__cancel")).to_have_count(0)

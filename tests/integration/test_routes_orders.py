@@ -56,8 +56,10 @@ def test_an_order_for_pickup_shows_its_code_and_a_pickup_qr(shopper, pickup_orde
     assert 'data-testid="coupon-code"' not in html
 
 
-def test_a_coupon_order_shows_the_coupon_code_and_no_qr(shopper, member, make_item):
+def test_a_coupon_order_shows_the_coupon_code_once_revealed_and_no_qr(shopper, member,
+                                                                    make_item):
     order = redemption.redeem(member.id, make_item(kind=COUPON).id, new_key())
+    redemption.reveal(member.id, order.code)
 
     html = text(shopper.get(f"/orders/{order.code}"))
 

@@ -2,12 +2,14 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, LAPSED, Order, utcnow
-from app.loyalty.payments import SandboxProvider
+from app.loyalty.models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, LAPSED, CashMovement,
+                                Order, utcnow)
+from app.loyalty.payments import RefundFailed, SandboxProvider
+from app.payments import refunds
 from tests.conftest import sign_in
 from tests.integration.route_support import (balance, by_testid, new_key, order_by_code,
                                              shopper, snapshot, stock, text,  # noqa: F401
@@ -204,3 +206,128 @@ def test_an_approval_after_the_payment_window_lapses_the_order(client, sandbox, 
 
     assert order_by_code(unpaid.code).status == LAPSED
     assert balance(member.id) == 5000
+
+
+# Cash movements and refunds
+
+def cash_rows(order_id: int) -> list[tuple]:
+    db.session.rollback()
+    return [(m.kind, m.amount_fen, m.status, m.reference) for m in db.session.scalars(
+        select(CashMovement).where(CashMovement.order_id == order_id)
+        .order_by(CashMovement.id).execution_options(populate_existing=True))]
+
+
+def cancel(client, code: str):
+    return client.post(f"/orders/{code}/cancel", data={"csrf_token": token(client)})
+
+
+def test_an_approval_notified_three_times_is_recorded_once(client, sandbox, unpaid):
+    fields = sandbox.notification(unpaid.code, True, 990)
+
+    answers = [notify(client, fields) for _ in range(3)]
+
+    assert [(a.status_code, a.json) for a in answers] == [(200, {"ok": True})] * 3
+    assert cash_rows(unpaid.id) == [("captured", 990, "captured", f"SBX-P-{unpaid.code}")]
+
+
+def test_a_late_approval_is_recorded_refunded_at_once_and_then_acknowledged(client, sandbox,
+                                                                           member, unpaid):
+    db.session.execute(update(Order).where(Order.id == unpaid.id)
+                       .values(pay_by=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    redemption.lapse_unpaid()
+
+    response = notify(client, sandbox.notification(unpaid.code, True, 990))
+
+    assert response.status_code == 200 and response.json == {"ok": True}
+    assert order_by_code(unpaid.code).status == LAPSED
+    rows = cash_rows(unpaid.id)
+    assert [r[:3] for r in rows] == [("captured", 990, "captured"), ("refund", 990, "refunded")]
+    assert rows[1][3].startswith("SBX-R-")
+    assert balance(member.id) == 5000
+
+
+@pytest.mark.parametrize("reference", ["", "has space", "x" * 65, "支付", "a\x00b"])
+def test_a_notification_with_a_missing_or_malformed_reference_is_refused(client, sandbox,
+                                                                         unpaid, reference):
+    fields = sandbox.notification(unpaid.code, True, 990, reference=reference)
+
+    response = notify(client, fields)
+
+    assert response.status_code == 400
+    assert cash_rows(unpaid.id) == []
+    assert order_by_code(unpaid.code).status == AWAITING_PAYMENT
+
+
+def test_a_notification_with_its_reference_changed_is_refused(client, sandbox, unpaid):
+    fields = {**sandbox.notification(unpaid.code, True, 990), "reference": "TX-OTHER"}
+
+    assert notify(client, fields).status_code == 400
+    assert cash_rows(unpaid.id) == []
+
+
+def test_cancelling_a_paid_order_refunds_the_cash_and_shows_it_on_the_order_page(
+        shopper, member, unpaid):
+    pay(shopper, unpaid.code, "approve")
+
+    response = cancel(shopper, unpaid.code)
+
+    assert response.status_code == 303
+    assert order_by_code(unpaid.code).status == CANCELLED
+    assert (balance(member.id), stock(unpaid.item_id)) == (5000, 5)
+    rows = cash_rows(unpaid.id)
+    assert [r[:3] for r in rows] == [("captured", 990, "captured"), ("refund", 990, "refunded")]
+    assert rows[1][3].startswith("SBX-R-")
+    page = text(shopper.get(response.headers["Location"]))
+    assert "Order cancelled. Your points are back and your payment is being refunded." in page
+    [shown] = by_testid(page, "cash-refund")
+    assert shown.startswith("¥9.90 refunded to your payment method on ")
+
+
+def test_a_refund_the_provider_has_not_confirmed_shows_as_under_way_until_the_job_sends_it(
+        app, shopper, unpaid, monkeypatch):
+    pay(shopper, unpaid.code, "approve")
+
+    def unavailable(self, order_code, amount_fen, refund_id):
+        raise RefundFailed("provider unavailable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SandboxProvider, "refund", unavailable)
+        cancel(shopper, unpaid.code)
+
+    page = text(shopper.get(f"/orders/{unpaid.code}"))
+    assert by_testid(page, "cash-refund") == [
+        "Refund of ¥9.90 under way: it goes back to your payment method."]
+    order_id = unpaid.id
+    later = utcnow() + timedelta(minutes=5)
+    assert refunds.send_pending(later) == 1
+    assert refunds.send_pending(later + timedelta(hours=1)) == 0
+    assert [r[2] for r in cash_rows(order_id)] == ["captured", "refunded"]
+    page = text(shopper.get(f"/orders/{unpaid.code}"))
+    assert by_testid(page, "cash-refund")[0].startswith("¥9.90 refunded to your payment method")
+
+
+def test_approving_on_the_sandbox_page_after_the_window_refunds_the_payment(shopper, member,
+                                                                           unpaid):
+    db.session.execute(update(Order).where(Order.id == unpaid.id)
+                       .values(pay_by=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+
+    response = pay(shopper, unpaid.code, "approve")
+
+    page = text(shopper.get(response.headers["Location"]))
+    assert order_by_code(unpaid.code).status == LAPSED
+    assert by_testid(page, "error-message") == [
+        "The payment came in after the order had lapsed. Your points are back and the "
+        "payment is being refunded."]
+    assert by_testid(page, "cash-refund")[0].startswith("¥9.90 refunded")
+    assert balance(member.id) == 5000
+
+
+def test_an_unpaid_order_cancelled_shows_no_cash_refund(shopper, unpaid):
+    cancel(shopper, unpaid.code)
+
+    page = text(shopper.get(f"/orders/{unpaid.code}"))
+
+    assert by_testid(page, "cash-refund") == []
+    assert cash_rows(unpaid.id) == []

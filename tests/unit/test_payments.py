@@ -2,7 +2,7 @@
 import pytest
 
 from app.loyalty.errors import PaymentRejected
-from app.loyalty.payments import Notification, SandboxProvider
+from app.loyalty.payments import Notification, RefundFailed, SandboxProvider
 
 KEY = "sandbox-test-key"
 
@@ -19,7 +19,8 @@ def verify(provider, fields):
 @pytest.mark.parametrize("approved", [True, False])
 def test_a_signed_notification_is_believed(sandbox, approved):
     fields = sandbox.notification("ABCDEF2345", approved, 1990)
-    assert verify(sandbox, fields) == Notification("ABCDEF2345", approved, 1990)
+    assert verify(sandbox, fields) == Notification("ABCDEF2345", approved, 1990,
+                                                   "SBX-P-ABCDEF2345")
 
 
 def test_a_notification_survives_a_round_trip_through_a_form(sandbox):
@@ -77,3 +78,31 @@ def test_a_signed_notification_with_an_unknown_result_is_rejected(sandbox, resul
 
 def test_the_checkout_page_is_the_sandbox_page_for_the_order(sandbox):
     assert sandbox.checkout_url("ABCDEF2345") == "/pay/sandbox/ABCDEF2345"
+
+
+def test_a_notification_carries_the_providers_reference_signed_with_the_rest(sandbox):
+    fields = sandbox.notification("ABCDEF2345", True, 1990, reference="TX-42")
+    assert verify(sandbox, fields).reference == "TX-42"
+    with pytest.raises(PaymentRejected):
+        verify(sandbox, {**fields, "reference": "TX-43"})
+
+
+@pytest.mark.parametrize("reference", ["", " ", "a b", "x" * 65, "支付", "a\nb"])
+def test_a_signed_notification_with_a_malformed_reference_is_rejected(sandbox, reference):
+    fields = sandbox.notification("ABCDEF2345", True, 1990, reference=reference)
+    with pytest.raises(PaymentRejected):
+        verify(sandbox, fields)
+
+
+def test_a_sandbox_refund_gives_the_same_reference_for_the_same_refund_id(sandbox):
+    first = sandbox.refund("ABCDEF2345", 1990, "RF-ABCDEF2345-1")
+    assert first.startswith("SBX-R-") and len(first) <= 64
+    assert sandbox.refund("ABCDEF2345", 1990, "RF-ABCDEF2345-1") == first
+    assert sandbox.refund("ABCDEF2345", 1990, "RF-ABCDEF2345-2") != first
+
+
+@pytest.mark.parametrize("amount, refund_id", [(0, "RF-1"), (-1, "RF-1"), (100, ""),
+                                               (100, "a b"), (100, "x" * 65)])
+def test_a_malformed_sandbox_refund_fails(sandbox, amount, refund_id):
+    with pytest.raises(RefundFailed):
+        sandbox.refund("ABCDEF2345", amount, refund_id)

@@ -1,4 +1,5 @@
 """The program's tables, one module per part of the domain."""
+from .cash import CAPTURED, REFUNDED, REQUESTED, CashMovement
 from .catalog import COUPON, PICKUP, SERVICE, Category, Item
 from .ledger import (ADJUST, CLAWBACK, EARN, ENTRY_KINDS, EXPIRE, REDEEM, REFUND,
                      LedgerEntry, LotAllocation, PointLot)
@@ -12,7 +13,8 @@ from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, T
 from .types import UTCDateTime, utcnow
 
 __all__ = [
-    "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CLAWBACK",
+    "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CAPTURED",
+    "CLAWBACK", "CashMovement", "REFUNDED", "REQUESTED",
     "CONFIRMED", "COUNTED_STATUSES", "COUPON", "CREDITED", "Campaign", "Category", "CheckIn",
     "DOWNGRADE", "EARN", "EMAIL", "ENTRY_KINDS", "EXPIRE", "FULFILLED", "INBOX", "Item", "KEPT",
     "LAPSED", "LedgerEntry", "LotAllocation", "Member", "Notice", "OPEN_STATUSES", "Order",
