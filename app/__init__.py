@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _bind_extensions(app: Flask) -> None:
     from .database import configure_engine
-    from .web import i18n, members
+    from .web import i18n, members, rate_limits  # noqa: F401  (the counters' storage)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
