@@ -38,10 +38,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _bind_extensions(app: Flask) -> None:
     from .database import configure_engine
-    from .web import i18n, members
+    from .web import guards, i18n, members, rate_limits  # noqa: F401  (the counters' storage)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    # Before CSRFProtect and the limiter: before_request hooks run in the order they are
+    # added, and a body no form sends is refused before a token or a counter is looked at.
+    guards.register(app)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
@@ -60,7 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from .inbox import views as inbox
     from .mall.views import bp as mall_bp
     from .payments.views import bp as payments_bp
-    from .web import errors, guards, i18n, layout, messages, requestlog, security
+    from .web import errors, i18n, layout, messages, requestlog, security
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
@@ -69,7 +72,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     inbox.register(app)
     errors.register(app)
-    guards.register(app)
     security.register(app)
     requestlog.register(app)
     i18n.register(app)

@@ -28,8 +28,10 @@ class Config:
     # Sign-in attempts that fail, per phone number from one address, and per address.
     SIGN_IN_LIMITS = os.environ.get("SIGN_IN_LIMITS", "5 per minute; 20 per hour")
     SIGN_IN_LIMITS_PER_ADDRESS = os.environ.get("SIGN_IN_LIMITS_PER_ADDRESS", "300 per hour")
-    # Shared by every process when Redis is there; each process counts alone otherwise.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Where the limits count: the mall's own database by default, shared by every process of
+    # one installation (app/web/rate_limits.py); Redis, shared by many machines, if REDIS_URL
+    # is set. memory:// counts in each process alone.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "database://")
     RATELIMIT_HEADERS_ENABLED = True
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # 1 behind one nginx
     # A redemption above this many points asks for the password again if it was last

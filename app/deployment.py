@@ -39,8 +39,9 @@ def findings(config, production: bool, instance_path: str | None = None) -> list
             found.append(Finding("SANDBOX_PAYMENT_SECRET", "is the published default: anyone "
                                  "can sign a payment notification", fatal=True))
     if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
-        found.append(Finding("REDIS_URL", "is not set: each process counts sign-in attempts "
-                             "alone, so N processes allow N times the limit"))
+        found.append(Finding("RATELIMIT_STORAGE_URI", "is memory://: each process counts "
+                             "sign-in attempts alone, so N processes allow N times the limit "
+                             "(leave it unset to count in the database, or set REDIS_URL)"))
     url = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
     if production and url.startswith("sqlite") and "/tmp/" in url:
         found.append(Finding("DATABASE_URL", "points into /tmp, which the machine may clear"))

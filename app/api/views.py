@@ -11,10 +11,12 @@ from flask import Blueprint, Response, abort, g, jsonify, request
 from app.extensions import csrf
 from app.loyalty import idempotency, purchases, stores
 from app.loyalty.models import utcnow
+from app.web.guards import own_body_rules
 from . import problems, validation
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer keys, never cookies
+own_body_rules(bp)  # JSON bodies, refused here with problems of their own
 problems.register(bp)
 
 MAX_BODY = 64 * 1024

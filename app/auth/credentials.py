@@ -8,7 +8,7 @@ from app.loyalty import accounts
 from app.web.reauth import mark_authenticated
 from app.web.redirects import local_path
 from .account_forms import PasswordForm, PhoneForm, ReauthForm
-from .views import bp, password_guesses_limited
+from .views import bp, password_guesses_limited, wrong_guess
 
 # Where a big redemption sends the member after confirming: the reauth page then says why.
 REDEMPTION_PAGES = ("mall.item", "mall.confirm")
@@ -29,6 +29,7 @@ def reauth():
         if current_user.check_password(form.password.data):
             mark_authenticated()
             return redirect(target)
+        wrong_guess()
         form.password.errors.append(_("That password is not right. Try again."))
     status = 422 if form.errors else 200
     endpoint, args = _route(target)
@@ -48,6 +49,7 @@ def change_password():
             member = accounts.change_password(current_user.id, form.current_password.data,
                                               form.new_password.data)
         except accounts.WrongPassword:
+            wrong_guess()
             form.current_password.errors.append(_("Your current password is not right."))
         else:
             _signed_in_again(member)
@@ -67,6 +69,7 @@ def change_phone():
         try:
             member = accounts.change_phone(current_user.id, form.password.data, form.phone.data)
         except accounts.WrongPassword as error:
+            wrong_guess()
             form.password.errors.append(_("That password is not right. Try again."))
             status = error.status
         except accounts.SamePhone as error:

@@ -1,8 +1,8 @@
 """Signing in and out."""
 from functools import cache
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -24,9 +24,15 @@ def _unknown_member_hash() -> str:
     return generate_password_hash("no member has this password")
 
 
+def wrong_guess() -> None:
+    """This request's password was wrong: the one mistake the sign-in limits count."""
+    g.wrong_guess = True
+
+
 def _failed(response) -> bool:
-    """Only failed attempts count: a member who signs in is never slowed down."""
-    return response.status_code not in (302, 303)
+    """Only wrong passwords count: a member who signs in, or who gets something else in a
+    form wrong while giving the right password, is never slowed down."""
+    return g.get("wrong_guess", False)
 
 
 def _phone_from_address() -> str:
@@ -63,6 +69,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         if member is None:
             Member(password_hash=_unknown_member_hash()).check_password(form.password.data)
+        wrong_guess()
         form.password.errors.append(_("Phone number or password is incorrect."))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status

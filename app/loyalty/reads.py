@@ -8,7 +8,7 @@ from app.extensions import db
 from .eligibility import member_refusal
 from .errors import DomainError
 from .lots import expiry_day
-from .models import (COUNTED_STATUSES, Category, Item, LedgerEntry, Member, Order,
+from .models import (COUNTED_STATUSES, REDEEM, Category, Item, LedgerEntry, Member, Order,
                      PointLot, Tier, TierChange)
 from .program import Program, program as current_program
 from .tiers import TierProgress, TierView, progress, review_date
@@ -62,6 +62,15 @@ def qualifying_points(member_id: int, now: datetime,
                LedgerEntry.created_at > now - timedelta(days=365),
                LedgerEntry.created_at <= now))
     return max(total, 0)
+
+
+def redeemed_since(member_id: int, since: datetime) -> int:
+    """Points the member has redeemed from `since` on, as the ledger records them."""
+    spent = db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.points), 0))
+        .where(LedgerEntry.member_id == member_id, LedgerEntry.kind == REDEEM,
+               LedgerEntry.created_at >= since))
+    return -spent
 
 
 def tier_views(tiers: list[Tier]) -> dict[int, TierView]:

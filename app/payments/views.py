@@ -11,6 +11,7 @@ from app.extensions import csrf
 from app.loyalty import cash, reads, redemption
 from app.loyalty.errors import DomainError
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED
+from app.web.guards import own_body_rules
 from .providers import provider
 from .refunds import send_for
 
@@ -46,6 +47,7 @@ def sandbox_checkout(code: str):
 
 @bp.post("/payments/notify/<name>")
 @csrf.exempt
+@own_body_rules  # a provider's server posts here, never a member's form
 def notify(name: str):
     """A provider's signed server-to-server notification."""
     if name != provider().name:

@@ -13,6 +13,8 @@ TITLES = {
     403: _l("You don't have access to this page"),
     404: _l("We could not find that page"),
     405: _l("That action is not allowed here"),
+    413: _l("That request was too big"),
+    415: _l("That request was not sent the way this page's form sends it"),
     500: _l("Something went wrong on our side"),
 }
 
@@ -28,6 +30,6 @@ def register(app: Flask) -> None:
         # htmx does not swap a 400 in; reloading gives the page a fresh token (or a sign-in).
         return body, status, {"HX-Refresh": "true"} if htmx else {}
 
-    for status in (400, 403, 404, 405, 500):
+    for status in TITLES:
         app.register_error_handler(status, lambda e, s=status: (
             problems.from_http(e) if problems.is_api_request() else page(s)))

@@ -1,5 +1,6 @@
 """The access sweep's map of the mall: every route from the app's URL map, a sample value
 for every URL argument, a small world of two members, and a snapshot of every table."""
+import io
 import re
 import uuid
 from dataclasses import dataclass
@@ -35,6 +36,27 @@ ENDPOINT_ARGUMENTS = {("set_language", "code"): "language",
                       ("payments.sandbox_checkout", "code"): "awaiting_code"}
 # World attributes that belong to member A: another member must get nothing of them.
 OWNED = {"order_code", "awaiting_code", "notice_id", "reference", "member_no"}
+
+
+# Bodies no HTML form sends, each as test-client arguments given a valid CSRF token (carried
+# where a careless parser might look for it): pages refuse them all with 415.
+NON_FORM_BODIES = {
+    "json-object-as-phone": lambda t: {"json": {"phone": {"a": 1}, "csrf_token": t}},
+    "json-number-as-password": lambda t: {"json": {"phone": "13977770001", "password": 12345678,
+                                                  "csrf_token": t}},
+    "json-deeply-nested": lambda t: {"data": "[" * 50000, "content_type": "application/json"},
+    "multipart-file-as-phone": lambda t: {
+        "data": {"phone": (io.BytesIO(b"13977770001"), "phone.txt"), "csrf_token": t},
+        "content_type": "multipart/form-data"},
+    "text-plain": lambda t: {"data": f"phone=13977770001&csrf_token={t}",
+                             "content_type": "text/plain"},
+    "xml": lambda t: {"data": f"<form><csrf_token>{t}</csrf_token></form>",
+                      "content_type": "application/xml"},
+    "no-content-type": lambda t: {"data": f"csrf_token={t}&quantity=1".encode()},
+}
+# What the machines' routes must refuse without a server error: not the API's JSON, not a
+# provider's form.
+FOREIGN_BODIES = ("multipart-file-as-phone", "text-plain", "xml", "no-content-type")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
 A route added later is swept without editing this file; a route with a URL argument the
 sweep cannot fill fails until sweep_support.py knows a sample value for it."""
 import shutil
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,9 +14,10 @@ from app.extensions import db
 from tests.conftest import RequestClient, _config, sign_in
 from tests.databases import SQLITE, requested
 from tests.integration.route_support import token
-from tests.integration.sweep_support import (CSRF_EXEMPT, PUBLIC, WRITES, Route, World,
-                                             build_world, changed_rows, changes, endpoints,
-                                             leaks, owner, route_map, routes, snapshot)
+from tests.integration.sweep_support import (CSRF_EXEMPT, FOREIGN_BODIES, NON_FORM_BODIES,
+                                             PUBLIC, WRITES, Route, World, build_world,
+                                             changed_rows, changes, endpoints, leaks, owner,
+                                             route_map, routes, snapshot)
 
 
 @pytest.fixture(scope="module", params=requested())
@@ -218,6 +220,35 @@ def test_a_csrf_exempt_write_does_nothing_for_a_session_cookie_alone(member_a, w
     tricked into posting there, has nothing to offer (no store key, no signature)."""
     path, before = world.url(route), snapshot()
     response = _call(member_a, route, path, data={"decision": "approve", "quantity": "1"})
+    assert 400 <= response.status_code < 500, f"{route} answered {response.status_code}"
+    assert response.is_json, f"{route} answered a page, not JSON"
+    _unchanged(before, route)
+
+
+# Bodies no form sends ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", NON_FORM_BODIES)
+@pytest.mark.parametrize("route", routes(
+    methods=set(WRITES), where=lambda r: not r.is_api and r.endpoint not in CSRF_EXEMPT))
+def test_a_write_to_a_page_in_a_shape_no_form_sends_gets_415_and_changes_nothing(
+        member_a, world, route, body):
+    path, before, csrf = world.url(route), snapshot(), token(member_a)
+    response = _call(member_a, route, path, headers={"X-CSRFToken": csrf},
+                     **NON_FORM_BODIES[body](csrf))
+    assert response.status_code == 415, f"{route} answered {response.status_code} to {body}"
+    _unchanged(before, route)
+    assert member_a.get("/").status_code == 200, f"{route} signed member A out"
+
+
+@pytest.mark.parametrize("body", FOREIGN_BODIES)
+@pytest.mark.parametrize("route", routes(
+    methods=set(WRITES), where=lambda r: r.is_api or r.endpoint in CSRF_EXEMPT))
+def test_a_machines_route_refuses_a_body_of_another_shape_with_json_and_changes_nothing(
+        visitor, world, route, body):
+    path, before = world.url(route), snapshot()
+    headers = ({"Authorization": f"Bearer {world.api_key}", "Idempotency-Key": uuid.uuid4().hex}
+               if route.is_api else {})
+    response = _call(visitor, route, path, headers=headers, **NON_FORM_BODIES[body]("x"))
     assert 400 <= response.status_code < 500, f"{route} answered {response.status_code}"
     assert response.is_json, f"{route} answered a page, not JSON"
     _unchanged(before, route)

@@ -10,8 +10,19 @@ def test_the_check_names_every_unsafe_setting_of_a_development_setup(app):
     result = app.test_cli_runner().invoke(args=["deploy", "check"])
 
     assert result.exit_code == 1
-    for setting in ("SECRET_KEY", "SESSION_COOKIE_SECURE", "PAYMENT_PROVIDER", "REDIS_URL"):
+    for setting in ("SECRET_KEY", "SESSION_COOKIE_SECURE", "PAYMENT_PROVIDER"):
         assert setting in result.output
+
+
+def test_counting_sign_ins_in_the_database_is_fine_and_in_memory_is_named(app):
+    assert "RATELIMIT_STORAGE_URI" not in app.test_cli_runner().invoke(
+        args=["deploy", "check"]).output
+    app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+
+    result = app.test_cli_runner().invoke(args=["deploy", "check"])
+
+    assert result.exit_code == 1
+    assert "RATELIMIT_STORAGE_URI is memory://" in result.output
 
 
 def test_the_check_passes_a_safe_setup(app):

@@ -1,5 +1,6 @@
-"""With REDIS_URL set, every process counts the same sign-in failures: an attacker spreading
-guesses over the app servers is slowed as much as one hitting a single server."""
+"""Every process counts the same sign-in failures, in the mall's own database by default or
+in Redis (REDIS_URL): an attacker spreading guesses over the app servers is slowed as much as
+one hitting a single server."""
 import multiprocessing
 import shutil
 import subprocess
@@ -61,6 +62,13 @@ def guesses_across_processes(database: str, storage: str, phone: str) -> list[in
         answers += results.get(timeout=60)
         process.join(timeout=30)
     return answers
+
+
+def test_failures_on_three_app_servers_add_up_in_the_database_without_redis(database,
+                                                                            make_member):
+    phone = make_member().phone
+
+    assert guesses_across_processes(database, "database://", phone) == [422] * 5 + [429]
 
 
 # Where failures are counted has nothing to do with the database: SQLite alone will do.

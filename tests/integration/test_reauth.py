@@ -1,7 +1,12 @@
 """A redemption of more than 20,000 points asks for the password again unless it was entered
 in the last ten minutes; smaller ones never do."""
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.loyalty.models import LedgerEntry
 from tests.conftest import PASSWORD, sign_in
 from tests.integration.route_support import (HTMX, english, only_order, redeem_form, snapshot,
                                              text, token)
@@ -177,3 +182,91 @@ def test_a_session_restored_from_keep_me_signed_in_asks_before_a_big_redemption(
 
     assert response.headers["Location"] == f"/reauth?next=/catalog/{item.id}"
     assert snapshot(rich.id)[2] == 0
+
+
+# Many orders add up: the points redeemed since the password was last entered count.
+
+SMALL = 12000
+
+
+def time_passes(client, member_id: int, minutes: float) -> None:
+    """Move the session's last password entry and the member's ledger `minutes` into the
+    past, as if that much time had gone by for both."""
+    gone = timedelta(minutes=minutes)
+    with client.session_transaction() as session:
+        session["authenticated_at"] -= gone.total_seconds()
+    db.session.rollback()
+    for entry in db.session.scalars(select(LedgerEntry).where(LedgerEntry.member_id == member_id)):
+        entry.created_at -= gone
+    db.session.commit()
+
+
+def redeem(client, item_id: int):
+    return client.post(f"/catalog/{item_id}/redeem", data=redeem_form(client, item_id))
+
+
+def asked(response) -> bool:
+    return "/reauth" in response.headers.get("Location", "")
+
+
+def test_four_orders_of_12000_points_eleven_minutes_after_sign_in_ask_at_the_second(
+        rich_client, rich, make_item):
+    item = make_item(points_price=SMALL)
+    time_passes(rich_client, rich.id, 11)
+
+    answers = [asked(redeem(rich_client, item.id)) for _ in range(4)]
+
+    assert answers == [False, True, True, True]
+    assert snapshot(rich.id)[0] == 100000 - SMALL
+
+
+def test_after_the_password_is_given_spending_is_counted_from_zero_again(
+        rich_client, rich, make_item):
+    item = make_item(points_price=SMALL)
+    time_passes(rich_client, rich.id, 11)
+    assert not asked(redeem(rich_client, item.id))
+    assert asked(redeem(rich_client, item.id))
+    confirmed = rich_client.post(f"/reauth?next=/catalog/{item.id}",
+                                 data={"password": PASSWORD, "csrf_token": token(rich_client)})
+    assert confirmed.status_code == 302
+    time_passes(rich_client, rich.id, 11)
+
+    answers = [asked(redeem(rich_client, item.id)) for _ in range(2)]
+
+    assert answers == [False, True]
+    assert snapshot(rich.id)[0] == 100000 - 2 * SMALL
+
+
+def test_what_was_redeemed_in_the_ten_minutes_counts_once_they_are_over(
+        rich_client, rich, make_item):
+    item = make_item(points_price=SMALL)
+    assert [asked(redeem(rich_client, item.id)) for _ in range(2)] == [False, False]
+    time_passes(rich_client, rich.id, 11)
+
+    assert asked(redeem(rich_client, item.id))
+    assert snapshot(rich.id)[0] == 100000 - 2 * SMALL
+
+
+def test_an_older_copy_of_the_session_cookie_does_not_forget_what_was_spent(
+        rich_client, rich, make_item):
+    item = make_item(points_price=SMALL)
+    time_passes(rich_client, rich.id, 11)
+    copy = rich_client.get_cookie("session").value
+    assert not asked(redeem(rich_client, item.id))
+    rich_client.set_cookie("session", copy)
+
+    assert asked(redeem(rich_client, item.id))
+    assert snapshot(rich.id)[0] == 100000 - SMALL
+
+
+def test_a_session_restored_from_keep_me_signed_in_adds_up_what_it_redeemed(
+        app, rich, make_item):
+    item = make_item(points_price=SMALL)
+    device = app.test_client()
+    device.post("/login", data={"phone": rich.phone, "password": PASSWORD, "remember": "y",
+                                "csrf_token": token(device, "/login")})
+    device.delete_cookie("session")  # the browser was closed; the remember cookie is left
+
+    answers = [asked(redeem(device, item.id)) for _ in range(2)]
+
+    assert answers == [False, True]

@@ -224,6 +224,52 @@ def test_guessing_the_current_password_is_slowed_like_signing_in(me, member):
     assert elsewhere.status_code == 302
 
 
+def test_mistakes_made_with_the_right_password_never_lock_the_member_out(me, member):
+    before = stored(member.id)
+    for _ in range(6):
+        mismatched = me.post("/account/password",
+                             data=password_form(me, confirm="blue-kettle-1988"))
+        assert mismatched.status_code == 422
+
+    response = me.post("/account/password", data=password_form(me))
+
+    assert response.status_code == 303
+    assert stored(member.id)[0] != before[0]
+
+
+def test_five_wrong_passwords_on_the_password_page_do_lock_the_member_out(me, member):
+    for _ in range(5):
+        wrong = me.post("/account/password", data=password_form(me, current_password="not-it"))
+        assert wrong.status_code == 422
+
+    assert me.post("/account/password", data=password_form(me)).status_code == 429
+
+
+def test_a_taken_phone_number_tried_with_the_right_password_is_no_guess(me, member,
+                                                                        make_member):
+    make_member(phone="13700002222")
+    for _ in range(6):
+        taken = me.post("/account/phone", data=phone_form(me, phone="13700002222"))
+        assert taken.status_code == 409
+    same = me.post("/account/phone", data=phone_form(me, phone=member.phone))
+    assert same.status_code == 422
+
+    response = me.post("/account/phone", data=phone_form(me))
+
+    assert response.status_code == 303
+    assert stored(member.id)[1] == "13700001111"
+
+
+def test_a_sign_in_form_sent_without_a_password_is_no_guess(app, member):
+    visitor = app.test_client()
+    for _ in range(6):
+        empty = visitor.post("/login", data={"phone": member.phone, "password": "",
+                                             "csrf_token": token(visitor, "/login")})
+        assert empty.status_code == 422
+
+    assert sign_in(visitor, member.phone).status_code == 302
+
+
 @pytest.mark.parametrize("path", ["/account/password", "/account/phone"])
 def test_changing_credentials_needs_a_signed_in_member(client, path):
     response = client.get(path)
