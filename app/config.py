@@ -85,6 +85,9 @@ class Config:
     REFERRAL_NEW_POINTS = int(os.environ.get("REFERRAL_NEW_POINTS", "100"))
     REFERRAL_INVITER_POINTS = int(os.environ.get("REFERRAL_INVITER_POINTS", "200"))
     REFERRAL_MONTHLY_CAP = int(os.environ.get("REFERRAL_MONTHLY_CAP", "5"))
+    # A referred member's purchase earns the referral rewards only from this amount (fen);
+    # the rewards are taken back if a refund leaves the purchase below it.
+    REFERRAL_MIN_PURCHASE_FEN = int(os.environ.get("REFERRAL_MIN_PURCHASE_FEN", "2000"))
 
 
 class ProductionConfig(Config):

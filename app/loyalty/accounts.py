@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from . import expiry, ledger, reads
 from .errors import DomainError
-from .models import CLAWBACK, EARN, UPGRADE, LedgerEntry, Member, Tier, TierChange, utcnow
-from .program import program
+from .models import (CLAWBACK, EARN, UNDONE, UPGRADE, LedgerEntry, Member, Tier, TierChange,
+                     utcnow)
+from .program import Program, program
 from .tiers import one_year_on, tier_for
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -118,6 +119,33 @@ def credit_locked(member: Member, points: int, *, detail: str, kind: str, now: d
     return entry
 
 
+def restore_locked(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datetime,
+                   program: Program, ref: tuple[str, str] | None = None) -> LedgerEntry:
+    """Points that come back (a cancelled or lapsed order) are credited like any others:
+    lapsed lots expire first, the debit's points return to its lots, and points owed from
+    an earlier refund are settled from them."""
+    ledger.expire_lapsed(member, now)
+    entry = ledger.restore(member, debit_entry, detail=detail, now=now, program=program,
+                           ref=ref)
+    settle_owed(member, now)
+    return entry
+
+
+def claw_back_locked(member: Member, points: int, *, detail: str, now: datetime,
+                     ref: tuple[str, str]) -> tuple[int, LedgerEntry | None]:
+    """Take back points given for something undone (a refunded purchase, the referral
+    rewards it paid), inside the caller's transaction on a locked member: from the balance
+    as far as it goes; what the member already spent is owed and settled from the next
+    credit. Returns the points owed and the clawback entry (None if nothing was taken)."""
+    ledger.expire_lapsed(member, now)
+    taken = min(points, member.points_balance)
+    member.points_owed += points - taken
+    entry = None
+    if taken:
+        entry = ledger.debit(member, taken, kind=CLAWBACK, detail=detail, now=now, ref=ref)
+    return points - taken, entry
+
+
 def settle_owed(member: Member, now: datetime) -> LedgerEntry | None:
     """Take points owed from a refund out of the balance, as far as it goes."""
     take = min(member.points_owed, member.points_balance)
@@ -137,9 +165,42 @@ def move_up_if_qualified(member: Member, now: datetime) -> None:
     if reached.rank > views[member.tier_id].rank:
         db.session.add(TierChange(member_id=member.id, from_tier_id=member.tier_id,
                                   to_tier_id=reached.id, reason=UPGRADE,
-                                  qualifying=qualifying, created_at=now))
+                                  qualifying=qualifying, created_at=now,
+                                  since_before=member.tier_since,
+                                  review_before=member.tier_review_at))
         member.tier_id, member.tier_since = reached.id, now
         member.tier_review_at = one_year_on(now)
+
+
+def undo_unpaid_upgrades(member: Member, now: datetime) -> None:
+    """After points are clawed back, the upgrades they paid for are undone: the member drops
+    to the tier their remaining qualifying points reach, never below the tier they held
+    before the upgrades made since their last review (or since joining), and gets that
+    tier's dates back. The change is recorded."""
+    views = reads.tier_views(db.session.scalars(select(Tier)).all())
+    current = views[member.tier_id]
+    upgrades, floor = [], current
+    for change in db.session.scalars(
+            select(TierChange).where(TierChange.member_id == member.id)
+            .order_by(TierChange.created_at.desc(), TierChange.id.desc())):
+        if change.reason == UNDONE:
+            continue
+        if change.reason != UPGRADE:
+            break  # a review: the tier it left the member in is theirs until the next one
+        upgrades.append(change)
+        floor = views.get(change.from_tier_id) or min(views.values(), key=lambda t: t.rank)
+    qualifying = reads.qualifying_points(member.id, now)
+    reached = tier_for(list(views.values()), qualifying)
+    target = reached if reached.rank > floor.rank else floor
+    if target.rank >= current.rank:
+        return
+    db.session.add(TierChange(member_id=member.id, from_tier_id=current.id,
+                              to_tier_id=target.id, reason=UNDONE, qualifying=qualifying,
+                              created_at=now))
+    member.tier_id = target.id
+    left = next((u for u in upgrades if u.from_tier_id == target.id and u.since_before), None)
+    if left is not None:  # the upgrade that took the member out of this tier
+        member.tier_since, member.tier_review_at = left.since_before, left.review_before
 
 
 def expire(member_id: int, now: datetime | None = None) -> int:

@@ -53,7 +53,8 @@ def parse_month_day(month_day: str) -> tuple[int, int]:
 
 
 def check_settings(config) -> None:
-    """Refuse to start with an expiry or qualifying setting the program cannot follow."""
+    """Refuse to start with an expiry, qualifying or referral setting the program cannot
+    follow."""
     policy = config.get("EXPIRY_POLICY", MONTHLY)
     if policy not in POLICIES:
         raise ValueError(f"EXPIRY_POLICY must be one of {', '.join(POLICIES)}; got {policy!r}")
@@ -64,6 +65,10 @@ def check_settings(config) -> None:
     if unknown:
         raise ValueError(f"QUALIFYING_KINDS may name only {', '.join(ENTRY_KINDS)}; "
                          f"unknown: {', '.join(sorted(unknown))}")
+    minimum = config.get("REFERRAL_MIN_PURCHASE_FEN", 0)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
+        raise ValueError(f"REFERRAL_MIN_PURCHASE_FEN must be a whole number of fen, 0 or more; "
+                         f"got {minimum!r}")
 
 
 def on_activity(member: Member, now: datetime, program: Program) -> int:

@@ -31,6 +31,7 @@ class Program:
     referral_new_points: int = 100
     referral_inviter_points: int = 200
     referral_monthly_cap: int = 5
+    referral_min_purchase_fen: int = 2000
 
     @property
     def tz(self) -> ZoneInfo:
@@ -75,6 +76,7 @@ def program() -> Program:
         referral_new_points=c["REFERRAL_NEW_POINTS"],
         referral_inviter_points=c["REFERRAL_INVITER_POINTS"],
         referral_monthly_cap=c["REFERRAL_MONTHLY_CAP"],
+        referral_min_purchase_fen=c["REFERRAL_MIN_PURCHASE_FEN"],
     )
 
 

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from . import accounts, campaigns, expiry, ledger, referrals
+from . import accounts, campaigns, expiry, referrals
 from .earning import Earned, Line, birthday_bonus_pct, clawback, purchase_points
 from .errors import DomainError, NotFound
 from .idempotency import Answer, RequestKey, once
-from .models import (CLAWBACK, CREDITED, EARN, PENDING, Member, Purchase, PurchaseRefund, Store,
+from .models import (CREDITED, EARN, PENDING, Member, Purchase, PurchaseRefund, Store,
                      utcnow)
 from .program import Program, program
 from .transaction import lock_member, write_transaction
@@ -63,8 +63,6 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Answer:
     settings = program()
     store = db.session.get(Store, store_id)
     earned = points_for(member, data, settings)
-    first = not db.session.scalar(select(func.count()).select_from(Purchase)
-                                  .where(Purchase.member_id == member.id))
     available_at = data.occurred_at + timedelta(days=settings.purchase_hold_days)
     held = settings.purchase_hold_days > 0 and available_at > now
     purchase = Purchase(store_id=store_id, reference=data.reference, member_id=member.id,
@@ -79,8 +77,7 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Answer:
         purchase.entry_id = accounts.credit_locked(
             member, earned.points, detail=store.name, kind=EARN, now=now,
             ref=("purchase", str(purchase.id))).id
-    if first:
-        referrals.on_first_purchase(member, now)
+    referrals.on_purchase(member, purchase, now)
     return Answer(201, purchase_body(purchase, member))
 
 
@@ -130,15 +127,14 @@ def _refund_locked(store_id: int, purchase_reference: str, reference: str, amoun
     db.session.add(row)
     db.session.flush()
     if purchase.status == CREDITED and claw > 0:
-        ledger.expire_lapsed(member, now)
-        taken = min(claw, member.points_balance)
-        row.points_clawed, row.points_owed = taken, claw - taken
-        member.points_owed += claw - taken
-        if taken:
-            row.entry_id = ledger.debit(member, taken, kind=CLAWBACK, detail=purchase.store.name,
-                                        now=now, ref=("refund", str(row.id))).id
+        owed, entry = accounts.claw_back_locked(member, claw, detail=purchase.store.name,
+                                                now=now, ref=("refund", str(row.id)))
+        row.points_clawed, row.points_owed = claw - owed, owed
+        row.entry_id = entry.id if entry else None
     purchase.refunded_fen += amount_fen
     purchase.points_clawed += claw
+    referrals.on_refund(member, purchase, now)
+    accounts.undo_unpaid_upgrades(member, now)
     db.session.flush()
     return Answer(201, refund_body(row, purchase, member))
 

@@ -8,8 +8,8 @@ from app.extensions import db
 from .eligibility import member_refusal
 from .errors import DomainError
 from .lots import expiry_day
-from .models import (COUNTED_STATUSES, REDEEM, Category, Item, LedgerEntry, Member, Order,
-                     PointLot, Tier, TierChange)
+from .models import (CLAWBACK, COUNTED_STATUSES, REDEEM, Category, Item, LedgerEntry, Member,
+                     Order, PointLot, Tier, TierChange)
 from .program import Program, program as current_program
 from .tiers import TierProgress, TierView, progress, review_date
 
@@ -54,14 +54,17 @@ def qualifying_points(member_id: int, now: datetime,
                       kinds: tuple[str, ...] | None = None) -> int:
     """Points that count towards a tier in the rolling last 12 months: by default those
     earned from purchases and activities, less clawbacks of refunded purchases
-    (the QUALIFYING_KINDS setting)."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.points), 0))
-        .where(LedgerEntry.member_id == member_id,
-               LedgerEntry.kind.in_(kinds or current_program().qualifying_kinds),
-               LedgerEntry.created_at > now - timedelta(days=365),
-               LedgerEntry.created_at <= now))
-    return max(total, 0)
+    (the QUALIFYING_KINDS setting). Points owed from a refund are clawbacks still to be
+    written: they count as clawbacks already."""
+    kinds = kinds or current_program().qualifying_kinds
+    total = (select(func.coalesce(func.sum(LedgerEntry.points), 0))
+             .where(LedgerEntry.member_id == member_id, LedgerEntry.kind.in_(kinds),
+                    LedgerEntry.created_at > now - timedelta(days=365),
+                    LedgerEntry.created_at <= now).scalar_subquery())
+    if CLAWBACK in kinds:
+        owed = select(Member.points_owed).where(Member.id == member_id).scalar_subquery()
+        total = total - func.coalesce(owed, 0)
+    return max(db.session.scalar(select(total)), 0)
 
 
 def redeemed_since(member_id: int, since: datetime) -> int:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from . import cash, ledger
+from . import accounts, cash, ledger
 from .eligibility import member_refusal
 from .errors import NotCancellable, NotCollectable, NotFound, PaymentRejected, SoldOut
 from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON,
@@ -197,8 +197,8 @@ def bought(member_id: int, item_id: int) -> int:
 def _close(member, order: Order, status: str, now: datetime) -> None:
     entry = db.session.get(LedgerEntry, order.redeem_entry_id)
     ledger.expire_lapsed(member, now)
-    ledger.restore(member, entry, detail=order.item.name, now=now, program=program(),
-                   ref=("order", order.code))
+    accounts.restore_locked(member, entry, detail=order.item.name, now=now, program=program(),
+                            ref=("order", order.code))
     if order.item.stock is not None:
         db.session.execute(update(Item).where(Item.id == order.item_id)
                            .values(stock=Item.stock + order.quantity))

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from . import accounts, tasks
 from .errors import DomainError
-from .models import REFERRAL_INVITER, REFERRAL_NEW, Member, TaskReward, utcnow
+from .models import REFERRAL_INVITER, REFERRAL_NEW, Member, Purchase, TaskReward, utcnow
 from .program import Program, program
 from .transaction import lock_member
 
@@ -60,18 +60,23 @@ class ReferralRewards:
     inviter: int = 0
 
 
-def on_first_purchase(member: Member, now: datetime) -> ReferralRewards:
+def on_purchase(member: Member, purchase: Purchase, now: datetime) -> ReferralRewards:
     """Called by the purchase service inside its write transaction, with `member` locked,
-    when the member's first purchase is recorded: a referred member gets the welcome points
-    and the inviter the invite points, unless the inviter reached this month's cap."""
+    for every purchase recorded: a referred member's first purchase of at least the
+    qualifying amount gives them the welcome points and the inviter the invite points,
+    unless the inviter reached this month's cap. A smaller purchase rewards nobody, and the
+    next one that qualifies may; so may one after a refund took the rewards back."""
     settings = program()
     inviter_id = member.referred_by_id
     if inviter_id is None or inviter_id == member.id:
         return ReferralRewards()
+    if purchase.amount_fen < settings.referral_min_purchase_fen:
+        return ReferralRewards()
     if tasks.rewarded(member.id, REFERRAL_NEW, ""):
         return ReferralRewards()
     new_points = tasks.reward(member, REFERRAL_NEW, "", settings.referral_new_points,
-                              "welcome: invited by a friend", now, ref_id=str(inviter_id))
+                              "welcome: invited by a friend", now, ref_id=str(inviter_id),
+                              purchase_id=purchase.id)
     inviter = lock_member(inviter_id)
     if inviter.phone == member.phone or \
             tasks.rewarded(inviter.id, REFERRAL_INVITER, str(member.id)):
@@ -79,8 +84,40 @@ def on_first_purchase(member: Member, now: datetime) -> ReferralRewards:
     if inviter_rewards_in_month(inviter.id, now, settings) >= settings.referral_monthly_cap:
         return ReferralRewards(new_points, 0)
     inviter_points = tasks.reward(inviter, REFERRAL_INVITER, str(member.id),
-                                  settings.referral_inviter_points, "friend invited", now)
+                                  settings.referral_inviter_points, "friend invited", now,
+                                  purchase_id=purchase.id)
     return ReferralRewards(new_points, inviter_points)
+
+
+def on_refund(member: Member, purchase: Purchase, now: datetime) -> ReferralRewards:
+    """Called by the refund service inside its write transaction, with `member` locked:
+    once what is left of the purchase is below the qualifying amount (a full refund always
+    is), the referral rewards it paid are taken back from both members, like a refunded
+    purchase's points (what was spent is owed), and no longer count against the cap.
+    Returns the points taken back."""
+    settings = program()
+    if purchase.amount_fen - purchase.refunded_fen >= max(settings.referral_min_purchase_fen, 1):
+        return ReferralRewards()
+    paid = db.session.scalars(select(TaskReward).where(
+        TaskReward.purchase_id == purchase.id,
+        TaskReward.task.in_((REFERRAL_NEW, REFERRAL_INVITER)))
+        .order_by(TaskReward.task.desc())).all()  # the new member, locked already, first
+    taken = {REFERRAL_NEW: 0, REFERRAL_INVITER: 0}
+    for reward in paid:
+        owner = member if reward.member_id == member.id else lock_member(reward.member_id)
+        accounts.claw_back_locked(owner, reward.points, detail=REVERSAL_DETAIL[reward.task],
+                                  now=now, ref=(reward.task, str(purchase.id)))
+        if owner is not member:
+            accounts.undo_unpaid_upgrades(owner, now)
+        taken[reward.task] += reward.points
+        db.session.delete(reward)
+    db.session.flush()
+    return ReferralRewards(taken[REFERRAL_NEW], taken[REFERRAL_INVITER])
+
+
+# What the member reads on their points history when a referral reward is taken back.
+REVERSAL_DETAIL = {REFERRAL_NEW: "welcome points: your first purchase was refunded",
+                   REFERRAL_INVITER: "invite points: your friend's purchase was refunded"}
 
 
 def local_month_bounds(now: datetime, settings: Program) -> tuple[datetime, datetime]:

@@ -155,14 +155,15 @@ def rewarded(member_id: int, task: str, period: str) -> bool:
 
 
 def reward(member: Member, task: str, period: str, points: int, detail: str,
-           now: datetime, ref_id: str | None = None) -> int:
-    """Credit a task's points on the locked member and record that it was given."""
+           now: datetime, ref_id: str | None = None, purchase_id: int | None = None) -> int:
+    """Credit a task's points on the locked member and record that it was given
+    (and, for a referral, which purchase paid it)."""
     if points <= 0:
         return 0
     entry = accounts.credit_locked(member, points, detail=detail, kind=EARN, now=now,
                                    ref=(task, ref_id or period or str(member.id)))
     db.session.add(TaskReward(member_id=member.id, task=task, period=period, points=points,
-                              entry_id=entry.id, created_at=now))
+                              entry_id=entry.id, purchase_id=purchase_id, created_at=now))
     db.session.flush()
     return points
 

@@ -149,3 +149,41 @@ def test_refund_service_totals_match_the_purchase(till, make_member):
     assert purchase.refunded_fen == 9_999 and purchase.points_clawed == purchase.points == 99
     assert sum(r.points_clawed + r.points_owed for r in db.session.scalars(
         select(PurchaseRefund))) == 99
+
+
+def test_points_returned_by_a_cancelled_order_first_settle_points_owed(till, make_member,
+                                                                       make_item):
+    item = make_item(points_price=400, stock=None)
+    member = make_member()
+    bought(till, member, amount_fen=50_000)  # 500 points
+    order = redemption.redeem(member.id, item.id, "spend-it")  # 100 left
+    refund(till, 50_000)  # 100 clawed, 400 owed
+    assert balance(member.id) == 0
+
+    redemption.cancel(member.id, order.code)
+
+    assert balance(member.id) == 0
+    assert fresh(db.session.get(Member, member.id)).points_owed == 0
+    owed = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == CLAWBACK)
+                              .order_by(LedgerEntry.id.desc()).limit(1)).one()
+    assert (owed.points, owed.detail) == (-400, "owed")
+    assert check_ledger() == []
+
+
+def test_points_returned_by_a_lapsed_unpaid_order_settle_only_what_is_owed(
+        till, make_member, make_item):
+    from datetime import timedelta
+
+    from app.loyalty.models import utcnow
+
+    item = make_item(points_price=300, cash_fen=990, stock=None)
+    member = make_member()
+    bought(till, member, amount_fen=50_000)  # 500 points
+    order = redemption.redeem(member.id, item.id, "hold-it")  # 200 left, awaiting payment
+    refund(till, 30_000)  # 300 clawed: 200 taken, 100 owed
+
+    assert redemption.lapse_unpaid(now=utcnow() + timedelta(hours=1)) == 1
+
+    assert balance(member.id) == 200
+    assert fresh(db.session.get(Member, member.id)).points_owed == 0
+    assert check_ledger() == []

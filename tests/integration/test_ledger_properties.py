@@ -1,8 +1,11 @@
 """The ledger invariant over random histories, checked against a plain model of the lots.
 
 After every step: balance = sum of entries = sum of what is left in lots that have not
-lapsed, never below zero, check_ledger() finds nothing, and every lot holds exactly what
-a naive model of "spend the soonest-expiring first, refund into the same lots" says.
+lapsed, never below zero, check_ledger() finds nothing, points owed match and are never
+below zero, and every lot holds exactly what a naive model of "spend the soonest-expiring
+first, refund into the same lots, take back what a refund claws and owe the rest, settle
+owed points from every credit" says. The member was invited, so purchases, refunds and
+the referral rewards they pay and take back are part of the history.
 """
 import copy
 from dataclasses import dataclass, field
@@ -15,12 +18,14 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, p
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.loyalty import accounts, redemption
+from app.loyalty import accounts, purchases, redemption, stores
 from app.loyalty.audit import check_ledger
+from app.loyalty.earning import clawback
 from app.loyalty.errors import InsufficientPoints, NotCancellable
 from app.loyalty.lots import end_of_local_day, lot_expiry
-from app.loyalty.models import (LedgerEntry, LotAllocation, Member, Order, PointLot, Tier,
-                                TierChange)
+from app.loyalty.models import (LedgerEntry, LotAllocation, Member, Order, PointLot, Purchase,
+                                PurchaseRefund, TaskReward, Tier, TierChange)
+from app.loyalty.purchases import PurchaseInput
 from app.loyalty.program import program
 from tests.conftest import utc
 
@@ -34,6 +39,10 @@ WAIT = st.one_of(st.just(timedelta(0)),
                  st.integers(1, 120).map(lambda d: timedelta(days=d)),
                  st.integers(300, 420).map(lambda d: timedelta(days=d)))
 EARN = st.one_of(st.integers(1, 5000), st.integers(1, 50).map(lambda n: n * 100))
+# Purchases in fen: below the referral minimum, around it, and large enough that refunding
+# one after spending its points leaves points owed.
+SPEND = st.one_of(st.integers(1, 1999), st.integers(1990, 2010), st.integers(2000, 500_000),
+                  st.integers(500_000, 3_000_000))
 
 
 @dataclass
@@ -63,13 +72,29 @@ class Model:
     """The program's lot rules written the plainest way, to check the real thing against."""
 
     lots: list = field(default_factory=list)
+    owed: int = 0
 
     @property
     def balance(self):
         return sum(lot.remaining for lot in self.lots)
 
     def credit(self, points, now, expires_at):
+        self.expire(now)
         self.lots.append(ModelLot(points, points, now, expires_at))
+        self.settle(now)
+
+    def settle(self, now):
+        take = min(self.owed, self.spendable(now))
+        if take:
+            self.debit(take, now)
+            self.owed -= take
+
+    def claw_back(self, points, now):
+        self.expire(now)
+        take = min(points, self.spendable(now))
+        if take:
+            self.debit(take, now)
+        self.owed += points - take
 
     def expire(self, now):
         expired = 0
@@ -107,10 +132,21 @@ class Model:
         if lapsed:
             grace_day = now.astimezone(tz).date() + timedelta(days=grace_days)
             self.lots.append(ModelLot(lapsed, lapsed, now, end_of_local_day(grace_day, tz)))
+        self.settle(now)
+
+
+@dataclass
+class ModelPurchase:
+    reference: str
+    amount_fen: int
+    points: int
+    refunded_fen: int = 0
+    paid_referral: bool = False
 
 
 def reset_tables():
-    for model in (Order, TierChange, LotAllocation, LedgerEntry, PointLot, Member):
+    for model in (Order, TierChange, TaskReward, PurchaseRefund, Purchase, LotAllocation,
+                  LedgerEntry, PointLot, Member):
         db.session.execute(delete(model))
     db.session.commit()
 
@@ -123,19 +159,26 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item):
               zip(points_only + with_cash, POINTS_ONLY + (400, 3000))}
     entry_tier = db.session.scalar(select(Tier.id).order_by(Tier.rank))
     keys = iter(range(10**9))
+    store_id = stores.create_store("SH001", "上海南京西路店").id
 
     class LedgerHistory(RuleBasedStateMachine):
         def __init__(self):
             super().__init__()
             reset_tables()
+            inviter = Member(phone="13700000001", name="邀请人", password_hash="-",
+                             tier_id=entry_tier, tier_since=START, created_at=START)
+            db.session.add(inviter)
+            db.session.flush()
             member = Member(phone="13700000000", name="性质测试", password_hash="-",
-                            tier_id=entry_tier, tier_since=START, created_at=START)
+                            tier_id=entry_tier, tier_since=START, created_at=START,
+                            referred_by_id=inviter.id)
             db.session.add(member)
             db.session.commit()
             self.member_id = member.id
             self.now = START
             self.model = Model()
             self.orders: list[ModelOrder] = []
+            self.purchases: list[ModelPurchase] = []
 
         def wait(self, delta):
             self.now += delta
@@ -148,9 +191,7 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item):
         def earn(self, points, wait):
             self.wait(wait)
             accounts.award(self.member_id, points, "purchase", now=self.now)
-            self.model.expire(self.now)
-            self.model.credit(points, self.now,
-                              lot_expiry(self.now, settings_.expiry_months, settings_.tz))
+            self.credit(points)
 
         # Half the redemptions are points plus cash: unpaid orders may be closed at any time,
         # so those are the ones whose points come back after their lots lapsed.
@@ -179,6 +220,59 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item):
             assert placed.points == cost
             self.orders.append(ModelOrder(placed.code, cost, draws, self.now, placed.pay_by,
                                           placed.cash_fen))
+
+        @rule(amount_fen=SPEND, wait=WAIT)
+        def buy(self, amount_fen, wait):
+            """A purchase at the till: its points, and the referral reward when it is the
+            first standing purchase of at least the minimum."""
+            self.wait(wait)
+            reference = f"P{next(keys)}"
+            answer, _ = purchases.record(store_id, PurchaseInput(
+                reference=reference, amount_fen=amount_fen, occurred_at=self.now,
+                lines=[{"category": "coffee", "amount_fen": amount_fen}],
+                member_phone="13700000000"), now=self.now)
+            bought = ModelPurchase(reference, amount_fen, answer.body["points"])
+            if bought.points:
+                self.credit(bought.points)
+            standing = any(p.paid_referral for p in self.purchases)
+            if amount_fen >= settings_.referral_min_purchase_fen and not standing:
+                bought.paid_referral = True
+                self.credit(settings_.referral_new_points)
+            self.purchases.append(bought)
+
+        @precondition(lambda self: any(p.refunded_fen < p.amount_fen for p in self.purchases))
+        @rule(pick=st.integers(0, 10**6), part=st.integers(1, 4), wait=WAIT)
+        def refund(self, pick, part, wait):
+            """A refund of a quarter to all of what is left of a purchase: its share of the
+            points is clawed back, and the referral reward once below the minimum."""
+            self.wait(wait)
+            open_ = [p for p in self.purchases if p.refunded_fen < p.amount_fen]
+            bought = open_[pick % len(open_)]
+            left = bought.amount_fen - bought.refunded_fen
+            amount = max(1, left * part // 4)
+            purchases.refund(store_id, bought.reference, f"R{next(keys)}", amount, now=self.now)
+            claw = clawback(bought.points, bought.amount_fen, bought.refunded_fen, amount)
+            bought.refunded_fen += amount
+            if claw:
+                self.model.claw_back(claw, self.now)
+            if bought.paid_referral and \
+                    bought.amount_fen - bought.refunded_fen < settings_.referral_min_purchase_fen:
+                bought.paid_referral = False
+                self.model.claw_back(settings_.referral_new_points, self.now)
+
+        @rule(amount_fen=st.integers(200_000, 3_000_000), item_id=st.sampled_from(points_only),
+              quantity=st.integers(1, 3))
+        def buy_spend_and_refund(self, amount_fen, item_id, quantity):
+            """Buy, redeem, and have the purchase refunded in full: what was spent is owed,
+            so the points of an order cancelled or lapsed next must settle it first."""
+            self.buy(amount_fen, timedelta(0))
+            self.redeem(item_id, quantity, timedelta(0))
+            open_ = [p for p in self.purchases if p.refunded_fen < p.amount_fen]
+            self.refund(len(open_) - 1, 4, timedelta(0))
+
+        def credit(self, points):
+            self.model.credit(points, self.now,
+                              lot_expiry(self.now, settings_.expiry_months, settings_.tz))
 
         def overdue(self):
             return [o for o in self.open_orders() if o.pay_by and o.pay_by <= self.now]
@@ -235,8 +329,9 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item):
         def ledger_agrees_with_itself_and_with_the_model(self):
             assert accounts.expire(self.member_id, now=self.now) == self.model.expire(self.now)
             db.session.expire_all()
-            balance = db.session.scalar(select(Member.points_balance)
-                                        .where(Member.id == self.member_id))
+            balance, owed = db.session.execute(select(Member.points_balance, Member.points_owed)
+                                               .where(Member.id == self.member_id)).one()
+            assert owed == self.model.owed >= 0
             entries = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.points), 0))
                                         .where(LedgerEntry.member_id == self.member_id))
             lots = db.session.scalars(select(PointLot).where(PointLot.member_id == self.member_id)

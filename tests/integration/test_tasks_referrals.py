@@ -1,13 +1,14 @@
-"""Referrals: joining with a code, both members rewarded on the first purchase only,
-the inviter's monthly cap, and no reward for inviting yourself."""
+"""Referrals: joining with a code, both members rewarded on the first purchase of at least
+the qualifying amount only, the inviter's monthly cap, and no reward for inviting yourself."""
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty import referrals
-from app.loyalty.models import REFERRAL_INVITER, REFERRAL_NEW, Member, TaskReward
+from app.loyalty import referrals, stores
+from app.loyalty.models import (CREDITED, REFERRAL_INVITER, REFERRAL_NEW, Member, Purchase,
+                                Store, TaskReward)
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import PASSWORD, utc
 
@@ -19,11 +20,22 @@ def balance(member_id: int) -> int:
     return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
 
 
-def first_purchase(member_id: int, now=NOW) -> referrals.ReferralRewards:
-    """What the purchase service does: lock the member and call the hook in its transaction."""
+def first_purchase(member_id: int, now=NOW, amount_fen: int = 10_000
+                   ) -> referrals.ReferralRewards:
+    """What the purchase service does: lock the member, record the purchase (here without
+    points of its own) and call the hook in its transaction."""
+    store_id = db.session.scalar(select(Store.id)) or stores.create_store("SH001", "店").id
     with write_transaction():
         member = lock_member(member_id)
-        return referrals.on_first_purchase(member, now)
+        purchase = Purchase(store_id=store_id, reference=f"P-{next(_references)}",
+                            member_id=member.id, amount_fen=amount_fen, lines=[], points=0,
+                            status=CREDITED, available_at=now, occurred_at=now, created_at=now)
+        db.session.add(purchase)
+        db.session.flush()
+        return referrals.on_purchase(member, purchase, now)
+
+
+_references = iter(range(10**6))
 
 
 _phones = iter(range(10**6))
@@ -139,3 +151,24 @@ def test_friends_joined_and_rewarded_this_month_are_counted(app, make_member):
 
     assert (stats.joined_this_month, stats.rewarded_this_month) == (3, 1)
     assert stats.code == inviter.referral_code
+
+
+def test_a_purchase_below_the_qualifying_amount_rewards_nobody(app, make_member):
+    inviter = make_member()
+    friend = invited_by(inviter)
+
+    small = first_purchase(friend.id, amount_fen=app.config["REFERRAL_MIN_PURCHASE_FEN"] - 1)
+
+    assert small == referrals.ReferralRewards(0, 0)
+    assert balance(friend.id) == 0 and balance(inviter.id) == 0
+
+
+def test_the_first_purchase_that_reaches_the_qualifying_amount_is_rewarded(app, make_member):
+    inviter = make_member()
+    friend = invited_by(inviter)
+    first_purchase(friend.id, amount_fen=1)
+
+    qualifying = first_purchase(friend.id, amount_fen=app.config["REFERRAL_MIN_PURCHASE_FEN"])
+
+    assert (qualifying.new_member, qualifying.inviter) == (100, 200)
+    assert balance(friend.id) == 100 and balance(inviter.id) == 200

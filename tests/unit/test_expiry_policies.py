@@ -87,6 +87,7 @@ def test_an_unknown_policy_has_no_expiry_to_give():
 @pytest.mark.parametrize("setting", [
     {"EXPIRY_POLICY": "monthly"}, {"EXPIRY_POLICY": "annual", "EXPIRY_CLEARING_DATE": "02-29"},
     {"EXPIRY_POLICY": "activity"}, {"QUALIFYING_KINDS": "earn, clawback, adjust"},
+    {"REFERRAL_MIN_PURCHASE_FEN": 0}, {"REFERRAL_MIN_PURCHASE_FEN": 10**12},
 ])
 def test_settings_the_program_can_follow_start(setting):
     check_settings(setting)
@@ -99,6 +100,10 @@ def test_settings_the_program_can_follow_start(setting):
     ({"EXPIRY_CLEARING_DATE": "Dec 31"}, "EXPIRY_CLEARING_DATE must be a day of the year"),
     ({"EXPIRY_MONTHS": 0}, "EXPIRY_MONTHS must be at least 1"),
     ({"QUALIFYING_KINDS": "earn,bonus"}, "unknown: bonus"),
+    ({"REFERRAL_MIN_PURCHASE_FEN": -1}, "REFERRAL_MIN_PURCHASE_FEN must be a whole number"),
+    ({"REFERRAL_MIN_PURCHASE_FEN": "20"}, "REFERRAL_MIN_PURCHASE_FEN must be a whole number"),
+    ({"REFERRAL_MIN_PURCHASE_FEN": 19.5}, "REFERRAL_MIN_PURCHASE_FEN must be a whole number"),
+    ({"REFERRAL_MIN_PURCHASE_FEN": True}, "REFERRAL_MIN_PURCHASE_FEN must be a whole number"),
 ])
 def test_a_setting_the_program_cannot_follow_stops_it_with_a_clear_message(setting,
                                                                           complaint):

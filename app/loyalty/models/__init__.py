@@ -5,7 +5,7 @@ from .ledger import (ADJUST, CLAWBACK, EARN, ENTRY_KINDS, EXPIRE, REDEEM, REFUND
                      LedgerEntry, LotAllocation, PointLot)
 from .earning import (CREDITED, PENDING, ApiKey, ApiRequest, Campaign, Purchase,
                       PurchaseRefund, Store)
-from .members import DOWNGRADE, KEPT, UPGRADE, Member, Tier, TierChange
+from .members import DOWNGRADE, KEPT, UNDONE, UPGRADE, Member, Tier, TierChange
 from .notices import EMAIL, INBOX, Notice, OutboxEmail, Reminder
 from .orders import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, FULFILLED,
                      LAPSED, OPEN_STATUSES, Order)
@@ -20,5 +20,5 @@ __all__ = [
     "LAPSED", "LedgerEntry", "LotAllocation", "Member", "Notice", "OPEN_STATUSES", "Order",
     "OutboxEmail", "PENDING", "PICKUP", "PROFILE", "PointLot", "Purchase", "PurchaseRefund",
     "REDEEM", "REFERRAL_INVITER", "REFERRAL_NEW", "REFUND", "Reminder", "SERVICE", "Store",
-    "TaskReward", "Tier", "TierChange", "UPGRADE", "UTCDateTime", "utcnow",
+    "TaskReward", "Tier", "TierChange", "UNDONE", "UPGRADE", "UTCDateTime", "utcnow",
 ]

@@ -70,6 +70,8 @@ class Member(db.Model):
 
 
 UPGRADE, DOWNGRADE, KEPT = "upgrade", "downgrade", "kept"
+# An upgrade undone because the points that paid for it were taken back (a refund).
+UNDONE = "undone"
 
 
 class TierChange(db.Model):
@@ -83,6 +85,10 @@ class TierChange(db.Model):
     reason: Mapped[str] = mapped_column(String(12))
     qualifying: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An upgrade: the member's tier_since and tier_review_at before it, given back if the
+    # upgrade is undone.
+    since_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     from_tier: Mapped[Tier | None] = relationship(foreign_keys=[from_tier_id], lazy="joined")
     to_tier: Mapped[Tier] = relationship(foreign_keys=[to_tier_id], lazy="joined")

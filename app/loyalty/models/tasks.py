@@ -27,7 +27,8 @@ class CheckIn(db.Model):
 
 class TaskReward(db.Model):
     """Points given once for a task in a period: the profile (once), the birthday gift
-    (once a year), a referral (once per invited member)."""
+    (once a year), a referral (once per invited member, while it stands: a refund of the
+    purchase that paid it takes it back and removes the row)."""
 
     __tablename__ = "task_rewards"
     __table_args__ = (UniqueConstraint("member_id", "task", "period"),)
@@ -37,4 +38,7 @@ class TaskReward(db.Model):
     period: Mapped[str] = mapped_column(String(20), default="")
     points: Mapped[int]
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
+    # A referral reward: the purchase that paid it.
+    purchase_id: Mapped[int | None] = mapped_column(
+        ForeignKey("purchases.id", name="fk_task_rewards_purchase"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
