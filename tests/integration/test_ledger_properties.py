@@ -23,8 +23,9 @@ from app.loyalty.audit import check_ledger
 from app.loyalty.earning import clawback
 from app.loyalty.errors import InsufficientPoints, NotCancellable
 from app.loyalty.lots import end_of_local_day, lot_expiry
-from app.loyalty.models import (LedgerEntry, LotAllocation, Member, Order, PointLot, Purchase,
-                                PurchaseRefund, TaskReward, Tier, TierChange)
+from app.loyalty.models import (CashMovement, LedgerEntry, LotAllocation, Member, Order,
+                                PointLot, Purchase, PurchaseRefund, TaskReward, Tier,
+                                TierChange)
 from app.loyalty.purchases import PurchaseInput
 from app.loyalty.program import program
 from tests.conftest import utc
@@ -145,7 +146,7 @@ class ModelPurchase:
 
 
 def reset_tables():
-    for model in (Order, TierChange, TaskReward, PurchaseRefund, Purchase, LotAllocation,
+    for model in (CashMovement, Order, TierChange, TaskReward, PurchaseRefund, Purchase, LotAllocation,
                   LedgerEntry, PointLot, Member):
         db.session.execute(delete(model))
     db.session.commit()
