@@ -83,6 +83,11 @@ def entry_label(entry) -> str:
             }.get(entry.ref_type or "")
     if task and entry.kind == "earn":
         return f"{_('Earned')} · {task}"
+    taken_back = {"referral_new": _("Welcome points taken back: your purchase was refunded"),
+                  "referral_inviter": _("Invite points taken back: your friend's purchase "
+                                        "was refunded")}.get(entry.ref_type or "")
+    if taken_back and entry.kind == "clawback":
+        return f"{_('Deducted')} · {taken_back}"
     kind = {"earn": _("Earned"), "redeem": _("Redeemed"), "refund": _("Returned"),
             "expire": _("Expired"), "adjust": _("Adjustment"),
             "clawback": _("Deducted")}.get(entry.kind, entry.kind)

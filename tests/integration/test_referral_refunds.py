@@ -8,7 +8,7 @@ from app.loyalty import redemption, referrals
 from app.loyalty.audit import check_ledger
 from app.loyalty.models import (CLAWBACK, REFERRAL_INVITER, REFERRAL_NEW, LedgerEntry, Member,
                                 TaskReward)
-from tests.conftest import PASSWORD, fresh
+from tests.conftest import PASSWORD, fresh, sign_in
 from tests.integration.api_support import (balance, count, purchase_body,  # noqa: F401
                                            till)
 from tests.integration.route_support import english, text
@@ -181,3 +181,14 @@ def test_the_rules_page_reads_the_same_in_chinese(app, client):
     html = text(client.get("/rules"))
 
     assert "不低于 ¥20.00" in html and "双方的邀请奖励都将扣回" in html
+
+
+def test_the_inviters_points_history_says_in_chinese_why_the_invite_points_went(
+        app, client, till, friend):
+    buy(till, friend, amount_fen=10_000)
+    refund(till, 10_000)
+
+    sign_in(client, inviter_of(friend).phone)
+    page = text(client.get("/points"))
+
+    assert "积分扣回 · 邀请奖励已扣回：好友的消费已退款" in page
