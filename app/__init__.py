@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from .inbox import views as inbox
     from .mall.views import bp as mall_bp
     from .payments.views import bp as payments_bp
+    from . import sms
     from .web import errors, guards, i18n, layout, messages, requestlog, security
 
     app.register_blueprint(api_bp)
@@ -65,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mall_bp)
     app.register_blueprint(payments_bp)
     inbox.register(app)
+    sms.register(app)
     errors.register(app)
     guards.register(app)
     security.register(app)

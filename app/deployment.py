@@ -29,6 +29,10 @@ def findings(config, production: bool) -> list[Finding]:
                              "approved by a button, not collected"))
     if config.get("SANDBOX_PAYMENT_SECRET") == "sandbox-signing-key":
         found.append(Finding("SANDBOX_PAYMENT_SECRET", "is the published default"))
+    if config.get("SMS_PROVIDER", "sandbox") == "sandbox":
+        found.append(Finding("SMS_PROVIDER", "is the sandbox: codes are written to the log "
+                             "and the development inbox, never sent to members' phones",
+                             fatal=True))
     if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
         found.append(Finding("REDIS_URL", "is not set: each process counts sign-in attempts "
                              "alone, so N processes allow N times the limit"))

@@ -1,5 +1,6 @@
 """The program's tables, one module per part of the domain."""
 from .catalog import COUPON, PICKUP, SERVICE, Category, Item
+from .codes import CODE_PURPOSES, JOIN, RESET_PASSWORD, SIGN_IN, PhoneCode
 from .ledger import (ADJUST, CLAWBACK, EARN, ENTRY_KINDS, EXPIRE, REDEEM, REFUND,
                      LedgerEntry, LotAllocation, PointLot)
 from .earning import (CREDITED, PENDING, ApiKey, ApiRequest, Campaign, Purchase,
@@ -12,7 +13,8 @@ from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, T
 from .types import UTCDateTime, utcnow
 
 __all__ = [
-    "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CLAWBACK",
+    "ADJUST", "AWAITING_PAYMENT", "CODE_PURPOSES", "JOIN", "PhoneCode", "RESET_PASSWORD",
+    "SIGN_IN", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CLAWBACK",
     "CONFIRMED", "COUNTED_STATUSES", "COUPON", "CREDITED", "Campaign", "Category", "CheckIn",
     "DOWNGRADE", "EARN", "EMAIL", "ENTRY_KINDS", "EXPIRE", "FULFILLED", "INBOX", "Item", "KEPT",
     "LAPSED", "LedgerEntry", "LotAllocation", "Member", "Notice", "OPEN_STATUSES", "Order",
