@@ -46,7 +46,7 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(client, member):
 
 def test_production_cookies_are_secure_and_host_prefixed(monkeypatch, database):
     monkeypatch.setenv("MALL_ENV", "production")
-    app = create_app({**_config(database), "SECRET_KEY": "x" * 40})
+    app = create_app({**_config(database), "SECRET_KEY": "x" * 40, "SMS_PROVIDER": "aliyun"})
 
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
@@ -61,7 +61,14 @@ def test_production_refuses_to_start_with_the_default_secret_or_debug_on(
     monkeypatch.setenv("MALL_ENV", "production")
 
     with pytest.raises(RuntimeError, match="Refusing to start"):
-        create_app({**_config(database), **unsafe})
+        create_app({**_config(database), "SMS_PROVIDER": "aliyun", **unsafe})
+
+
+def test_production_refuses_to_start_with_the_sandbox_sms_sender(monkeypatch, database):
+    monkeypatch.setenv("MALL_ENV", "production")
+
+    with pytest.raises(RuntimeError, match="SMS_PROVIDER is the sandbox"):
+        create_app({**_config(database), "SECRET_KEY": "x" * 40, "SMS_PROVIDER": "sandbox"})
 
 
 def test_the_development_configuration_starts_with_its_default_secret(database):
