@@ -285,6 +285,7 @@ BAD_RESETS = [
 @pytest.mark.parametrize("change, message", BAD_RESETS)
 def test_bad_reset_input_is_refused_and_the_password_stays(visitor, member, change, message):
     ask_code(visitor, "/password/forgot", member.phone)
+    change = dict(change)
     code = change.pop("code", last_code(member.phone))
 
     response = reset(visitor, code, **change)

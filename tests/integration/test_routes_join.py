@@ -88,6 +88,7 @@ def test_the_first_step_answers_a_members_phone_and_a_new_one_alike_and_both_get
     answers = []
     for phone in (existing.phone, new_phone):
         client = app.test_client()
+        english(client)
         posted = ask_code(client, "/join", phone)
         page = client.get(posted.headers["Location"])
         answers.append((posted.status_code, posted.headers["Location"], posted.get_data(),
