@@ -99,7 +99,8 @@ class PhoneForm(FlaskForm):
 
     phone = StringField(_l("New phone number"), filters=[strip], validators=[
         DataRequired(_l("Enter your new phone number.")),
-        Regexp(PHONE_PATTERN, message=_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))],
+        Regexp(PHONE_PATTERN,
+               message=_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))],
         render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 11})
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter your password.")), Length(max=128)],
