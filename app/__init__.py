@@ -57,6 +57,7 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from . import sms
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .earn.views import bp as earn_bp
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mall_bp)
     app.register_blueprint(payments_bp)
     inbox.register(app)
+    sms.register(app)
     errors.register(app)
     security.register(app)
     requestlog.register(app)

@@ -60,6 +60,9 @@ class Config:
     PURCHASE_HOLD_DAYS = int(os.environ.get("PURCHASE_HOLD_DAYS", "0"))
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
     SANDBOX_PAYMENT_SECRET = os.environ.get("SANDBOX_PAYMENT_SECRET", "sandbox-signing-key")
+    # Who sends the SMS codes of joining, signing in with a code and resetting a password.
+    # "sandbox" sends nothing: messages are logged and shown at /dev/sms (never in production).
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "sandbox")
 
     # Expiry reminders and email. Reminders go out N local days before a batch expires;
     # emails link only to the mall itself, at MALL_URL.

@@ -38,6 +38,10 @@ def findings(config, production: bool, instance_path: str | None = None) -> list
         if config.get("SANDBOX_PAYMENT_SECRET") == PUBLISHED_SANDBOX_SECRET:
             found.append(Finding("SANDBOX_PAYMENT_SECRET", "is the published default: anyone "
                                  "can sign a payment notification", fatal=True))
+    if config.get("SMS_PROVIDER", "sandbox") == "sandbox":
+        found.append(Finding("SMS_PROVIDER", "is the sandbox: codes are written to the log "
+                             "and the development inbox, never sent to members' phones",
+                             fatal=True))
     if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
         found.append(Finding("RATELIMIT_STORAGE_URI", "is memory://: each process counts "
                              "sign-in attempts alone, so N processes allow N times the limit "

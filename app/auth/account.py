@@ -1,39 +1,78 @@
-"""Joining the program (/join) and the member's profile (/profile)."""
+"""Joining the program (/join, then /join/code) and the member's profile (/profile)."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.earn.words import task_refusal
-from app.loyalty import referrals, tasks
-from app.loyalty.models import utcnow
+from app.loyalty import phone_codes, referrals, tasks
+from app.loyalty.models import JOIN, utcnow
 from app.loyalty.program import program
 from app.loyalty.streaks import local_day
-from .account_forms import JoinForm, ProfileForm
-from .views import bp, start_session
+from .account_forms import ProfileForm
+from .code_forms import JoinCodeForm, JoinPhoneForm
+from .codes import code_page, pending, refusal, send_code, sent_phone_from_address, \
+    start_code_session
+from .views import bp, password_guesses_limited, start_session
 
 
 @bp.route("/join", methods=["GET", "POST"])
 def join():
+    """Joining, step one: the phone gets a code; the page that follows is the same whether
+    or not the phone is a member's already."""
     if current_user.is_authenticated:
         return redirect(url_for("mall.home"))
-    form = JoinForm()
+    form = JoinPhoneForm()
     if request.method == "GET":
         form.invite.data = request.args.get("invite", "")[:16]
+    status = 200
     if form.validate_on_submit():
+        problem = send_code(JOIN, form.phone.data, invite=form.invite.data or "")
+        if problem is None:
+            return redirect(url_for("auth.join_code"), 303)
+        form.phone.errors.append(problem)
+        status = 429
+    status = 422 if form.errors and status == 200 else status
+    return render_template("auth/join.html", form=form), status
+
+
+@bp.route("/join/code", methods=["GET", "POST"])
+@password_guesses_limited(sent_phone_from_address)
+def join_code():
+    """Joining, step two: the code, a name and a password make the member. A code sent to a
+    member's phone signs that member in instead, whatever the other fields hold."""
+    if current_user.is_authenticated:
+        return redirect(url_for("mall.home"))
+    sent = pending(JOIN)
+    form = JoinCodeForm(phone=sent["phone"] if sent else "")
+    if request.method == "GET" and sent:
+        form.invite.data = sent.get("invite", "")
+    if sent and form.is_submitted() and (form.validate() or form.only_details_missing()):
+        details = None if form.errors else phone_codes.NewMember(
+            form.name.data, form.password.data, form.invite.data)
         try:
-            member = referrals.join(form.phone.data, form.name.data, form.password.data,
-                                    invite_code=form.invite.data)
+            joined = phone_codes.join(sent["phone"], form.code.data, details)
+        except phone_codes.DetailsNeeded:
+            pass   # the form already says which of them is missing
+        except phone_codes.CodeRefused as error:
+            form.code.errors.append(refusal(error))
         except referrals.UnknownInvite as error:
             form.invite.errors.append(task_refusal(error))
-        except referrals.PhoneTaken as error:
-            form.phone.errors.append(task_refusal(error))
+        except referrals.PhoneTaken:
+            form.code.errors.append(_("This phone number joined a moment ago. Sign in instead."))
         else:
-            start_session(member)
-            flash(_("Welcome to the program! Your member number is %(number)s.",
-                    number=member.member_no), "success")
-            return redirect(url_for("mall.home"))
-    status = 422 if form.errors else 200
-    return render_template("auth/join.html", form=form), status
+            return _welcome(joined)
+    return code_page("auth/join_code.html", form, JOIN)
+
+
+def _welcome(joined: phone_codes.Joined):
+    if not joined.new:
+        start_code_session(joined.member)
+        flash(_("You already have an account: you're signed in."), "info")
+        return redirect(url_for("mall.home"), 303)
+    start_session(joined.member)
+    flash(_("Welcome to the program! Your member number is %(number)s.",
+            number=joined.member.member_no), "success")
+    return redirect(url_for("mall.home"), 303)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

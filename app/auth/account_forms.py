@@ -1,4 +1,4 @@
-"""Forms to join the program and to keep a profile."""
+"""Forms to keep a profile and change the password or phone, and the password rules."""
 from collections.abc import Callable
 from datetime import date
 
@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-MOBILE = r"^1[3-9]\d{9}$"
+from app.loyalty.phones import PHONE_PATTERN
+
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # The passwords people pick first; a sign-up with one of them is refused.
 COMMON_PASSWORDS = frozenset("""
@@ -44,22 +45,6 @@ class BirthdayField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a date like 1990-03-04.")) from None
-
-
-class JoinForm(FlaskForm):
-    phone = StringField(_l("Phone number"), filters=[strip], validators=[
-        DataRequired(_l("Enter your phone number.")),
-        Regexp(MOBILE, message=_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))],
-        render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 11})
-    name = StringField(_l("Your name"), filters=[strip], validators=[
-        DataRequired(_l("Enter your name.")),
-        Length(max=60, message=_l("Use at most 60 characters."))],
-        render_kw={"autocomplete": "name", "maxlength": 60})
-    password = PasswordField(_l("Password"), validators=password_rules(lambda form: form.phone.data),
-                             render_kw={"autocomplete": "new-password", "minlength": 8})
-    invite = StringField(_l("Invite code (optional)"), filters=[strip], validators=[
-        Optional(), Length(max=16, message=_l("This invite code is not valid. Check it, or leave it empty."))],
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": 16})
 
 
 class ProfileForm(FlaskForm):
@@ -114,7 +99,8 @@ class PhoneForm(FlaskForm):
 
     phone = StringField(_l("New phone number"), filters=[strip], validators=[
         DataRequired(_l("Enter your new phone number.")),
-        Regexp(MOBILE, message=_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))],
+        Regexp(PHONE_PATTERN,
+               message=_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))],
         render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 11})
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter your password.")), Length(max=128)],

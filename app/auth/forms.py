@@ -3,13 +3,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-PHONE = r"^1\d{10}$"
+from app.loyalty.phones import PHONE_PATTERN
 
 
 class LoginForm(FlaskForm):
     phone = StringField(_l("Phone number"), validators=[
         DataRequired(_l("Enter your phone number.")),
-        Regexp(PHONE, message=_l("Enter the 11-digit mobile number you joined with."))],
+        Regexp(PHONE_PATTERN, message=_l("Enter the 11-digit mobile number you joined with."))],
         render_kw={"inputmode": "tel", "autocomplete": "username", "maxlength": 11})
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter your password.")), Length(max=128)],

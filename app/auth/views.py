@@ -100,4 +100,4 @@ def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("mall.home")
 
 
-from . import account, credentials  # noqa: E402,F401  (joining, the profile, passwords)
+from . import account, codes, credentials  # noqa: E402,F401  (joining, profile, passwords, codes)

@@ -11,6 +11,7 @@ from . import expiry, ledger, reads
 from .errors import DomainError
 from .models import (CLAWBACK, EARN, UNDONE, UPGRADE, LedgerEntry, Member, Tier, TierChange,
                      utcnow)
+from .phones import require_mobile
 from .program import Program, program
 from .tiers import one_year_on, tier_for
 
@@ -23,16 +24,23 @@ def register(phone: str, name: str, password: str, now: datetime | None = None,
     """A new member in the entry tier, with a member number and an invite code."""
     now = now or utcnow()
     with write_transaction():
-        entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
-        member = Member(phone=phone, name=name, tier_id=entry_tier.id, tier_since=now,
-                        tier_review_at=one_year_on(now), created_at=now,
-                        referral_code=new_referral_code(), referred_by_id=referred_by_id)
-        member.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
-        db.session.add(member)
-        db.session.flush()
-        member.member_no = f"88{member.id:08d}"
-        db.session.flush()
-        return member
+        return add_member(phone, name, password, now, referred_by_id)
+
+
+def add_member(phone: str, name: str, password: str, now: datetime,
+               referred_by_id: int | None = None) -> Member:
+    """The new member of `register`, inside a write transaction the caller owns."""
+    require_mobile(phone)
+    entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
+    member = Member(phone=phone, name=name, tier_id=entry_tier.id, tier_since=now,
+                    tier_review_at=one_year_on(now), created_at=now,
+                    referral_code=new_referral_code(), referred_by_id=referred_by_id)
+    member.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+    db.session.add(member)
+    db.session.flush()
+    member.member_no = f"88{member.id:08d}"
+    db.session.flush()
+    return member
 
 
 def end_sessions(member_id: int) -> None:
@@ -70,6 +78,7 @@ def change_password(member_id: int, current_password: str, new_password: str) ->
 def change_phone(member_id: int, password: str, new_phone: str) -> Member:
     """A new phone number to sign in with, given the password, unless another member has it;
     every other session and remember cookie of the member stops working."""
+    require_mobile(new_phone)
     try:
         with write_transaction():
             member = _locked_with_password(member_id, password)
@@ -83,6 +92,11 @@ def change_phone(member_id: int, password: str, new_phone: str) -> Member:
             return member
     except IntegrityError:  # another member took the number a moment ago
         raise PhoneInUse() from None
+
+
+def set_password(member: Member, password: str) -> None:
+    """Hash and keep a member's new password, with the installation's hashing method."""
+    member.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def _locked_with_password(member_id: int, password: str) -> Member:

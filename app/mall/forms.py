@@ -2,16 +2,17 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField
+from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Regexp
 
 from app.loyalty.eligibility import MAX_QUANTITY
+from app.web.fields import WholeNumberField
 
 
 class RedeemForm(FlaskForm):
     """One tap to redeem. The key makes a double tap or a resubmission one order."""
 
-    quantity = IntegerField(_l("Quantity"), default=1, validators=[
+    quantity = WholeNumberField(_l("Quantity"), default=1, validators=[
         InputRequired(_l("Choose a quantity.")),
         NumberRange(1, MAX_QUANTITY, _l("Choose a quantity from 1 to %(max)s."))])
     key = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9-]{8,64}$")])

@@ -70,7 +70,13 @@ def test_the_earn_pages_inbox_and_account_pages_have_no_serious_or_critical_viol
     page.wait_for_load_state()
     found += blocking_violations(page, axe)
     page.context.clear_cookies()
-    page.goto("/join")
+    for path in ("/join", "/login/code", "/password/forgot", "/join/code", "/dev/sms"):
+        page.goto(path)
+        found += blocking_violations(page, axe)
+    page.goto("/password/forgot")
+    page.locator("#phone").fill(member.phone)
+    page.get_by_test_id("send-code-button").click()
+    page.get_by_test_id("code-sent").wait_for()
     found += blocking_violations(page, axe)
 
     assert not found, f"{len(found)} serious or critical accessibility violation(s):\n" + "\n".join(found)

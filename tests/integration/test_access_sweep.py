@@ -106,7 +106,8 @@ def test_the_sweep_finds_the_members_pages_and_the_api():
     found = {str(r) for r in route_map()}
     assert {"GET /orders/<code>", "POST /orders/<code>/cancel", "GET /inbox/<int:notice_id>",
             "POST /inbox/<int:notice_id>/read", "GET /api/v1/members/<member_no>",
-            "POST /logout"} <= found
+            "POST /logout", "POST /join/code", "POST /login/code/verify",
+            "POST /password/reset", "GET /dev/sms"} <= found
 
 
 # Signed out -----------------------------------------------------------------------------
@@ -145,6 +146,25 @@ def test_a_public_page_shows_a_signed_out_visitor_nothing_of_a_member(visitor, w
     response = _call(visitor, route, path)
     assert response.status_code == 200, f"{route} answered {response.status_code}"
     assert not leaks(response, world, path), f"{route} showed {leaks(response, world, path)}"
+
+
+@pytest.mark.parametrize("route", routes(
+    methods=set(WRITES), where=lambda r: r.is_public and r.endpoint not in CSRF_EXEMPT))
+def test_a_visitor_posting_a_members_phone_to_a_public_form_learns_and_touches_nothing(
+        visitor, world, route):
+    """Joining, signing in with a code, a forgotten password: given A's phone, a stranger
+    sees nothing of A and changes none of A's rows (a code row for the phone is no row of A)."""
+    path, before = world.url(route), snapshot()
+    response = _call(visitor, route, path, data={
+        "csrf_token": token(visitor, "/login"), "phone": world.a_phone, "password": "wrong-1",
+        "code": "000000", "name": "Mallory", "new_password": "taken-over-9",
+        "confirm": "taken-over-9"})
+    shown = [what for what in leaks(response, world, path) if what != "A's phone"]  # echoed
+    assert response.status_code < 500, f"{route} answered {response.status_code}"
+    assert not shown, f"{route} showed {shown}"
+    touched = [c for c in changed_rows(before, snapshot())
+               if world.a_id in (owner(c[0], c[2]), owner(c[0], c[3]))]
+    assert not touched, f"{route} changed member A's rows: {touched[:5]}"
 
 
 # Another member -------------------------------------------------------------------------

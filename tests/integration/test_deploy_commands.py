@@ -10,7 +10,7 @@ def test_the_check_names_every_unsafe_setting_of_a_development_setup(app):
     result = app.test_cli_runner().invoke(args=["deploy", "check"])
 
     assert result.exit_code == 1
-    for setting in ("SECRET_KEY", "SESSION_COOKIE_SECURE", "PAYMENT_PROVIDER"):
+    for setting in ("SECRET_KEY", "SESSION_COOKIE_SECURE", "PAYMENT_PROVIDER", "SMS_PROVIDER"):
         assert setting in result.output
 
 
@@ -28,12 +28,22 @@ def test_counting_sign_ins_in_the_database_is_fine_and_in_memory_is_named(app):
 def test_the_check_passes_a_safe_setup(app):
     app.config.update(SECRET_KEY="k" * 48, SESSION_COOKIE_SECURE=True,
                       PAYMENT_PROVIDER="wechat", SANDBOX_PAYMENT_SECRET="s" * 40,
+                      SMS_PROVIDER="aliyun",
                       RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0")
 
     result = app.test_cli_runner().invoke(args=["deploy", "check"])
 
     assert result.exit_code == 0, result.output
     assert "No unsafe settings found." in result.output
+
+
+def test_the_sandbox_sms_sender_is_refused_in_production(app, monkeypatch):
+    monkeypatch.setenv("MALL_ENV", "production")
+
+    result = app.test_cli_runner().invoke(args=["deploy", "check"])
+
+    assert result.exit_code == 1
+    assert "UNSAFE, refused in production: SMS_PROVIDER is the sandbox" in result.output
 
 
 def test_a_backup_is_a_complete_consistent_copy_of_the_database(app, make_member, tmp_path):

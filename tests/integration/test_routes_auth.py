@@ -57,9 +57,11 @@ def test_a_wrong_password_and_an_unknown_phone_get_the_same_message(client, memb
 
 
 @pytest.mark.parametrize("phone", ["1390000abcd", "1390000000", "", "1" * 500, "139 0000 0000",
-                                   "+8613900000000"],
+                                   "+8613900000000", "139０0000000", "١٣٩٠٠٠٠٠٠٠٠",
+                                   "13900000000\n"],
                          ids=["letters", "ten-digits", "empty", "500-chars", "spaces",
-                              "country-code"])
+                              "country-code", "full-width-digit", "arabic-indic-digits",
+                              "line-break"])
 def test_a_malformed_phone_is_refused_with_a_message(client, member, phone):
     english(client)
     response = sign_in(client, phone)

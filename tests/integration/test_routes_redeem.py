@@ -129,6 +129,25 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(shopper, member
     assert snapshot(member.id, item.id) == before
 
 
+@pytest.mark.parametrize("quantity", ["1_0", "+10", " 10 ", "10.0", "１０", "١٠", "۱۰", "²",
+                                      "0x10", "1e1", "-0"],
+                         ids=["underscore", "plus", "spaces", "decimal", "full-width",
+                              "arabic-indic", "persian", "superscript", "hex", "exponent",
+                              "minus-zero"])
+def test_a_quantity_not_written_in_ascii_digits_is_refused_with_a_message_and_changes_nothing(
+        shopper, member, make_item, quantity):
+    item = make_item()
+    before = snapshot(member.id, item.id)
+
+    response = shopper.post(f"/catalog/{item.id}/redeem",
+                            data=redeem_form(shopper, item.id, quantity=quantity))
+
+    assert response.status_code == 422
+    assert by_testid(text(response), "error-message") == [
+        "Enter a whole number using the digits 0 to 9."]
+    assert snapshot(member.id, item.id) == before
+
+
 @pytest.mark.parametrize("fields, message", REFUSALS)
 def test_a_refusal_is_a_409_with_its_reason_and_changes_nothing(shopper, member, make_item,
                                                                 fields, message):

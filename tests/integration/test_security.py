@@ -44,9 +44,11 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(client, member):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-# What a production server needs beyond the test settings: a long secret and a payment
-# provider that collects cash (the name is all that is checked at start-up).
-PRODUCTION = {"SECRET_KEY": "x" * 40, "PAYMENT_PROVIDER": "wechat"}
+# What a production server needs beyond the test settings: a long secret, and a payment
+# provider that collects cash and an SMS sender that reaches phones (only their names are
+# checked at start-up).
+PRODUCTION = {"SECRET_KEY": "x" * 40, "PAYMENT_PROVIDER": "wechat",
+              "SMS_PROVIDER": "aliyun"}
 
 
 def test_production_cookies_are_secure_and_host_prefixed(monkeypatch, database):
@@ -70,6 +72,13 @@ def test_production_refuses_to_start_with_a_short_secret_debug_or_the_sandbox_pa
 
     with pytest.raises(RuntimeError, match="Refusing to start"):
         create_app({**_config(database), **PRODUCTION, **unsafe})
+
+
+def test_production_refuses_to_start_with_the_sandbox_sms_sender(monkeypatch, database):
+    monkeypatch.setenv("MALL_ENV", "production")
+
+    with pytest.raises(RuntimeError, match="SMS_PROVIDER is the sandbox"):
+        create_app({**_config(database), **PRODUCTION, "SMS_PROVIDER": "sandbox"})
 
 
 def test_production_starts_with_a_long_secret_and_a_real_payment_provider(

@@ -1,6 +1,7 @@
 """The program's tables, one module per part of the domain."""
 from .cash import CAPTURED, REFUNDED, REQUESTED, CashMovement
 from .catalog import COUPON, PICKUP, SERVICE, Category, Item
+from .codes import CODE_PURPOSES, JOIN, RESET_PASSWORD, SIGN_IN, PhoneCode
 from .ledger import (ADJUST, CLAWBACK, EARN, ENTRY_KINDS, EXPIRE, REDEEM, REFUND,
                      LedgerEntry, LotAllocation, PointLot)
 from .earning import (CREDITED, PENDING, ApiKey, ApiRequest, Campaign, Purchase,
@@ -14,7 +15,8 @@ from .types import UTCDateTime, utcnow
 
 __all__ = [
     "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CAPTURED",
-    "CLAWBACK", "CashMovement", "REFUNDED", "REQUESTED",
+    "CLAWBACK", "CODE_PURPOSES", "CashMovement", "JOIN", "PhoneCode", "REFUNDED", "REQUESTED",
+    "RESET_PASSWORD", "SIGN_IN",
     "CONFIRMED", "COUNTED_STATUSES", "COUPON", "CREDITED", "Campaign", "Category", "CheckIn",
     "DOWNGRADE", "EARN", "EMAIL", "ENTRY_KINDS", "EXPIRE", "FULFILLED", "INBOX", "Item", "KEPT",
     "LAPSED", "LedgerEntry", "LotAllocation", "Member", "Notice", "OPEN_STATUSES", "Order",

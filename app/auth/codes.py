@@ -1,0 +1,165 @@
+"""Codes sent by SMS: asking for one, and the pages that take it — signing in without a
+password (/login/code) and choosing a new password when it is forgotten (/password/forgot).
+
+Asking for a code answers the same way, in the same time, whether or not a member has the
+phone: what differs is only the text the phone receives."""
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import sms
+from app.loyalty import phone_codes
+from app.loyalty.models import RESET_PASSWORD, SIGN_IN
+from app.web.reauth import AUTHENTICATED_AT
+from app.web.redirects import local_path
+from .code_forms import CodeForm, PhoneForm, ResetForm
+from .sms_words import code_text
+from .views import bp, password_guesses_limited, start_session
+
+PENDING = "code_sent"   # session: the purpose and phone of the last code sent, and what to carry
+
+
+def send_code(purpose: str, phone: str, **carry: str) -> str | None:
+    """Send a new code for `purpose` to `phone` and remember it in the session; the reason
+    it was not sent, as a sentence, otherwise."""
+    try:
+        issued = phone_codes.issue(phone, purpose, request.remote_addr or "")
+    except phone_codes.TooSoon as error:
+        return wait_message(error.seconds)
+    try:
+        sms.sender().send(phone, code_text(purpose, issued))
+    except sms.SmsFailed:
+        return _("The SMS could not be sent. Try again in a minute.")
+    session[PENDING] = {"purpose": purpose, "phone": phone, **carry}
+    return None
+
+
+def pending(purpose: str) -> dict | None:
+    """The code this session last asked for with `purpose`, if any."""
+    sent = session.get(PENDING)
+    if isinstance(sent, dict) and sent.get("purpose") == purpose and \
+            isinstance(sent.get("phone"), str):
+        return sent
+    return None
+
+
+def wait_message(seconds: int) -> str:
+    if seconds < 120:
+        return _("Wait %(seconds)s s before asking for another code.", seconds=seconds)
+    return _("Wait %(minutes)s minutes before asking for another code.",
+             minutes=-(-seconds // 60))
+
+
+def refusal(error: phone_codes.CodeRefused) -> str:
+    """A refused code in words: what is wrong with it and what to do."""
+    match error.reason:
+        case phone_codes.EXPIRED:
+            return _("This code has expired. Ask for a new one.")
+        case phone_codes.USED:
+            return _("This code has already been used. Ask for a new one.")
+        case phone_codes.DEAD:
+            return _("Too many wrong tries: this code no longer works. Ask for a new one.")
+    tries = error.details.get("tries_left", 0)
+    return _("That code is not right. %(tries)s tries left.", tries=tries) if tries else \
+        _("That code is not right. Ask for a new one.")
+
+
+def sent_phone_from_address() -> str:
+    """The key wrong codes count under: the sign-in limits' "address|phone", shared with
+    wrong passwords for the same phone."""
+    sent = session.get(PENDING)
+    phone = sent.get("phone", "") if isinstance(sent, dict) else ""
+    return f"{request.remote_addr}|{phone if isinstance(phone, str) else ''}"
+
+
+def start_code_session(member) -> None:
+    """A fresh session for a member who proved their phone, not their password: a big
+    redemption still asks for the password."""
+    start_session(member)
+    session.pop(AUTHENTICATED_AT, None)
+
+
+def code_page(template: str, form, purpose: str, **context):
+    """A step that takes a code: the form, or a page saying to ask for a code first."""
+    sent = pending(purpose)
+    status = 422 if form.errors else 200
+    if sent is None:
+        return render_template("auth/code_missing.html", purpose=purpose, **context), status
+    return render_template(template, form=form, phone=sent["phone"], **context), status
+
+
+def _next() -> str:
+    return local_path(request.args.get("next")) or ""
+
+
+# Signing in with a code ------------------------------------------------------------------
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():
+    if current_user.is_authenticated:
+        return redirect(url_for("mall.home"))
+    form = PhoneForm()
+    status = 200
+    if form.validate_on_submit():
+        problem = send_code(SIGN_IN, form.phone.data, next=_next())
+        if problem is None:
+            return redirect(url_for("auth.login_code_verify"), 303)
+        form.phone.errors.append(problem)
+        status = 429
+    status = 422 if form.errors and status == 200 else status
+    return render_template("auth/login_code.html", form=form, next=_next()), status
+
+
+@bp.route("/login/code/verify", methods=["GET", "POST"])
+@password_guesses_limited(sent_phone_from_address)
+def login_code_verify():
+    if current_user.is_authenticated:
+        return redirect(url_for("mall.home"))
+    form = CodeForm()
+    sent = pending(SIGN_IN)
+    if sent and form.validate_on_submit():
+        try:
+            member = phone_codes.sign_in(sent["phone"], form.code.data)
+        except phone_codes.CodeRefused as error:
+            form.code.errors.append(refusal(error))
+        else:
+            start_code_session(member)
+            return redirect(local_path(sent.get("next")) or url_for("mall.home"), 303)
+    return code_page("auth/login_code_verify.html", form, SIGN_IN)
+
+
+# A forgotten password --------------------------------------------------------------------
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = PhoneForm()
+    if request.method == "GET" and current_user.is_authenticated:
+        form.phone.data = current_user.phone
+    status = 200
+    if form.validate_on_submit():
+        problem = send_code(RESET_PASSWORD, form.phone.data, next=_next())
+        if problem is None:
+            return redirect(url_for("auth.reset_password"), 303)
+        form.phone.errors.append(problem)
+        status = 429
+    status = 422 if form.errors and status == 200 else status
+    return render_template("auth/forgot.html", form=form, next=_next()), status
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@password_guesses_limited(sent_phone_from_address)
+def reset_password():
+    sent = pending(RESET_PASSWORD)
+    form = ResetForm(phone=sent["phone"] if sent else "")
+    if sent and form.validate_on_submit():
+        try:
+            member = phone_codes.reset_password(sent["phone"], form.code.data,
+                                                form.new_password.data)
+        except phone_codes.CodeRefused as error:
+            form.code.errors.append(refusal(error))
+        else:
+            start_session(member)   # the new password was just entered
+            flash(_("Password changed: you're signed in. Other devices have been signed out."),
+                  "success")
+            return redirect(local_path(sent.get("next")) or url_for("mall.home"), 303)
+    return code_page("auth/reset.html", form, RESET_PASSWORD)
