@@ -12,7 +12,7 @@ from .account_forms import ProfileForm
 from .code_forms import JoinCodeForm, JoinPhoneForm
 from .codes import code_page, pending, refusal, send_code, sent_phone_from_address, \
     start_code_session
-from .views import bp, password_guesses_limited, start_session
+from .views import bp, password_guesses_limited, start_session, wrong_guess
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -54,6 +54,7 @@ def join_code():
         except phone_codes.DetailsNeeded:
             pass   # the form already says which of them is missing
         except phone_codes.CodeRefused as error:
+            wrong_guess()
             form.code.errors.append(refusal(error))
         except referrals.UnknownInvite as error:
             form.invite.errors.append(task_refusal(error))

@@ -14,7 +14,7 @@ from app.web.reauth import AUTHENTICATED_AT
 from app.web.redirects import local_path
 from .code_forms import CodeForm, PhoneForm, ResetForm
 from .sms_words import code_text
-from .views import bp, password_guesses_limited, start_session
+from .views import bp, password_guesses_limited, start_session, wrong_guess
 
 PENDING = "code_sent"   # session: the purpose and phone of the last code sent, and what to carry
 
@@ -121,6 +121,7 @@ def login_code_verify():
         try:
             member = phone_codes.sign_in(sent["phone"], form.code.data)
         except phone_codes.CodeRefused as error:
+            wrong_guess()
             form.code.errors.append(refusal(error))
         else:
             start_code_session(member)
@@ -156,6 +157,7 @@ def reset_password():
             member = phone_codes.reset_password(sent["phone"], form.code.data,
                                                 form.new_password.data)
         except phone_codes.CodeRefused as error:
+            wrong_guess()
             form.code.errors.append(refusal(error))
         else:
             start_session(member)   # the new password was just entered

@@ -139,6 +139,19 @@ def test_wrong_codes_count_against_the_sign_in_limit_and_lock_out_even_the_right
     assert not signed_in(visitor)
 
 
+@pytest.mark.parametrize("ask, verify", [("/password/forgot", "/password/reset"),
+                                         ("/join", "/join/code")])
+def test_wrong_codes_on_the_reset_and_join_pages_count_against_the_sign_in_limit(
+        visitor, member, ask, verify):
+    ask_code(visitor, ask, member.phone)
+    code = last_code(member.phone)
+    for _ in range(5):
+        enter(visitor, verify, other_code(code), new_password="a-new-password-42",
+              confirm="a-new-password-42", name="新朋友", password="a-new-password-42")
+
+    assert enter(visitor, verify, code).status_code == 429
+
+
 def test_a_code_is_used_once(visitor, member):
     ask_code(visitor, "/login/code", member.phone)
     code = last_code(member.phone)
