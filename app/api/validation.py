@@ -12,6 +12,9 @@ MAX_LINES = 200
 MAX_QUANTITY = 10_000
 CLOCK_SKEW = timedelta(minutes=5)     # a till's clock may run a little fast
 MAX_AGE = timedelta(days=30)          # older purchases are settled by customer service
+MAX_DEPTH = 8                         # a purchase nests 3 deep: body, lines, a line
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+BRACKET = re.compile(r"[\[\]{}]")
 
 
 class Invalid(Exception):
@@ -20,6 +23,17 @@ class Invalid(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__("invalid request")
         self.errors = errors
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deep objects and lists nest in a JSON text, read without parsing it (a parser
+    recurses, and a deep enough body would exhaust its stack)."""
+    text = JSON_STRING.sub("", raw.decode("utf-8", errors="replace"))
+    depth = deepest = 0
+    for bracket in BRACKET.findall(text):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _amount(value, field: str, errors: dict) -> int | None:

@@ -43,12 +43,15 @@ def invalid(error: validation.Invalid):
 
 
 def _json_body() -> dict:
-    """The request's JSON object: 415 when it is not JSON, 413 when too big, 400 when broken."""
+    """The request's JSON object: 415 when it is not JSON, 413 when too big, 400 when broken
+    or nested deeper than any request of the API."""
     if not request.is_json:
         abort(415, "Send the body as application/json.")
     request.max_content_length = MAX_BODY
     if request.content_length is not None and request.content_length > MAX_BODY:
         abort(413, f"The body may be at most {MAX_BODY} bytes.")
+    if validation.nesting_depth(request.get_data(cache=True)) > validation.MAX_DEPTH:
+        abort(400, f"The body may nest objects and lists at most {validation.MAX_DEPTH} deep.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, "The body must be a JSON object.")

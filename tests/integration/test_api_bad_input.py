@@ -111,6 +111,11 @@ def test_a_bad_refund_is_refused_with_the_field_named_and_nothing_written(till, 
     ({"data": "[1, 2]", "content_type": "application/json"}, 400),
     ({"data": "null", "content_type": "application/json"}, 400),
     ({"data": json.dumps({"reference": "x" * 70_000}), "content_type": "application/json"}, 413),
+    ({"data": "[" * 50_000, "content_type": "application/json"}, 400),
+    ({"data": "[" * 20_000 + "]" * 20_000, "content_type": "application/json"}, 400),
+    ({"data": '{"a":' * 10_000 + "1" + "}" * 10_000, "content_type": "application/json"}, 400),
+    ({"data": json.dumps({"lines": [[[[[[[[[1]]]]]]]]]}), "content_type": "application/json"},
+     400),
 ])
 def test_a_body_that_is_not_a_small_json_object_is_refused(till, make_member, send, status):
     make_member()
@@ -122,6 +127,24 @@ def test_a_body_that_is_not_a_small_json_object_is_refused(till, make_member, se
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == status
     assert snapshot() == before
+
+
+def test_a_body_nested_within_the_limit_is_read_and_its_fields_checked(till, make_member):
+    make_member()
+    before = snapshot()
+
+    response = till.post("/purchases", {"lines": [[[[[[1]]]]]]})
+
+    assert response.status_code == 422 and "lines[0]" in response.get_json()["errors"]
+    assert snapshot() == before
+
+
+def test_brackets_inside_a_text_do_not_count_as_nesting(till, make_member):
+    member = make_member()
+
+    response = till.post("/purchases", purchase_body(member, reference="[" * 60))
+
+    assert response.status_code == 422 and "reference" in response.get_json()["errors"]
 
 
 def test_an_unknown_api_path_and_a_wrong_method_answer_json_problems(till):
