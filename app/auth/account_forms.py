@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from app.web.validators import email_rules, name_rules
+
 MOBILE = r"^1[3-9]\d{9}$"
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # The passwords people pick first; a sign-up with one of them is refused.
 COMMON_PASSWORDS = frozenset("""
 12345678 123456789 1234567890 87654321 11111111 00000000 88888888 66666666 12341234
@@ -51,10 +52,8 @@ class JoinForm(FlaskForm):
         DataRequired(_l("Enter your phone number.")),
         Regexp(MOBILE, message=_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))],
         render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 11})
-    name = StringField(_l("Your name"), filters=[strip], validators=[
-        DataRequired(_l("Enter your name.")),
-        Length(max=60, message=_l("Use at most 60 characters."))],
-        render_kw={"autocomplete": "name", "maxlength": 60})
+    name = StringField(_l("Your name"), filters=[strip], validators=name_rules(),
+                       render_kw={"autocomplete": "name", "maxlength": 60})
     password = PasswordField(_l("Password"), validators=password_rules(lambda form: form.phone.data),
                              render_kw={"autocomplete": "new-password", "minlength": 8})
     invite = StringField(_l("Invite code (optional)"), filters=[strip], validators=[
@@ -63,14 +62,10 @@ class JoinForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[
-        DataRequired(_l("Enter your name.")),
-        Length(max=60, message=_l("Use at most 60 characters."))],
-        render_kw={"autocomplete": "name", "maxlength": 60})
-    email = StringField(_l("Email"), filters=[strip], validators=[
-        Optional(), Length(max=120, message=_l("Use at most 120 characters.")),
-        Regexp(EMAIL, message=_l("Enter an email address like name@example.com."))],
-        render_kw={"inputmode": "email", "autocomplete": "email", "maxlength": 120})
+    name = StringField(_l("Name"), filters=[strip], validators=name_rules(),
+                       render_kw={"autocomplete": "name", "maxlength": 60})
+    email = StringField(_l("Email"), filters=[strip], validators=email_rules(),
+                        render_kw={"inputmode": "email", "autocomplete": "email", "maxlength": 120})
     birthday = BirthdayField(_l("Birthday"), validators=[Optional()],
                          render_kw={"autocomplete": "bday"})
 
