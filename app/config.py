@@ -26,6 +26,8 @@ class Config:
     # Sign-in attempts that fail, per phone number from one address, and per address.
     SIGN_IN_LIMITS = os.environ.get("SIGN_IN_LIMITS", "5 per minute; 20 per hour")
     SIGN_IN_LIMITS_PER_ADDRESS = os.environ.get("SIGN_IN_LIMITS_PER_ADDRESS", "300 per hour")
+    # Member look-ups by number (GET /api/v1/members/<no>), per store API key.
+    MEMBER_LOOKUP_LIMITS = os.environ.get("MEMBER_LOOKUP_LIMITS", "60 per minute")
     # Shared by every process when Redis is there; each process counts alone otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -2,6 +2,7 @@
 import re
 from datetime import datetime, timedelta
 
+from app.loyalty import member_numbers
 from app.loyalty.purchases import PurchaseInput
 
 REFERENCE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -68,6 +69,15 @@ def reference(body: dict, errors: dict, field: str = "reference") -> str | None:
     return _text(body, field, errors, REFERENCE)
 
 
+def member_no(value, errors: dict, field: str = "member_no") -> str | None:
+    """A member number in its one form, check digit included; anything else is named as
+    malformed, so no look-up is ever made for it."""
+    if member_numbers.is_valid(value):
+        return value
+    errors[field] = f"must be a member number of {member_numbers.DESCRIPTION}"
+    return None
+
+
 def occurred_at(value, now: datetime, errors: dict) -> datetime | None:
     if not isinstance(value, str):
         errors["occurred_at"] = "is required, as an ISO 8601 time with its UTC offset"
@@ -118,7 +128,7 @@ def purchase(body: dict, now: datetime) -> PurchaseInput:
     """A purchase from the JSON body; Invalid with every bad field otherwise."""
     errors: dict[str, str] = {}
     phone = _text(body, "member_phone", errors, re.compile(r"\+?[0-9]{5,19}"), 20, False)
-    member_no = _text(body, "member_no", errors, re.compile(r"[0-9]{1,16}"), 16, False)
+    number = member_no(body["member_no"], errors) if "member_no" in body else None
     if "member_phone" in body and "member_no" in body:
         errors["member"] = "give either member_phone or member_no, not both"
     elif "member_phone" not in body and "member_no" not in body:
@@ -133,7 +143,7 @@ def purchase(body: dict, now: datetime) -> PurchaseInput:
     if errors:
         raise Invalid(errors)
     return PurchaseInput(reference=ref, amount_fen=amount, lines=clean_lines, occurred_at=when,
-                         member_phone=phone, member_no=member_no)
+                         member_phone=phone, member_no=number)
 
 
 def refund(body: dict) -> tuple[str, int]:

@@ -52,6 +52,12 @@ BAD_PURCHASES = [
     ({"member_phone": "13000000000"}, "member_phone"),        # unknown member
     ({"member_phone": "not a phone"}, "member_phone"),
     ("unknown member_no", "member_no"),
+    ({"member_phone": None, "member_no": "880000000000006"}, "member_no"),  # wrong check digit
+    ({"member_phone": None, "member_no": "8800000001"}, "member_no"),  # the old sequential form
+    ({"member_phone": None, "member_no": "770000000000007"}, "member_no"),  # another prefix
+    ({"member_phone": None, "member_no": "８８0000000000005"}, "member_no"),  # full-width digits
+    ({"member_phone": None, "member_no": 880000000000005}, "member_no"),  # a number, not text
+    ({"member_phone": None, "member_no": ""}, "member_no"),
 ]
 
 
@@ -68,7 +74,7 @@ def test_a_bad_purchase_is_refused_with_the_field_named_and_nothing_written(till
         body["member_no"] = member.member_no
     elif change == "unknown member_no":
         del body["member_phone"]
-        body["member_no"] = "88999999"
+        body["member_no"] = "880000000000005"  # well formed, nobody's
     else:
         body.update(change)
     body = {k: v for k, v in body.items() if v is not None}
