@@ -1,4 +1,4 @@
-"""Every route of the URL map, asked for what it cannot be: an id too large for any database
+"""Every route of the URL map, asked for what it cannot be: an id too large for any table
 is no page (404, never a server error); a method the route doesn't take is 405 with Allow."""
 import re
 
@@ -8,8 +8,8 @@ from app import create_app
 from tests.conftest import _config, csrf_token, sign_in
 from tests.integration.sweep_support import route_map
 
-HUGE_IDS = [2**63, 10**20, 10**400]
-LARGEST_ID = 10**18 - 1  # the largest an <int:...> route takes
+HUGE_IDS = [2**31, 2**63, 10**20, 10**400]
+LARGEST_ID = 2**31 - 1  # the largest an <int:...> route takes: an INTEGER column's largest
 
 
 def _int_routes() -> list:
@@ -37,8 +37,8 @@ def test_the_sweep_finds_routes_with_integer_ids():
 
 
 @pytest.mark.parametrize("route", _int_routes())
-@pytest.mark.parametrize("huge", HUGE_IDS, ids=["2**63", "10**20", "10**400"])
-def test_an_id_beyond_a_64_bit_integer_is_no_page_on_every_integer_route(
+@pytest.mark.parametrize("huge", HUGE_IDS, ids=["2**31", "2**63", "10**20", "10**400"])
+def test_an_id_larger_than_any_table_holds_is_no_page_on_every_integer_route(
         client, make_member, route, huge):
     member = make_member(points=100)
     assert sign_in(client, member.phone).status_code == 302
