@@ -8,6 +8,7 @@ from .config import ProductionConfig, config_class, instance_secret, sqlite_url
 from .deployment import refuse_unsafe_start
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from .loyalty.expiry import check_settings
+from .web import routing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     check_settings(app.config)
 
     _bind_extensions(app)
+    routing.register(app)  # before any route is added
     _register_blueprints(app)
     _register_commands(app)
     return app

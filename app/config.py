@@ -28,6 +28,8 @@ class Config:
     # Sign-in attempts that fail, per phone number from one address, and per address.
     SIGN_IN_LIMITS = os.environ.get("SIGN_IN_LIMITS", "5 per minute; 20 per hour")
     SIGN_IN_LIMITS_PER_ADDRESS = os.environ.get("SIGN_IN_LIMITS_PER_ADDRESS", "300 per hour")
+    # Member look-ups by number (GET /api/v1/members/<no>), per store API key.
+    MEMBER_LOOKUP_LIMITS = os.environ.get("MEMBER_LOOKUP_LIMITS", "60 per minute")
     # Where the limits count: the mall's own database by default, shared by every process of
     # one installation (app/web/rate_limits.py); Redis, shared by many machines, if REDIS_URL
     # is set. memory:// counts in each process alone.

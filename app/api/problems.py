@@ -62,4 +62,5 @@ def from_domain(error: DomainError) -> Response:
 def register(bp) -> None:
     """JSON problems for errors raised while the API handles a request."""
     bp.register_error_handler(HTTPException, from_http)
+    bp.register_error_handler(429, from_http)  # before the mall's own 429 page
     bp.register_error_handler(DomainError, from_domain)

@@ -2,6 +2,7 @@
 import re
 from datetime import datetime, timedelta
 
+from app.loyalty import member_numbers
 from app.loyalty.purchases import PurchaseInput
 
 REFERENCE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -12,6 +13,9 @@ MAX_LINES = 200
 MAX_QUANTITY = 10_000
 CLOCK_SKEW = timedelta(minutes=5)     # a till's clock may run a little fast
 MAX_AGE = timedelta(days=30)          # older purchases are settled by customer service
+MAX_DEPTH = 8                         # a purchase nests 3 deep: body, lines, a line
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+BRACKET = re.compile(r"[\[\]{}]")
 
 
 class Invalid(Exception):
@@ -20,6 +24,17 @@ class Invalid(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__("invalid request")
         self.errors = errors
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deep objects and lists nest in a JSON text, read without parsing it (a parser
+    recurses, and a deep enough body would exhaust its stack)."""
+    text = JSON_STRING.sub("", raw.decode("utf-8", errors="replace"))
+    depth = deepest = 0
+    for bracket in BRACKET.findall(text):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _amount(value, field: str, errors: dict) -> int | None:
@@ -52,6 +67,15 @@ def _text(body: dict, field: str, errors: dict, pattern: re.Pattern | None = Non
 
 def reference(body: dict, errors: dict, field: str = "reference") -> str | None:
     return _text(body, field, errors, REFERENCE)
+
+
+def member_no(value, errors: dict, field: str = "member_no") -> str | None:
+    """A member number in its one form, check digit included; anything else is named as
+    malformed, so no look-up is ever made for it."""
+    if member_numbers.is_valid(value):
+        return value
+    errors[field] = f"must be a member number of {member_numbers.DESCRIPTION}"
+    return None
 
 
 def occurred_at(value, now: datetime, errors: dict) -> datetime | None:
@@ -104,7 +128,7 @@ def purchase(body: dict, now: datetime) -> PurchaseInput:
     """A purchase from the JSON body; Invalid with every bad field otherwise."""
     errors: dict[str, str] = {}
     phone = _text(body, "member_phone", errors, re.compile(r"\+?[0-9]{5,19}"), 20, False)
-    member_no = _text(body, "member_no", errors, re.compile(r"[0-9]{1,16}"), 16, False)
+    number = member_no(body["member_no"], errors) if "member_no" in body else None
     if "member_phone" in body and "member_no" in body:
         errors["member"] = "give either member_phone or member_no, not both"
     elif "member_phone" not in body and "member_no" not in body:
@@ -119,7 +143,7 @@ def purchase(body: dict, now: datetime) -> PurchaseInput:
     if errors:
         raise Invalid(errors)
     return PurchaseInput(reference=ref, amount_fen=amount, lines=clean_lines, occurred_at=when,
-                         member_phone=phone, member_no=member_no)
+                         member_phone=phone, member_no=number)
 
 
 def refund(body: dict) -> tuple[str, int]:

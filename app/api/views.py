@@ -6,11 +6,12 @@ Views parse, call one service and answer JSON; errors are problem responses (pro
 from pathlib import Path
 
 import yaml
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 
-from app.extensions import csrf
-from app.loyalty import idempotency, purchases, stores
+from app.extensions import csrf, limiter
+from app.loyalty import idempotency, member_numbers, purchases, stores
 from app.loyalty.models import utcnow
+from app.web import requestlog
 from app.web.guards import own_body_rules
 from . import problems, validation
 
@@ -34,8 +35,25 @@ def authenticate():
         return problems.problem(401, "Unauthorized", "Send a valid store API key as "
                                 "'Authorization: Bearer <key>'.",
                                 headers={"WWW-Authenticate": 'Bearer realm="points-mall"'})
-    g.store_id = store.id
+    g.store_id, g.store_code = store.id, store.code
+    g.key_prefix = stores.KEY_PATTERN.fullmatch(key.strip()).group(1)
     return None
+
+
+def _store_key() -> str:
+    """What the till limits count by: the API key (a store's tills may each have one)."""
+    return f"key:{g.key_prefix}"
+
+
+@bp.after_request
+def log_member_lookup(response: Response) -> Response:
+    """One line per look-up of a member by number, answered or refused, with the store and
+    the number masked, so a key reading through the membership shows in the log."""
+    if request.endpoint == "api.show_member" and "store_code" in g:
+        requestlog.event("member_lookup", store=g.store_code, key=g.key_prefix,
+                         member_no=member_numbers.masked(request.view_args.get("member_no")),
+                         status=response.status_code)
+    return response
 
 
 @bp.errorhandler(validation.Invalid)
@@ -45,12 +63,15 @@ def invalid(error: validation.Invalid):
 
 
 def _json_body() -> dict:
-    """The request's JSON object: 415 when it is not JSON, 413 when too big, 400 when broken."""
+    """The request's JSON object: 415 when it is not JSON, 413 when too big, 400 when broken
+    or nested deeper than any request of the API."""
     if not request.is_json:
         abort(415, "Send the body as application/json.")
     request.max_content_length = MAX_BODY
     if request.content_length is not None and request.content_length > MAX_BODY:
         abort(413, f"The body may be at most {MAX_BODY} bytes.")
+    if validation.nesting_depth(request.get_data(cache=True)) > validation.MAX_DEPTH:
+        abort(400, f"The body may nest objects and lists at most {validation.MAX_DEPTH} deep.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, "The body must be a JSON object.")
@@ -100,7 +121,13 @@ def show_purchase(reference: str):
 
 
 @bp.get("/members/<member_no>")
+@limiter.limit(lambda: current_app.config["MEMBER_LOOKUP_LIMITS"], key_func=_store_key,
+               scope="member-lookup",
+               error_message="Too many member look-ups with this API key; wait and try again.")
 def show_member(member_no: str):
+    errors: dict[str, str] = {}
+    if validation.member_no(member_no, errors) is None:
+        raise validation.Invalid(errors)
     return jsonify(purchases.member_body(purchases.member_by_no(member_no)))
 
 

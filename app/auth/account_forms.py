@@ -8,8 +8,8 @@ from wtforms import DateField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.loyalty.phones import PHONE_PATTERN
+from app.web.validators import email_rules, name_rules
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # The passwords people pick first; a sign-up with one of them is refused.
 COMMON_PASSWORDS = frozenset("""
 12345678 123456789 1234567890 87654321 11111111 00000000 88888888 66666666 12341234
@@ -48,14 +48,10 @@ class BirthdayField(DateField):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[
-        DataRequired(_l("Enter your name.")),
-        Length(max=60, message=_l("Use at most 60 characters."))],
-        render_kw={"autocomplete": "name", "maxlength": 60})
-    email = StringField(_l("Email"), filters=[strip], validators=[
-        Optional(), Length(max=120, message=_l("Use at most 120 characters.")),
-        Regexp(EMAIL, message=_l("Enter an email address like name@example.com."))],
-        render_kw={"inputmode": "email", "autocomplete": "email", "maxlength": 120})
+    name = StringField(_l("Name"), filters=[strip], validators=name_rules(),
+                       render_kw={"autocomplete": "name", "maxlength": 60})
+    email = StringField(_l("Email"), filters=[strip], validators=email_rules(),
+                        render_kw={"inputmode": "email", "autocomplete": "email", "maxlength": 120})
     birthday = BirthdayField(_l("Birthday"), validators=[Optional()],
                          render_kw={"autocomplete": "bday"})
 

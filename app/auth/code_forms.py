@@ -5,6 +5,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.loyalty.phones import PHONE_PATTERN
+from app.web.validators import name_rules
 from .account_forms import password_rules, strip
 
 
@@ -54,10 +55,8 @@ class JoinCodeForm(FlaskForm):
     the code went to, which the password may not be."""
 
     code = code_field()
-    name = StringField(_l("Your name"), filters=[strip], validators=[
-        DataRequired(_l("Enter your name.")),
-        Length(max=60, message=_l("Use at most 60 characters."))],
-        render_kw={"autocomplete": "name", "maxlength": 60})
+    name = StringField(_l("Your name"), filters=[strip], validators=name_rules(),
+                       render_kw={"autocomplete": "name", "maxlength": 60})
     password = PasswordField(_l("Password"), validators=password_rules(lambda form: form.phone),
                              render_kw={"autocomplete": "new-password", "minlength": 8})
     invite = invite_field()

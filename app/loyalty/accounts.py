@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from . import expiry, ledger, reads
+from . import expiry, ledger, member_numbers, reads
 from .errors import DomainError
 from .models import (CLAWBACK, EARN, UNDONE, UPGRADE, LedgerEntry, Member, Tier, TierChange,
                      utcnow)
@@ -19,10 +19,26 @@ REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misre
 from .transaction import lock_member, write_transaction
 
 
+NUMBER_ATTEMPTS = 5  # two random member numbers alike is a one-in-10^12 event; five is plenty
+
+
 def register(phone: str, name: str, password: str, now: datetime | None = None,
              referred_by_id: int | None = None) -> Member:
-    """A new member in the entry tier, with a member number and an invite code."""
+    """A new member in the entry tier, with a random member number and an invite code.
+    A member number that someone already has (the unique key says so) is drawn again."""
     now = now or utcnow()
+    attempts_left = NUMBER_ATTEMPTS
+    while True:
+        try:
+            return _register(phone, name, password, now, referred_by_id)
+        except IntegrityError as error:
+            attempts_left -= 1
+            if "member_no" not in str(error.orig) or not attempts_left:
+                raise
+
+
+def _register(phone: str, name: str, password: str, now: datetime,
+              referred_by_id: int | None) -> Member:
     with write_transaction():
         return add_member(phone, name, password, now, referred_by_id)
 
@@ -34,11 +50,10 @@ def add_member(phone: str, name: str, password: str, now: datetime,
     entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
     member = Member(phone=phone, name=name, tier_id=entry_tier.id, tier_since=now,
                     tier_review_at=one_year_on(now), created_at=now,
-                    referral_code=new_referral_code(), referred_by_id=referred_by_id)
+                    member_no=member_numbers.new(), referral_code=new_referral_code(),
+                    referred_by_id=referred_by_id)
     member.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.add(member)
-    db.session.flush()
-    member.member_no = f"88{member.id:08d}"
     db.session.flush()
     return member
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from . import accounts, campaigns, expiry, referrals
+from . import accounts, campaigns, expiry, ledger, member_numbers, referrals
 from .earning import Earned, Line, birthday_bonus_pct, clawback, purchase_points
 from .errors import DomainError, NotFound
 from .idempotency import Answer, RequestKey, once
@@ -199,7 +199,10 @@ def member_of(purchase: Purchase) -> Member:
 
 
 def member_by_no(member_no: str) -> Member:
-    member = db.session.scalar(select(Member).where(Member.member_no == member_no))
+    """The member with this number; NotFound, without a look-up for a malformed number."""
+    member = None
+    if member_numbers.is_valid(member_no):
+        member = db.session.scalar(select(Member).where(Member.member_no == member_no))
     return member or _raise(NotFound(member=member_no))
 
 
@@ -213,9 +216,12 @@ def _purchase(store_id: int, reference: str) -> Purchase | None:
 
 
 def _member_id(data: PurchaseInput) -> int:
-    where = (Member.phone == data.member_phone if data.member_phone is not None
-             else Member.member_no == data.member_no)
-    member_id = db.session.scalar(select(Member.id).where(where))
+    by_phone = data.member_phone is not None
+    member_id = None
+    if by_phone or member_numbers.is_valid(data.member_no):  # a malformed number: no look-up
+        where = (Member.phone == data.member_phone if by_phone
+                 else Member.member_no == data.member_no)
+        member_id = db.session.scalar(select(Member.id).where(where))
     if member_id is None:
         field = "member_phone" if data.member_phone is not None else "member_no"
         raise UnknownMember(field=field)

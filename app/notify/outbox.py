@@ -14,6 +14,8 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -99,12 +101,26 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
     return smtp
 
 
+class BadRecipient(ValueError):
+    """The stored address is not exactly one mailbox: the email goes to no one."""
+
+
+def recipient(address: str) -> Address:
+    """The one mailbox an address names; BadRecipient for anything else (a list, a display
+    name, angle brackets, a line break), so no stored text can add recipients."""
+    try:
+        return Address(addr_spec=address)
+    except (ValueError, IndexError, HeaderParseError) as error:
+        raise BadRecipient(f"not a single email address: {error}") from None
+
+
 def message(row: OutboxEmail, sender: str) -> EmailMessage:
-    """The email for an outbox row: plain text, with the HTML as an alternative."""
+    """The email for an outbox row: plain text, with the HTML as an alternative.
+    BadRecipient when its address is not exactly one mailbox."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     msg = EmailMessage()
     msg["From"] = sender
-    msg["To"] = row.to_address
+    msg["To"] = recipient(row.to_address)
     msg["Subject"] = row.subject
     msg["Date"] = format_datetime(row.created_at)
     # The same id on every attempt, so a mail system can drop a duplicate delivery.
@@ -133,8 +149,14 @@ def _claim(email_id: int, now: datetime, sender: str) -> EmailMessage | None:
                              .with_for_update(skip_locked=True))
         if row is None:  # sent, given up, or in another sender's hands
             return None
+        try:
+            email = message(row, sender)
+        except BadRecipient as error:  # no retry can make it a good address
+            row.attempts = MAX_ATTEMPTS
+            _failed(row, error)
+            return None
         row.claimed_at = now
-        return message(row, sender)
+        return email
 
 
 def _attempt(email_id: int, now: datetime, act, claimed: bool = False) -> str:

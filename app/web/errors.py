@@ -3,6 +3,7 @@ from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from app.api import problems
 from app.extensions import htmx
@@ -30,6 +31,18 @@ def register(app: Flask) -> None:
         # htmx does not swap a 400 in; reloading gives the page a fresh token (or a sign-in).
         return body, status, {"HX-Refresh": "true"} if htmx else {}
 
+    def http_error(error: HTTPException, status: int):
+        if problems.is_api_request():
+            return problems.from_http(error)
+        body, status = page(status)
+        return body, status, headers_of(error)
+
     for status in TITLES:
-        app.register_error_handler(status, lambda e, s=status: (
-            problems.from_http(e) if problems.is_api_request() else page(s)))
+        app.register_error_handler(status, lambda e, s=status: http_error(e, s))
+
+
+def headers_of(error: HTTPException) -> list[tuple[str, str]]:
+    """The headers the error itself carries (a 405's Allow), but its content type: the page
+    is the mall's own HTML."""
+    return [(name, value) for name, value in error.get_headers()
+            if name.lower() != "content-type"]

@@ -4,6 +4,7 @@ import time
 
 from flask import Flask, render_template, request, session
 from flask_babel import gettext as _
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 CSP = "; ".join([
@@ -28,7 +29,21 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, and a response that sets any cookie (the session, the
+    remember cookie) is never stored by a cache: a shared cache must not hand one visitor's
+    session to the next. Checked here because the session cookie is written after every
+    after_request function has run."""
+
+    def save_session(self, app, session, response) -> None:
+        super().save_session(app, session, response)
+        if "Set-Cookie" in response.headers and not response.cache_control.no_store:
+            response.headers["Cache-Control"] = "no-store"
+
+
 def register(app: Flask) -> None:
+    app.session_interface = CookieSessions()
+
     @app.errorhandler(429)
     def too_many_attempts(error):
         body = render_template("errors/error.html", status=429,

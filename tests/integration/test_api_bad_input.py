@@ -52,6 +52,12 @@ BAD_PURCHASES = [
     ({"member_phone": "13000000000"}, "member_phone"),        # unknown member
     ({"member_phone": "not a phone"}, "member_phone"),
     ("unknown member_no", "member_no"),
+    ({"member_phone": None, "member_no": "880000000000006"}, "member_no"),  # wrong check digit
+    ({"member_phone": None, "member_no": "8800000001"}, "member_no"),  # the old sequential form
+    ({"member_phone": None, "member_no": "770000000000007"}, "member_no"),  # another prefix
+    ({"member_phone": None, "member_no": "８８0000000000005"}, "member_no"),  # full-width digits
+    ({"member_phone": None, "member_no": 880000000000005}, "member_no"),  # a number, not text
+    ({"member_phone": None, "member_no": ""}, "member_no"),
 ]
 
 
@@ -68,7 +74,7 @@ def test_a_bad_purchase_is_refused_with_the_field_named_and_nothing_written(till
         body["member_no"] = member.member_no
     elif change == "unknown member_no":
         del body["member_phone"]
-        body["member_no"] = "88999999"
+        body["member_no"] = "880000000000005"  # well formed, nobody's
     else:
         body.update(change)
     body = {k: v for k, v in body.items() if v is not None}
@@ -111,6 +117,11 @@ def test_a_bad_refund_is_refused_with_the_field_named_and_nothing_written(till, 
     ({"data": "[1, 2]", "content_type": "application/json"}, 400),
     ({"data": "null", "content_type": "application/json"}, 400),
     ({"data": json.dumps({"reference": "x" * 70_000}), "content_type": "application/json"}, 413),
+    ({"data": "[" * 50_000, "content_type": "application/json"}, 400),
+    ({"data": "[" * 20_000 + "]" * 20_000, "content_type": "application/json"}, 400),
+    ({"data": '{"a":' * 10_000 + "1" + "}" * 10_000, "content_type": "application/json"}, 400),
+    ({"data": json.dumps({"lines": [[[[[[[[[1]]]]]]]]]}), "content_type": "application/json"},
+     400),
 ])
 def test_a_body_that_is_not_a_small_json_object_is_refused(till, make_member, send, status):
     make_member()
@@ -122,6 +133,24 @@ def test_a_body_that_is_not_a_small_json_object_is_refused(till, make_member, se
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == status
     assert snapshot() == before
+
+
+def test_a_body_nested_within_the_limit_is_read_and_its_fields_checked(till, make_member):
+    make_member()
+    before = snapshot()
+
+    response = till.post("/purchases", {"lines": [[[[[[1]]]]]]})
+
+    assert response.status_code == 422 and "lines[0]" in response.get_json()["errors"]
+    assert snapshot() == before
+
+
+def test_brackets_inside_a_text_do_not_count_as_nesting(till, make_member):
+    member = make_member()
+
+    response = till.post("/purchases", purchase_body(member, reference="[" * 60))
+
+    assert response.status_code == 422 and "reference" in response.get_json()["errors"]
 
 
 def test_an_unknown_api_path_and_a_wrong_method_answer_json_problems(till):

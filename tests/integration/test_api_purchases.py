@@ -135,7 +135,7 @@ def test_a_till_reads_a_members_balance_tier_and_pending_points(till, make_membe
     body = response.get_json()
     assert body["balance"] == 300 and body["tier"]["code"] == "silver"
     assert body["pending_points"] == 0 and body["next_available_at"] is None
-    assert till.get("/members/99999999").status_code == 404
+    assert till.get("/members/880000000000005").status_code == 404  # well formed, nobody's
 
 
 def test_a_referred_members_first_purchase_rewards_them_and_their_inviter_once(till, make_member,

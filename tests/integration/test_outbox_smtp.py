@@ -200,6 +200,24 @@ def test_a_refused_recipient_fails_alone_and_the_others_are_sent(smtp_server):
     assert [r for r, _ in smtp_server.messages] == [["li.na@example.cn"]]
 
 
+@pytest.mark.parametrize("stored", ["li.na@example.cn,victim@example.org",
+                                    "victim,li.na@example.cn", "<victim@example.org>",
+                                    "Li Na <li.na@example.cn>, victim@example.org",
+                                    "li.na@example.cn\r\nBcc: victim@example.org"])
+def test_a_reminder_to_a_stored_address_that_is_not_one_mailbox_goes_to_nobody(
+        smtp_server, make_member, stored):
+    remind(make_member, stored, 1200, date(2026, 11, 30))
+    good = queue("li.na@example.cn")
+
+    assert outbox.send_pending(NOW) == 1
+    assert outbox.send_pending(NOW + timedelta(days=1)) == 0
+
+    assert [recipients for recipients, _ in smtp_server.messages] == [["li.na@example.cn"]]
+    bad = db.session.scalars(select(OutboxEmail).where(OutboxEmail.id != good)).one()
+    assert bad.sent_at is None and bad.attempts == outbox.MAX_ATTEMPTS
+    assert "not a single email address" in bad.last_error
+
+
 def test_the_error_kept_never_contains_the_smtp_password(app, refused):
     app.config.update(SMTP_USERNAME="mall", SMTP_PASSWORD="s3cret-pass")
     email_id = queue()

@@ -2,10 +2,11 @@
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from .. import member_numbers
 from .types import UTCDateTime, utcnow
 
 
@@ -31,7 +32,8 @@ class Member(db.Model):
                       UniqueConstraint("member_no", name="uq_members_member_no"),
                       UniqueConstraint("referral_code", name="uq_members_referral_code"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_no: Mapped[str | None] = mapped_column(String(16))
+    # 15 digits, random, with a check digit (member_numbers.py): not guessable from another.
+    member_no: Mapped[str] = mapped_column(String(16))
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(120))
@@ -53,6 +55,12 @@ class Member(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tier: Mapped[Tier] = relationship(lazy="joined")
+
+    @validates("member_no")
+    def _well_formed_number(self, _key: str, number: str) -> str:
+        if not member_numbers.is_valid(number):
+            raise ValueError(f"not a member number ({member_numbers.DESCRIPTION})")
+        return number
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
         self.password_hash = generate_password_hash(password, method=method)
