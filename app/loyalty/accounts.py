@@ -50,8 +50,7 @@ def add_member(phone: str, name: str, password: str, now: datetime,
     entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
     member = Member(phone=phone, name=name, tier_id=entry_tier.id, tier_since=now,
                     tier_review_at=one_year_on(now), created_at=now,
-                    member_no=member_numbers.new(), referral_code=new_referral_code(),
-                    referred_by_id=referred_by_id)
+                    referral_code=new_referral_code(), referred_by_id=referred_by_id)
     member.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.add(member)
     db.session.flush()
