@@ -357,6 +357,17 @@ def test_the_development_inbox_shows_the_latest_messages_with_their_codes_and_ma
     assert member.phone not in page and member.phone[:3] + "****" + member.phone[-4:] in page
 
 
+@pytest.mark.parametrize("address", ["203.0.113.5", "192.168.1.20", "2001:db8::1"])
+def test_the_development_inbox_is_no_page_for_anyone_but_the_machine_itself(
+        visitor, member, address):
+    ask_code(visitor, "/login/code", member.phone)
+
+    response = visitor.get("/dev/sms", environ_base={"REMOTE_ADDR": address})
+
+    assert response.status_code == 404
+    assert last_code(member.phone) not in text(response)
+
+
 def test_the_sandbox_logs_each_message_with_the_phone_masked(visitor, member, caplog):
     with caplog.at_level("INFO", logger="mall.sms"):
         ask_code(visitor, "/login/code", member.phone)
