@@ -1,5 +1,6 @@
 """Checks on what the tills send, read from the API's OpenAPI document: its JSON Schemas,
 and the rules beyond JSON Schema that it states as `x-` keywords. One message per bad field.
+A whole number is one in JSON Schema's sense, so 100.0 is read as 100.
 
 The `x-` keywords the document uses, and what the server does for each:
 - `x-check-digit: luhn` (on a string of digits): the last digit is the Luhn check digit.
@@ -76,14 +77,8 @@ def _check_digit(validator, kind, instance, schema):
         yield ValidationError("has a wrong check digit")
 
 
-def _json_integer(checker, instance) -> bool:
-    # A JSON integer literal: 100.0 and 1e2 are numbers with a fraction or exponent.
-    return isinstance(instance, int) and not isinstance(instance, bool)
-
-
-RequestValidator = validators.extend(
-    Draft202012Validator, {"pattern": _pattern, "x-check-digit": _check_digit},
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _json_integer))
+RequestValidator = validators.extend(Draft202012Validator,
+                                     {"pattern": _pattern, "x-check-digit": _check_digit})
 
 
 @cache
@@ -192,8 +187,10 @@ def purchase(body: dict, now: datetime) -> PurchaseInput:
         raise Invalid(errors)
     known = _schema("/components/schemas/PurchaseLine")["properties"]
     lines = [{**{k: v for k, v in line.items() if k in known},
-              "category": line["category"].lower()} for line in body["lines"]]
-    return PurchaseInput(reference=body["reference"], amount_fen=body["amount_fen"],
+              "category": line["category"].lower(), "amount_fen": int(line["amount_fen"]),
+              **({"quantity": int(line["quantity"])} if "quantity" in line else {})}
+             for line in body["lines"]]
+    return PurchaseInput(reference=body["reference"], amount_fen=int(body["amount_fen"]),
                          lines=lines, occurred_at=when,
                          member_phone=body.get("member_phone"), member_no=body.get("member_no"))
 
@@ -203,4 +200,4 @@ def refund(body: dict) -> tuple[str, int]:
     errors = _errors("/components/schemas/RefundRequest", body)
     if errors:
         raise Invalid(errors)
-    return body["reference"], body["amount_fen"]
+    return body["reference"], int(body["amount_fen"])
