@@ -9,6 +9,7 @@ The `x-` keywords the document uses, and what the server does for each:
 - `x-max-age-days` and `x-max-ahead-minutes` (on a date-time): no older than so many days,
   nor later than so many minutes, when the server receives it.
 - `x-field` (on a schema applied to a whole object): the name its errors are reported under.
+- `x-max-depth` (on a request body): how deep it may nest, checked before it is parsed.
 """
 import re
 from datetime import datetime, timedelta
@@ -25,7 +26,6 @@ from app.loyalty.purchases import PurchaseInput
 
 OPENAPI = Path(__file__).with_name("openapi.yaml")
 DOCUMENT_URI = "urn:points-mall:pos-api"
-MAX_DEPTH = 8                         # a purchase nests 3 deep: body, lines, a line
 JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 BRACKET = re.compile(r"[\[\]{}]")
 UNESCAPED_END = re.compile(r"(?<!\\)\$$")
@@ -56,6 +56,13 @@ def nesting_depth(raw: bytes) -> int:
         depth += 1 if bracket in "[{" else -1
         deepest = max(deepest, depth)
     return deepest
+
+
+def max_depth() -> int:
+    """How deep a request body may nest (its schemas' x-max-depth): a purchase needs 3,
+    body, lines and a line."""
+    return max(schema.get("x-max-depth", 0)
+               for schema in document()["components"]["schemas"].values())
 
 
 @cache

@@ -66,8 +66,8 @@ def _json_body() -> dict:
     request.max_content_length = MAX_BODY
     if request.content_length is not None and request.content_length > MAX_BODY:
         abort(413, f"The body may be at most {MAX_BODY} bytes.")
-    if validation.nesting_depth(request.get_data(cache=True)) > validation.MAX_DEPTH:
-        abort(400, f"The body may nest objects and lists at most {validation.MAX_DEPTH} deep.")
+    if validation.nesting_depth(request.get_data(cache=True)) > validation.max_depth():
+        abort(400, f"The body may nest objects and lists at most {validation.max_depth()} deep.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, "The body must be a JSON object.")
