@@ -110,7 +110,8 @@ def _path(parts) -> str:
 def _message(error: ValidationError) -> str:
     keyword, value, schema = error.validator, error.validator_value, error.schema
     if keyword == "type":
-        return f"must be {TYPE_NAMES.get(value, value)}"
+        names = [value] if isinstance(value, str) else value
+        return "must be " + " or ".join(TYPE_NAMES.get(name, name) for name in names)
     if keyword in ("minimum", "maximum"):
         return f"must be from {schema.get('minimum')} to {schema.get('maximum')}"
     if keyword in ("minItems", "maxItems"):
@@ -137,7 +138,7 @@ def _errors(pointer: str, instance) -> dict[str, str]:
                     errors.setdefault(_path([*error.absolute_path, name]), "is required")
             continue
         path = list(error.absolute_path)
-        if "x-field" in error.schema:
+        if isinstance(error.schema, dict) and "x-field" in error.schema:
             path.append(error.schema["x-field"])
         errors.setdefault(_path(path) or "body", _message(error))
     return errors
