@@ -1,21 +1,36 @@
-"""Checks on what the tills send: every field, with one message per bad field."""
+"""Checks on what the tills send, read from the API's OpenAPI document: its JSON Schemas,
+and the rules beyond JSON Schema that it states as `x-` keywords. One message per bad field.
+A whole number is one in JSON Schema's sense, so 100.0 is read as 100.
+
+The `x-` keywords the document uses, and what the server does for each:
+- `x-check-digit: luhn` (on a string of digits): the last digit is the Luhn check digit.
+- `x-sum: {of: LIST, item: PROPERTY, equals: PROPERTY}` (on an object): the items' PROPERTY
+  adds up to the object's own; reported under LIST.
+- `x-max-age-days` and `x-max-ahead-minutes` (on a date-time): no older than so many days,
+  nor later than so many minutes, when the server receives it.
+- `x-field` (on a schema applied to a whole object): the name its errors are reported under.
+- `x-max-depth` (on a request body): how deep it may nest, checked before it is parsed.
+"""
 import re
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft202012Validator, ValidationError, validators
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from app.loyalty import member_numbers
 from app.loyalty.purchases import PurchaseInput
 
-REFERENCE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-CATEGORY = re.compile(r"[A-Za-z0-9_-]{1,40}")
-IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,64}")  # printable ASCII, no spaces
-MAX_AMOUNT_FEN = 10_000_000           # ¥100,000: more is a typo, not a purchase
-MAX_LINES = 200
-MAX_QUANTITY = 10_000
-CLOCK_SKEW = timedelta(minutes=5)     # a till's clock may run a little fast
-MAX_AGE = timedelta(days=30)          # older purchases are settled by customer service
-MAX_DEPTH = 8                         # a purchase nests 3 deep: body, lines, a line
+OPENAPI = Path(__file__).with_name("openapi.yaml")
+DOCUMENT_URI = "urn:points-mall:pos-api"
 JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 BRACKET = re.compile(r"[\[\]{}]")
+UNESCAPED_END = re.compile(r"(?<!\\)\$$")
+TYPE_NAMES = {"integer": "a whole number", "string": "text", "array": "a list",
+              "object": "an object", "boolean": "true or false", "number": "a number"}
 
 
 class Invalid(Exception):
@@ -24,6 +39,12 @@ class Invalid(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__("invalid request")
         self.errors = errors
+
+
+@cache
+def document() -> dict:
+    """The API's OpenAPI 3.1 description, as served at /api/v1/openapi.json."""
+    return yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
 
 
 def nesting_depth(raw: bytes) -> int:
@@ -37,120 +58,154 @@ def nesting_depth(raw: bytes) -> int:
     return deepest
 
 
-def _amount(value, field: str, errors: dict) -> int | None:
-    if value is None:
-        errors[field] = "is required"
-    elif isinstance(value, bool) or not isinstance(value, int):
-        errors[field] = "must be a whole number of fen"
-    elif not 0 < value <= MAX_AMOUNT_FEN:
-        errors[field] = f"must be from 1 to {MAX_AMOUNT_FEN} fen"
-    else:
-        return value
-    return None
+def max_depth() -> int:
+    """How deep a request body may nest (its schemas' x-max-depth): a purchase needs 3,
+    body, lines and a line."""
+    return max(schema.get("x-max-depth", 0)
+               for schema in document()["components"]["schemas"].values())
 
 
-def _text(body: dict, field: str, errors: dict, pattern: re.Pattern | None = None,
-          max_length: int = 64, required: bool = True) -> str | None:
-    value = body.get(field)
-    if value is None:
-        if required:
-            errors[field] = "is required"
+@cache
+def _ecma_pattern(pattern: str) -> re.Pattern:
+    # JSON Schema patterns are ECMA-262 regexes, where a final $ matches only at the very
+    # end; Python's $ would also match before a trailing newline.
+    return re.compile(UNESCAPED_END.sub(r"\\Z", pattern))
+
+
+def _pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"does not match {pattern}")
+
+
+def _check_digit(validator, kind, instance, schema):
+    if kind == "luhn" and validator.is_type(instance, "string") and len(instance) > 1 \
+            and instance.isascii() and instance.isdigit() \
+            and member_numbers.check_digit(instance[:-1]) != instance[-1]:
+        yield ValidationError("has a wrong check digit")
+
+
+RequestValidator = validators.extend(Draft202012Validator,
+                                     {"pattern": _pattern, "x-check-digit": _check_digit})
+
+
+@cache
+def _validator(pointer: str):
+    registry = Registry().with_resource(DOCUMENT_URI, Resource.from_contents(
+        document(), default_specification=DRAFT202012))
+    return RequestValidator({"$ref": f"{DOCUMENT_URI}#{pointer}"}, registry=registry,
+                            format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _schema(pointer: str) -> dict:
+    node = document()
+    for part in pointer.strip("/").split("/"):
+        node = node[part]
+    return node
+
+
+def _path(parts) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
+
+
+def _message(error: ValidationError) -> str:
+    keyword, value, schema = error.validator, error.validator_value, error.schema
+    if keyword == "type":
+        names = [value] if isinstance(value, str) else value
+        return "must be " + " or ".join(TYPE_NAMES.get(name, name) for name in names)
+    if keyword in ("minimum", "maximum"):
+        return f"must be from {schema.get('minimum')} to {schema.get('maximum')}"
+    if keyword in ("minItems", "maxItems"):
+        return f"must have {schema.get('minItems', 0)} to {schema.get('maxItems')} items"
+    if keyword in ("minLength", "maxLength", "pattern"):
+        if "pattern" in schema:
+            return f"must match {schema['pattern']}"
+        return f"must be text of {schema.get('minLength', 0)} to {schema.get('maxLength')} " \
+               "characters"
+    if keyword == "format":
+        return "must be an RFC 3339 date-time with its UTC offset"
+    if keyword == "x-check-digit":
+        return error.message
+    return schema.get("description", "is not allowed here").strip()
+
+
+def _errors(pointer: str, instance) -> dict[str, str]:
+    """Every field of `instance` that breaks the document's schema at `pointer`."""
+    errors: dict[str, str] = {}
+    for error in _validator(pointer).iter_errors(instance):
+        if error.validator == "required":
+            for name in error.validator_value:
+                if isinstance(error.instance, dict) and name not in error.instance:
+                    errors.setdefault(_path([*error.absolute_path, name]), "is required")
+            continue
+        path = list(error.absolute_path)
+        if isinstance(error.schema, dict) and "x-field" in error.schema:
+            path.append(error.schema["x-field"])
+        errors.setdefault(_path(path) or "body", _message(error))
+    return errors
+
+
+def _sums(schema: dict, body: dict, errors: dict) -> None:
+    rule = schema.get("x-sum")
+    if rule and sum(item[rule["item"]] for item in body[rule["of"]]) != body[rule["equals"]]:
+        errors[rule["of"]] = f"the {rule['of']}' {rule['item']} must add up to {rule['equals']}"
+
+
+def _moment(value: str, rule: dict, now: datetime, field: str, errors: dict) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.upper())
+    except ValueError:
+        errors[field] = "must be an RFC 3339 date-time with its UTC offset"
         return None
-    if not isinstance(value, str) or not 0 < len(value) <= max_length:
-        errors[field] = f"must be text of 1 to {max_length} characters"
-    elif pattern is not None and not pattern.fullmatch(value):
-        errors[field] = "may contain only letters, digits, - and _"
-    else:
-        return value
-    return None
-
-
-def reference(body: dict, errors: dict, field: str = "reference") -> str | None:
-    return _text(body, field, errors, REFERENCE)
+    if "x-max-ahead-minutes" in rule and \
+            moment > now + timedelta(minutes=rule["x-max-ahead-minutes"]):
+        errors[field] = "is in the future"
+    elif "x-max-age-days" in rule and moment < now - timedelta(days=rule["x-max-age-days"]):
+        errors[field] = f"is more than {rule['x-max-age-days']} days ago"
+    return moment
 
 
 def member_no(value, errors: dict, field: str = "member_no") -> str | None:
     """A member number in its one form, check digit included; anything else is named as
     malformed, so no look-up is ever made for it."""
-    if member_numbers.is_valid(value):
+    if not _errors("/components/schemas/MemberNo", value):
         return value
     errors[field] = f"must be a member number of {member_numbers.DESCRIPTION}"
     return None
 
 
-def occurred_at(value, now: datetime, errors: dict) -> datetime | None:
-    if not isinstance(value, str):
-        errors["occurred_at"] = "is required, as an ISO 8601 time with its UTC offset"
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        errors["occurred_at"] = "must be an ISO 8601 time with its UTC offset"
-    elif moment > now + CLOCK_SKEW:
-        errors["occurred_at"] = "is in the future"
-    elif moment < now - MAX_AGE:
-        errors["occurred_at"] = f"is more than {MAX_AGE.days} days ago"
-    else:
-        return moment
-    return None
-
-
-def lines(value, errors: dict) -> list[dict]:
-    if not isinstance(value, list) or not 0 < len(value) <= MAX_LINES:
-        errors["lines"] = f"must be a list of 1 to {MAX_LINES} lines"
-        return []
-    clean = []
-    for n, line in enumerate(value):
-        field = f"lines[{n}]"
-        if not isinstance(line, dict):
-            errors[field] = "must be an object"
-            continue
-        category = _text(line, "category", line_errors := {}, CATEGORY, 40)
-        amount = _amount(line.get("amount_fen"), "amount_fen", line_errors)
-        sku = _text(line, "sku", line_errors, max_length=64, required=False)
-        name = _text(line, "name", line_errors, max_length=120, required=False)
-        quantity = line.get("quantity")
-        if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, int)
-                                     or not 0 < quantity <= MAX_QUANTITY):
-            line_errors["quantity"] = f"must be a whole number from 1 to {MAX_QUANTITY}"
-        errors.update({f"{field}.{k}": v for k, v in line_errors.items()})
-        if not line_errors:
-            clean.append({"category": category.lower(), "amount_fen": amount,
-                          **({"sku": sku} if sku is not None else {}),
-                          **({"name": name} if name is not None else {}),
-                          **({"quantity": quantity} if quantity is not None else {})})
-    return clean
+def is_idempotency_key(value) -> bool:
+    """Whether an Idempotency-Key header is of the form the document states."""
+    return value is not None and not _errors("/components/parameters/IdempotencyKey/schema",
+                                             value)
 
 
 def purchase(body: dict, now: datetime) -> PurchaseInput:
     """A purchase from the JSON body; Invalid with every bad field otherwise."""
-    errors: dict[str, str] = {}
-    phone = _text(body, "member_phone", errors, re.compile(r"\+?[0-9]{5,19}"), 20, False)
-    number = member_no(body["member_no"], errors) if "member_no" in body else None
-    if "member_phone" in body and "member_no" in body:
-        errors["member"] = "give either member_phone or member_no, not both"
-    elif "member_phone" not in body and "member_no" not in body:
-        errors["member"] = "give member_phone or member_no"
-    ref = reference(body, errors)
-    amount = _amount(body.get("amount_fen"), "amount_fen", errors)
-    clean_lines = lines(body.get("lines"), errors)
-    when = occurred_at(body.get("occurred_at"), now, errors)
-    if amount is not None and clean_lines and not any(k.startswith("lines") for k in errors) \
-            and sum(line["amount_fen"] for line in clean_lines) != amount:
-        errors["lines"] = "the lines' amounts must add up to amount_fen"
+    pointer = "/components/schemas/PurchaseRequest"
+    errors = _errors(pointer, body)
+    if "member_no" in errors:
+        member_no(body["member_no"], errors)
     if errors:
         raise Invalid(errors)
-    return PurchaseInput(reference=ref, amount_fen=amount, lines=clean_lines, occurred_at=when,
-                         member_phone=phone, member_no=number)
+    schema = _schema(pointer)
+    _sums(schema, body, errors)
+    when = _moment(body["occurred_at"], schema["properties"]["occurred_at"], now,
+                   "occurred_at", errors)
+    if errors:
+        raise Invalid(errors)
+    known = _schema("/components/schemas/PurchaseLine")["properties"]
+    lines = [{**{k: v for k, v in line.items() if k in known},
+              "category": line["category"].lower(), "amount_fen": int(line["amount_fen"]),
+              **({"quantity": int(line["quantity"])} if "quantity" in line else {})}
+             for line in body["lines"]]
+    return PurchaseInput(reference=body["reference"], amount_fen=int(body["amount_fen"]),
+                         lines=lines, occurred_at=when,
+                         member_phone=body.get("member_phone"), member_no=body.get("member_no"))
 
 
 def refund(body: dict) -> tuple[str, int]:
     """(refund reference, amount in fen) from the JSON body; Invalid otherwise."""
-    errors: dict[str, str] = {}
-    ref = reference(body, errors)
-    amount = _amount(body.get("amount_fen"), "amount_fen", errors)
+    errors = _errors("/components/schemas/RefundRequest", body)
     if errors:
         raise Invalid(errors)
-    return ref, amount
+    return body["reference"], int(body["amount_fen"])

@@ -3,9 +3,6 @@
 Every request carries `Authorization: Bearer <store key>`; every POST an Idempotency-Key.
 Views parse, call one service and answer JSON; errors are problem responses (problems.py).
 """
-from pathlib import Path
-
-import yaml
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 
 from app.extensions import csrf, limiter
@@ -21,7 +18,6 @@ own_body_rules(bp)  # JSON bodies, refused here with problems of their own
 problems.register(bp)
 
 MAX_BODY = 64 * 1024
-OPENAPI = Path(__file__).with_name("openapi.yaml")
 PUBLIC = {"api.openapi_json", "api.openapi_yaml"}
 
 
@@ -70,8 +66,8 @@ def _json_body() -> dict:
     request.max_content_length = MAX_BODY
     if request.content_length is not None and request.content_length > MAX_BODY:
         abort(413, f"The body may be at most {MAX_BODY} bytes.")
-    if validation.nesting_depth(request.get_data(cache=True)) > validation.MAX_DEPTH:
-        abort(400, f"The body may nest objects and lists at most {validation.MAX_DEPTH} deep.")
+    if validation.nesting_depth(request.get_data(cache=True)) > validation.max_depth():
+        abort(400, f"The body may nest objects and lists at most {validation.max_depth()} deep.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, "The body must be a JSON object.")
@@ -80,7 +76,7 @@ def _json_body() -> dict:
 
 def _request_key(body: dict) -> idempotency.RequestKey:
     key = request.headers.get("Idempotency-Key")
-    if key is None or not validation.IDEMPOTENCY_KEY.fullmatch(key):
+    if not validation.is_idempotency_key(key):
         return abort(problems.problem(
             400, "Idempotency-Key required", "Send an Idempotency-Key header of 1 to 64 "
             "printable characters, new for each request and the same for its retries.",
@@ -138,9 +134,9 @@ def openapi_json():
 
 @bp.get("/openapi.yaml")
 def openapi_yaml():
-    return Response(OPENAPI.read_text(encoding="utf-8"), mimetype="application/yaml")
+    return Response(validation.OPENAPI.read_text(encoding="utf-8"), mimetype="application/yaml")
 
 
 def openapi_document() -> dict:
     """The API's OpenAPI 3.1 description."""
-    return yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
+    return validation.document()

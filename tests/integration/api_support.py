@@ -58,7 +58,11 @@ def check_against_openapi(method: str, path: str, response) -> None:
     ref = "urn:openapi#/" + _pointer(*base, "content", content_type, "schema")
     validator = Draft202012Validator({"$ref": ref}, registry=REGISTRY,
                                      format_checker=Draft202012Validator.FORMAT_CHECKER)
-    body = response.get_json() if "json" in content_type else response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    if "json" in content_type:
+        body = response.get_json()
+    elif "yaml" in content_type:
+        body = yaml.safe_load(body)
     errors = sorted(validator.iter_errors(body), key=lambda e: list(e.path))
     assert not errors, f"{method} {path} -> {response.status_code}: {errors[0].message}"
 

@@ -171,3 +171,32 @@ def test_under_the_activity_policy_a_purchase_moves_live_points_expiry_on(till, 
     expiries = set(db.session.scalars(select(PointLot.expires_at)
                                       .where(PointLot.member_id == member.id)))
     assert len(expiries) == 1 and expiries.pop() > before
+
+
+def test_a_whole_number_written_with_a_zero_fraction_is_read_as_that_number(till, make_member):
+    member = make_member()
+    body = purchase_body(member, amount_fen=1_000)
+    body["amount_fen"] = 1_000.0
+    body["lines"] = [{"category": "coffee", "amount_fen": 1_000.0, "quantity": 2.0}]
+
+    response = till.post("/purchases", body)
+
+    assert response.status_code == 201 and response.get_json()["amount_fen"] == 1_000
+    db.session.rollback()
+    purchase = db.session.scalars(select(Purchase)).one()
+    assert purchase.amount_fen == 1_000 and type(purchase.amount_fen) is int
+    assert purchase.lines == [{"category": "coffee", "amount_fen": 1_000, "quantity": 2}]
+    assert balance(member.id) == 10
+
+
+def test_fields_the_document_does_not_name_are_not_kept(till, make_member):
+    member = make_member()
+    body = purchase_body(member, amount_fen=800, note={"any": ["thing"]})
+    body["lines"][0]["colour"] = "red"
+
+    response = till.post("/purchases", body)
+
+    assert response.status_code == 201
+    db.session.rollback()
+    assert db.session.scalars(select(Purchase)).one().lines == [
+        {"category": "coffee", "amount_fen": 800}]
