@@ -12,7 +12,8 @@ from .account_forms import ProfileForm
 from .code_forms import JoinCodeForm, JoinPhoneForm
 from .codes import code_page, pending, refusal, send_code, sent_phone_from_address, \
     start_code_session
-from .views import bp, password_guesses_limited, start_session, wrong_guess
+from . import bp
+from .sessions import password_guesses_limited, start_session, wrong_guess
 
 
 @bp.route("/join", methods=["GET", "POST"])

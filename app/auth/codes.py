@@ -14,7 +14,8 @@ from app.web.reauth import AUTHENTICATED_AT
 from app.web.redirects import local_path
 from .code_forms import CodeForm, PhoneForm, ResetForm
 from .sms_words import code_text
-from .views import bp, password_guesses_limited, start_session, wrong_guess
+from . import bp
+from .sessions import password_guesses_limited, start_session, wrong_guess
 
 PENDING = "code_sent"   # session: the purpose and phone of the last code sent, and what to carry
 

@@ -8,7 +8,8 @@ from app.loyalty import accounts
 from app.web.reauth import mark_authenticated
 from app.web.redirects import local_path
 from .account_forms import PasswordForm, PhoneForm, ReauthForm
-from .views import bp, password_guesses_limited, wrong_guess
+from . import bp
+from .sessions import password_guesses_limited, wrong_guess
 
 # Where a big redemption sends the member after confirming: the reauth page then says why.
 REDEMPTION_PAGES = ("mall.item", "mall.confirm")
