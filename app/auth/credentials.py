@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, login_user
 from werkzeug.exceptions import HTTPException
 
 from app.loyalty import accounts
+from app.web.errors import refusal_status
 from app.web.reauth import mark_authenticated
 from app.web.redirects import local_path
 from .account_forms import PasswordForm, PhoneForm, ReauthForm
@@ -72,13 +73,13 @@ def change_phone():
         except accounts.WrongPassword as error:
             wrong_guess()
             form.password.errors.append(_("That password is not right. Try again."))
-            status = error.status
+            status = refusal_status(error)
         except accounts.SamePhone as error:
             form.phone.errors.append(_("This is already your phone number."))
-            status = error.status
+            status = refusal_status(error)
         except accounts.PhoneInUse as error:
             form.phone.errors.append(_("Another member signs in with this phone number."))
-            status = error.status
+            status = refusal_status(error)
         else:
             _signed_in_again(member)
             flash(_("Phone number changed. Sign in with it from now on. Other devices have "

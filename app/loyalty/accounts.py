@@ -65,17 +65,14 @@ def end_sessions(member_id: int) -> None:
 
 
 class WrongPassword(DomainError):
-    status = 422
     code = "wrong_password"
 
 
 class SamePhone(DomainError):
-    status = 422
     code = "same_phone"
 
 
 class PhoneInUse(DomainError):
-    status = 409
     code = "phone_in_use"
 
 
