@@ -6,10 +6,11 @@ from werkzeug.exceptions import HTTPException
 
 from app.loyalty import accounts
 from app.web.errors import refusal_status
+from app.web.messages import describe
 from app.web.reauth import mark_authenticated
 from app.web.redirects import local_path
-from .account_forms import PasswordForm, PhoneForm, ReauthForm
 from . import bp
+from .account_forms import PasswordForm, PhoneForm, ReauthForm
 from .sessions import password_guesses_limited, wrong_guess
 
 # Where a big redemption sends the member after confirming: the reauth page then says why.
@@ -72,13 +73,13 @@ def change_phone():
             member = accounts.change_phone(current_user.id, form.password.data, form.phone.data)
         except accounts.WrongPassword as error:
             wrong_guess()
-            form.password.errors.append(_("That password is not right. Try again."))
+            form.password.errors.append(describe(error))
             status = refusal_status(error)
         except accounts.SamePhone as error:
-            form.phone.errors.append(_("This is already your phone number."))
+            form.phone.errors.append(describe(error))
             status = refusal_status(error)
         except accounts.PhoneInUse as error:
-            form.phone.errors.append(_("Another member signs in with this phone number."))
+            form.phone.errors.append(describe(error))
             status = refusal_status(error)
         else:
             _signed_in_again(member)

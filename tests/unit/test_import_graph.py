@@ -99,3 +99,19 @@ def test_the_core_imports_nothing_from_flask_or_the_rest_of_the_app(path):
                                       for allowed in CORE_MAY_IMPORT):
             outside.add(target)
     assert not outside, f"{path.relative_to(ROOT)} imports {sorted(outside)}"
+
+
+PLUMBING = ("app.web", "app.extensions", "app.database", "app.config")
+FEATURES = ("app.api", "app.auth", "app.earn", "app.inbox", "app.mall", "app.payments",
+            "app.notify", "app.sms", "app.cli", "app.demo", "app.jobs")
+
+
+def _under(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def test_the_plumbing_imports_no_feature():
+    graph = _graph()
+    wrong = {(module, target) for module, targets in graph.items() for target in targets
+             if _under(module, PLUMBING) and _under(target, FEATURES)}
+    assert not wrong, f"plumbing that imports a feature: {sorted(wrong)}"
