@@ -59,7 +59,8 @@ def from_domain(error: DomainError) -> Response:
     detail = DOMAIN_DETAILS.get(error.code, "The request was refused.")
     if error.code == "refund_exceeds_purchase":
         detail += f" At most {error.details['refundable_fen']} fen can still be refunded."
-    return problem(DOMAIN_STATUS.get(error.code, 409), DOMAIN_TITLES.get(error.code, "Refused"), detail,
+    return problem(DOMAIN_STATUS.get(error.code, 409), DOMAIN_TITLES.get(error.code, "Refused"),
+                   detail,
                    code=error.code, errors=errors)
 
 
