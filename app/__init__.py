@@ -1,13 +1,14 @@
 """Points Mall: the application factory."""
+import os
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import ProductionConfig, config_class, instance_secret, sqlite_url
+from . import program_source
+from .config import ProductionConfig, config_class, instance_secret, program_settings, sqlite_url
 from .deployment import refuse_unsafe_start
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-from .loyalty.expiry import check_settings
 from .web import routing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     settings = config_class()
     app.config.from_object(settings)
+    app.config.from_mapping(program_settings(os.environ))
     app.config.update(config or {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
@@ -29,7 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(app.instance_path)
-    check_settings(app.config)
+    program = program_source.install(app)   # a setting the program cannot follow stops here
+    app.config["BABEL_DEFAULT_TIMEZONE"] = program.timezone
 
     _bind_extensions(app)
     routing.register(app)  # before any route is added
@@ -61,7 +64,8 @@ def _bind_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from . import sms
     from .api.views import bp as api_bp
-    from .auth.views import bp as auth_bp
+    from .auth import account, codes, credentials, views  # noqa: F401  (routes on auth's bp)
+    from .auth import bp as auth_bp
     from .earn.views import bp as earn_bp
     from .inbox import views as inbox
     from .mall.views import bp as mall_bp

@@ -1,8 +1,12 @@
 """Settings from environment variables, in one place."""
 import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import fields
 from datetime import timedelta
 from pathlib import Path
+
+from .loyalty.program import Program, setting_name
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -16,7 +20,6 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = os.environ.get("MALL_TIMEZONE", "Asia/Shanghai")
     LANGUAGES = ("zh_CN", "en")
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default; tests use a cheap one
     SESSION_COOKIE_HTTPONLY = True
@@ -41,34 +44,16 @@ class Config:
     REAUTH_ABOVE_POINTS = int(os.environ.get("REAUTH_ABOVE_POINTS", "20000"))
     REAUTH_MINUTES = int(os.environ.get("REAUTH_MINUTES", "10"))
 
-    # The points program. Ratios stay round: 100 points = ¥1, ¥1 spent = 1 point.
+    # The points program's settings (POINTS_PER_YUAN, EXPIRY_POLICY, ...) come from
+    # program_settings() below; their defaults and rules are in app/loyalty/program.py.
     MALL_NAME = os.environ.get("MALL_NAME", "Points Mall")
-    POINTS_PER_YUAN = int(os.environ.get("POINTS_PER_YUAN", "100"))
-    EARN_POINTS_PER_YUAN = int(os.environ.get("EARN_POINTS_PER_YUAN", "1"))
-    EXPIRY_MONTHS = int(os.environ.get("EXPIRY_MONTHS", "12"))
-    # How lots expire: "monthly" (end of the month EXPIRY_MONTHS after earning), "annual"
-    # (a year's points clear on EXPIRY_CLEARING_DATE, MM-DD, of the next year) or "activity"
-    # (every purchase moves all live points to EXPIRY_MONTHS from then).
-    EXPIRY_POLICY = os.environ.get("EXPIRY_POLICY", "monthly")
-    EXPIRY_CLEARING_DATE = os.environ.get("EXPIRY_CLEARING_DATE", "12-31")
-    # Ledger entry kinds that count as qualifying points for tiers (comma-separated).
-    QUALIFYING_KINDS = os.environ.get("QUALIFYING_KINDS", "earn,clawback")
-    REFUND_GRACE_DAYS = int(os.environ.get("REFUND_GRACE_DAYS", "30"))
-    CANCEL_WINDOW_HOURS = int(os.environ.get("CANCEL_WINDOW_HOURS", "24"))
-    PAYMENT_WINDOW_MINUTES = int(os.environ.get("PAYMENT_WINDOW_MINUTES", "15"))
-    EXPIRY_SOON_DAYS = int(os.environ.get("EXPIRY_SOON_DAYS", "30"))
-    LOW_STOCK = int(os.environ.get("LOW_STOCK", "10"))
-    # Purchases from the tills: points held this many days before they can be spent (0: at once).
-    PURCHASE_HOLD_DAYS = int(os.environ.get("PURCHASE_HOLD_DAYS", "0"))
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
     SANDBOX_PAYMENT_SECRET = os.environ.get("SANDBOX_PAYMENT_SECRET", "sandbox-signing-key")
     # Who sends the SMS codes of joining, signing in with a code and resetting a password.
     # "sandbox" sends nothing: messages are logged and shown at /dev/sms (never in production).
     SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "sandbox")
 
-    # Expiry reminders and email. Reminders go out N local days before a batch expires;
-    # emails link only to the mall itself, at MALL_URL.
-    REMINDER_DAYS = os.environ.get("REMINDER_DAYS", "30,7,1")
+    # Email: reminders (REMINDER_DAYS) link only to the mall itself, at MALL_URL.
     MALL_URL = os.environ.get("MALL_URL", "http://127.0.0.1:5000")
     SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
@@ -78,21 +63,22 @@ class Config:
     SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "10"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "Points Mall <no-reply@localhost>")
 
-    # Member tasks: daily check-in (a bonus on every Nth day in a row), profile, birthday,
-    # referrals. BIRTHDAY_BONUS is "double" (purchases in the birthday month earn double)
-    # or "gift" (BIRTHDAY_GIFT_POINTS claimed once in the birthday month).
-    CHECK_IN_POINTS = int(os.environ.get("CHECK_IN_POINTS", "3"))
-    CHECK_IN_STREAK_DAYS = int(os.environ.get("CHECK_IN_STREAK_DAYS", "7"))
-    CHECK_IN_STREAK_BONUS = int(os.environ.get("CHECK_IN_STREAK_BONUS", "20"))
-    PROFILE_POINTS = int(os.environ.get("PROFILE_POINTS", "30"))
-    BIRTHDAY_BONUS = os.environ.get("BIRTHDAY_BONUS", "double")
-    BIRTHDAY_GIFT_POINTS = int(os.environ.get("BIRTHDAY_GIFT_POINTS", "200"))
-    REFERRAL_NEW_POINTS = int(os.environ.get("REFERRAL_NEW_POINTS", "100"))
-    REFERRAL_INVITER_POINTS = int(os.environ.get("REFERRAL_INVITER_POINTS", "200"))
-    REFERRAL_MONTHLY_CAP = int(os.environ.get("REFERRAL_MONTHLY_CAP", "5"))
-    # A referred member's purchase earns the referral rewards only from this amount (fen);
-    # the rewards are taken back if a refund leaves the purchase below it.
-    REFERRAL_MIN_PURCHASE_FEN = int(os.environ.get("REFERRAL_MIN_PURCHASE_FEN", "2000"))
+
+def program_settings(environ: Mapping[str, str]) -> dict[str, object]:
+    """Every program setting by name (the Program's field in capitals, e.g. EXPIRY_POLICY,
+    or MALL_TIMEZONE): its default, or the environment's value in its place. Whole numbers
+    are read as such; the Program refuses at start-up, by name, what it cannot follow."""
+    settings = {}
+    for setting in fields(Program):
+        name = setting_name(setting)
+        value = environ.get(name, setting.default)
+        if setting.type is int and isinstance(value, str):
+            try:
+                value = int(value)
+            except ValueError:
+                pass  # refused, by name, when the app starts
+        settings[name] = value
+    return settings
 
 
 class ProductionConfig(Config):

@@ -41,7 +41,7 @@ SCHEDULE: tuple[Job, ...] = (
         "Credit purchase points whose holding period is over."),
     Job("review-tiers", 3600, "app.loyalty.tier_reviews:review_due",
         "Review the tiers of members whose review date has come."),
-    Job("remind", 3600, "app.loyalty.reminders:send_due",
+    Job("remind", 3600, "app.notify.expiry:remind",
         "Write the expiry reminders now due, in the inbox and by email."),
     Job("send-email", 60, "app.notify.outbox:send_pending",
         "Send the unsent emails in the outbox over SMTP."),

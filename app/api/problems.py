@@ -3,9 +3,13 @@ from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from app.loyalty.errors import DomainError
+from app.web.errors import answer_errors
 
 PROBLEM_JSON = "application/problem+json"
 
+DOMAIN_STATUS = {   # the rest are 409: the request was right, the state refuses it
+    "unknown_member": 422, "idempotency_key_reused": 422, "not_found": 404,
+}
 DOMAIN_TITLES = {
     "unknown_member": "Unknown member",
     "refund_exceeds_purchase": "Refund exceeds the purchase",
@@ -55,12 +59,16 @@ def from_domain(error: DomainError) -> Response:
     detail = DOMAIN_DETAILS.get(error.code, "The request was refused.")
     if error.code == "refund_exceeds_purchase":
         detail += f" At most {error.details['refundable_fen']} fen can still be refunded."
-    return problem(error.status, DOMAIN_TITLES.get(error.code, "Refused"), detail,
+    return problem(DOMAIN_STATUS.get(error.code, 409), DOMAIN_TITLES.get(error.code, "Refused"),
+                   detail,
                    code=error.code, errors=errors)
 
 
 def register(bp) -> None:
-    """JSON problems for errors raised while the API handles a request."""
+    """JSON problems for errors raised while the API handles a request, and, once the
+    blueprint is on an app, for errors under /api that no API view handles (a URL without
+    a route, a method a route does not take) instead of the mall's pages."""
     bp.register_error_handler(HTTPException, from_http)
     bp.register_error_handler(429, from_http)  # before the mall's own 429 page
     bp.register_error_handler(DomainError, from_domain)
+    bp.record_once(lambda state: answer_errors(state.app, is_api_request, from_http))

@@ -11,6 +11,7 @@ from app.loyalty.models import utcnow
 from app.web import requestlog
 from app.web.guards import own_body_rules
 from . import problems, validation
+from .bodies import member_body, purchase_answer, purchase_body, refund_answer
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer keys, never cookies
@@ -99,7 +100,7 @@ def create_purchase():
     body = _json_body()
     key = _request_key(body)
     data = validation.purchase(body, utcnow())
-    return _answer(*purchases.record(g.store_id, data, key=key))
+    return _answer(*purchases.record(g.store_id, data, key=key, answer=purchase_answer))
 
 
 @bp.post("/purchases/<reference>/refunds")
@@ -107,13 +108,14 @@ def create_refund(reference: str):
     body = _json_body()
     key = _request_key(body)
     refund_reference, amount = validation.refund(body)
-    return _answer(*purchases.refund(g.store_id, reference, refund_reference, amount, key=key))
+    return _answer(*purchases.refund(g.store_id, reference, refund_reference, amount, key=key,
+                                     answer=refund_answer))
 
 
 @bp.get("/purchases/<reference>")
 def show_purchase(reference: str):
     found = purchases.find(g.store_id, reference)
-    return jsonify(purchases.purchase_body(found, purchases.member_of(found)))
+    return jsonify(purchase_body(found, purchases.member_of(found)))
 
 
 @bp.get("/members/<member_no>")
@@ -124,7 +126,7 @@ def show_member(member_no: str):
     errors: dict[str, str] = {}
     if validation.member_no(member_no, errors) is None:
         raise validation.Invalid(errors)
-    return jsonify(purchases.member_body(purchases.member_by_no(member_no)))
+    return jsonify(member_body(purchases.member_by_no(member_no)))
 
 
 @bp.get("/openapi.json")

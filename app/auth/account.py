@@ -3,16 +3,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.earn.words import task_refusal
 from app.loyalty import phone_codes, referrals, tasks
 from app.loyalty.models import JOIN, utcnow
 from app.loyalty.program import program
 from app.loyalty.streaks import local_day
+from app.web.messages import describe
+from . import bp
 from .account_forms import ProfileForm
 from .code_forms import JoinCodeForm, JoinPhoneForm
-from .codes import code_page, pending, refusal, send_code, sent_phone_from_address, \
-    start_code_session
-from .views import bp, password_guesses_limited, start_session, wrong_guess
+from .codes import code_page, pending, send_code, sent_phone_from_address, start_code_session
+from .sessions import password_guesses_limited, start_session, wrong_guess
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -55,9 +55,9 @@ def join_code():
             pass   # the form already says which of them is missing
         except phone_codes.CodeRefused as error:
             wrong_guess()
-            form.code.errors.append(refusal(error))
+            form.code.errors.append(describe(error))
         except referrals.UnknownInvite as error:
-            form.invite.errors.append(task_refusal(error))
+            form.invite.errors.append(describe(error))
         except referrals.PhoneTaken:
             form.code.errors.append(_("This phone number joined a moment ago. Sign in instead."))
         else:
@@ -87,7 +87,7 @@ def profile():
         try:
             points = tasks.save_profile(current_user.id, form.name.data, form.email.data, birthday)
         except tasks.BirthdayLocked as error:
-            form.birthday.errors = [task_refusal(error)]
+            form.birthday.errors = [describe(error)]
         else:
             if points:
                 flash(_("Profile complete: +%(points)s points!", points=points), "success")

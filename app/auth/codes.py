@@ -10,11 +10,13 @@ from flask_login import current_user
 from app import sms
 from app.loyalty import phone_codes
 from app.loyalty.models import RESET_PASSWORD, SIGN_IN
+from app.web.messages import describe
 from app.web.reauth import AUTHENTICATED_AT
 from app.web.redirects import local_path
+from . import bp
 from .code_forms import CodeForm, PhoneForm, ResetForm
+from .sessions import password_guesses_limited, start_session, wrong_guess
 from .sms_words import code_text
-from .views import bp, password_guesses_limited, start_session, wrong_guess
 
 PENDING = "code_sent"   # session: the purpose and phone of the last code sent, and what to carry
 
@@ -25,7 +27,7 @@ def send_code(purpose: str, phone: str, **carry: str) -> str | None:
     try:
         issued = phone_codes.issue(phone, purpose, request.remote_addr or "")
     except phone_codes.TooSoon as error:
-        return wait_message(error.seconds)
+        return describe(error)
     try:
         sms.sender().send(phone, code_text(purpose, issued))
     except sms.SmsFailed:
@@ -41,27 +43,6 @@ def pending(purpose: str) -> dict | None:
             isinstance(sent.get("phone"), str):
         return sent
     return None
-
-
-def wait_message(seconds: int) -> str:
-    if seconds < 120:
-        return _("Wait %(seconds)s s before asking for another code.", seconds=seconds)
-    return _("Wait %(minutes)s minutes before asking for another code.",
-             minutes=-(-seconds // 60))
-
-
-def refusal(error: phone_codes.CodeRefused) -> str:
-    """A refused code in words: what is wrong with it and what to do."""
-    match error.reason:
-        case phone_codes.EXPIRED:
-            return _("This code has expired. Ask for a new one.")
-        case phone_codes.USED:
-            return _("This code has already been used. Ask for a new one.")
-        case phone_codes.DEAD:
-            return _("Too many wrong tries: this code no longer works. Ask for a new one.")
-    tries = error.details.get("tries_left", 0)
-    return _("That code is not right. %(tries)s tries left.", tries=tries) if tries else \
-        _("That code is not right. Ask for a new one.")
 
 
 def sent_phone_from_address() -> str:
@@ -122,7 +103,7 @@ def login_code_verify():
             member = phone_codes.sign_in(sent["phone"], form.code.data)
         except phone_codes.CodeRefused as error:
             wrong_guess()
-            form.code.errors.append(refusal(error))
+            form.code.errors.append(describe(error))
         else:
             start_code_session(member)
             return redirect(local_path(sent.get("next")) or url_for("mall.home"), 303)
@@ -158,7 +139,7 @@ def reset_password():
                                                 form.new_password.data)
         except phone_codes.CodeRefused as error:
             wrong_guess()
-            form.code.errors.append(refusal(error))
+            form.code.errors.append(describe(error))
         else:
             start_session(member)   # the new password was just entered
             flash(_("Password changed: you're signed in. Other devices have been signed out."),

@@ -5,10 +5,13 @@ from flask_login import current_user, login_required, login_user
 from werkzeug.exceptions import HTTPException
 
 from app.loyalty import accounts
+from app.web.errors import refusal_status
+from app.web.messages import describe
 from app.web.reauth import mark_authenticated
 from app.web.redirects import local_path
+from . import bp
 from .account_forms import PasswordForm, PhoneForm, ReauthForm
-from .views import bp, password_guesses_limited, wrong_guess
+from .sessions import password_guesses_limited, wrong_guess
 
 # Where a big redemption sends the member after confirming: the reauth page then says why.
 REDEMPTION_PAGES = ("mall.item", "mall.confirm")
@@ -70,14 +73,14 @@ def change_phone():
             member = accounts.change_phone(current_user.id, form.password.data, form.phone.data)
         except accounts.WrongPassword as error:
             wrong_guess()
-            form.password.errors.append(_("That password is not right. Try again."))
-            status = error.status
+            form.password.errors.append(describe(error))
+            status = refusal_status(error)
         except accounts.SamePhone as error:
-            form.phone.errors.append(_("This is already your phone number."))
-            status = error.status
+            form.phone.errors.append(describe(error))
+            status = refusal_status(error)
         except accounts.PhoneInUse as error:
-            form.phone.errors.append(_("Another member signs in with this phone number."))
-            status = error.status
+            form.phone.errors.append(describe(error))
+            status = refusal_status(error)
         else:
             _signed_in_again(member)
             flash(_("Phone number changed. Sign in with it from now on. Other devices have "

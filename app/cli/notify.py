@@ -2,8 +2,7 @@
 import click
 from flask import Flask
 
-from app.loyalty import reminders
-from app.notify import outbox
+from app.notify import expiry, outbox
 
 
 def register(app: Flask) -> None:
@@ -14,7 +13,7 @@ def register(app: Flask) -> None:
     @notify.command("remind")
     def notify_remind():
         """Write the expiry reminders now due, in the inbox and the email outbox."""
-        click.echo(f"{reminders.send_due()} batch(es) reminded.")
+        click.echo(f"{expiry.remind()} batch(es) reminded.")
 
     @notify.command("send")
     @click.option("--limit", type=click.IntRange(min=1), default=outbox.BATCH,

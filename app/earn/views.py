@@ -9,8 +9,9 @@ from app.loyalty import campaigns, referrals, tasks
 from app.loyalty.errors import DomainError
 from app.loyalty.models import utcnow
 from app.loyalty.program import program
+from app.web.messages import describe
 from .forms import CheckInForm, ClaimForm
-from .words import check_in_message, task_refusal
+from .words import check_in_message
 
 bp = Blueprint("earn", __name__)
 
@@ -54,7 +55,7 @@ def claim_birthday():
     try:
         points = tasks.claim_birthday_gift(current_user.id)
     except DomainError as error:
-        flash(task_refusal(error), "error")
+        flash(describe(error), "error")
     else:
         flash(_("Happy birthday! %(points)s points are yours.", points=f"{points:,}"), "success")
     return redirect(url_for("earn.page"), 303)

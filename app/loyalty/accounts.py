@@ -1,8 +1,8 @@
 """Use cases of membership: joining, changing the password or phone, being awarded points."""
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -51,7 +51,7 @@ def add_member(phone: str, name: str, password: str, now: datetime,
     member = Member(phone=phone, name=name, tier_id=entry_tier.id, tier_since=now,
                     tier_review_at=one_year_on(now), created_at=now,
                     referral_code=new_referral_code(), referred_by_id=referred_by_id)
-    member.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+    set_password(member, password)
     db.session.add(member)
     db.session.flush()
     return member
@@ -65,17 +65,14 @@ def end_sessions(member_id: int) -> None:
 
 
 class WrongPassword(DomainError):
-    status = 422
     code = "wrong_password"
 
 
 class SamePhone(DomainError):
-    status = 422
     code = "same_phone"
 
 
 class PhoneInUse(DomainError):
-    status = 409
     code = "phone_in_use"
 
 
@@ -84,7 +81,7 @@ def change_password(member_id: int, current_password: str, new_password: str) ->
     member stops working."""
     with write_transaction():
         member = _locked_with_password(member_id, current_password)
-        member.set_password(new_password, current_app.config["PASSWORD_HASH_METHOD"])
+        set_password(member, new_password)
         member.session_epoch += 1
         return member
 
@@ -108,9 +105,19 @@ def change_phone(member_id: int, password: str, new_phone: str) -> Member:
         raise PhoneInUse() from None
 
 
+_hash_method: Callable[[], str] = lambda: "scrypt"   # werkzeug's default
+
+
+def use_password_hashing(method: Callable[[], str]) -> None:
+    """Hash new passwords with the method `method` names (a werkzeug method, e.g. "scrypt")
+    from now on; the application installs its PASSWORD_HASH_METHOD."""
+    global _hash_method
+    _hash_method = method
+
+
 def set_password(member: Member, password: str) -> None:
     """Hash and keep a member's new password, with the installation's hashing method."""
-    member.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+    member.set_password(password, _hash_method())
 
 
 def _locked_with_password(member_id: int, password: str) -> Member:

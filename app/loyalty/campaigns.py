@@ -21,7 +21,6 @@ UPCOMING_DAYS = 30
 
 
 class InvalidCampaign(DomainError):
-    status = 422
     code = "invalid_campaign"
 
 

@@ -2,9 +2,9 @@
 
 
 class DomainError(Exception):
-    """A request the program refuses. `status` is the HTTP status the edge answers with."""
+    """A request the program refuses; `code` names which refusal, `details` what the words
+    about it need. The edges give it words and a status (app/web/messages.py, app/api)."""
 
-    status = 409
     code = "refused"
 
     def __init__(self, **details):
@@ -33,7 +33,6 @@ class NotOnSale(DomainError):
 
 
 class InvalidQuantity(DomainError):
-    status = 422
     code = "invalid_quantity"
 
 
@@ -48,12 +47,10 @@ class NotCollectable(DomainError):
 
 
 class PaymentRejected(DomainError):
-    status = 400
     code = "payment_rejected"
 
 
 class NotFound(DomainError):
     """An object that does not exist, or that belongs to someone else."""
 
-    status = 404
     code = "not_found"

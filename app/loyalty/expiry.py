@@ -13,12 +13,9 @@ from sqlalchemy import String, bindparam, cast, exists, func, insert, literal, s
 
 from app.extensions import db
 from .lots import add_months, end_of_local_day
-from .models import ENTRY_KINDS, EXPIRE, LedgerEntry, LotAllocation, Member, PointLot
-from .program import Program, kinds
+from .models import EXPIRE, LedgerEntry, LotAllocation, Member, PointLot
+from .program import ACTIVITY, ANNUAL, MONTHLY, Program, parse_month_day
 from .transaction import write_transaction
-
-MONTHLY, ANNUAL, ACTIVITY = "monthly", "annual", "activity"
-POLICIES = (MONTHLY, ANNUAL, ACTIVITY)
 
 
 def lot_expiry(earned_at: datetime, program: Program) -> datetime | None:
@@ -39,36 +36,6 @@ def clearing_day(year: int, month_day: str) -> date:
         return date(year, month, day)
     except ValueError:
         return date(year, month, day - 1)
-
-
-def parse_month_day(month_day: str) -> tuple[int, int]:
-    """"MM-DD" as (month, day); ValueError for anything that is not a day of the year."""
-    try:
-        month, day = (int(part) for part in month_day.strip().split("-"))
-        date(2000, month, day)  # a leap year: 02-29 is a day of the year
-    except (ValueError, AttributeError) as error:
-        raise ValueError(f"EXPIRY_CLEARING_DATE must be a day of the year as MM-DD, "
-                         f"like 12-31; got {month_day!r}") from error
-    return month, day
-
-
-def check_settings(config) -> None:
-    """Refuse to start with an expiry, qualifying or referral setting the program cannot
-    follow."""
-    policy = config.get("EXPIRY_POLICY", MONTHLY)
-    if policy not in POLICIES:
-        raise ValueError(f"EXPIRY_POLICY must be one of {', '.join(POLICIES)}; got {policy!r}")
-    parse_month_day(config.get("EXPIRY_CLEARING_DATE", "12-31"))
-    if int(config.get("EXPIRY_MONTHS", 12)) < 1:
-        raise ValueError("EXPIRY_MONTHS must be at least 1")
-    unknown = set(kinds(config.get("QUALIFYING_KINDS", "earn"))) - set(ENTRY_KINDS)
-    if unknown:
-        raise ValueError(f"QUALIFYING_KINDS may name only {', '.join(ENTRY_KINDS)}; "
-                         f"unknown: {', '.join(sorted(unknown))}")
-    minimum = config.get("REFERRAL_MIN_PURCHASE_FEN", 0)
-    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
-        raise ValueError(f"REFERRAL_MIN_PURCHASE_FEN must be a whole number of fen, 0 or more; "
-                         f"got {minimum!r}")
 
 
 def on_activity(member: Member, now: datetime, program: Program) -> int:

@@ -4,6 +4,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,10 +14,13 @@ from .errors import DomainError
 from .models import ApiRequest, utcnow
 from .transaction import write_transaction
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Answer:
-    """What a write answers: an HTTP status and a JSON body."""
+    """The caller's answer to a write, kept whole to be replayed: a status and a body of
+    the caller's choosing (for the tills, an HTTP status and a JSON object)."""
 
     status: int
     body: dict
@@ -34,7 +38,6 @@ class RequestKey:
 class KeyReused(DomainError):
     """The key was first used with a different request."""
 
-    status = 422
     code = "idempotency_key_reused"
 
 
@@ -45,24 +48,32 @@ def fingerprint(method: str, path: str, body: object) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def once(key: RequestKey | None, work: Callable[[], Answer]) -> tuple[Answer, bool]:
-    """Run `work` in one write transaction and keep its answer under `key`; a retry gets the
-    kept answer and no new effect. Returns (answer, replayed). Refusals are not kept: they
-    changed nothing, so the same key may be tried again once the cause is fixed."""
+def once(key: RequestKey | None, work: Callable[[], T],
+         answer: Callable[[T], Answer] | None = None) -> tuple[Answer | T, bool]:
+    """Run `work` in one write transaction and keep `answer` of its outcome under `key`, in
+    the same transaction; a retry gets the kept answer and no new effect. Returns (the
+    answer, or the outcome itself without `answer`; replayed). A key needs an answer to keep.
+    Refusals are not kept: they changed nothing, so the same key may be tried again once
+    the cause is fixed."""
+    if key is not None and answer is None:
+        raise TypeError("an Idempotency-Key needs an answer to keep")
     for attempt in range(2):
         try:
             with write_transaction():
                 stored = _stored(key)
                 if stored is not None:
                     return stored, True
-                answer = work()
+                outcome = work()
+                if answer is None:
+                    return outcome, False
+                given = answer(outcome)
                 if key is not None:
                     db.session.add(ApiRequest(store_id=key.store_id, key=key.key,
                                               request_hash=key.request_hash,
-                                              status_code=answer.status, response=answer.body,
+                                              status_code=given.status, response=given.body,
                                               created_at=utcnow()))
                     db.session.flush()
-                return answer, False
+                return given, False
         except IntegrityError:
             # A concurrent retry won the race (unique key or reference): answer as it did.
             if attempt:

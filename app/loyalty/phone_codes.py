@@ -39,7 +39,6 @@ class SendLimits:
 class TooSoon(DomainError):
     """Too many codes asked for; `seconds` says how long until the next may be sent."""
 
-    status = 429
     code = "too_soon"
 
     @property
@@ -51,7 +50,6 @@ class CodeRefused(DomainError):
     """The code given is not the phone's current one. `reason` is wrong, expired, used or
     dead (too many wrong tries); `tries_left` how many more a wrong code allows."""
 
-    status = 422
     code = "code_refused"
 
     @property
@@ -62,7 +60,6 @@ class CodeRefused(DomainError):
 class DetailsNeeded(DomainError):
     """The join code is right and the phone is new: a name and password are needed."""
 
-    status = 422
     code = "details_needed"
 
 

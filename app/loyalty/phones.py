@@ -12,7 +12,6 @@ _PHONE = re.compile(PHONE_PATTERN)
 
 
 class InvalidPhone(DomainError):
-    status = 422
     code = "invalid_phone"
 
 

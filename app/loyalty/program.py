@@ -1,37 +1,92 @@
-"""The program's settings as the core sees them, read from the app's configuration."""
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+"""The program's settings as the core sees them: what points are worth, how they expire,
+what tasks earn. Each setting's default lives here, and only here; a Program that cannot be
+followed is never built.
 
-from flask import current_app
+The core reads the running program through `program()`, from the source the application
+installs at start-up (`use`); unit tests build a Program and pass it in, or install one.
+"""
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .models import ENTRY_KINDS
+
+MONTHLY, ANNUAL, ACTIVITY = "monthly", "annual", "activity"   # expiry policies (expiry.py)
+POLICIES = (MONTHLY, ANNUAL, ACTIVITY)
+BIRTHDAY_BONUSES = ("double", "gift")   # purchases in the birthday month earn double, or a gift
+
+
+def _setting(default, minimum: int | None = None, name: str | None = None):
+    """A program setting: its default, the least whole number it may be, and its name when
+    that is not the field's name in capitals."""
+    return field(default=default, metadata={"minimum": minimum, "name": name})
 
 
 @dataclass(frozen=True)
 class Program:
-    points_per_yuan: int = 100
-    earn_points_per_yuan: int = 1
-    expiry_months: int = 12
-    expiry_policy: str = "monthly"
-    expiry_clearing_date: str = "12-31"   # MM-DD, under the annual policy
-    qualifying_kinds: tuple[str, ...] = ("earn", "clawback")
-    refund_grace_days: int = 30
-    cancel_window_hours: int = 24
-    payment_window_minutes: int = 15
-    expiry_soon_days: int = 30
-    low_stock: int = 10
-    timezone: str = "Asia/Shanghai"
-    purchase_hold_days: int = 0
-    reminder_days: tuple[int, ...] = (30, 7, 1)  # expiry reminders, local days ahead
+    points_per_yuan: int = _setting(100, minimum=1)   # what points are worth: 100 = ¥1
+    earn_points_per_yuan: int = _setting(1, minimum=0)   # ¥1 spent earns this many
+    expiry_months: int = _setting(12, minimum=1)
+    expiry_policy: str = _setting(MONTHLY)             # one of POLICIES
+    expiry_clearing_date: str = _setting("12-31")      # MM-DD, under the annual policy
+    qualifying_kinds: tuple[str, ...] = _setting(("earn", "clawback"))  # count towards tiers
+    refund_grace_days: int = _setting(30, minimum=0)
+    cancel_window_hours: int = _setting(24, minimum=0)
+    payment_window_minutes: int = _setting(15, minimum=0)
+    expiry_soon_days: int = _setting(30, minimum=0)
+    low_stock: int = _setting(10, minimum=0)
+    timezone: str = _setting("Asia/Shanghai", name="MALL_TIMEZONE")
+    purchase_hold_days: int = _setting(0, minimum=0)
+    reminder_days: tuple[int, ...] = _setting((30, 7, 1))  # expiry reminders, local days ahead
     # Member tasks
-    check_in_points: int = 3
-    check_in_streak_days: int = 7
-    check_in_streak_bonus: int = 20
-    profile_points: int = 30
-    birthday_bonus: str = "double"        # "double" purchases in the month, or a "gift"
-    birthday_gift_points: int = 200
-    referral_new_points: int = 100
-    referral_inviter_points: int = 200
-    referral_monthly_cap: int = 5
-    referral_min_purchase_fen: int = 2000
+    check_in_points: int = _setting(3, minimum=0)
+    check_in_streak_days: int = _setting(7, minimum=1)
+    check_in_streak_bonus: int = _setting(20, minimum=0)
+    profile_points: int = _setting(30, minimum=0)
+    birthday_bonus: str = _setting("double")           # one of BIRTHDAY_BONUSES
+    birthday_gift_points: int = _setting(200, minimum=0)
+    referral_new_points: int = _setting(100, minimum=0)
+    referral_inviter_points: int = _setting(200, minimum=0)
+    referral_monthly_cap: int = _setting(5, minimum=0)
+    referral_min_purchase_fen: int = _setting(2000, minimum=0)
+
+    def __post_init__(self):
+        for setting in fields(self):
+            if setting.metadata["minimum"] is not None:
+                _check_whole(setting_name(setting), getattr(self, setting.name),
+                             setting.metadata["minimum"])
+        _check_one_of("EXPIRY_POLICY", self.expiry_policy, POLICIES)
+        _check_one_of("BIRTHDAY_BONUS", self.birthday_bonus, BIRTHDAY_BONUSES)
+        parse_month_day(self.expiry_clearing_date)
+        unknown = set(self.qualifying_kinds) - set(ENTRY_KINDS)
+        if unknown:
+            raise ValueError(f"QUALIFYING_KINDS may name only {', '.join(ENTRY_KINDS)}; "
+                             f"unknown: {', '.join(sorted(unknown))}")
+        for days in self.reminder_days:
+            _check_whole("REMINDER_DAYS", days, 0)
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+            raise ValueError(f"MALL_TIMEZONE must be a time zone such as Asia/Shanghai; "
+                             f"got {self.timezone!r}") from error
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, object]) -> "Program":
+        """The program that settings by name (EXPIRY_POLICY, ...) describe; a setting left
+        out keeps its default. ValueError, naming the setting, for one it cannot follow."""
+        given = {}
+        for setting in fields(cls):
+            name = setting_name(setting)
+            if name not in settings:
+                continue
+            value = settings[name]
+            if setting.name == "qualifying_kinds":
+                value = kinds(value)
+            elif setting.name == "reminder_days":
+                value = lead_days(value)
+            given[setting.name] = value
+        return cls(**given)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -42,46 +97,77 @@ class Program:
         return points * 100 // self.points_per_yuan
 
 
+def setting_name(setting) -> str:
+    """A Program field's setting name, as the environment and the configuration spell it."""
+    return setting.metadata["name"] or setting.name.upper()
+
+
+def defaults() -> dict[str, object]:
+    """Every program setting by name, with its default."""
+    return {setting_name(s): s.default for s in fields(Program)}
+
+
+def check_settings(settings: Mapping[str, object]) -> None:
+    """Refuse, with a sentence naming the setting, settings the program cannot follow."""
+    Program.from_settings(settings)
+
+
+# The running program --------------------------------------------------------------------
+
+_source: Callable[[], Program] = Program   # the defaults until an application installs its own
+
+
+def use(source: Callable[[], Program]) -> None:
+    """Read the running program from `source` from now on (the application installs one that
+    reads its settings at start-up)."""
+    global _source
+    _source = source
+
+
+def program() -> Program:
+    """The running program's settings."""
+    return _source()
+
+
+# Reading settings ------------------------------------------------------------------------
+
 def lead_days(setting: str | tuple | list) -> tuple[int, ...]:
     """Reminder lead times in days from a setting like "30,7,1", farthest first."""
     if isinstance(setting, str):
         setting = setting.split(",")
-    return tuple(sorted({int(str(d).strip()) for d in setting if str(d).strip()}, reverse=True))
-
-
-def program() -> Program:
-    """The running app's program settings."""
-    c = current_app.config
-    return Program(
-        points_per_yuan=c["POINTS_PER_YUAN"],
-        earn_points_per_yuan=c["EARN_POINTS_PER_YUAN"],
-        expiry_months=c["EXPIRY_MONTHS"],
-        expiry_policy=c["EXPIRY_POLICY"],
-        expiry_clearing_date=c["EXPIRY_CLEARING_DATE"],
-        qualifying_kinds=kinds(c["QUALIFYING_KINDS"]),
-        refund_grace_days=c["REFUND_GRACE_DAYS"],
-        cancel_window_hours=c["CANCEL_WINDOW_HOURS"],
-        payment_window_minutes=c["PAYMENT_WINDOW_MINUTES"],
-        expiry_soon_days=c["EXPIRY_SOON_DAYS"],
-        low_stock=c["LOW_STOCK"],
-        timezone=c["BABEL_DEFAULT_TIMEZONE"],
-        purchase_hold_days=c["PURCHASE_HOLD_DAYS"],
-        reminder_days=lead_days(c["REMINDER_DAYS"]),
-        check_in_points=c["CHECK_IN_POINTS"],
-        check_in_streak_days=c["CHECK_IN_STREAK_DAYS"],
-        check_in_streak_bonus=c["CHECK_IN_STREAK_BONUS"],
-        profile_points=c["PROFILE_POINTS"],
-        birthday_bonus=c["BIRTHDAY_BONUS"],
-        birthday_gift_points=c["BIRTHDAY_GIFT_POINTS"],
-        referral_new_points=c["REFERRAL_NEW_POINTS"],
-        referral_inviter_points=c["REFERRAL_INVITER_POINTS"],
-        referral_monthly_cap=c["REFERRAL_MONTHLY_CAP"],
-        referral_min_purchase_fen=c["REFERRAL_MIN_PURCHASE_FEN"],
-    )
+    try:
+        days = {int(str(d).strip()) for d in setting if str(d).strip()}
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"REMINDER_DAYS must be whole numbers of days separated by commas, "
+                         f"like 30,7,1; got {setting!r}") from error
+    return tuple(sorted(days, reverse=True))
 
 
 def kinds(setting: str | tuple | list) -> tuple[str, ...]:
     """Ledger entry kinds from a comma-separated setting (or a list of them)."""
     if isinstance(setting, str):
         setting = setting.split(",")
-    return tuple(k.strip().lower() for k in setting if k.strip())
+    return tuple(str(k).strip().lower() for k in setting if str(k).strip())
+
+
+def parse_month_day(month_day: str) -> tuple[int, int]:
+    """"MM-DD" as (month, day); ValueError for anything that is not a day of the year."""
+    try:
+        month, day = (int(part) for part in month_day.strip().split("-"))
+        date(2000, month, day)  # a leap year: 02-29 is a day of the year
+    except (ValueError, AttributeError) as error:
+        raise ValueError(f"EXPIRY_CLEARING_DATE must be a day of the year as MM-DD, "
+                         f"like 12-31; got {month_day!r}") from error
+    return month, day
+
+
+def _check_whole(name: str, value: object, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        bound = "a whole number, 0 or more" if minimum == 0 else \
+            f"at least {minimum}, a whole number"
+        raise ValueError(f"{name} must be {bound}; got {value!r}")
+
+
+def _check_one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")

@@ -4,6 +4,7 @@ Each use case is one write transaction on the locked member, with its Idempotenc
 answer kept in the same transaction (idempotency.once). A purchase reference is unique per
 store, a refund reference per purchase: a resend answers with what was first recorded.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,14 +22,12 @@ from .transaction import lock_member, write_transaction
 
 
 class UnknownMember(DomainError):
-    status = 422
     code = "unknown_member"
 
 
 class RefundTooLarge(DomainError):
     """More would be refunded than the purchase's amount."""
 
-    status = 409
     code = "refund_exceeds_purchase"
 
 
@@ -44,22 +43,44 @@ class PurchaseInput:
     member_no: str | None = None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A purchase as recorded, with its member; `new` is False when its reference was
+    known already and this is the purchase as first recorded."""
+
+    purchase: Purchase
+    member: Member
+    new: bool
+
+
+@dataclass(frozen=True)
+class Refunded:
+    """A refund as recorded, with its purchase and member; `new` as for Recorded."""
+
+    refund: PurchaseRefund
+    purchase: Purchase
+    member: Member
+    new: bool
+
+
 def record(store_id: int, data: PurchaseInput, now: datetime | None = None,
-           key: RequestKey | None = None) -> tuple[Answer, bool]:
-    """Record a purchase and its points (credited, or pending for the hold period).
-    201 for a new purchase; 200 with the purchase as first recorded for a known reference."""
+           key: RequestKey | None = None,
+           answer: Callable[[Recorded], Answer] | None = None) -> tuple[Answer | Recorded, bool]:
+    """Record a purchase and its points (credited, or pending for the hold period); a known
+    reference gives the purchase as first recorded. Returns what `answer` makes of it (kept
+    under `key` in the same transaction), or the Recorded itself, and whether it was replayed."""
     now = now or utcnow()
-    return once(key, lambda: _record_locked(store_id, data, now))
+    return once(key, lambda: _record_locked(store_id, data, now), answer)
 
 
-def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Answer:
+def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorded:
     existing = _purchase(store_id, data.reference)
     if existing is None:
         member = lock_member(_member_id(data))
         release_due_locked(member, now)
         existing = _purchase(store_id, data.reference)  # again, now that the member is locked
     if existing is not None:
-        return Answer(200, purchase_body(existing, db.session.get(Member, existing.member_id)))
+        return Recorded(existing, db.session.get(Member, existing.member_id), new=False)
     settings = program()
     store = db.session.get(Store, store_id)
     earned = points_for(member, data, settings)
@@ -78,7 +99,7 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Answer:
             member, earned.points, detail=store.name, kind=EARN, now=now,
             ref=("purchase", str(purchase.id))).id
     referrals.on_purchase(member, purchase, now)
-    return Answer(201, purchase_body(purchase, member))
+    return Recorded(purchase, member, new=True)
 
 
 def points_for(member: Member, data: PurchaseInput, settings: Program) -> Earned:
@@ -98,16 +119,18 @@ def points_for(member: Member, data: PurchaseInput, settings: Program) -> Earned
 
 
 def refund(store_id: int, purchase_reference: str, reference: str, amount_fen: int,
-           now: datetime | None = None, key: RequestKey | None = None) -> tuple[Answer, bool]:
+           now: datetime | None = None, key: RequestKey | None = None,
+           answer: Callable[[Refunded], Answer] | None = None) -> tuple[Answer | Refunded, bool]:
     """Refund part or all of a purchase and claw back its share of the points: from the
-    pending points, or from the balance, and what the member already spent is owed."""
+    pending points, or from the balance, and what the member already spent is owed.
+    Returns as record() does."""
     now = now or utcnow()
     return once(key, lambda: _refund_locked(store_id, purchase_reference, reference,
-                                            amount_fen, now))
+                                            amount_fen, now), answer)
 
 
 def _refund_locked(store_id: int, purchase_reference: str, reference: str, amount_fen: int,
-                   now: datetime) -> Answer:
+                   now: datetime) -> Refunded:
     found = _purchase(store_id, purchase_reference)
     if found is None:
         raise NotFound(purchase=purchase_reference)
@@ -118,7 +141,7 @@ def _refund_locked(store_id: int, purchase_reference: str, reference: str, amoun
     done = db.session.scalar(select(PurchaseRefund).where(
         PurchaseRefund.purchase_id == purchase.id, PurchaseRefund.reference == reference))
     if done is not None:
-        return Answer(200, refund_body(done, purchase, member))
+        return Refunded(done, purchase, member, new=False)
     if purchase.refunded_fen + amount_fen > purchase.amount_fen:
         raise RefundTooLarge(refundable_fen=purchase.amount_fen - purchase.refunded_fen)
     claw = clawback(purchase.points, purchase.amount_fen, purchase.refunded_fen, amount_fen)
@@ -136,7 +159,7 @@ def _refund_locked(store_id: int, purchase_reference: str, reference: str, amoun
     referrals.on_refund(member, purchase, now)
     accounts.undo_unpaid_upgrades(member, now)
     db.session.flush()
-    return Answer(201, refund_body(row, purchase, member))
+    return Refunded(row, purchase, member, new=True)
 
 
 def release_pending(now: datetime | None = None) -> int:
@@ -226,39 +249,3 @@ def _member_id(data: PurchaseInput) -> int:
         field = "member_phone" if data.member_phone is not None else "member_no"
         raise UnknownMember(field=field)
     return member_id
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
-def purchase_body(purchase: Purchase, member: Member) -> dict:
-    """A purchase as the API reports it, with the member's balance at the time."""
-    return {
-        "id": purchase.id, "reference": purchase.reference, "store": purchase.store.code,
-        "member_no": member.member_no, "amount_fen": purchase.amount_fen,
-        "refunded_fen": purchase.refunded_fen, "points": purchase.points,
-        "points_clawed": purchase.points_clawed, "multiplier_pct": purchase.multiplier_pct,
-        "status": purchase.status, "occurred_at": _iso(purchase.occurred_at),
-        "available_at": _iso(purchase.available_at), "balance": member.points_balance,
-    }
-
-
-def refund_body(row: PurchaseRefund, purchase: Purchase, member: Member) -> dict:
-    return {
-        "id": row.id, "reference": row.reference, "purchase_reference": purchase.reference,
-        "amount_fen": row.amount_fen, "points_clawed": row.points_clawed,
-        "points_owed": row.points_owed, "created_at": _iso(row.created_at),
-        "purchase": purchase_body(purchase, member), "member_points_owed": member.points_owed,
-    }
-
-
-def member_body(member: Member) -> dict:
-    pending = pending_points(member.id)
-    return {"member_no": member.member_no, "balance": member.points_balance,
-            "points_owed": member.points_owed,
-            "tier": {"code": member.tier.code, "name": member.tier.name,
-                     "name_en": member.tier.name_en,
-                     "multiplier_pct": member.tier.multiplier_pct},
-            "pending_points": pending.points,
-            "next_available_at": _iso(pending.next_available_at)}

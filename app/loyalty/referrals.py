@@ -14,12 +14,10 @@ from .transaction import lock_member
 
 
 class UnknownInvite(DomainError):
-    status = 422
     code = "unknown_invite"
 
 
 class PhoneTaken(DomainError):
-    status = 409
     code = "phone_taken"
 
 

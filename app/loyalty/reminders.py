@@ -55,14 +55,13 @@ def nearest_lead(day: date, today: date, leads: tuple[int, ...]) -> int | None:
     return min(reached) if reached else None
 
 
-def send_due(now: datetime | None = None, compose: Compose | None = None) -> int:
-    """Write every reminder now due; returns how many batches were reminded."""
+def send_due(now: datetime | None, compose: Compose) -> int:
+    """Write every reminder now due, in the words `compose` gives (the edge's templates);
+    returns how many batches were reminded."""
     now = now or utcnow()
     settings = program()
     if not settings.reminder_days:
         return 0
-    if compose is None:
-        from app.notify.expiry import compose  # the words live with the email templates
     today = now.astimezone(settings.tz).date()
     horizon = end_of_local_day(today + timedelta(days=max(settings.reminder_days)), settings.tz)
     live = (PointLot.remaining > 0, PointLot.expires_at > now, PointLot.expires_at <= horizon)

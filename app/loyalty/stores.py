@@ -23,7 +23,6 @@ _ALPHABET = string.ascii_letters + string.digits
 
 
 class InvalidStore(DomainError):
-    status = 422
     code = "invalid_store"
 
 

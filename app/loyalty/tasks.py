@@ -19,7 +19,6 @@ OLDEST_AGE_YEARS = 120
 
 
 class BirthdayLocked(DomainError):
-    status = 422
     code = "birthday_locked"
 
 

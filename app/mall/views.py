@@ -11,6 +11,7 @@ from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
 from app.loyalty.program import program
 from app.payments.providers import provider
 from app.payments.refunds import send_for
+from app.web.errors import refusal_status
 from app.web.messages import describe
 from app.web.layout import current_wallet
 from app.web.pickup import pickup_qr_svg
@@ -83,7 +84,7 @@ def redeem(item_id: int):
     except DomainError as error:
         # Given the item, the message names the tier it needs, as the card does.
         message = describe(error, db.session.get(Item, item_id))
-        return _redeem_refused(item_id, form, message=message, status=error.status)
+        return _redeem_refused(item_id, form, message=message, status=refusal_status(error))
     if order.status == AWAITING_PAYMENT:
         target = provider().checkout_url(order.code)
         if htmx:

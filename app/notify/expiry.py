@@ -3,16 +3,24 @@
 Members have no language of their own yet, so reminders speak the program's default
 locale. Links point only into the mall: a path in the inbox, MALL_URL + path by email.
 """
+from datetime import datetime
+
 from flask import current_app
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 
+from app.loyalty import reminders
 from app.loyalty.reminders import Due, Message
 
 # Spending always draws the soonest-expiring points first, so anything the member can
 # afford now uses up the expiring batch: the catalog filtered to what they can afford.
 SPEND_PATH = "/catalog?affordable=1"
 INBOX_PATH = "/inbox"
+
+
+def remind(now: datetime | None = None) -> int:
+    """Write every expiry reminder now due, in these words; how many batches were reminded."""
+    return reminders.send_due(now, compose)
 
 
 def compose(due: Due, name: str) -> Message:

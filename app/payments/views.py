@@ -11,12 +11,19 @@ from app.extensions import csrf
 from app.loyalty import cash, reads, redemption
 from app.loyalty.errors import DomainError
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED
+from app.web.errors import refusal_status
 from app.web.guards import own_body_rules
 from .providers import provider
 from .refunds import send_for
 
 bp = Blueprint("payments", __name__)
 log = logging.getLogger(__name__)
+
+
+@bp.app_template_global()
+def checkout_url(code: str) -> str:
+    """Where a member pays an order's cash, on every page (the order page's "Pay now")."""
+    return provider().checkout_url(code)
 
 
 @bp.route("/pay/sandbox/<code>", methods=["GET", "POST"])
@@ -58,7 +65,7 @@ def notify(name: str):
         # Not acknowledged, so the provider keeps telling us: nothing was recorded.
         log.warning("payment notification from %s refused: %s %s", name, error.code,
                     error.details)
-        return {"ok": False, "error": error.code}, error.status
+        return {"ok": False, "error": error.code}, refusal_status(error)
     return {"ok": True}
 
 

@@ -5,7 +5,6 @@ from flask_login import current_user
 from app.loyalty import reads
 from app.loyalty.models import utcnow
 from app.loyalty.program import program
-from app.payments.providers import provider
 
 
 def current_wallet() -> reads.Wallet | None:
@@ -18,8 +17,6 @@ def current_wallet() -> reads.Wallet | None:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals["checkout_url"] = lambda code: provider().checkout_url(code)
-
     @app.context_processor
     def layout_context():
         return {"wallet": current_wallet(), "program": program(),

@@ -2,13 +2,14 @@
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from app.loyalty import phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from .i18n import localized
 
 
 def describe(error: DomainError, item=None) -> str:
-    """A domain error as a sentence a member understands."""
+    """A domain error as a sentence a member understands: every refusal has its own."""
     d = error.details
     match error.code:
         case "insufficient_points":
@@ -35,8 +36,75 @@ def describe(error: DomainError, item=None) -> str:
             return _("There is nothing to collect for this order.")
         case "payment_rejected":
             return _("The payment notification was not accepted.")
+        case "not_found":
+            return _("We could not find that.")
+        case "too_soon":
+            return wait_message(d["seconds"])
+        case "code_refused":
+            return _code_refusal(d["reason"], d.get("tries_left", 0))
         case _:
-            return _("That could not be done.")
+            return _fixed_sentence(error.code)
+
+
+def _fixed_sentence(code: str) -> str:
+    """The refusals whose sentence needs no details."""
+    match code:
+        case "birthday_gift_not_offered":
+            return _("There is no birthday gift to claim: your birthday month earns double points.")
+        case "no_birthday":
+            return _("Add your birthday to your profile first.")
+        case "not_birthday_month":
+            return _("The birthday gift can be claimed during your birthday month.")
+        case "already_claimed":
+            return _("You have already claimed this year's birthday gift.")
+        case "birthday_locked":
+            return _("Your birthday is already set and cannot be changed.")
+        case "unknown_invite":
+            return _("This invite code is not valid. Check it, or leave it empty.")
+        case "phone_taken":
+            return _("This phone number is already registered. Sign in instead.")
+        case "invalid_phone":
+            return _("Enter an 11-digit mainland mobile number, e.g. 13800138000.")
+        case "wrong_password":
+            return _("That password is not right. Try again.")
+        case "same_phone":
+            return _("This is already your phone number.")
+        case "phone_in_use":
+            return _("Another member signs in with this phone number.")
+        case "details_needed":
+            return _("Enter your name and choose a password to join.")
+        case "unknown_member":
+            return _("No member has this phone number or member number.")
+        case "refund_exceeds_purchase":
+            return _("The refund is more than what is left of the purchase.")
+        case "idempotency_key_reused":
+            return _("This request was already made with other details.")
+        case "invalid_campaign":
+            return _("This campaign's details are not valid.")
+        case "invalid_store":
+            return _("This store's code or name is not valid.")
+    return _("That could not be done.")
+
+
+def wait_message(seconds: int) -> str:
+    """How long to wait before asking for another code."""
+    if seconds < 120:
+        return _("Wait %(seconds)s s before asking for another code.", seconds=seconds)
+    return _("Wait %(minutes)s minutes before asking for another code.",
+             minutes=-(-seconds // 60))
+
+
+def _code_refusal(reason: str, tries: int) -> str:
+    """A refused code in words: what is wrong with it and what to do."""
+    match reason:
+        case phone_codes.EXPIRED:
+            return _("This code has expired. Ask for a new one.")
+        case phone_codes.USED:
+            return _("This code has already been used. Ask for a new one.")
+        case phone_codes.DEAD:
+            return _("Too many wrong tries: this code no longer works. Ask for a new one.")
+    return _("That code is not right. %(tries)s tries left.", tries=tries) if tries else \
+        _("That code is not right. Ask for a new one.")
 
 
 def refusal_label(offer: Offer) -> str:

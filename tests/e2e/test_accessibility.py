@@ -3,8 +3,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from app.extensions import db
-from app.loyalty import reminders
 from app.loyalty.models import utcnow
+from app.notify.expiry import remind
 from .helpers import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +29,7 @@ def blocking_violations(page, axe: Axe) -> list[str]:
 def with_a_notice(live_app, member):
     """The member's points expire within a year: a 30-day reminder once that is near."""
     with live_app.app_context():
-        reminders.send_due(utcnow().replace(year=utcnow().year + 1))
+        remind(utcnow().replace(year=utcnow().year + 1))
         db.session.remove()
 
 

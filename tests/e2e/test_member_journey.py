@@ -7,11 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.loyalty import ledger, reminders
+from app.loyalty import ledger
 from app.loyalty.lots import end_of_local_day
 from app.loyalty.models import ADJUST, utcnow
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
+from app.notify.expiry import remind
 from .helpers import START_POINTS, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +34,7 @@ def expiring_soon(live_app, member):
         with write_transaction():
             ledger.credit(lock_member(member.id), EXPIRING, kind=ADJUST, detail="gift",
                           now=utcnow(), expires_at=end_of_local_day(last_day, tz))
-        reminders.send_due(utcnow())
+        remind(utcnow())
         db.session.remove()
     return last_day
 

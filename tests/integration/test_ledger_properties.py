@@ -228,11 +228,11 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item):
             first standing purchase of at least the minimum."""
             self.wait(wait)
             reference = f"P{next(keys)}"
-            answer, _ = purchases.record(store_id, PurchaseInput(
+            recorded, _ = purchases.record(store_id, PurchaseInput(
                 reference=reference, amount_fen=amount_fen, occurred_at=self.now,
                 lines=[{"category": "coffee", "amount_fen": amount_fen}],
                 member_phone="13700000000"), now=self.now)
-            bought = ModelPurchase(reference, amount_fen, answer.body["points"])
+            bought = ModelPurchase(reference, amount_fen, recorded.purchase.points)
             if bought.points:
                 self.credit(bought.points)
             standing = any(p.paid_referral for p in self.purchases)

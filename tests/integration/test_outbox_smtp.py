@@ -12,12 +12,13 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
-from app.loyalty import ledger, reminders
+from app.loyalty import ledger
 from app.loyalty.lots import end_of_local_day
 from app.loyalty.models import ADJUST, OutboxEmail
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.notify import outbox
+from app.notify.expiry import remind as send_due_reminders
 from tests.conftest import utc
 
 NOW = utc(2026, 11, 20, 2, 0)   # 10:00 on 20 November in Shanghai
@@ -87,7 +88,7 @@ def remind(make_member, address: str, points: int, last_day: date) -> None:
         ledger.credit(lock_member(member.id), points, kind=ADJUST, detail="test",
                       now=NOW - timedelta(days=90),
                       expires_at=end_of_local_day(last_day, program().tz))
-    assert reminders.send_due(NOW) == 1
+    assert send_due_reminders(NOW) == 1
 
 
 def parts(message) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from app.loyalty.models import (ADJUST, EMAIL, INBOX, REDEEM, Notice, OutboxEmai
                                 utcnow)
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
+from app.notify.expiry import remind
 from tests.conftest import utc
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -55,7 +56,7 @@ def test_a_batch_thirty_days_from_expiry_gets_one_inbox_reminder_with_the_figure
     member = make_member()
     give(member.id, 1200, TODAY + timedelta(days=30))
 
-    assert reminders.send_due(NOW) == 1
+    assert remind(NOW) == 1
 
     [notice] = rows(Notice, member_id=member.id)
     assert notice.kind == "expiry" and notice.read_at is None
@@ -69,7 +70,7 @@ def test_nothing_is_sent_before_the_farthest_lead_time(make_member):
     member = make_member()
     give(member.id, 1200, TODAY + timedelta(days=31))
 
-    assert reminders.send_due(NOW) == 0
+    assert remind(NOW) == 0
     assert rows(Notice) == [] and rows(Reminder) == []
 
 
@@ -81,7 +82,7 @@ def test_lead_times_count_local_days_in_the_programs_time_zone(make_member, now,
     member = make_member()
     give(member.id, 300, date(2026, 12, 30))
 
-    assert reminders.send_due(now) == int(due)
+    assert remind(now) == int(due)
 
 
 def test_a_batch_first_seen_five_days_ahead_gets_only_the_seven_day_reminder_then_the_one_day(
@@ -90,12 +91,12 @@ def test_a_batch_first_seen_five_days_ahead_gets_only_the_seven_day_reminder_the
     last_day = TODAY + timedelta(days=5)
     give(member.id, 800, last_day)
 
-    assert reminders.send_due(NOW) == 1
+    assert remind(NOW) == 1
     assert [(r.days_before, r.channel) for r in rows(Reminder)] == [(7, INBOX), (7, EMAIL)]
     assert len(rows(Notice)) == 1 and len(rows(OutboxEmail)) == 1
 
-    assert reminders.send_due(NOW + timedelta(days=3)) == 0   # still the 7-day window
-    assert reminders.send_due(NOW + timedelta(days=4)) == 1   # the day before the last day
+    assert remind(NOW + timedelta(days=3)) == 0   # still the 7-day window
+    assert remind(NOW + timedelta(days=4)) == 1   # the day before the last day
     assert sorted({r.days_before for r in rows(Reminder)}) == [1, 7]
     assert len(rows(Notice)) == 2 and len(rows(OutboxEmail)) == 2
 
@@ -104,9 +105,9 @@ def test_running_twice_reminds_once_per_batch_and_channel(make_member):
     member = with_email(make_member())
     give(member.id, 1200, TODAY + timedelta(days=7))
 
-    assert reminders.send_due(NOW) == 1
-    assert reminders.send_due(NOW) == 0
-    assert reminders.send_due(NOW + timedelta(hours=1)) == 0
+    assert remind(NOW) == 1
+    assert remind(NOW) == 0
+    assert remind(NOW + timedelta(hours=1)) == 0
 
     assert len(rows(Notice)) == 1 and len(rows(OutboxEmail)) == 1 and len(rows(Reminder)) == 2
 
@@ -115,7 +116,7 @@ def test_a_member_without_an_email_address_gets_the_inbox_notice_and_no_email(ma
     member = make_member()
     give(member.id, 1200, TODAY + timedelta(days=7))
 
-    reminders.send_due(NOW)
+    remind(NOW)
 
     assert len(rows(Notice, member_id=member.id)) == 1
     assert rows(OutboxEmail) == []
@@ -126,7 +127,7 @@ def test_the_email_states_the_figure_and_date_and_links_only_to_the_mall(make_me
     member = with_email(make_member(), "wang.fang@example.cn")
     give(member.id, 2500, date(2026, 11, 30))
 
-    reminders.send_due(NOW)
+    remind(NOW)
 
     [email] = rows(OutboxEmail)
     assert email.to_address == "wang.fang@example.cn" and email.sent_at is None
@@ -143,7 +144,7 @@ def test_the_figure_and_date_are_the_wallets_batch(make_member):
     member = make_member()
     give(member.id, 640, TODAY + timedelta(days=1))
 
-    reminders.send_due(NOW)
+    remind(NOW)
 
     [batch] = reads.wallet(member, NOW, program()).batches
     [notice] = rows(Notice)
@@ -156,7 +157,7 @@ def test_two_batches_get_two_reminders(make_member):
     give(member.id, 100, TODAY + timedelta(days=3))
     give(member.id, 250, TODAY + timedelta(days=20))
 
-    assert reminders.send_due(NOW) == 2
+    assert remind(NOW) == 2
 
     bodies = sorted(n.body for n in rows(Notice))
     assert any("100 积分将于 2026年11月23日" in b for b in bodies)
@@ -168,7 +169,7 @@ def test_points_already_spent_shrink_the_figure(make_member):
     give(member.id, 1200, TODAY + timedelta(days=7))
     spend(member.id, 500)
 
-    reminders.send_due(NOW)
+    remind(NOW)
 
     [notice] = rows(Notice)
     assert "700 积分将于" in notice.body
@@ -180,7 +181,7 @@ def test_a_batch_spent_in_full_gets_no_reminder(make_member):
     give(member.id, 1200, TODAY + timedelta(days=7))
     spend(member.id, 1200)
 
-    assert reminders.send_due(NOW) == 0
+    assert remind(NOW) == 0
     assert rows(Notice) == []
 
 
@@ -188,7 +189,7 @@ def test_points_that_never_expire_or_have_lapsed_get_no_reminder(make_member):
     member = make_member(points=5000)      # expire in a year or more
     give(member.id, 300, TODAY - timedelta(days=1))
 
-    assert reminders.send_due(NOW) == 0
+    assert remind(NOW) == 0
 
 
 def test_members_are_reminded_in_chunks_and_none_is_missed(make_member, monkeypatch):
@@ -197,7 +198,7 @@ def test_members_are_reminded_in_chunks_and_none_is_missed(make_member, monkeypa
     for n, member in enumerate(members):
         give(member.id, 100 + n, TODAY + timedelta(days=7))
 
-    assert reminders.send_due(NOW) == 5
+    assert remind(NOW) == 5
     assert sorted(n.member_id for n in rows(Notice)) == sorted(m.id for m in members)
 
 
@@ -206,7 +207,7 @@ def test_no_lead_times_configured_means_no_reminders(app, make_member):
     member = make_member()
     give(member.id, 100, TODAY + timedelta(days=1))
 
-    assert reminders.send_due(NOW) == 0
+    assert remind(NOW) == 0
 
 
 @pytest.mark.parametrize("today, expected", [

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.loyalty.expiry import check_settings, clearing_day, lot_expiry
-from app.loyalty.program import Program, kinds
+from app.loyalty.expiry import clearing_day, lot_expiry
+from app.loyalty.program import Program, check_settings, kinds
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
