@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test unit integration e2e bench bench-expiry translations extract-messages check clean chromium postgresql redis
+.PHONY: run test unit integration e2e bench bench-expiry translations extract-messages check clean chromium postgresql redis lock
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
@@ -40,14 +40,32 @@ bench-expiry: $(VENV)/.runtime translations
 check: $(VENV)/.runtime
 	$(BIN)/flask ledger check
 
-$(VENV)/.runtime: requirements.txt
+# requirements.txt and requirements-dev.txt are the readable lists of what the mall and its
+# tests use; requirements.lock and requirements-dev.lock pin every package those bring in,
+# transitive ones included, and are what gets installed, so every machine runs what CI tested.
+$(VENV)/.runtime: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
+
+# After changing requirements.txt or requirements-dev.txt: `make lock`, then commit the lists
+# and the locks together. It installs the lists into a throwaway virtualenv and writes what
+# pip installed: the runtime list first, then the test tools held to the runtime lock (so the
+# two locks agree); requirements-dev.lock holds only what the test tools add.
+lock:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; pip="$$tmp/venv/bin/pip --quiet --disable-pip-version-check"; \
+	$$pip install -r requirements.txt; \
+	{ echo "# Every package requirements.txt installs, at the version CI tested. Written by \`make lock\`."; \
+	  $$pip freeze; } > requirements.lock; \
+	$$pip install -r requirements-dev.txt -c requirements.lock; \
+	{ echo "# What requirements-dev.txt adds to requirements.lock, at the versions CI tested. Written by \`make lock\`."; \
+	  $$pip freeze | grep -vxF -f requirements.lock; } > requirements-dev.lock; \
+	echo "requirements.lock and requirements-dev.lock written"
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
 chromium:

@@ -2,10 +2,11 @@
 Each part of the program adds its own command group from a module in this package."""
 from flask import Flask
 
-from . import (campaigns, demo, deploy, jobs, ledger, notify, orders, payments, points, stores,
-               tiers)
+from . import (campaigns, demo, deploy, jobs, ledger, notify, orders, payments, points,
+               purchases, stores, tiers)
 
-_GROUPS = (demo, ledger, orders, payments, points, tiers, stores, campaigns, notify, jobs, deploy)
+_GROUPS = (demo, ledger, orders, payments, points, tiers, stores, purchases, campaigns, notify,
+           jobs, deploy)
 
 
 def register(app: Flask) -> None:

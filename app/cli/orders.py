@@ -1,10 +1,8 @@
-"""flask orders: the job that keeps unpaid orders from holding points and stock."""
-import time
-
+"""flask orders: the job that keeps unpaid orders from holding points and stock.
+`flask jobs run` runs it every minute; this command runs it once."""
 import click
 from flask import Flask
 
-from app.extensions import db
 from app.loyalty import redemption
 
 
@@ -14,15 +12,6 @@ def register(app: Flask) -> None:
         """Orders."""
 
     @orders.command("lapse-unpaid")
-    @click.option("--every", type=click.IntRange(min=1), default=None, metavar="SECONDS",
-                  help="Keep running, once every SECONDS.")
-    def orders_lapse_unpaid(every: int | None):
+    def orders_lapse_unpaid():
         """Lapse orders whose payment window has passed, returning points and stock."""
-        while True:
-            lapsed = redemption.lapse_unpaid()
-            if lapsed or not every:
-                click.echo(f"{lapsed} unpaid order(s) lapsed.")
-            if not every:
-                return
-            db.session.remove()
-            time.sleep(every)
+        click.echo(f"{redemption.lapse_unpaid()} unpaid order(s) lapsed.")

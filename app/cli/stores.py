@@ -4,7 +4,7 @@ import sys
 import click
 from flask import Flask
 
-from app.loyalty import purchases, stores
+from app.loyalty import stores
 from app.loyalty.errors import DomainError
 
 
@@ -64,12 +64,3 @@ def register(app: Flask) -> None:
         except DomainError as error:
             _fail(error)
         click.echo(f"Key {prefix} revoked.")
-
-    @app.cli.group("purchases")
-    def purchases_group():
-        """Purchases from the tills."""
-
-    @purchases_group.command("release")
-    def purchases_release():
-        """Credit pending purchase points that have come due."""
-        click.echo(f"{purchases.release_pending()} pending purchase(s) released.")

@@ -2,8 +2,19 @@
 
 Everything is dated relative to the moment it is loaded, so the demo stays true whenever
 it runs: 李晓 (the demo sign-in) holds about 12,000 points, of which 1,200 expire within
-14 days; she is Silver and part-way to Gold. Points move only through the core's services
-(award, redeem, cancel, settle_payment, lapse), so the ledger is the real thing.
+14 days; she is Silver and part-way to Gold.
+
+What members do goes through the core's services, as in the running mall: joining
+(accounts.register), points awarded by the program's expiry policy (accounts.award),
+redeeming, cancelling, paying, lapsing, handing over and revealing (redemption), expiry
+(accounts.expire), tier reviews (tier_reviews), the store and its campaigns. Store visits
+are awarded as the points they earned, not posted as purchases through the POS API.
+
+Three things have no service yet, and the demo writes them itself, each in one write
+transaction on the locked member with the ledger's own functions: the catalog (categories
+and items), a credit whose lot has an expiry of its own (a balance brought over from the old
+card that never expires, a promotion's short-lived points), and the tier brought over from
+the old card (recorded as a tier change, reviewed a year on).
 """
 import calendar
 from dataclasses import dataclass, field
@@ -101,7 +112,7 @@ def _catalog(clock: Clock, tiers: dict[str, Tier]) -> dict[str, int]:
     listed = clock.month(26, 1, 9)
     with write_transaction():
         categories = {}
-        for position, (slug, name, name_en, _colours) in enumerate(CATEGORIES):
+        for position, (slug, name, name_en) in enumerate(CATEGORIES):
             categories[slug] = Category(slug=slug, name=name, name_en=name_en, position=position)
             db.session.add(categories[slug])
         items = {}
@@ -277,17 +288,14 @@ def _zhang_plan(c: Clock) -> list[Step]:
 
 
 def _play(member_id: int, steps: list[Step], items: dict[str, int], clock: Clock) -> None:
-    """Run a plan through the core's services, in order."""
+    """Run a plan, in order: through the core's services, but for the two steps that have
+    none (a credit with an expiry of its own, a tier brought over)."""
     orders = {}
     for n, step in enumerate(steps):
         if step.what == "credit" and step.expires == "policy":
             accounts.award(member_id, step.points, step.detail, kind=step.kind, now=step.when)
         elif step.what == "credit":
-            with write_transaction():
-                member = lock_member(member_id)
-                ledger.expire_lapsed(member, step.when)
-                ledger.credit(member, step.points, kind=step.kind, detail=step.detail,
-                              now=step.when, expires_at=step.expires)
+            _credit_with_own_expiry(member_id, step)
         elif step.what == "redeem":
             order = redemption.redeem(member_id, items[step.slug], f"demo-{member_id}-{n}",
                                       now=step.when)
@@ -311,6 +319,18 @@ def _play(member_id: int, steps: list[Step], items: dict[str, int], clock: Clock
             _move_tier(member_id, step.extra["tier_id"], step.when)
         elif step.what == "review":
             tier_reviews.review_member(member_id, step.when)
+
+
+def _credit_with_own_expiry(member_id: int, step: Step) -> None:
+    """A credit whose lot expires when the step says (or never), not by the program's policy:
+    lapsed lots expire first, as for every credit. It is an adjustment, which counts towards
+    no tier, and no demo member owes points, so nothing else follows from it."""
+    assert step.kind == ADJUST, step
+    with write_transaction():
+        member = lock_member(member_id)
+        ledger.expire_lapsed(member, step.when)
+        ledger.credit(member, step.points, kind=step.kind, detail=step.detail,
+                      now=step.when, expires_at=step.expires)
 
 
 def _move_tier(member_id: int, tier_id: int, when: datetime) -> None:

@@ -4,11 +4,11 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import htmx
 from app.loyalty import campaigns, referrals, tasks
 from app.loyalty.errors import DomainError
 from app.loyalty.models import utcnow
 from app.loyalty.program import program
+from app.web.fragments import wants_fragment
 from app.web.messages import describe
 from .forms import CheckInForm, ClaimForm
 from .words import check_in_message
@@ -21,7 +21,7 @@ bp = Blueprint("earn", __name__)
 def page():
     now, settings = utcnow(), program()
     card = tasks.check_in_card(current_user.id, now, settings)
-    if htmx and not htmx.boosted:
+    if wants_fragment():
         return render_template("earn/_check_in.html", card=card, form=CheckInForm())
     running, upcoming = campaigns.listing(now, settings, current_user.tier_id)
     return render_template(
@@ -39,7 +39,7 @@ def check_in():
         abort(400)
     outcome = tasks.check_in(current_user.id)
     message = check_in_message(outcome)
-    if htmx:
+    if wants_fragment():
         card = tasks.check_in_card(current_user.id, utcnow(), program())
         return render_template("earn/_check_in.html", card=card, form=CheckInForm(),
                                outcome=outcome, message=message, oob_wallet=True)

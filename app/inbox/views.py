@@ -3,9 +3,9 @@ marked read by a POST (sent by htmx as soon as the notice opens, or by its butto
 from flask import Blueprint, Flask, abort, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.extensions import htmx
 from app.loyalty import inbox
 from app.loyalty.errors import NotFound
+from app.web.fragments import wants_fragment
 from app.web.redirects import local_path
 from .forms import MarkAllReadForm, NoticeForm
 
@@ -34,7 +34,7 @@ def notice(notice_id: int):
 def read(notice_id: int):
     """Mark a notice read: htmx gets the header bell out of band, a form goes back to it."""
     _read(notice_id)
-    if htmx:
+    if wants_fragment():
         return render_template("inbox/_read.html")
     return redirect(url_for("inbox.notice", notice_id=notice_id), 303)
 

@@ -4,7 +4,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db, htmx
+from app.extensions import db
 from app.loyalty import campaigns, cash, expiry, purchases, reads, redemption, tasks
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
@@ -12,6 +12,7 @@ from app.loyalty.program import program
 from app.payments.providers import provider
 from app.payments.refunds import send_for
 from app.web.errors import refusal_status
+from app.web.fragments import wants_fragment
 from app.web.messages import describe
 from app.web.layout import current_wallet
 from app.web.pickup import pickup_qr_svg
@@ -44,7 +45,7 @@ def catalog():
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "points"
     offers = reads.offers(current_user, current_wallet().balance, utcnow(), program(),
                           category=category, affordable=affordable, sort=sort)
-    template = "mall/_catalog_grid.html" if htmx and not htmx.boosted else "mall/catalog.html"
+    template = "mall/_catalog_grid.html" if wants_fragment() else "mall/catalog.html"
     return render_template(template, offers=offers, categories=reads.categories(),
                            category=category, affordable=affordable, sort=sort)
 
@@ -63,7 +64,7 @@ def confirm(item_id: int):
     state = "idle" if request.args.get("back") else "confirm"
     if state == "confirm" and offer.available and needs_reauth(offer.item.points_price):
         return _reauth_first(url_for("mall.confirm", item_id=item_id))
-    if htmx:
+    if wants_fragment():
         return render_template("mall/_redeem.html", offer=offer, form=RedeemForm(), state=state)
     return render_template("mall/confirm.html", offer=offer, form=RedeemForm())
 
@@ -87,10 +88,10 @@ def redeem(item_id: int):
         return _redeem_refused(item_id, form, message=message, status=refusal_status(error))
     if order.status == AWAITING_PAYMENT:
         target = provider().checkout_url(order.code)
-        if htmx:
+        if wants_fragment():
             return Response(status=204, headers={"HX-Redirect": target})
         return redirect(target)
-    if htmx:
+    if wants_fragment():
         return render_template("mall/_redeem_done.html", order=order,
                                offer=_offer(item_id), form=RedeemForm())
     flash(_("Redeemed! Your order code is %(code)s.", code=order.code), "success")
@@ -126,7 +127,7 @@ def reveal(code: str):
     except DomainError as error:
         flash(describe(error), "error")
         return _to_order(code)
-    if htmx:
+    if wants_fragment():
         # The code in place, and the status and cancel button beside it brought up to date.
         return render_template("mall/_coupon.html", order=found, form=RevealForm(), oob=True)
     return _to_order(code)
@@ -187,7 +188,7 @@ def rules():
 
 def _to_order(code: str):
     target = url_for("mall.order", code=code)
-    if htmx:
+    if wants_fragment():
         return Response(status=204, headers={"HX-Redirect": target})
     return redirect(target, 303)
 
@@ -195,7 +196,7 @@ def _to_order(code: str):
 def _reauth_first(then: str):
     """A big redemption without a recent sign-in: the password first, then back to `then`."""
     target = url_for("auth.reauth", next=then)
-    if htmx:
+    if wants_fragment():
         return Response(status=204, headers={"HX-Redirect": target})
     return redirect(target, 303)
 
@@ -210,7 +211,7 @@ def _offer(item_id: int) -> reads.Offer:
 
 def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int):
     offer = _offer(item_id)
-    if htmx:
+    if wants_fragment():
         return render_template("mall/_redeem.html", offer=offer, form=RedeemForm(),
                                state="error", message=message), status
     return render_template("mall/item.html", offer=offer, form=RedeemForm(),

@@ -2,13 +2,14 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.loyalty import purchases, redemption
 from app.loyalty.audit import check_ledger
 from app.loyalty.errors import InsufficientPoints
 from app.loyalty.models import CREDITED, PENDING, LedgerEntry, Purchase, utcnow
+from app.loyalty.transaction import write_transaction
 from tests.conftest import sign_in
 from tests.integration.api_support import (balance, count, purchase_body,
                                            till)  # noqa: F401 - a fixture
@@ -65,6 +66,21 @@ def test_release_credits_due_purchases_once_however_often_it_runs(hold, till, ma
     assert purchases.release_pending(made + hold + timedelta(hours=2)) == 1
     assert balance(member.id) == 150 and count(LedgerEntry) == 2
     assert check_ledger() == []
+
+
+def test_the_release_command_credits_due_purchases_once(app, hold, till, make_member):
+    member = make_member()
+    assert till.post("/purchases", purchase_body(member, amount_fen=10_000)).status_code == 201
+    with write_transaction():  # the hold is over
+        db.session.execute(update(Purchase).values(available_at=utcnow() - timedelta(minutes=1)))
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["purchases", "release"])
+    second = runner.invoke(args=["purchases", "release"])
+
+    assert first.exit_code == 0 and "1 pending purchase(s) released." in first.output
+    assert second.exit_code == 0 and "0 pending purchase(s) released." in second.output
+    assert balance(member.id) == 100
 
 
 def test_a_refund_while_pending_reduces_the_pending_points_without_a_ledger_entry(

@@ -89,6 +89,20 @@ def test_a_boosted_request_gets_the_whole_page(shopper, make_item):
     assert "<html" in text(response)
 
 
+@pytest.mark.parametrize("path", ["/catalog?category=gifts", "/catalog/{id}/redeem"])
+def test_a_history_restore_request_gets_the_whole_page(shopper, make_item, path):
+    # htmx sends the back button's request, when its history cache has no copy, as an htmx
+    # request; what comes back replaces the whole body.
+    item = make_item()
+    restore = {**HTMX, "HX-History-Restore-Request": "true"}
+
+    response = shopper.get(path.format(id=item.id), headers=restore)
+
+    html = text(response)
+    assert response.status_code == 200
+    assert "<html" in html and 'class="topbar"' in html
+
+
 @pytest.mark.parametrize("fields, label, reason", [
     ({"stock": 0}, "Sold out", "Sold out. Check back soon."),
     ({"points_price": 7000}, "Not enough points", "Not enough points: you need 2,000 more."),

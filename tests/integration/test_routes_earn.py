@@ -86,6 +86,13 @@ def test_the_earn_page_for_htmx_is_the_check_in_card_alone(shopper):
     assert html.lstrip().startswith('<section id="check-in"')
 
 
+def test_the_earn_page_restored_from_history_by_htmx_is_the_whole_page(shopper):
+    response = shopper.get("/earn", headers={**HTMX, "HX-History-Restore-Request": "true"})
+
+    html = text(response)
+    assert response.status_code == 200 and "<html" in html and 'class="topbar"' in html
+
+
 def test_the_earn_page_needs_a_signed_in_member(client):
     response = client.get("/earn")
 
