@@ -13,6 +13,9 @@ from app import create_app
 from tests.conftest import _config, csrf_token
 from tests.databases import free_port
 
+# Other processes, which a test's standing clock cannot reach, share the database.
+pytestmark = pytest.mark.real_clock
+
 
 @pytest.fixture
 def redis_url():

@@ -119,7 +119,8 @@ def test_the_day_before_the_bonus_the_card_says_so(shopper, member):
 def gift_birthday(app, member):
     app.config["BIRTHDAY_BONUS"] = "gift"
     today = utcnow() + timedelta(hours=8)
-    tasks.save_profile(member.id, "测试会员", None, today.date().replace(year=1990))
+    # Born today in a leap year, so that the date exists on 29 February too.
+    tasks.save_profile(member.id, "测试会员", None, today.date().replace(year=1992))
     return member
 
 
