@@ -2,7 +2,6 @@
 PostgreSQL cluster), members, lots and items."""
 import contextvars
 import os
-import re
 import shutil
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -22,6 +21,7 @@ from app.loyalty import accounts
 from app.loyalty.models import ADJUST, EARN, Category, Item, Tier, utcnow
 from tests.databases import (SQLITE, PostgresCluster, ReusableDatabase, postgres_bindir,
                              requested)
+from tests.support import csrf_token
 
 PASSWORD = "correct-horse-42"
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,15 +190,6 @@ def make_item(app):
         return item
 
     return make
-
-
-def csrf_token(client, url: str = "/login") -> str:
-    """The CSRF token from a page's form, as a browser would find it."""
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'"X-CSRFToken": "([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
 
 
 def sign_in(client, phone: str, password: str = PASSWORD):

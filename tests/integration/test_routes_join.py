@@ -12,8 +12,8 @@ from app.loyalty.models import Member, utcnow
 from tests.conftest import PASSWORD
 from tests.integration.code_support import (ask_code, codes_written, last_code, messages_to,
                                             other_code)
-from tests.integration.route_support import (attrs, balance, by_testid, english, shopper,  # noqa: F401
-                                             text, token)
+from tests.integration.route_support import attrs, by_testid, english, shopper, text  # noqa: F401
+from tests.support import balance, csrf_token
 
 GOOD = {"name": "韩梅梅", "password": "plum-blossom-9"}
 PHONE = "13912345678"
@@ -25,7 +25,7 @@ def members() -> int:
 
 
 def code_form(client, code: str, **overrides) -> dict:
-    data = {"csrf_token": token(client, "/join/code"), "code": code, **GOOD, "invite": ""}
+    data = {"csrf_token": csrf_token(client, "/join/code"), "code": code, **GOOD, "invite": ""}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -190,7 +190,7 @@ def test_an_expired_code_makes_no_account(visitor, monkeypatch):
 def test_a_code_makes_one_member_and_cannot_be_used_again(visitor):
     code = asked(visitor)
     assert visitor.post("/join/code", data=code_form(visitor, code)).status_code == 303
-    visitor.post("/logout", data={"csrf_token": token(visitor, "/")})
+    visitor.post("/logout", data={"csrf_token": csrf_token(visitor, "/")})
     english(visitor)
 
     with visitor.session_transaction() as session:   # as if the page had been kept open
@@ -288,7 +288,7 @@ def test_a_signed_in_member_is_sent_home_from_join(shopper):
 # --- Profile -----------------------------------------------------------------------------
 
 def profile_form(client, **fields) -> dict:
-    data = {"csrf_token": token(client, "/profile"), "name": "测试会员",
+    data = {"csrf_token": csrf_token(client, "/profile"), "name": "测试会员",
             "email": "member@example.com", "birthday": "1990-03-04"}
     data.update({k: v() if callable(v) else v for k, v in fields.items()})  # read at test time
     return {k: v for k, v in data.items() if v is not None}

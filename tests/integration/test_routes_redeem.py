@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty import redemption
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, LedgerEntry, Order
-from tests.integration.route_support import (HTMX, balance, by_testid, new_key,
-                                             only_order, redeem_form, shopper,  # noqa: F401
-                                             snapshot, stock, text, token)
+from tests.integration.route_support import (HTMX, by_testid, new_key, only_order,
+                                             redeem_form, shopper,  # noqa: F401
+                                             snapshot, stock, text)
+from tests.support import balance, csrf_token
 
 
 def orders_and_entries(member_id: int) -> tuple[int, int]:
@@ -248,7 +249,7 @@ def test_htmx_redeeming_returns_the_result_and_the_new_balance_out_of_band(shopp
     form = redeem_form(shopper, item.id, csrf_token=None)
 
     response = shopper.post(f"/catalog/{item.id}/redeem", data=form,
-                            headers={**HTMX, "X-CSRFToken": token(shopper)})
+                            headers={**HTMX, "X-CSRFToken": csrf_token(shopper)})
 
     html = text(response)
     order = only_order(member.id)
