@@ -102,7 +102,7 @@ def bulk_history(member_id: int, entries: int, start=None) -> None:
 
     from sqlalchemy import insert, update
 
-    from app.loyalty.lots import lot_expiry
+    from app.loyalty.expiry import lot_expiry
     from app.loyalty.models import EARN, utcnow
     from app.loyalty.program import program
 
@@ -116,7 +116,7 @@ def bulk_history(member_id: int, entries: int, start=None) -> None:
         at = start + timedelta(minutes=n)
         lots.append({"id": first_lot + n, "member_id": member_id, "points": 1, "remaining": 1,
                      "earned_at": at,
-                     "expires_at": lot_expiry(at, settings.expiry_months, settings.tz)})
+                     "expires_at": lot_expiry(at, settings)})
         rows.append({"member_id": member_id, "kind": EARN, "points": 1,
                      "balance_after": balance_now + n + 1, "detail": f"visit {n}",
                      "ref_type": None, "ref_id": None, "lot_id": first_lot + n,
