@@ -2,7 +2,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import tasks
