@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test unit integration e2e bench bench-expiry translations extract-messages check clean chromium postgresql redis lock
+.PHONY: run test unit integration e2e screenshots bench bench-expiry translations extract-messages check clean chromium postgresql redis lock
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
@@ -28,6 +28,10 @@ integration: $(VENV)/.dev postgresql redis translations
 
 e2e: $(VENV)/.dev chromium translations
 	$(BIN)/pytest tests/e2e
+
+# Phone and kiosk screenshots of the member's pages under screenshots/, for people to look at.
+screenshots: $(VENV)/.dev chromium translations
+	$(BIN)/pytest -m screenshots tests/e2e/test_screenshots.py
 
 bench: $(VENV)/.runtime translations
 	$(BIN)/python -m bench.pages

@@ -1,13 +1,15 @@
 """Fixtures: an app on a real database migrated by Alembic (a SQLite file, and a throwaway
 PostgreSQL cluster), members, lots and items."""
 import contextvars
-import re
+import os
 import shutil
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from pathlib import Path
 
 import pytest
+import time_machine
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
@@ -16,9 +18,10 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts
-from app.loyalty.models import ADJUST, EARN, Category, Item, Tier
+from app.loyalty.models import ADJUST, EARN, Category, Item, Tier, utcnow
 from tests.databases import (SQLITE, PostgresCluster, ReusableDatabase, postgres_bindir,
                              requested)
+from tests.support import csrf_token
 
 PASSWORD = "correct-horse-42"
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +37,30 @@ def pytest_sessionstart(session):
             catalog = read_po(source)
         with po.with_suffix(".mo").open("wb") as target:
             write_mo(target, catalog, use_fuzzy=True)
+
+
+def chosen_now() -> datetime | None:
+    """MALL_TEST_NOW as an aware instant: ISO 8601, read as Shanghai time without an offset
+    (`2028-02-29T23:59:30`, `2027-12-31 23:59:59+08:00`); None when it is not set."""
+    value = os.environ.get("MALL_TEST_NOW", "").strip()
+    if not value:
+        return None
+    instant = datetime.fromisoformat(value)
+    return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Each test runs at one instant that stands still, so none straddles a local midnight:
+    MALL_TEST_NOW if set (to replay any day and hour), else the moment the test starts.
+    The app and the test read the same clock; `clock.shift(timedelta)` moves it.
+    Tests marked `real_clock` share the database with processes of their own, which the
+    standing clock cannot reach, and keep the real one."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(chosen_now() or datetime.now(timezone.utc), tick=False) as moved:
+        yield moved
 
 
 def _config(database) -> dict:
@@ -141,9 +168,12 @@ def tier_id(code: str) -> int:
 
 @pytest.fixture
 def make_item(app):
-    """A catalog item; keyword arguments override the defaults."""
+    """A catalog item; keyword arguments override the defaults (a timedelta for a time,
+    such as `sale_starts_at`, counts from now, so that parameters need no clock)."""
 
     def make(**fields):
+        fields = {name: utcnow() + value if isinstance(value, timedelta) else value
+                  for name, value in fields.items()}
         category = db.session.scalar(db.select(Category).where(Category.slug == "test"))
         if category is None:
             category = Category(slug="test", name="测试", name_en="Test")
@@ -160,15 +190,6 @@ def make_item(app):
         return item
 
     return make
-
-
-def csrf_token(client, url: str = "/login") -> str:
-    """The CSRF token from a page's form, as a browser would find it."""
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'"X-CSRFToken": "([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
 
 
 def sign_in(client, phone: str, password: str = PASSWORD):

@@ -3,12 +3,12 @@ started on a free loopback port for the test session and stopped after it."""
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine, insert, select, text
+from tests.support import free_port
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 
@@ -33,12 +33,6 @@ def postgres_bindir() -> Path | None:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PostgresCluster:

@@ -1,12 +1,11 @@
-"""Screenshots of what a member sees, on a phone and on a store kiosk, for people to look at.
-
-Saved as PNGs under screenshots/ (git-ignored). The test only checks they were written.
-"""
+"""Screenshots of what a member sees, on a phone and on a store kiosk, for people to look at:
+`make screenshots` saves them as PNGs under screenshots/ (git-ignored). They assert nothing
+about the mall, so the test runs leave them out (the `screenshots` marker)."""
 import pytest
 
 from .helpers import KIOSK, SCREENSHOTS, sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.screenshots]
 
 
 def centre(locator) -> None:
@@ -53,6 +52,40 @@ def test_screenshots_of_home_catalog_item_redeem_result_and_orders_are_saved(
         page.get_by_test_id("order-row").first.locator("a").click()
         page.get_by_test_id("order-code").wait_for()
         shot("order")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
+
+
+@pytest.mark.parametrize("screen", ["iphone13", "kiosk"])
+def test_screenshots_of_the_earn_page_profile_and_sign_up_are_saved(
+        browser, playwright, base_url, member, screen):
+    device = dict(playwright.devices["iPhone 13"]) if screen == "iphone13" else KIOSK
+    context = browser.new_context(base_url=base_url, **device)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str, full_page: bool = True) -> None:
+        path = SCREENSHOTS / f"{screen}-{name}.png"
+        page.screenshot(path=path, full_page=full_page, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        page.goto("/join?invite=ABCD2345")
+        shot("join")
+        sign_in(page, member)
+        shot("home-check-in-nudge")
+        page.goto("/earn")
+        shot("earn")
+        page.get_by_test_id("check-in-button").click()
+        page.get_by_test_id("check-in-result").wait_for()
+        page.get_by_test_id("check-in-streak").evaluate(
+            "el => el.scrollIntoView({block: 'center'})")
+        shot("earn-checked-in", full_page=False)
+        page.goto("/profile")
+        shot("profile")
     finally:
         context.close()
 

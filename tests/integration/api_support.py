@@ -138,8 +138,3 @@ def snapshot() -> tuple:
             count(ApiRequest), count(TaskReward),
             tuple(db.session.execute(select(Purchase.id, Purchase.refunded_fen,
                                             Purchase.points_clawed, Purchase.status)).all()))
-
-
-def balance(member_id: int) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))

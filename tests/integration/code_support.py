@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty.models import PhoneCode
 from app.sms.sandbox import SandboxMessage
-from tests.integration.route_support import token
+from tests.support import csrf_token
 
 
 def messages_to(phone: str) -> list[str]:
@@ -35,7 +35,7 @@ def codes_written(phone: str | None = None) -> int:
 
 def ask_code(client, url: str, phone: str, **fields):
     """Step one of a code flow: post the phone (and any other fields) to `url`."""
-    return client.post(url, data={"csrf_token": token(client, url), "phone": phone, **fields})
+    return client.post(url, data={"csrf_token": csrf_token(client, url), "phone": phone, **fields})
 
 
 def other_code(code: str) -> str:

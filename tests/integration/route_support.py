@@ -7,21 +7,14 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty.models import Item, LedgerEntry, Member, Order, PointLot
+from tests.support import csrf_token
 
 HTMX = {"HX-Request": "true"}
 
 
-def token(client, url: str = "/rules") -> str:
-    """The CSRF token a page's footer forms carry (every page has them)."""
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
-
-
 def english(client) -> None:
     """Switch the session to English, as the footer's language button does."""
-    response = client.post("/lang/en", data={"csrf_token": token(client), "next": "/rules"})
+    response = client.post("/lang/en", data={"csrf_token": csrf_token(client), "next": "/rules"})
     assert response.status_code == 302
 
 
@@ -59,7 +52,7 @@ def new_key() -> str:
 
 
 def redeem_form(client, item_id: int, page: str | None = None, **overrides) -> dict:
-    data = {"csrf_token": token(client, page or f"/catalog/{item_id}"),
+    data = {"csrf_token": csrf_token(client, page or f"/catalog/{item_id}"),
             "key": new_key(), "quantity": "1"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -76,11 +69,6 @@ def snapshot(member_id: int, item_id: int | None = None) -> tuple:
         db.session.scalar(select(func.count()).select_from(LedgerEntry)),
         tuple(db.session.scalars(select(PointLot.remaining).order_by(PointLot.id))),
     )
-
-
-def balance(member_id: int) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
 
 
 def stock(item_id: int) -> int | None:
@@ -114,7 +102,7 @@ def bulk_history(member_id: int, entries: int, start=None) -> None:
 
     from sqlalchemy import insert, update
 
-    from app.loyalty.lots import lot_expiry
+    from app.loyalty.expiry import lot_expiry
     from app.loyalty.models import EARN, utcnow
     from app.loyalty.program import program
 
@@ -128,7 +116,7 @@ def bulk_history(member_id: int, entries: int, start=None) -> None:
         at = start + timedelta(minutes=n)
         lots.append({"id": first_lot + n, "member_id": member_id, "points": 1, "remaining": 1,
                      "earned_at": at,
-                     "expires_at": lot_expiry(at, settings.expiry_months, settings.tz)})
+                     "expires_at": lot_expiry(at, settings)})
         rows.append({"member_id": member_id, "kind": EARN, "points": 1,
                      "balance_after": balance_now + n + 1, "detail": f"visit {n}",
                      "ref_type": None, "ref_id": None, "lot_id": first_lot + n,

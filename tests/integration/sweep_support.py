@@ -15,8 +15,9 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, redemption, stores
-from app.loyalty.models import ADJUST, Category, Item, Member, Notice, utcnow
+from app.loyalty.models import ADJUST, Category, Item, Notice, utcnow
 from tests.conftest import PASSWORD, _config
+from tests.support import balance
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -156,12 +157,7 @@ class World:
                 "A's unpaid order code": self.awaiting_code,
                 "A's notice title": self.notice_title, "A's notice": self.notice_body,
                 "A's purchase reference": self.reference,
-                "A's balance": f"{balance_of(self.a_id):,}"}
-
-
-def balance_of(member_id: int) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
+                "A's balance": f"{balance(self.a_id):,}"}
 
 
 def build_world(client) -> World:
@@ -263,4 +259,3 @@ def owner(table_name: str, row: tuple | None) -> int | None:
     if table_name == "members":
         return row[names.index("id")]
     return row[names.index("member_id")] if "member_id" in names else None
-

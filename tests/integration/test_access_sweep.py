@@ -13,11 +13,11 @@ from app import create_app
 from app.extensions import db
 from tests.conftest import RequestClient, _config, sign_in
 from tests.databases import SQLITE, requested
-from tests.integration.route_support import token
 from tests.integration.sweep_support import (CSRF_EXEMPT, FOREIGN_BODIES, NON_FORM_BODIES,
                                              PUBLIC, WRITES, Route, World, build_world,
                                              changed_rows, changes, endpoints, leaks, owner,
                                              route_map, routes, snapshot)
+from tests.support import csrf_token
 
 
 @pytest.fixture(scope="module", params=requested())
@@ -129,7 +129,7 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_and_shown_nothing(visitor, worl
 def test_a_signed_out_visitor_writing_with_a_valid_token_is_sent_to_sign_in_and_nothing_changes(
         visitor, world, route):
     path, before = world.url(route), snapshot()
-    response = _call(visitor, route, path, data={"csrf_token": token(visitor, "/login"),
+    response = _call(visitor, route, path, data={"csrf_token": csrf_token(visitor, "/login"),
                                                  "decision": "approve", "quantity": "1"})
     if route.is_api:
         assert response.status_code == 401, f"{route} answered {response.status_code}"
@@ -156,7 +156,7 @@ def test_a_visitor_posting_a_members_phone_to_a_public_form_learns_and_touches_n
     sees nothing of A and changes none of A's rows (a code row for the phone is no row of A)."""
     path, before = world.url(route), snapshot()
     response = _call(visitor, route, path, data={
-        "csrf_token": token(visitor, "/login"), "phone": world.a_phone, "password": "wrong-1",
+        "csrf_token": csrf_token(visitor, "/login"), "phone": world.a_phone, "password": "wrong-1",
         "code": "000000", "name": "Mallory", "new_password": "taken-over-9",
         "confirm": "taken-over-9"})
     shown = [what for what in leaks(response, world, path) if what != "A's phone"]  # echoed
@@ -185,7 +185,7 @@ def test_another_member_asking_for_a_members_things_gets_404_and_sees_nothing(
 def test_another_members_write_on_a_members_things_gets_404_and_changes_nothing(
         member_b, world, route):
     path, before = world.url(route), snapshot()
-    response = _call(member_b, route, path, data={"csrf_token": token(member_b),
+    response = _call(member_b, route, path, data={"csrf_token": csrf_token(member_b),
                                                   "decision": "approve", "quantity": "1"})
     expected = (401,) if route.is_api else (404,)
     assert response.status_code in expected or _refused_to_sign_in(response, path), \
@@ -207,7 +207,7 @@ def test_another_members_own_pages_show_nothing_of_a_member(member_b, world, rou
 def test_another_members_writes_touch_nothing_of_a_member(member_b, world, route):
     """B's own actions (check in, mark all read, sign out ...) change B's rows, never A's."""
     path, before = world.url(route), snapshot()
-    response = _call(member_b, route, path, data={"csrf_token": token(member_b),
+    response = _call(member_b, route, path, data={"csrf_token": csrf_token(member_b),
                                                   "decision": "approve", "quantity": "1"})
     assert response.status_code < 500, f"{route} answered member B {response.status_code}"
     touched = [c for c in changed_rows(before, snapshot())
@@ -252,7 +252,7 @@ def test_a_csrf_exempt_write_does_nothing_for_a_session_cookie_alone(member_a, w
     methods=set(WRITES), where=lambda r: not r.is_api and r.endpoint not in CSRF_EXEMPT))
 def test_a_write_to_a_page_in_a_shape_no_form_sends_gets_415_and_changes_nothing(
         member_a, world, route, body):
-    path, before, csrf = world.url(route), snapshot(), token(member_a)
+    path, before, csrf = world.url(route), snapshot(), csrf_token(member_a)
     response = _call(member_a, route, path, headers={"X-CSRFToken": csrf},
                      **NON_FORM_BODIES[body](csrf))
     assert response.status_code == 415, f"{route} answered {response.status_code} to {body}"

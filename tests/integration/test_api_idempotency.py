@@ -1,6 +1,5 @@
 """Retries earn once: the Idempotency-Key replays the first answer, a known purchase reference
 answers with the purchase as first recorded, and racing retries serialize."""
-import threading
 
 import pytest
 from sqlalchemy import select
@@ -8,8 +7,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty.audit import check_ledger
 from app.loyalty.models import ApiRequest, LedgerEntry, Purchase
-from tests.integration.api_support import (balance, count, purchase_body, snapshot,
+from tests.integration.api_support import (count, purchase_body, snapshot,
                                            till)  # noqa: F401 - a fixture
+from tests.support import balance, race
 
 
 def test_a_retry_with_the_same_key_and_body_replays_the_first_answer_and_earns_once(
@@ -105,28 +105,6 @@ def test_a_post_without_a_good_idempotency_key_is_refused_and_changes_nothing(
     assert snapshot() == before
 
 
-def race(app, calls):
-    """Run each call in its own thread, released together; returns results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = call()
-            except Exception as error:  # handed to the test
-                results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
-
-
 def test_eight_retries_racing_with_the_same_key_record_one_purchase_and_answer_alike(
         app, till, make_member):
     member = make_member()
@@ -136,7 +114,7 @@ def test_eight_retries_racing_with_the_same_key_record_one_purchase_and_answer_a
         response = till.post("/purchases", body, idempotency="racing-key")
         return response.status_code, response.get_json()
 
-    results = race(app, [post] * 8)
+    results = race([post] * 8, app)
 
     assert all(not isinstance(r, Exception) for r in results), results
     assert {r[0] for r in results} == {201}
@@ -154,7 +132,7 @@ def test_eight_resends_racing_with_new_keys_for_one_reference_earn_once(app, til
         response = till.post("/purchases", body)
         return response.status_code, response.get_json()
 
-    results = race(app, [post] * 8)
+    results = race([post] * 8, app)
 
     assert sorted(r[0] for r in results) == [200] * 7 + [201]
     assert len({r[1]["id"] for r in results}) == 1

@@ -8,9 +8,10 @@ from app.loyalty import campaigns
 from app.loyalty.audit import check_ledger
 from app.loyalty.models import EARN, LedgerEntry, Member, Purchase, utcnow
 from tests.conftest import fresh, sign_in, tier_id
-from tests.integration.api_support import (Api, balance, count, new_store, purchase_body,
+from tests.integration.api_support import (Api, count, new_store, purchase_body,
                                            till)  # noqa: F401 - a fixture
 from tests.integration.route_support import english, text
+from tests.support import balance
 
 
 def test_a_purchase_credits_its_points_at_once_and_says_so(till, make_member):

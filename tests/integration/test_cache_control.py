@@ -2,8 +2,8 @@
 must not hand one visitor's session to the next."""
 import pytest
 
-from tests.conftest import csrf_token, sign_in
-from tests.integration.route_support import token
+from tests.conftest import sign_in
+from tests.support import csrf_token
 
 
 def _kept_out_of_caches(response) -> bool:
@@ -21,7 +21,7 @@ def test_an_anonymous_page_that_starts_a_session_is_not_kept_by_caches(client, p
 
 
 def test_switching_the_language_sets_a_cookie_that_no_cache_keeps(client):
-    response = client.post("/lang/en", data={"csrf_token": token(client), "next": "/rules"})
+    response = client.post("/lang/en", data={"csrf_token": csrf_token(client), "next": "/rules"})
 
     assert response.status_code == 302 and "Set-Cookie" in response.headers
     assert _kept_out_of_caches(response)
@@ -46,7 +46,7 @@ def test_signing_in_with_keep_me_signed_in_sets_cookies_no_cache_keeps(client, m
 
 def test_signing_out_clears_the_cookie_with_an_answer_no_cache_keeps(client, member):
     assert sign_in(client, member.phone).status_code == 302
-    response = client.post("/logout", data={"csrf_token": token(client)})
+    response = client.post("/logout", data={"csrf_token": csrf_token(client)})
 
     assert "Set-Cookie" in response.headers and _kept_out_of_caches(response)
 

@@ -1,6 +1,4 @@
 """Races on the file-backed database: threads, each with its own app context and session."""
-import threading
-
 import pytest
 
 from sqlalchemy import func, select
@@ -11,33 +9,10 @@ from app.loyalty.audit import check_ledger
 from app.loyalty.errors import DomainError, InsufficientPoints, SoldOut
 from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import utc
+from tests.support import race
 
 EARNED = utc(2026, 5, 1, 4, 0)
 NOW = utc(2026, 6, 1, 4, 0)
-
-
-def race(app, calls):
-    """Run each call in its own thread, all released at once; returns results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = call()
-            except Exception as error:  # handed to the test, not lost in the thread
-                results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    db.session.rollback()
-    db.session.expire_all()
-    return results
 
 
 def redeem_call(member_id, item_id, key):
@@ -56,7 +31,7 @@ def test_many_members_racing_for_the_last_one_get_exactly_one_order(app, make_me
     members = [make_member(points=1000, earned_at=EARNED).id for _ in range(20)]
     item = make_item(points_price=500, stock=1)
 
-    results = race(app, [redeem_call(m, item.id, f"key-{m}") for m in members])
+    results = race([redeem_call(m, item.id, f"key-{m}") for m in members], app)
 
     codes = [r for r in results if isinstance(r, str)]
     refusals = [r for r in results if not isinstance(r, str)]
@@ -75,7 +50,7 @@ def test_one_member_firing_many_redemptions_can_only_spend_what_they_have(app, m
     member_id = make_member(points=balance, earned_at=EARNED).id
     item = make_item(points_price=cost, stock=None)
 
-    results = race(app, [redeem_call(member_id, item.id, f"key-{n}") for n in range(20)])
+    results = race([redeem_call(member_id, item.id, f"key-{n}") for n in range(20)], app)
 
     succeeded = [r for r in results if isinstance(r, str)]
     refusals = [r for r in results if not isinstance(r, str)]
@@ -91,7 +66,7 @@ def test_the_same_idempotency_key_from_many_threads_gives_one_order(app, make_me
     member_id = make_member(points=5000, earned_at=EARNED).id
     item = make_item(points_price=400, stock=5)
 
-    results = race(app, [redeem_call(member_id, item.id, "double-tap") for _ in range(10)])
+    results = race([redeem_call(member_id, item.id, "double-tap") for _ in range(10)], app)
 
     assert all(isinstance(r, str) for r in results), results
     assert len(set(results)) == 1
@@ -118,7 +93,7 @@ def test_cancelling_and_lapsing_the_same_unpaid_order_at_once_returns_points_onc
     def lapse():
         return redemption.lapse_unpaid(now=later)
 
-    results = race(app, [cancel, decline, lapse, cancel, decline, lapse])
+    results = race([cancel, decline, lapse, cancel, decline, lapse], app)
 
     assert not [r for r in results if isinstance(r, Exception)
                 and not isinstance(r, DomainError)], results

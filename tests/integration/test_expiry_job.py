@@ -17,6 +17,7 @@ from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import days, utc
 from tests.integration.route_support import by_testid, english, text
+from tests.support import balance
 
 NOW = utc(2026, 6, 1, 4, 0)
 
@@ -43,11 +44,6 @@ def expire_entries(member_id: int) -> list[LedgerEntry]:
     return db.session.scalars(select(LedgerEntry).where(
         LedgerEntry.member_id == member_id, LedgerEntry.kind == EXPIRE)
         .order_by(LedgerEntry.id)).all()
-
-
-def balance(member_id: int) -> int:
-    db.session.expire_all()
-    return db.session.get(Member, member_id).points_balance
 
 
 def count(model, *where) -> int:

@@ -12,7 +12,8 @@ from app.loyalty.errors import NotCancellable, NotCollectable, NotFound
 from app.loyalty.models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, FULFILLED,
                                 LAPSED, Order, utcnow)
 from tests.integration.route_support import (HTMX, by_testid, new_key, order_by_code,
-                                             shopper, snapshot, text, token)  # noqa: F401
+                                             shopper, snapshot, text)  # noqa: F401
+from tests.support import csrf_token
 
 MINUTE = timedelta(minutes=1)
 
@@ -45,7 +46,7 @@ def order_in(state: str, member, make_item, kind: str = "pickup") -> Order:
 
 
 def reveal(client, code: str, headers=None):
-    return client.post(f"/orders/{code}/reveal", data={"csrf_token": token(client)},
+    return client.post(f"/orders/{code}/reveal", data={"csrf_token": csrf_token(client)},
                        headers=headers or {})
 
 
@@ -185,7 +186,7 @@ def test_revealing_shows_the_code_for_good_and_takes_the_cancel_button_away(shop
     assert f"/orders/{coupon_order.code}/cancel" not in html
     before = snapshot(member.id, coupon_order.item_id)
     refused = shopper.post(f"/orders/{coupon_order.code}/cancel",
-                           data={"csrf_token": token(shopper)})
+                           data={"csrf_token": csrf_token(shopper)})
     page = text(shopper.get(refused.headers["Location"]))
     assert by_testid(page, "error-message") == ["This order can no longer be cancelled."]
     assert snapshot(member.id, coupon_order.item_id) == before

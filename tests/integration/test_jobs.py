@@ -3,7 +3,6 @@ the long-running scheduler keeps to its intervals and stops cleanly on a signal.
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 from datetime import timedelta
@@ -20,6 +19,7 @@ from app.loyalty.models import (ADJUST, LAPSED, Notice, Order, OutboxEmail, Remi
                                 utcnow)
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = "tests.integration.test_jobs"
@@ -50,12 +50,6 @@ def leave_a_transaction_open(now):
 @pytest.fixture(autouse=True)
 def no_calls(app):
     CALLS.clear()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

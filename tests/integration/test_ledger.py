@@ -4,8 +4,9 @@ from sqlalchemy import func, select, text
 from app.extensions import db
 from app.loyalty import accounts, redemption
 from app.loyalty.audit import check_ledger
-from app.loyalty.models import EXPIRE, REDEEM, REFUND, LedgerEntry, LotAllocation, Member, PointLot
+from app.loyalty.models import EXPIRE, REDEEM, REFUND, LedgerEntry, LotAllocation, PointLot
 from tests.conftest import PASSWORD, days, utc
+from tests.support import balance
 
 T0 = utc(2026, 3, 15, 2, 0)            # 15 March local: lots expire 2027-03-31T16:00Z
 T0_EXPIRES = utc(2027, 3, 31, 16, 0)
@@ -33,10 +34,6 @@ def entries(member_id, kind=None):
 def allocations(entry_id):
     return sorted(db.session.execute(select(LotAllocation.lot_id, LotAllocation.points)
                                      .where(LotAllocation.entry_id == entry_id)).all())
-
-
-def balance(member_id):
-    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
 
 
 def two_lots(member_id):

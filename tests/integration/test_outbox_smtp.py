@@ -1,7 +1,6 @@
 """The email outbox sent to a real SMTP server (aiosmtpd) on a free local port."""
 import email
 import re
-import socket
 import threading
 from datetime import date, timedelta
 from email import policy
@@ -20,15 +19,10 @@ from app.loyalty.transaction import lock_member, write_transaction
 from app.notify import outbox
 from app.notify.expiry import remind as send_due_reminders
 from tests.conftest import utc
+from tests.support import free_port
 
 NOW = utc(2026, 11, 20, 2, 0)   # 10:00 on 20 November in Shanghai
 MALL_URL = "https://mall.example.cn"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Collector:

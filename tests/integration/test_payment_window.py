@@ -6,16 +6,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty import redemption
 from app.loyalty.audit import check_ledger
-from app.loyalty.models import AWAITING_PAYMENT, LAPSED, Item, Member, Order, utcnow
+from app.loyalty.models import AWAITING_PAYMENT, LAPSED, Item, Order, utcnow
 from tests.conftest import utc
+from tests.support import balance
 
 EARNED = utc(2026, 5, 1, 4, 0)
 NOW = utc(2026, 6, 1, 4, 0)
 WINDOW = timedelta(minutes=15)
-
-
-def balance(member_id: int) -> int:
-    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
 
 
 def status(code: str) -> str:

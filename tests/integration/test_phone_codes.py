@@ -10,7 +10,7 @@ from app.loyalty import accounts, phone_codes, referrals
 from app.loyalty.models import JOIN, RESET_PASSWORD, SIGN_IN, Member, PhoneCode
 from app.loyalty.phones import InvalidPhone
 from tests.conftest import PASSWORD, utc
-from tests.integration.test_concurrency import race
+from tests.support import race
 
 NOW = utc(2026, 6, 10, 4, 0)
 PHONE = "13700001234"
@@ -99,7 +99,7 @@ def test_an_address_gets_twenty_codes_an_hour(app):
 
 
 def test_codes_asked_at_once_for_one_phone_are_one(app):
-    results = race(app, [lambda: phone_codes.issue(PHONE, SIGN_IN, ADDRESS, now=NOW)] * 8)
+    results = race([lambda: phone_codes.issue(PHONE, SIGN_IN, ADDRESS, now=NOW)] * 8, app)
 
     assert sum(isinstance(r, phone_codes.IssuedCode) for r in results) == 1
     assert all(isinstance(r, (phone_codes.IssuedCode, phone_codes.TooSoon)) for r in results)

@@ -5,12 +5,16 @@ processes that each open the database themselves, as workers do, and redeem at o
 """
 import multiprocessing
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty.audit import check_ledger
 from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import _config
+
+# Other processes, which a test's standing clock cannot reach, share the database.
+pytestmark = pytest.mark.real_clock
 
 
 def _redeem_in_a_process(url, member_id, item_id, key, start, results):

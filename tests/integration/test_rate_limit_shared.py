@@ -10,8 +10,11 @@ import pytest
 import redis
 
 from app import create_app
-from tests.conftest import _config, csrf_token
-from tests.databases import free_port
+from tests.conftest import _config
+from tests.support import csrf_token, free_port
+
+# Other processes, which a test's standing clock cannot reach, share the database.
+pytestmark = pytest.mark.real_clock
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty.models import LedgerEntry
 from tests.conftest import PASSWORD, sign_in
-from tests.integration.route_support import (HTMX, english, only_order, redeem_form, snapshot,
-                                             text, token)
+from tests.integration.route_support import HTMX, english, only_order, redeem_form, snapshot, text
+from tests.support import csrf_token
 
 BIG = 25000
 
@@ -94,7 +94,7 @@ def test_after_confirming_the_password_the_member_taps_redeem_again_and_it_goes_
     reauth_page = asked.headers["Location"]
 
     confirmed = rich_client.post(reauth_page, data={"password": PASSWORD,
-                                                    "csrf_token": token(rich_client, reauth_page)})
+                                                    "csrf_token": csrf_token(rich_client, reauth_page)})
     assert confirmed.status_code == 302
     assert confirmed.headers["Location"] == f"/catalog/{item.id}"
     again = rich_client.post(f"/catalog/{item.id}/redeem", data=redeem_form(rich_client, item.id))
@@ -109,7 +109,7 @@ def test_ten_minutes_after_confirming_it_is_asked_again(rich_client, rich, make_
     item = make_item(points_price=BIG)
     later(monkeypatch, 15)
     rich_client.post(f"/reauth?next=/catalog/{item.id}",
-                     data={"password": PASSWORD, "csrf_token": token(rich_client)})
+                     data={"password": PASSWORD, "csrf_token": csrf_token(rich_client)})
     later(monkeypatch, 11)
 
     response = rich_client.post(f"/catalog/{item.id}/redeem",
@@ -175,7 +175,7 @@ def test_a_session_restored_from_keep_me_signed_in_asks_before_a_big_redemption(
     item = make_item(points_price=BIG)
     device = app.test_client()
     device.post("/login", data={"phone": rich.phone, "password": PASSWORD, "remember": "y",
-                                "csrf_token": token(device, "/login")})
+                                "csrf_token": csrf_token(device, "/login")})
     device.delete_cookie("session")  # the browser was closed; the remember cookie is left
 
     response = device.post(f"/catalog/{item.id}/redeem", data=redeem_form(device, item.id))
@@ -221,13 +221,14 @@ def test_four_orders_of_12000_points_eleven_minutes_after_sign_in_ask_at_the_sec
 
 
 def test_after_the_password_is_given_spending_is_counted_from_zero_again(
-        rich_client, rich, make_item):
+        rich_client, rich, make_item, clock):
     item = make_item(points_price=SMALL)
     time_passes(rich_client, rich.id, 11)
     assert not asked(redeem(rich_client, item.id))
     assert asked(redeem(rich_client, item.id))
+    clock.shift(timedelta(seconds=1))  # the password is given after those redemptions
     confirmed = rich_client.post(f"/reauth?next=/catalog/{item.id}",
-                                 data={"password": PASSWORD, "csrf_token": token(rich_client)})
+                                 data={"password": PASSWORD, "csrf_token": csrf_token(rich_client)})
     assert confirmed.status_code == 302
     time_passes(rich_client, rich.id, 11)
 
@@ -264,7 +265,7 @@ def test_a_session_restored_from_keep_me_signed_in_adds_up_what_it_redeemed(
     item = make_item(points_price=SMALL)
     device = app.test_client()
     device.post("/login", data={"phone": rich.phone, "password": PASSWORD, "remember": "y",
-                                "csrf_token": token(device, "/login")})
+                                "csrf_token": csrf_token(device, "/login")})
     device.delete_cookie("session")  # the browser was closed; the remember cookie is left
 
     answers = [asked(redeem(device, item.id)) for _ in range(2)]

@@ -14,6 +14,7 @@ from app.loyalty.models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CONFIRMED, 
                                 PointLot)
 from app.loyalty.redemption import CODE_ALPHABET
 from tests.conftest import days, utc
+from tests.support import balance
 
 EARNED = utc(2026, 5, 1, 4, 0)
 NOW = utc(2026, 6, 1, 4, 0)
@@ -39,10 +40,6 @@ def snapshot(member_id: int, item_id: int) -> tuple:
         db.session.scalar(select(func.count()).select_from(LedgerEntry)),
         tuple(db.session.scalars(select(PointLot.remaining).order_by(PointLot.id))),
     )
-
-
-def balance(member_id):
-    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
 
 
 def stock(item_id):

@@ -1,8 +1,9 @@
 """Signing in and out, and what a signed-out visitor may open."""
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token, sign_in
-from tests.integration.route_support import by_testid, english, text, token
+from tests.conftest import PASSWORD, sign_in
+from tests.integration.route_support import by_testid, english, text
+from tests.support import csrf_token
 
 MEMBER_PAGES = ["/", "/catalog", "/catalog/1", "/catalog/1/redeem", "/orders",
                 "/orders/ABCDEFGHJK", "/orders/ABCDEFGHJK/pickup.svg", "/points",
@@ -118,7 +119,7 @@ def test_signing_in_ignores_a_next_that_leaves_the_mall(client, member, target):
 
 
 def test_signing_out_ends_the_session(member_client):
-    response = member_client.post("/logout", data={"csrf_token": token(member_client)})
+    response = member_client.post("/logout", data={"csrf_token": csrf_token(member_client)})
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/login"

@@ -14,7 +14,8 @@ from app.loyalty.models import Member, PhoneCode, utcnow
 from tests.conftest import PASSWORD, sign_in
 from tests.integration.code_support import (ask_code, codes_written, last_code, messages_to,
                                             other_code)
-from tests.integration.route_support import by_testid, english, text, token
+from tests.integration.route_support import by_testid, english, text
+from tests.support import csrf_token
 
 NEW_PASSWORD = "winter-plum-77"
 
@@ -26,7 +27,7 @@ def visitor(client):
 
 
 def enter(client, url: str, code: str, **fields):
-    return client.post(url, data={"csrf_token": token(client, url), "code": code, **fields})
+    return client.post(url, data={"csrf_token": csrf_token(client, url), "code": code, **fields})
 
 
 def signed_in(client) -> bool:
@@ -156,7 +157,7 @@ def test_a_code_is_used_once(visitor, member):
     ask_code(visitor, "/login/code", member.phone)
     code = last_code(member.phone)
     assert enter(visitor, "/login/code/verify", code).status_code == 303
-    visitor.post("/logout", data={"csrf_token": token(visitor, "/")})
+    visitor.post("/logout", data={"csrf_token": csrf_token(visitor, "/")})
     english(visitor)
 
     with visitor.session_transaction() as session:   # as if the page had been kept open
@@ -225,7 +226,7 @@ def test_one_address_gets_twenty_codes_an_hour_across_phones(visitor, monkeypatc
 
     assert answers == [303] * 20 + [429]
     other_address = visitor.post("/join", environ_base={"REMOTE_ADDR": "198.51.100.9"},
-                                 data={"csrf_token": token(visitor, "/join"),
+                                 data={"csrf_token": csrf_token(visitor, "/join"),
                                        "phone": "13799999999"})
     assert other_address.status_code == 303
 

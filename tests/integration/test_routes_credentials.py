@@ -8,7 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty.models import Member
 from tests.conftest import PASSWORD, sign_in
-from tests.integration.route_support import by_testid, english, text, token
+from tests.integration.route_support import by_testid, english, text
+from tests.support import csrf_token
 
 NEW_PASSWORD = "blue-kettle-1987"
 
@@ -33,14 +34,14 @@ def errors(response) -> list[str]:
 
 def password_form(client, **fields) -> dict:
     data = {"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-            "confirm": NEW_PASSWORD, "csrf_token": token(client, "/account/password")}
+            "confirm": NEW_PASSWORD, "csrf_token": csrf_token(client, "/account/password")}
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
 
 
 def phone_form(client, **fields) -> dict:
     data = {"phone": "13700001111", "password": PASSWORD,
-            "csrf_token": token(client, "/account/phone")}
+            "csrf_token": csrf_token(client, "/account/phone")}
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -53,7 +54,7 @@ def signed_in(client) -> bool:
 
 def test_the_right_password_confirms_and_goes_on_to_the_page_asked_for(me):
     response = me.post("/reauth?next=/orders", data={"password": PASSWORD,
-                                                     "csrf_token": token(me)})
+                                                     "csrf_token": csrf_token(me)})
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/orders"
@@ -66,7 +67,7 @@ def test_a_wrong_password_is_a_422_with_a_message_and_confirms_nothing(me, monke
     monkeypatch.setattr(reauth, "now", lambda: moved)
 
     response = me.post("/reauth?next=/orders", data={"password": "not-the-password",
-                                                     "csrf_token": token(me)})
+                                                     "csrf_token": csrf_token(me)})
 
     assert response.status_code == 422
     assert errors(response) == ["That password is not right. Try again."]
@@ -79,7 +80,7 @@ def test_a_wrong_password_is_a_422_with_a_message_and_confirms_nothing(me, monke
                                     "javascript:alert(1)", "evil.example"])
 def test_next_never_leads_off_the_site(me, target):
     response = me.post("/reauth", query_string={"next": target},
-                       data={"password": PASSWORD, "csrf_token": token(me)})
+                       data={"password": PASSWORD, "csrf_token": csrf_token(me)})
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -105,10 +106,10 @@ def test_confirming_needs_a_signed_in_member(client):
 
 def test_guessing_at_the_password_page_is_slowed_like_signing_in(me):
     for _ in range(5):
-        wrong = me.post("/reauth", data={"password": "not-it", "csrf_token": token(me)})
+        wrong = me.post("/reauth", data={"password": "not-it", "csrf_token": csrf_token(me)})
         assert wrong.status_code == 422
 
-    blocked = me.post("/reauth", data={"password": PASSWORD, "csrf_token": token(me)})
+    blocked = me.post("/reauth", data={"password": PASSWORD, "csrf_token": csrf_token(me)})
     assert blocked.status_code == 429
 
 
@@ -116,11 +117,11 @@ def test_failed_sign_ins_and_failed_confirmations_share_one_allowance(app, me, m
     other = app.test_client()
     for _ in range(3):
         other.post("/login", data={"phone": member.phone, "password": "not-it",
-                                   "csrf_token": token(other, "/login")})
+                                   "csrf_token": csrf_token(other, "/login")})
     for _ in range(2):
-        me.post("/reauth", data={"password": "not-it", "csrf_token": token(me)})
+        me.post("/reauth", data={"password": "not-it", "csrf_token": csrf_token(me)})
 
-    blocked = me.post("/reauth", data={"password": PASSWORD, "csrf_token": token(me)})
+    blocked = me.post("/reauth", data={"password": PASSWORD, "csrf_token": csrf_token(me)})
     assert blocked.status_code == 429
 
 
@@ -185,7 +186,7 @@ def test_a_new_password_replaces_the_old_one_and_signs_out_every_other_device(ap
     assert sign_in(laptop, member.phone).status_code == 302
     kept = app.test_client()
     kept.post("/login", data={"phone": member.phone, "password": PASSWORD, "remember": "y",
-                              "csrf_token": token(kept, "/login")})
+                              "csrf_token": csrf_token(kept, "/login")})
 
     response = me.post("/account/password", data=password_form(me))
 
@@ -220,7 +221,7 @@ def test_guessing_the_current_password_is_slowed_like_signing_in(me, member):
     phone = me.application.test_client()  # the member's own phone, elsewhere
     elsewhere = phone.post("/login", environ_base={"REMOTE_ADDR": "198.51.100.7"},
                            data={"phone": member.phone, "password": PASSWORD,
-                                 "csrf_token": token(phone, "/login")})
+                                 "csrf_token": csrf_token(phone, "/login")})
     assert elsewhere.status_code == 302
 
 
@@ -264,7 +265,7 @@ def test_a_sign_in_form_sent_without_a_password_is_no_guess(app, member):
     visitor = app.test_client()
     for _ in range(6):
         empty = visitor.post("/login", data={"phone": member.phone, "password": "",
-                                             "csrf_token": token(visitor, "/login")})
+                                             "csrf_token": csrf_token(visitor, "/login")})
         assert empty.status_code == 422
 
     assert sign_in(visitor, member.phone).status_code == 302

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty import campaigns, tasks
 from app.loyalty.models import CheckIn, Member, utcnow
-from tests.integration.route_support import (HTMX, attrs, balance, by_testid, english,
-                                             shopper, text, token)  # noqa: F401
+from tests.integration.route_support import (HTMX, attrs, by_testid, english,
+                                             shopper, text)  # noqa: F401
+from tests.support import balance, csrf_token
 
 
 def check_in_count(member_id: int) -> int:
@@ -35,7 +36,7 @@ def test_the_earn_page_shows_the_check_in_card_tasks_and_invite_link(shopper, me
 
 
 def test_checking_in_without_javascript_credits_and_redirects_back(shopper, member):
-    response = shopper.post("/earn/check-in", data={"csrf_token": token(shopper, "/earn")})
+    response = shopper.post("/earn/check-in", data={"csrf_token": csrf_token(shopper, "/earn")})
 
     assert response.status_code == 303 and response.headers["Location"] == "/earn"
     assert balance(member.id) == 5003
@@ -47,7 +48,7 @@ def test_checking_in_without_javascript_credits_and_redirects_back(shopper, memb
 
 def test_checking_in_with_htmx_swaps_the_card_and_the_header_balance(shopper, member):
     response = shopper.post("/earn/check-in", headers=HTMX,
-                            data={"csrf_token": token(shopper, "/earn")})
+                            data={"csrf_token": csrf_token(shopper, "/earn")})
 
     html = text(response)
     assert response.status_code == 200 and "<html" not in html
@@ -59,7 +60,7 @@ def test_checking_in_with_htmx_swaps_the_card_and_the_header_balance(shopper, me
 
 
 def test_a_second_check_in_says_already_checked_in_and_earns_nothing(shopper, member):
-    form = {"csrf_token": token(shopper, "/earn")}
+    form = {"csrf_token": csrf_token(shopper, "/earn")}
     shopper.post("/earn/check-in", headers=HTMX, data=form)
 
     again = shopper.post("/earn/check-in", headers=HTMX, data=form)
@@ -126,7 +127,8 @@ def test_the_day_before_the_bonus_the_card_says_so(shopper, member):
 def gift_birthday(app, member):
     app.config["BIRTHDAY_BONUS"] = "gift"
     today = utcnow() + timedelta(hours=8)
-    tasks.save_profile(member.id, "测试会员", None, today.date().replace(year=1990))
+    # Born today in a leap year, so that the date exists on 29 February too.
+    tasks.save_profile(member.id, "测试会员", None, today.date().replace(year=1992))
     return member
 
 
@@ -134,8 +136,8 @@ def test_the_birthday_gift_is_claimed_from_the_earn_page_once(shopper, gift_birt
     page = unescape(text(shopper.get("/earn")))
     assert "It's your birthday month: claim your gift!" in page
 
-    first = shopper.post("/earn/birthday", data={"csrf_token": token(shopper, "/earn")})
-    second = shopper.post("/earn/birthday", data={"csrf_token": token(shopper, "/earn")},
+    first = shopper.post("/earn/birthday", data={"csrf_token": csrf_token(shopper, "/earn")})
+    second = shopper.post("/earn/birthday", data={"csrf_token": csrf_token(shopper, "/earn")},
                           follow_redirects=True)
 
     assert first.status_code == 303
@@ -181,7 +183,7 @@ def test_the_earn_tab_is_in_the_navigation(shopper):
 
 
 def test_the_points_history_names_a_check_in(shopper, member):
-    shopper.post("/earn/check-in", data={"csrf_token": token(shopper, "/earn")})
+    shopper.post("/earn/check-in", data={"csrf_token": csrf_token(shopper, "/earn")})
 
     rows = by_testid(text(shopper.get("/points")), "ledger-row")
 

@@ -8,10 +8,11 @@ from flask import request
 
 from app.loyalty.models import ApiRequest, Purchase
 from app.web.guards import takes_uploads
-from tests.conftest import PASSWORD, csrf_token, fresh
+from tests.conftest import PASSWORD, fresh
 from tests.integration.api_support import count, new_store, purchase_body
-from tests.integration.route_support import english, token
+from tests.integration.route_support import english
 from tests.integration.test_security import wrong_password
+from tests.support import csrf_token
 
 
 @pytest.mark.parametrize("path", ["/orders/%00", "/orders/AB%00CD/pickup.svg", "/points?page=%00",
@@ -65,7 +66,7 @@ def test_the_refusal_is_a_page_in_the_malls_style(client):
 
 
 def test_a_write_with_no_body_and_no_content_type_still_works(member_client):
-    response = member_client.post("/logout", headers={"X-CSRFToken": token(member_client)})
+    response = member_client.post("/logout", headers={"X-CSRFToken": csrf_token(member_client)})
 
     assert response.status_code == 302
     assert member_client.get("/").status_code == 302
@@ -74,7 +75,7 @@ def test_a_write_with_no_body_and_no_content_type_still_works(member_client):
 def test_a_nul_in_a_json_name_is_refused_and_never_stored(member_client, member):
     response = member_client.post("/profile", data='{"name": "Li\\u0000Lei"}',
                                   content_type="application/json",
-                                  headers={"X-CSRFToken": token(member_client)})
+                                  headers={"X-CSRFToken": csrf_token(member_client)})
 
     assert response.status_code == 415
     assert fresh(member).name == "测试会员"

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty.models import Notice
 from tests.conftest import sign_in
-from tests.integration.route_support import HTMX, attrs, by_testid, text, token
+from tests.integration.route_support import HTMX, attrs, by_testid, text
+from tests.support import csrf_token
 
 
 def notice(member_id: int, body: str, link: str = "/catalog?affordable=1",
@@ -112,7 +113,7 @@ def test_marking_a_notice_read_with_the_button_goes_back_to_it_and_clears_the_ba
     notice_id = notice(member.id, "x")
 
     response = member_client.post(f"/inbox/{notice_id}/read",
-                                  data={"csrf_token": token(member_client)})
+                                  data={"csrf_token": csrf_token(member_client)})
 
     assert response.status_code == 303
     assert response.headers["Location"] == f"/inbox/{notice_id}"
@@ -127,7 +128,7 @@ def test_marking_a_notice_read_through_htmx_updates_the_bell_out_of_band(member_
     notice(member.id, "still unread")
 
     response = member_client.post(f"/inbox/{notice_id}/read", headers=HTMX,
-                                  data={"csrf_token": token(member_client)})
+                                  data={"csrf_token": csrf_token(member_client)})
 
     assert response.status_code == 200
     bell = attrs(text(response), "inbox-bell")
@@ -140,11 +141,11 @@ def test_marking_a_notice_read_through_htmx_updates_the_bell_out_of_band(member_
 
 def test_marking_a_notice_read_twice_keeps_the_first_time(member_client, member):
     notice_id = notice(member.id, "x")
-    member_client.post(f"/inbox/{notice_id}/read", data={"csrf_token": token(member_client)})
+    member_client.post(f"/inbox/{notice_id}/read", data={"csrf_token": csrf_token(member_client)})
     first = read_at(notice_id)
 
     response = member_client.post(f"/inbox/{notice_id}/read", headers=HTMX,
-                                  data={"csrf_token": token(member_client)})
+                                  data={"csrf_token": csrf_token(member_client)})
 
     assert response.status_code == 200
     assert read_at(notice_id) == first
@@ -155,7 +156,7 @@ def test_following_a_notices_link_marks_it_read_and_lands_on_the_affordable_cata
     notice_id = notice(member.id, "1,200 积分将于 2026年12月20日 过期。")
 
     response = member_client.post(f"/inbox/{notice_id}/go",
-                                  data={"csrf_token": token(member_client)})
+                                  data={"csrf_token": csrf_token(member_client)})
 
     assert response.status_code == 303
     assert response.headers["Location"] == "/catalog?affordable=1"
@@ -176,7 +177,7 @@ def test_a_link_that_would_leave_the_mall_goes_to_the_notice_instead(member_clie
     notice_id = notice(member.id, "x", link=link)
 
     response = member_client.post(f"/inbox/{notice_id}/go",
-                                  data={"csrf_token": token(member_client)})
+                                  data={"csrf_token": csrf_token(member_client)})
 
     assert response.status_code == 303
     assert response.headers["Location"] == f"/inbox/{notice_id}"
@@ -199,7 +200,7 @@ def test_marking_a_notice_read_without_a_csrf_token_is_refused_and_changes_nothi
 def test_mark_all_read_reads_every_notice_and_clears_the_badge(member_client, member):
     ids = [notice(member.id, "a"), notice(member.id, "b")]
 
-    response = member_client.post("/inbox/read", data={"csrf_token": token(member_client)})
+    response = member_client.post("/inbox/read", data={"csrf_token": csrf_token(member_client)})
 
     assert response.status_code == 302 and response.headers["Location"] == "/inbox"
     assert all(read_at(i) is not None for i in ids)
@@ -222,7 +223,7 @@ def test_mark_all_read_leaves_other_members_notices_unread(member_client, member
     theirs = notice(other.id, "theirs")
     notice(member.id, "mine")
 
-    member_client.post("/inbox/read", data={"csrf_token": token(member_client)})
+    member_client.post("/inbox/read", data={"csrf_token": csrf_token(member_client)})
 
     assert read_at(theirs) is None
 
@@ -235,7 +236,7 @@ def test_another_members_notice_is_not_found_and_stays_unread(member_client, mak
     theirs = notice(other.id, "1,200 积分将于 2026年12月20日 过期。")
 
     response = member_client.open(path.format(id=theirs), method=method,
-                                  data={"csrf_token": token(member_client)})
+                                  data={"csrf_token": csrf_token(member_client)})
 
     assert response.status_code == 404
     assert "1,200" not in text(response)
@@ -245,13 +246,13 @@ def test_another_members_notice_is_not_found_and_stays_unread(member_client, mak
 def test_a_notice_that_does_not_exist_is_not_found(member_client):
     assert member_client.get("/inbox/999999").status_code == 404
     assert member_client.post("/inbox/999999/read",
-                              data={"csrf_token": token(member_client)}).status_code == 404
+                              data={"csrf_token": csrf_token(member_client)}).status_code == 404
 
 
 @pytest.mark.parametrize("method, path", [("GET", "/inbox"), ("GET", "/inbox/1"),
                                           ("POST", "/inbox/1/read"), ("POST", "/inbox/1/go")])
 def test_the_inbox_asks_a_signed_out_visitor_to_sign_in(client, method, path):
-    response = client.open(path, method=method, data={"csrf_token": token(client, "/login")})
+    response = client.open(path, method=method, data={"csrf_token": csrf_token(client, "/login")})
 
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 

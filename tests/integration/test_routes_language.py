@@ -4,7 +4,8 @@ import re
 import pytest
 
 from tests.conftest import sign_in
-from tests.integration.route_support import text, token
+from tests.integration.route_support import text
+from tests.support import csrf_token
 
 
 def html_lang(client, url: str = "/rules") -> str:
@@ -12,7 +13,7 @@ def html_lang(client, url: str = "/rules") -> str:
 
 
 def switch(client, code: str, next_path: str | None = "/rules"):
-    data = {"csrf_token": token(client)}
+    data = {"csrf_token": csrf_token(client)}
     if next_path is not None:
         data["next"] = next_path
     return client.post(f"/lang/{code}", data=data)

@@ -5,9 +5,9 @@ import pytest
 
 from app.loyalty import redemption
 from app.loyalty.models import CANCELLED, CONFIRMED, COUPON, utcnow
-from tests.integration.route_support import (balance, by_testid, new_key, order_by_code,
-                                             shopper, snapshot, stock, text,  # noqa: F401
-                                             token)
+from tests.integration.route_support import (by_testid, new_key, order_by_code,
+                                             shopper, snapshot, stock, text)  # noqa: F401
+from tests.support import balance, csrf_token
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def someone_elses_order(make_member, make_item):
 
 
 def cancel(client, code: str):
-    return client.post(f"/orders/{code}/cancel", data={"csrf_token": token(client)})
+    return client.post(f"/orders/{code}/cancel", data={"csrf_token": csrf_token(client)})
 
 
 def test_the_orders_page_lists_the_members_orders_newest_first(shopper, member, make_item,

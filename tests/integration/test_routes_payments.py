@@ -11,9 +11,9 @@ from app.loyalty.models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, LAPSED, 
 from app.loyalty.payments import RefundFailed, SandboxProvider
 from app.payments import refunds
 from tests.conftest import sign_in
-from tests.integration.route_support import (balance, by_testid, new_key, order_by_code,
-                                             shopper, snapshot, stock, text,  # noqa: F401
-                                             token)
+from tests.integration.route_support import (by_testid, new_key, order_by_code,
+                                             shopper, snapshot, stock, text)  # noqa: F401
+from tests.support import balance, csrf_token
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def sandbox(app):
 
 
 def pay(client, code: str, decision: str | None, **extra):
-    data = {"csrf_token": token(client), "decision": decision, **extra}
+    data = {"csrf_token": csrf_token(client), "decision": decision, **extra}
     return client.post(f"/pay/sandbox/{code}", data={k: v for k, v in data.items() if v})
 
 
@@ -218,7 +218,7 @@ def cash_rows(order_id: int) -> list[tuple]:
 
 
 def cancel(client, code: str):
-    return client.post(f"/orders/{code}/cancel", data={"csrf_token": token(client)})
+    return client.post(f"/orders/{code}/cancel", data={"csrf_token": csrf_token(client)})
 
 
 def test_an_approval_notified_three_times_is_recorded_once(client, sandbox, unpaid):

@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, LedgerEntry, Order, utcnow
-from tests.integration.route_support import (HTMX, balance, by_testid, new_key,
-                                             only_order, redeem_form, shopper,  # noqa: F401
-                                             snapshot, stock, text, token)
+from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, LedgerEntry, Order
+from tests.integration.route_support import (HTMX, by_testid, new_key, only_order,
+                                             redeem_form, shopper,  # noqa: F401
+                                             snapshot, stock, text)
+from tests.support import balance, csrf_token
 
 
 def orders_and_entries(member_id: int) -> tuple[int, int]:
@@ -26,9 +27,9 @@ REFUSALS = [
                  id="not-enough-points"),
     pytest.param({"stock": 0}, "Sold out. Check back soon.", id="sold-out"),
     pytest.param({"min_tier": "gold"}, "For Gold members and above.", id="tier-too-low"),
-    pytest.param({"sale_starts_at": utcnow() + timedelta(days=2)}, "On sale from",
+    pytest.param({"sale_starts_at": timedelta(days=2)}, "On sale from",
                  id="not-on-sale-yet"),
-    pytest.param({"sale_ends_at": utcnow() - timedelta(days=1)},
+    pytest.param({"sale_ends_at": timedelta(days=-1)},
                  "This item is not on sale now.", id="sale-over"),
 ]
 
@@ -248,7 +249,7 @@ def test_htmx_redeeming_returns_the_result_and_the_new_balance_out_of_band(shopp
     form = redeem_form(shopper, item.id, csrf_token=None)
 
     response = shopper.post(f"/catalog/{item.id}/redeem", data=form,
-                            headers={**HTMX, "X-CSRFToken": token(shopper)})
+                            headers={**HTMX, "X-CSRFToken": csrf_token(shopper)})
 
     html = text(response)
     order = only_order(member.id)

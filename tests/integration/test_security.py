@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app import create_app
-from tests.conftest import PASSWORD, _config, csrf_token, sign_in
+from tests.conftest import PASSWORD, _config, sign_in
+from tests.support import csrf_token
 
 PAGES = ["/login", "/rules", "/", "/catalog", "/points", "/orders", "/no-such-page"]
 

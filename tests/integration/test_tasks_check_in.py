@@ -1,5 +1,4 @@
 """The daily check-in: points once per local day, streaks across days, the 7th-day bonus."""
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -7,16 +6,12 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty import tasks
 from app.loyalty.audit import check_ledger
-from app.loyalty.models import EARN, CheckIn, LedgerEntry, Member
+from app.loyalty.models import EARN, CheckIn, LedgerEntry
 from tests.conftest import utc
+from tests.support import balance, race
 
 # 2026-06-01 10:00 in Shanghai
 MORNING = utc(2026, 6, 1, 2, 0)
-
-
-def balance(member_id: int) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
 
 
 def check_ins(member_id: int) -> int:
@@ -50,21 +45,10 @@ def test_a_second_check_in_on_the_same_day_earns_nothing(make_member):
 
 def test_two_devices_checking_in_at_once_earn_once(app, make_member):
     member_id = make_member().id
-    barrier = threading.Barrier(6)
-    results = []
 
-    def tap():
-        with app.app_context():
-            barrier.wait()
-            results.append(tasks.check_in(member_id, now=MORNING))
+    results = race([lambda: tasks.check_in(member_id, now=MORNING)] * 6, app)
 
-    threads = [threading.Thread(target=tap) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert len(results) == 6
+    assert not any(isinstance(r, Exception) for r in results), results
     assert sorted(r.already for r in results) == [False] + [True] * 5
     assert balance(member_id) == 3
     assert check_ins(member_id) == 1

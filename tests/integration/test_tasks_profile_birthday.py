@@ -8,13 +8,9 @@ from app.extensions import db
 from app.loyalty import tasks
 from app.loyalty.models import BIRTHDAY, PROFILE, Member, TaskReward
 from tests.conftest import utc
+from tests.support import balance
 
 NOW = utc(2026, 6, 10, 4, 0)
-
-
-def balance(member_id: int) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
 
 
 def rewards(member_id: int, task: str) -> int:

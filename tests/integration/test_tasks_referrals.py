@@ -11,13 +11,9 @@ from app.loyalty.models import (CREDITED, REFERRAL_INVITER, REFERRAL_NEW, Member
                                 Store, TaskReward)
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import PASSWORD, utc
+from tests.support import balance
 
 NOW = utc(2026, 6, 10, 4, 0)
-
-
-def balance(member_id: int) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
 
 
 def first_purchase(member_id: int, now=NOW, amount_fen: int = 10_000

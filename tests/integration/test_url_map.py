@@ -5,8 +5,9 @@ import re
 import pytest
 
 from app import create_app
-from tests.conftest import _config, csrf_token, sign_in
+from tests.conftest import _config, sign_in
 from tests.integration.sweep_support import route_map
+from tests.support import csrf_token
 
 HUGE_IDS = [2**31, 2**63, 10**20, 10**400]
 LARGEST_ID = 2**31 - 1  # the largest an <int:...> route takes: an INTEGER column's largest

@@ -1,6 +1,5 @@
 """Races over real HTTP: gunicorn with four worker processes, requests fired at the same
 instant from many threads, on SQLite and on PostgreSQL."""
-import threading
 import uuid
 
 import pytest
@@ -10,7 +9,11 @@ from app.extensions import db
 from app.loyalty.audit import check_ledger
 from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import PASSWORD
+from tests.support import race
 from .server import Gunicorn, Visitor, order_code
+
+# Other processes, which a test's standing clock cannot reach, share the database.
+pytestmark = pytest.mark.real_clock
 
 SOLD_OUT = "已售罄"
 NOT_ENOUGH = "积分不足"
@@ -34,22 +37,7 @@ def server(app):
 
 def at_once(calls):
     """Run every call in its own thread, all released together; their answers in order."""
-    barrier = threading.Barrier(len(calls))
-    answers = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            answers[index] = call()
-        except Exception as error:  # handed to the test, not lost in the thread
-            answers[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a request hung"
+    answers = race(calls, timeout=120)
     for answer in answers:
         assert not isinstance(answer, Exception), repr(answer)
     return answers
