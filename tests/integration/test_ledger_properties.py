@@ -30,7 +30,7 @@ from app.loyalty.models import (CashMovement, LedgerEntry, LotAllocation, Member
                                 PointLot, Purchase, PurchaseRefund, TaskReward, Tier,
                                 TierChange)
 from app.loyalty.purchases import PurchaseInput
-from app.loyalty.program import program
+from app.loyalty.program import ACTIVITY, POLICIES, program
 from tests.conftest import utc
 
 START = utc(2026, 1, 1, 4, 0)
@@ -161,7 +161,7 @@ def reset_tables():
     db.session.commit()
 
 
-@pytest.mark.parametrize("policy", expiry.POLICIES)
+@pytest.mark.parametrize("policy", POLICIES)
 def test_the_ledger_invariant_holds_over_random_histories(app, make_item, policy):
     app.config["EXPIRY_POLICY"] = policy
     settings_ = program()
@@ -245,7 +245,7 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item, policy
                 lines=[{"category": "coffee", "amount_fen": amount_fen}],
                 member_phone="13700000000"), now=self.now)
             bought = ModelPurchase(reference, amount_fen, recorded.purchase.points)
-            if policy == expiry.ACTIVITY:
+            if policy == ACTIVITY:
                 self.model.move_on(self.now, expiry.lot_expiry(self.now, settings_))
             if bought.points:
                 self.credit(bought.points)
