@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.loyalty.models import UTCDateTime, utcnow
 from app.loyalty.transaction import write_transaction
-from app.web.requestlog import mask_phones
+from app.web.requestlog import mask_phones, to_standard_error
 
 log = logging.getLogger("mall.sms")
 KEEP_FOR = timedelta(days=1)
@@ -48,10 +48,4 @@ def latest(limit: int = 50) -> list[SandboxMessage]:
 
 def setup_log() -> None:
     """Sandbox messages go to standard error, like the request log."""
-    if not log.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
-    log.disabled = False  # Alembic's logging.config.fileConfig switches other loggers off
+    to_standard_error(log)

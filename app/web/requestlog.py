@@ -25,15 +25,20 @@ def event(name: str, **fields) -> None:
                         ensure_ascii=False))
 
 
-def register(app: Flask) -> None:
-    app.jinja_env.filters["masked"] = mask_phones
-    if not log.handlers:
+def to_standard_error(logger: logging.Logger) -> None:
+    """One JSON or text line per record on standard error, whatever else logging does."""
+    if not logger.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
-    log.disabled = False  # Alembic's logging.config.fileConfig switches other loggers off
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    logger.disabled = False  # Alembic's logging.config.fileConfig switches other loggers off
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["masked"] = mask_phones
+    to_standard_error(log)
 
     @app.before_request
     def start():
