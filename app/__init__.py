@@ -62,7 +62,7 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import sms
+    from . import admin, sms
     from .api.views import bp as api_bp
     from .auth import account, codes, credentials, views  # noqa: F401  (routes on auth's bp)
     from .auth import bp as auth_bp
@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     inbox.register(app)
     sms.register(app)
+    admin.register(app)
     errors.register(app)
     security.register(app)
     requestlog.register(app)

@@ -115,6 +115,11 @@ def use_password_hashing(method: Callable[[], str]) -> None:
     _hash_method = method
 
 
+def password_hash_method() -> str:
+    """The werkzeug method new passwords (members' and staff's) are hashed with."""
+    return _hash_method()
+
+
 def set_password(member: Member, password: str) -> None:
     """Hash and keep a member's new password, with the installation's hashing method."""
     member.set_password(password, _hash_method())

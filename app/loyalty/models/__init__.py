@@ -10,10 +10,12 @@ from .members import DOWNGRADE, KEPT, UNDONE, UPGRADE, Member, Tier, TierChange
 from .notices import EMAIL, INBOX, Notice, OutboxEmail, Reminder
 from .orders import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, FULFILLED,
                      LAPSED, OPEN_STATUSES, Order)
+from .staff import ADMIN, CLERK, ROLES, AuditEntry, Staff
 from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, TaskReward
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "ADMIN", "AuditEntry", "CLERK", "ROLES", "Staff",
     "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CAPTURED",
     "CLAWBACK", "CODE_PURPOSES", "CashMovement", "JOIN", "PhoneCode", "REFUNDED", "REQUESTED",
     "RESET_PASSWORD", "SIGN_IN",
