@@ -56,6 +56,15 @@ def findings(config, production: bool, instance_path: str | None = None) -> list
     return found
 
 
+def staff_findings(unenrolled_admins: list[str], production: bool) -> list[Finding]:
+    """In production every active administrator signs in to the console with two steps."""
+    if not production or not unenrolled_admins:
+        return []
+    return [Finding("STAFF", "administrators without two-step sign-in: "
+                    f"{', '.join(unenrolled_admins)} (each enrols at /admin/account, or "
+                    "`flask staff deactivate` them)")]
+
+
 def refuse_unsafe_start(config, production: bool, instance_path: str | None = None) -> None:
     """Stop a production server that would run with a forgeable secret, the debugger or
     payments that collect no cash."""

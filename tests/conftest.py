@@ -223,3 +223,66 @@ def days(n: float) -> timedelta:
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
+
+
+# Staff of the console ------------------------------------------------------------------
+
+STAFF_PASSWORD = "staff-horse-4242"
+
+
+@pytest.fixture
+def make_staff(app):
+    """A console account: `make_staff("clerk")` works at store SH001 (made if missing);
+    `two_step=True` enrols a TOTP secret (read it back as `staff.totp_secret`)."""
+    from app.loyalty import staff as staff_accounts, stores
+    from app.loyalty.models import Store
+
+    count = iter(range(10**6))
+
+    def make(role: str = "admin", username: str | None = None, store: str = "SH001",
+             password: str = STAFF_PASSWORD, two_step: bool = False, name: str = ""):
+        if role == "clerk" and db.session.scalar(
+                db.select(Store.id).where(Store.code == store)) is None:
+            stores.create_store(store, "测试门店")
+        username = username or f"{role}{next(count)}"
+        staff = staff_accounts.create_staff(username, name or f"{role} {username}", password,
+                                            role, store if role == "clerk" else None)
+        if two_step:
+            import pyotp
+            secret = staff_accounts.new_secret()
+            assert staff_accounts.enrol_two_step(staff.id, secret,
+                                                 pyotp.TOTP(secret).at(utcnow()), "test")
+        db.session.commit()
+        return db.session.get(type(staff), staff.id)
+
+    return make
+
+
+def staff_sign_in(client, username: str, password: str = STAFF_PASSWORD, next: str = ""):
+    """Post the console's sign-in form, as a browser would."""
+    url = "/admin/login" + (f"?next={next}" if next else "")
+    return client.post(url, data={"username": username, "password": password,
+                                  "csrf_token": csrf_token(client, "/admin/login")})
+
+
+@pytest.fixture
+def staff_client(app, make_staff):
+    """`staff_client("clerk")`: a new test client signed in to the console through its
+    form as new staff of that role (or as `staff=`, whose password is STAFF_PASSWORD);
+    the account is `client.staff`."""
+
+    def signed_in(role: str = "admin", staff=None):
+        staff = staff or make_staff(role)
+        client = app.test_client()
+        response = staff_sign_in(client, staff.username)
+        if staff.two_step_enrolled:
+            import pyotp
+            response = client.post("/admin/login/code", data={
+                "code": pyotp.TOTP(staff.totp_secret).at(utcnow()),
+                "csrf_token": csrf_token(client, "/admin/login")})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert response.headers["Location"] != "/admin/login"
+        client.staff = staff
+        return client
+
+    return signed_in

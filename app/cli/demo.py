@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     def demo_load():
         """Load the demo program, catalog and member if the database is empty."""
         from app.demo import DEMO_PASSWORD, DEMO_PHONE, load
+        from app.demo.staff import DEMO_STAFF
 
         if db.session.scalar(select(func.count()).select_from(Member)):
             click.echo("The database already has members; demo data not loaded.")
@@ -23,3 +24,6 @@ def register(app: Flask) -> None:
             load()
             click.echo("Demo data loaded.")
         click.echo(f"Demo sign-in: phone {DEMO_PHONE}, password {DEMO_PASSWORD}")
+        for username, password, role, store, _name in DEMO_STAFF:
+            where = f" at {store}" if store else ""
+            click.echo(f"Console /admin/login: {username} / {password} ({role}{where})")

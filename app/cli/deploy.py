@@ -8,8 +8,9 @@ import click
 from flask import Flask, current_app
 
 from app.config import ProductionConfig, config_class
-from app.deployment import findings
+from app.deployment import findings, staff_findings
 from app.extensions import db
+from app.loyalty import staff as staff_accounts
 
 
 def register(app: Flask) -> None:
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
         """Print every unsafe setting; exit 1 if there is any."""
         production = issubclass(config_class(), ProductionConfig)
         found = findings(current_app.config, production, current_app.instance_path)
+        found += staff_findings(staff_accounts.unenrolled_admins(), production)
         click.echo(f"Configuration: {'production' if production else 'development'} "
                    f"(MALL_ENV), database {db.engine.url.get_backend_name()}.")
         for finding in found:

@@ -32,6 +32,7 @@ from app.loyalty.tiers import one_year_on
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.demo import earning
+from app.demo import staff as demo_staff
 from app.demo.catalog import CATEGORIES, ITEMS
 
 DEMO_PHONE = "13800138000"
@@ -105,6 +106,7 @@ def load(now: datetime | None = None) -> None:
     assert problems == [], problems
     _check_demo_member(li.id, now)
     earning.load(now, clock.tz)
+    demo_staff.load(now)
 
 
 def _catalog(clock: Clock, tiers: dict[str, Tier]) -> dict[str, int]:
