@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (DataRequired, Length, NumberRange, Optional, Regexp,
+                                ValidationError)
 
 from app.loyalty import audit_log
 from app.web.fields import WholeNumberField
@@ -60,4 +61,4 @@ class AuditFilterForm(FlaskForm):
 
     def validate_until(self, field):
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValueError(_l("The end date is before the start date."))
+            raise ValidationError(_l("The end date is before the start date."))

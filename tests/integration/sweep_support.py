@@ -26,6 +26,8 @@ PUBLIC = {"auth.login", "auth.join", "auth.join_code", "auth.login_code",
           "auth.login_code_verify", "auth.forgot_password", "auth.reset_password",
           "dev_sms.inbox", "mall.rules", "set_language", "payments.notify",
           "api.openapi_json", "api.openapi_yaml"}
+# The staff console has sign-ins of its own: tests/integration/test_admin_access.py sweeps it.
+CONSOLE_BLUEPRINT = "admin"
 # Routes a store's till calls with `Authorization: Bearer <key>`; cookies count for nothing.
 BEARER_BLUEPRINT = "api"
 # Callers that hold no session cookie, so no CSRF token either: tills (bearer keys) and the
@@ -77,6 +79,10 @@ class Route:
         return self.endpoint.split(".")[0] == BEARER_BLUEPRINT
 
     @property
+    def is_console(self) -> bool:
+        return self.endpoint.split(".")[0] == CONSOLE_BLUEPRINT
+
+    @property
     def is_public(self) -> bool:
         return self.endpoint in PUBLIC
 
@@ -105,10 +111,12 @@ def route_map() -> tuple[Route, ...]:
     return tuple(sorted(found, key=lambda r: (r.rule, r.method)))
 
 
-def routes(*, methods=None, where=lambda route: True) -> list:
-    """pytest params, one per route, each named by its method and rule."""
+def routes(*, methods=None, where=lambda route: True, console: bool = False) -> list:
+    """pytest params, one per route, each named by its method and rule: the members' side,
+    or the staff console's routes alone with `console=True`."""
     return [pytest.param(r, id=str(r)) for r in route_map()
-            if (methods is None or r.method in methods) and where(r)]
+            if (methods is None or r.method in methods) and where(r)
+            and r.is_console == console]
 
 
 def endpoints() -> set[str]:
