@@ -90,3 +90,45 @@ def test_screenshots_of_the_earn_page_profile_and_sign_up_are_saved(
         context.close()
 
     assert all(path.stat().st_size > 0 for path in saved)
+
+
+CONSOLE_SCREENS = {"tablet": {"width": 1024, "height": 768}, "desktop": {"width": 1440, "height": 900}}
+
+
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_consoles_sign_in_start_page_and_audit_log_are_saved(
+        browser, base_url, live_app, member, screen):
+    from app.extensions import db
+    from app.loyalty import staff as staff_accounts
+
+    username = f"shots-{screen}"
+    with live_app.app_context():
+        if staff_accounts.by_username(username) is None:
+            staff_accounts.create_staff(username, "陈管理", "console-shots-2026", "admin")
+        db.session.remove()
+    context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = SCREENSHOTS / f"console-{screen}-{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        page.goto("/admin/login")
+        shot("sign-in")
+        page.get_by_test_id("staff-username").fill(username)
+        page.get_by_test_id("staff-password").fill("console-shots-2026")
+        page.get_by_test_id("staff-sign-in").click()
+        page.get_by_test_id("staff-who").wait_for()
+        shot("start")
+        page.goto("/admin/audit")
+        shot("audit")
+        page.goto("/admin/account")
+        shot("two-step")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)

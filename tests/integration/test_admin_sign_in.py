@@ -48,7 +48,7 @@ def test_a_wrong_password_and_an_unknown_username_get_the_same_answer_and_are_au
     unknown = staff_sign_in(client, "nobody-here", "not-the-password")
 
     assert wrong.status_code == unknown.status_code == 422
-    message = "Username or password is incorrect."
+    message = "用户名或密码错误。"   # Chinese, the default language
     assert message in wrong.get_data(as_text=True)
     assert message in unknown.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
@@ -110,7 +110,7 @@ def test_a_wrong_two_step_code_is_refused_and_audited(client, make_staff, clock)
     response = _post_code(client, wrong)
 
     assert response.status_code == 422
-    assert "wrong or has been used" in response.get_data(as_text=True)
+    assert "验证码错误或已使用过" in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
     assert _entries(audit_log.SIGN_IN_FAILED)[-1].after == {
         "reason": "wrong or used two-step code"}
@@ -189,7 +189,7 @@ def test_a_deactivated_account_cannot_sign_in_and_its_sessions_end(staff_client,
     assert signed_in.get("/admin/").status_code == 302
     response = staff_sign_in(client, signed_in.staff.username)
     assert response.status_code == 422
-    assert "Username or password is incorrect." in response.get_data(as_text=True)
+    assert "用户名或密码错误。" in response.get_data(as_text=True)
     assert _entries(audit_log.SIGN_IN_FAILED)[-1].after == {"reason": "account deactivated"}
 
 
