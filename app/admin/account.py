@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from app.loyalty import staff as staff_accounts
 from app.loyalty.models import ADMIN, CLERK
-from . import address, bp, for_roles
+from .console import address, bp, for_roles
 from .forms import CodeForm
 
 

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.loyalty import audit_log
 from app.loyalty.models import Staff
 from app.loyalty.program import program
-from . import bp
+from .console import bp
 from .forms import AuditFilterForm
 
 

@@ -4,7 +4,7 @@ from flask import g, render_template
 from app.loyalty import console
 from app.loyalty.models import ADMIN, CLERK, utcnow
 from app.loyalty.program import program
-from . import bp, for_roles
+from .console import bp, for_roles
 
 
 @bp.get("/")
