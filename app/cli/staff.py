@@ -54,7 +54,8 @@ def register(app: Flask) -> None:
             store = staff.store.code if staff.store else "-"
             two_step = "two-step" if staff.two_step_enrolled else "password only"
             state = "active" if staff.active else "deactivated"
-            click.echo(f"{staff.username}\t{staff.role}\t{store}\t{two_step}\t{state}\t{staff.name}")
+            click.echo("\t".join((staff.username, staff.role, store, two_step, state,
+                                  staff.name)))
 
     @staff_group.command("password")
     @click.argument("username")
