@@ -14,7 +14,8 @@ Where issued points come from, as the ledger records it:
   adjustments  `adjust` entries that add points (those that take points away are
                `adjusted_down`).
 Redeemed are `redeem` entries, returned the points that come back from a cancelled or
-lapsed order, expired `expire` entries, clawed back `clawback` entries (refunded purchases,
+lapsed order, expired `expire` entries (in the month of the lot's last day: the entry is
+written at the local midnight after it), clawed back `clawback` entries (refunded purchases,
 referral rewards taken back, points owed). All figures are positive numbers of points.
 """
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ class Flow:
 
     @property
     def net(self) -> int:
-        """What the balances rose by: the sum of the month's ledger entries."""
+        """What the balances rose by in the month (expiry on the lot's last day)."""
         return (self.issued.total - self.redeemed + self.returned - self.expired
                 - self.clawed_back - self.adjusted_down)
 
@@ -107,7 +108,10 @@ def flows(period: Period, program: Program) -> Flows:
             _sum(LedgerEntry.kind == ADJUST, LedgerEntry.points < 0, *when),
             _sum(LedgerEntry.kind == REDEEM, *when),
             _sum(LedgerEntry.kind == REFUND, *when),
-            _sum(LedgerEntry.kind == EXPIRE, *when),
+            # A lot lapses at the local midnight after its last day: its expiry belongs
+            # to the month of that day, (start, end].
+            _sum(LedgerEntry.kind == EXPIRE, LedgerEntry.created_at > start,
+                 LedgerEntry.created_at <= end),
             _sum(LedgerEntry.kind == CLAWBACK, *when),
         ]
     sums = db.session.execute(select(*columns)).one()
