@@ -128,18 +128,21 @@ def flows(period: Period, program: Program) -> Flows:
 
 
 def _campaign_bonus(bounds: list[tuple[datetime, datetime]]) -> dict[int, int]:
-    """The bonus part of purchase points credited in each month (by index in `bounds`)."""
+    """The bonus part of purchase points credited in each month (by index in `bounds`).
+    Read from the few purchases that earned a bonus (ix_purchases_bonus), each entry found
+    by its key: the month is a CASE, not a filter on the ledger, so that the database does
+    not walk the ledger's purchases of the period instead."""
     if not bounds:
         return {}
-    month = case(*[(LedgerEntry.created_at < end, n) for n, (_, end) in enumerate(bounds)])
+    month = case((LedgerEntry.created_at < bounds[0][0], None),
+                 *[(LedgerEntry.created_at < end, n) for n, (_, end) in enumerate(bounds)],
+                 else_=None)
     bonus = LedgerEntry.points - LedgerEntry.points * 100 // Purchase.multiplier_pct
     rows = db.session.execute(
         select(month, func.sum(bonus))
         .select_from(Purchase).join(LedgerEntry, LedgerEntry.id == Purchase.entry_id)
-        .where(Purchase.multiplier_pct > 100, LedgerEntry.created_at >= bounds[0][0],
-               LedgerEntry.created_at < bounds[-1][1])
-        .group_by(month)).all()
-    return {n: int(points) for n, points in rows}
+        .where(Purchase.multiplier_pct > 100).group_by(month)).all()
+    return {n: int(points) for n, points in rows if n is not None}
 
 
 def _add_up(rows: list[Flow]) -> Flow:
