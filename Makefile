@@ -37,6 +37,7 @@ bench: $(VENV)/.runtime translations
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.expiry
 	$(BIN)/python -m bench.durability
+	$(BIN)/python -m bench.reports
 
 bench-expiry: $(VENV)/.runtime translations
 	$(BIN)/python -m bench.expiry --large

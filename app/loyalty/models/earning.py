@@ -1,7 +1,8 @@
 """Where points come from: stores and their API keys, purchases, refunds and campaigns."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -59,6 +60,7 @@ class Purchase(db.Model):
                         name="refund_within_amount"),
         CheckConstraint("points_clawed >= 0 AND points_clawed <= points",
                         name="clawback_within_points"),
+        Index("ix_purchases_bonus", "multiplier_pct", "entry_id"),  # reports: campaign points
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))

@@ -18,6 +18,7 @@ class PointLot(db.Model):
     __tablename__ = "point_lots"
     __table_args__ = (
         Index("ix_point_lots_member_expiry", "member_id", "expires_at"),
+        Index("ix_point_lots_expiry", "expires_at", "remaining", "points"),  # reports
         CheckConstraint("remaining >= 0 AND remaining <= points", name="remaining_within_lot"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +36,8 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         Index("ix_ledger_entries_member_created", "member_id", "created_at"),
         Index("ix_ledger_entries_member_id", "member_id", "id"),  # history, newest first
+        # Reports: a month's sum of one kind is a range of this index, read alone.
+        Index("ix_ledger_entries_kind_created", "kind", "created_at", "ref_type", "points"),
         # A lot lapses once: a second expiry job, on this host or another, cannot repeat it.
         Index("ux_ledger_entries_lot_expiry", "lot_id", unique=True,
               sqlite_where=text("kind = 'expire'"), postgresql_where=text("kind = 'expire'")),

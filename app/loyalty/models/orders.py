@@ -1,7 +1,7 @@
 """Orders: what a member redeemed and where it stands."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -16,7 +16,8 @@ COUNTED_STATUSES = (AWAITING_PAYMENT, CONFIRMED, FULFILLED)
 
 class Order(db.Model):
     __tablename__ = "orders"
-    __table_args__ = (UniqueConstraint("member_id", "idempotency_key"),)
+    __table_args__ = (UniqueConstraint("member_id", "idempotency_key"),
+                      Index("ix_orders_created", "created_at"))  # reports by period
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)

@@ -1,0 +1,103 @@
+"""The months reports are read by: local months of the program's time zone, and a period
+from one month to another, both included."""
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from .errors import DomainError
+
+MAX_MONTHS = 120        # ten years: a longer period is refused, not read
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+DEFAULT_MONTHS = 12
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class InvalidPeriod(DomainError):
+    """A month that is not YYYY-MM, a period that ends before it starts, or one too long."""
+
+    code = "invalid_period"
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month in the program's time zone."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Month":
+        """"2026-03" as a Month; InvalidPeriod for anything else."""
+        found = _MONTH.fullmatch(text.strip()) if isinstance(text, str) else None
+        if found is None:
+            raise InvalidPeriod(field="month", value=str(text)[:20],
+                                reason="a month is written YYYY-MM, like 2026-03")
+        year, month = int(found.group(1)), int(found.group(2))
+        if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
+            raise InvalidPeriod(field="month", value=text.strip(),
+                                reason=f"a month from {FIRST_YEAR}-01 to {LAST_YEAR}-12")
+        return cls(year, month)
+
+    @classmethod
+    def of(cls, instant: datetime, tz: ZoneInfo) -> "Month":
+        """The local month `instant` falls in."""
+        local = instant.astimezone(tz)
+        return cls(local.year, local.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def index(self) -> int:
+        return self.year * 12 + self.month - 1
+
+    def plus(self, months: int) -> "Month":
+        year, month = divmod(self.index + months, 12)
+        return Month(year, month + 1)
+
+    def starts_at(self, tz: ZoneInfo) -> datetime:
+        """The UTC instant of the month's first local midnight."""
+        return datetime.combine(date(self.year, self.month, 1), time.min,
+                                tzinfo=tz).astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Months `first` to `last`, both included."""
+
+    first: Month
+    last: Month
+
+    @property
+    def months(self) -> list[Month]:
+        return [self.first.plus(n) for n in range(self.last.index - self.first.index + 1)]
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """[start, end) in UTC."""
+        return self.first.starts_at(tz), self.last.plus(1).starts_at(tz)
+
+    def __str__(self) -> str:
+        return f"{self.first}..{self.last}"
+
+
+def period(from_month: str | None, to_month: str | None, now: datetime,
+           tz: ZoneInfo) -> Period:
+    """The period a report asks for: the months given (either may be left out), by default
+    the twelve local months up to this one. InvalidPeriod, changing nothing, for a month
+    that is not YYYY-MM, a period that ends before it starts or spans over ten years."""
+    from_month = (from_month or "").strip() or None
+    to_month = (to_month or "").strip() or None
+    last = Month.parse(to_month) if to_month else None
+    first = Month.parse(from_month) if from_month else None
+    if last is None:
+        last = max(Month.of(now, tz), first) if first else Month.of(now, tz)
+    if first is None:
+        first = last.plus(-(DEFAULT_MONTHS - 1))
+    if last < first:
+        raise InvalidPeriod(field="to", value=str(last),
+                            reason="the period ends before it starts")
+    if last.index - first.index + 1 > MAX_MONTHS:
+        raise InvalidPeriod(field="to", value=str(last),
+                            reason=f"a period of at most {MAX_MONTHS} months")
+    return Period(first, last)
