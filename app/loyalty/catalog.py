@@ -88,7 +88,12 @@ def create_item(values: dict, *, staff_id: int | None = None,
                 now: datetime | None = None) -> Change:
     """List a new item. Limited stock opens with a movement; a coupon item starts with an
     empty pool (sold out until codes are added), so it takes no stock of its own."""
-    now = now or utcnow()
+    with write_transaction():
+        return create_locked(values, staff_id=staff_id, now=now or utcnow())
+
+
+def create_locked(values: dict, *, staff_id: int | None, now: datetime) -> Change:
+    """create_item() in the caller's transaction."""
     values = {"description": "", "description_en": "", "image": "", "kind": PICKUP,
               "cash_fen": 0, "stock": None, "per_member_limit": None, "min_tier_id": None,
               "sale_starts_at": None, "sale_ends_at": None, "active": True, **values}
@@ -99,45 +104,56 @@ def create_item(values: dict, *, staff_id: int | None = None,
         _refuse({"stock": SET_BY_CODES})
     if values["kind"] == COUPON:
         values["stock"] = 0
-    with write_transaction():
-        _refuse(problems(values))
-        item = Item(**values, created_at=now)
-        db.session.add(item)
-        db.session.flush()
-        if item.stock is not None:
-            stock.record(item.id, item.stock, OPENING, item.stock, staff_id=staff_id, now=now)
-        return Change(item.id, None, details(item))
+    _refuse(problems(values))
+    item = Item(**values, created_at=now)
+    db.session.add(item)
+    db.session.flush()
+    if item.stock is not None:
+        stock.record(item.id, item.stock, OPENING, item.stock, staff_id=staff_id, now=now)
+    return Change(item.id, None, details(item))
 
 
 def edit_item(item_id: int, changes: dict, *, staff_id: int | None = None,
               now: datetime | None = None) -> Change:
     """Change some of an item's details. A new stock is a correction (one movement); a
     coupon item's stock follows its pool and cannot be set."""
-    now = now or utcnow()
+    with write_transaction():
+        return edit_locked(_locked(item_id), changes, staff_id=staff_id, now=now or utcnow())
+
+
+def edit_locked(item: Item, changes: dict, *, staff_id: int | None, now: datetime) -> Change:
+    """edit_item() in the caller's transaction, of an item it has locked."""
+    _refuse(edit_problems(item, changes))
+    before = details(item)
+    values = {**_values(item), **changes}
+    new_stock = values.pop("stock")
+    if values["kind"] == COUPON and item.kind != COUPON:
+        new_stock = 0  # its pool is empty until codes are added
+    for name, value in values.items():
+        setattr(item, name, value)
+    _set_stock(item, new_stock, staff_id, now)
+    db.session.flush()
+    return Change(item.id, before, details(item))
+
+
+def edit_problems(item: Item, changes: dict) -> dict[str, str]:
+    """Every field of these changes to an item that the catalog refuses, and why."""
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise ValueError(f"not item fields: {sorted(unknown)}")
-    with write_transaction():
-        item = _locked(item_id)
-        before = details(item)
-        values = {**before, "sale_starts_at": item.sale_starts_at,
-                  "sale_ends_at": item.sale_ends_at, **changes}
-        found = problems(values)
-        coupon = values["kind"] == COUPON
-        if "stock" in changes and changes["stock"] != item.stock and (coupon or
-                                                                      item.kind == COUPON):
-            found.setdefault("stock", SET_BY_CODES)
-        if item.kind == COUPON and not coupon and item.stock:
-            found.setdefault("kind", SET_BY_CODES)  # unused codes would be stranded
-        _refuse(found)
-        new_stock = values.pop("stock")
-        if coupon and item.kind != COUPON:
-            new_stock = 0  # its pool is empty until codes are added
-        for name, value in values.items():
-            setattr(item, name, value)
-        _set_stock(item, new_stock, staff_id, now)
-        db.session.flush()
-        return Change(item.id, before, details(item))
+    values = {**_values(item), **changes}
+    found = problems(values)
+    coupon = values["kind"] == COUPON
+    if "stock" in changes and changes["stock"] != item.stock and (coupon or
+                                                                  item.kind == COUPON):
+        found.setdefault("stock", SET_BY_CODES)
+    if item.kind == COUPON and not coupon and item.stock:
+        found.setdefault("kind", SET_BY_CODES)  # unused codes would be stranded
+    return found
+
+
+def _values(item: Item) -> dict:
+    return {name: getattr(item, name) for name in FIELDS}
 
 
 def set_active(item_id: int, active: bool, *, staff_id: int | None = None) -> Change:
