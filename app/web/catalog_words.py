@@ -85,10 +85,13 @@ def file_problem(line: int, field: str, problem: str) -> str:
 
 def describe(error) -> str:
     """Every problem a catalog refusal reports, one sentence each."""
-    d = error.details
+    problems = error.details.get("problems") or ()
     match error.code:
         case "invalid_item":
-            return " ".join(field_problem(f, p) for f, p in d["problems"].items())
+            return " ".join(field_problem(f, p) for f, p in dict(problems).items()) or \
+                _("These item details are not valid.")
         case "invalid_codes":
-            return " ".join(code_problem(*problem) for problem in d["problems"])
-    return " ".join(file_problem(*problem) for problem in d["problems"])
+            return " ".join(code_problem(*problem) for problem in problems) or \
+                _("These coupon codes were not added.")
+    return " ".join(file_problem(*problem) for problem in problems) or \
+        _("Nothing was imported from this catalog file.")

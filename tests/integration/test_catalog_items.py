@@ -3,6 +3,7 @@ stock movement, and every bad detail refused with its field, changing nothing.""
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -10,6 +11,7 @@ from app.loyalty import catalog, redemption, stock
 from app.loyalty.errors import InvalidItem, NotFound
 from app.loyalty.models import (CORRECTION, COUPON, OPENING, RESTOCK, Category, Item,
                                 StockMovement, utcnow)
+from app.web.messages import describe
 from tests.conftest import tier_id
 
 
@@ -212,3 +214,15 @@ def test_the_stock_check_finds_stock_changed_without_a_movement(app, make_item):
     db.session.commit()
 
     assert [m.item_id for m in stock.check_stock()] == [item.id]
+
+
+def test_a_refusal_reads_field_by_field_in_chinese_and_english(app, valid):
+    with pytest.raises(InvalidItem) as refused:
+        catalog.create_item({**valid, "points_price": 0, "stock": -2})
+    with app.test_request_context():
+        with force_locale("en"):
+            english = describe(refused.value)
+        with force_locale("zh_CN"):
+            chinese = describe(refused.value)
+    assert english == "The points price must be more than 0. Stock cannot go below zero."
+    assert chinese == "积分价格必须大于 0。 库存不能低于 0。"
