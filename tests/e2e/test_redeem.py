@@ -106,7 +106,7 @@ def coupon_order(live_app, member, catalog):
                       points_price=1_000, stock=None, description="", description_en="")
         db.session.add(coupon)
         db.session.commit()
-        coupon_pools.add_codes(coupon.id, "E2E10VOUCHER\n")  # a coupon item draws from its pool
+        coupon_pools.add_codes(coupon.id, redemption.new_code(12))  # drawn from its pool
         order = redemption.redeem(member.id, coupon.id, uuid.uuid4().hex)
         code, coupon_code = order.code, order.coupon_code
         db.session.get(Item, coupon.id).active = False
