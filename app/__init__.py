@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from .earn.views import bp as earn_bp
     from .inbox import views as inbox
     from .mall.views import bp as mall_bp
+    from . import media
     from .payments.views import bp as payments_bp
     from .web import errors, i18n, layout, messages, requestlog, security
 
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mall_bp)
     app.register_blueprint(payments_bp)
     inbox.register(app)
+    media.register(app)
     sms.register(app)
     admin.register(app)
     errors.register(app)

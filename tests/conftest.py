@@ -17,8 +17,9 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
-from app.loyalty import accounts
-from app.loyalty.models import ADJUST, EARN, Category, Item, Tier, utcnow
+from app.loyalty import accounts, coupon_pools, stock
+from app.loyalty.redemption import new_code
+from app.loyalty.models import ADJUST, COUPON, EARN, OPENING, Category, Item, Tier, utcnow
 from tests.databases import (SQLITE, PostgresCluster, ReusableDatabase, postgres_bindir,
                              requested)
 from tests.support import csrf_token
@@ -184,9 +185,18 @@ def make_item(app):
         if "min_tier" in fields:
             fields["min_tier_id"] = tier_id(fields.pop("min_tier"))
         values.update(fields)
+        codes = values["stock"] if values["stock"] is not None else 10
+        if values.get("kind") == COUPON:  # a coupon item's stock is its pool of codes
+            values["stock"] = 0
         item = Item(**values)
         db.session.add(item)
+        db.session.flush()
+        if item.stock is not None:
+            stock.record(item.id, item.stock, OPENING, item.stock)
         db.session.commit()
+        if item.kind == COUPON and codes:
+            coupon_pools.add_codes(item.id, "\n".join(new_code(12) for _ in range(codes)))
+            db.session.refresh(item)
         return item
 
     return make

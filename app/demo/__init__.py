@@ -23,17 +23,18 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty import accounts, audit, expiry, ledger, reads, redemption, tier_reviews
+from app.loyalty import (accounts, audit, coupon_pools, expiry, ledger, reads, redemption,
+                         stock, tier_reviews)
 from app.loyalty.lots import LotView, allocate, end_of_local_day
-from app.loyalty.models import (ADJUST, EARN, Category, Item, LedgerEntry, Member, Order,
-                                PointLot, Tier, TierChange, utcnow)
+from app.loyalty.models import (ADJUST, COUPON, EARN, OPENING, Category, Item, LedgerEntry,
+                                Member, Order, PointLot, Tier, TierChange, utcnow)
 from app.loyalty.models import DOWNGRADE, UPGRADE
 from app.loyalty.tiers import one_year_on
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.demo import earning
 from app.demo import staff as demo_staff
-from app.demo.catalog import CATEGORIES, ITEMS
+from app.demo.catalog import CATEGORIES, COUPON_POOL, ITEMS
 
 DEMO_PHONE = "13800138000"
 DEMO_PASSWORD = "mall-demo-2026"
@@ -104,6 +105,7 @@ def load(now: datetime | None = None) -> None:
     tier_reviews.review_due(now)  # reviews that fell due in the demo's past are held
     problems = audit.check_ledger()
     assert problems == [], problems
+    assert stock.check_stock() == []
     _check_demo_member(li.id, now)
     earning.load(now, clock.tz)
     demo_staff.load(now)
@@ -128,12 +130,20 @@ def _catalog(clock: Clock, tiers: dict[str, Tier]) -> dict[str, int]:
                 name_en=spec["name_en"], description=spec["description"],
                 description_en=spec["description_en"], image=spec["image"], kind=spec["kind"],
                 points_price=spec["points_price"], cash_fen=spec["cash_fen"],
-                stock=spec["stock"], per_member_limit=spec["per_member_limit"],
+                stock=0 if spec["kind"] == COUPON else spec["stock"],
+                per_member_limit=spec["per_member_limit"],
                 min_tier_id=tiers[spec["tier"]].id if spec["tier"] else None,
                 sale_starts_at=starts, created_at=listed)
             db.session.add(items[spec["slug"]])
         db.session.flush()
-        return {slug: item.id for slug, item in items.items()}
+        for item in items.values():
+            if item.stock is not None:
+                stock.record(item.id, item.stock, OPENING, item.stock, now=listed)
+    for item in items.values():
+        if item.kind == COUPON:  # codes from the partner, loaded as staff load them
+            codes = (f"{item.id:02d}{redemption.new_code(10)}" for _ in range(COUPON_POOL))
+            coupon_pools.add_codes(item.id, "\n".join(codes), now=listed)
+    return {slug: item.id for slug, item in items.items()}
 
 
 def _li_plan(c: Clock) -> list[Step]:

@@ -12,6 +12,7 @@ CATEGORIES = [
     ("coupons", "优惠券", "Coupons"),
     ("members", "会员专享", "Members Only"),
 ]
+COUPON_POOL = 200  # codes loaded into each coupon item's pool
 
 
 def _item(slug, category, name, name_en, description, description_en, points, *,

@@ -54,3 +54,22 @@ class NotFound(DomainError):
     """An object that does not exist, or that belongs to someone else."""
 
     code = "not_found"
+
+
+class InvalidItem(DomainError):
+    """Staff's details of an item that the catalog refuses: `problems` maps each field to
+    what is wrong with it (`field` is the first of them)."""
+
+    code = "invalid_item"
+
+
+class InvalidCodes(DomainError):
+    """A batch of coupon codes refused as a whole: `problems` lists (line, problem, code)."""
+
+    code = "invalid_codes"
+
+
+class InvalidCatalogFile(DomainError):
+    """A catalog CSV refused as a whole: `problems` lists (line, field, problem)."""
+
+    code = "invalid_catalog_file"

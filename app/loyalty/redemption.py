@@ -3,15 +3,17 @@ an item handed over). Each is one transaction."""
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from . import accounts, cash, ledger
+from . import accounts, cash, coupon_pools, ledger, stock
 from .eligibility import member_refusal
-from .errors import NotCancellable, NotCollectable, NotFound, PaymentRejected, SoldOut
+from .errors import (InvalidQuantity, NotCancellable, NotCollectable, NotFound,
+                     PaymentRejected)
 from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON,
-                     FULFILLED, LAPSED, REDEEM, Item, LedgerEntry, Order, utcnow)
+                     FULFILLED, LAPSED, REDEEM, REDEMPTION, RETURNED, Item, LedgerEntry, Order,
+                     utcnow)
 from .program import program
 from .transaction import lock_member, write_transaction
 
@@ -43,7 +45,8 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
                                      quantity=quantity)
             if problem:
                 raise problem
-            _take_stock(item, quantity)
+            if item.kind == COUPON and quantity != 1:  # one code to an order
+                raise InvalidQuantity(quantity=quantity, maximum=1)
             code = new_code()
             entry = ledger.debit(member, item.points_price * quantity, kind=REDEEM,
                                  detail=item.name, ref=("order", code), now=now)
@@ -53,12 +56,12 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
                 points=item.points_price * quantity, cash_fen=item.cash_fen * quantity,
                 status=AWAITING_PAYMENT if paid_in_cash else CONFIRMED,
                 idempotency_key=idempotency_key, redeem_entry_id=entry.id,
-                coupon_code=new_code(12) if item.kind == COUPON else None,
                 pay_by=now + timedelta(minutes=program().payment_window_minutes)
                 if paid_in_cash else None,
                 created_at=now)
             db.session.add(order)
             db.session.flush()
+            _take_stock(item, order, now)
             return order
     except IntegrityError:
         # Another process wrote an order with this key between our check and our insert.
@@ -199,9 +202,10 @@ def _close(member, order: Order, status: str, now: datetime) -> None:
     ledger.expire_lapsed(member, now)
     accounts.restore_locked(member, entry, detail=order.item.name, now=now, program=program(),
                             ref=("order", order.code))
-    if order.item.stock is not None:
-        db.session.execute(update(Item).where(Item.id == order.item_id)
-                           .values(stock=Item.stock + order.quantity))
+    if order.item.kind == COUPON:
+        coupon_pools.return_code(order, now)
+    elif order.item.stock is not None:
+        stock.move(order.item_id, order.quantity, RETURNED, order_id=order.id, now=now)
     order.status, order.closed_at = status, now
 
 
@@ -213,14 +217,13 @@ def _fulfil(order: Order, now: datetime) -> None:
     order.status, order.fulfilled_at = FULFILLED, now
 
 
-def _take_stock(item: Item, quantity: int) -> None:
-    """Conditional update: stock never goes below zero, whatever runs beside us."""
-    if item.stock is None:
-        return
-    taken = db.session.execute(update(Item).where(Item.id == item.id, Item.stock >= quantity)
-                               .values(stock=Item.stock - quantity))
-    if taken.rowcount != 1:
-        raise SoldOut(stock=0)
+def _take_stock(item: Item, order: Order, now: datetime) -> None:
+    """Take the order's stock (a conditional update: never below zero, whatever runs beside
+    us) and, for a coupon item, one unused code of its pool; SoldOut when there is none."""
+    if item.stock is not None:
+        stock.move(item.id, -order.quantity, REDEMPTION, order_id=order.id, now=now)
+    if item.kind == COUPON:
+        order.coupon_code = coupon_pools.take_code(item.id, order.id)
 
 
 def _order_for_key(member_id: int, key: str) -> Order | None:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from app.loyalty import phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
+from . import catalog_words
 from .i18n import localized
 
 
@@ -42,6 +43,8 @@ def describe(error: DomainError, item=None) -> str:
             return wait_message(d["seconds"])
         case "code_refused":
             return _code_refusal(d["reason"], d.get("tries_left", 0))
+        case "invalid_item" | "invalid_codes" | "invalid_catalog_file":
+            return catalog_words.describe(error)
         case _:
             return _fixed_sentence(error.code)
 

@@ -69,7 +69,7 @@ def register(app: Flask) -> None:
         """A member idle for longer than SESSION_IDLE_MINUTES is signed out of this session;
         with "keep me signed in" the remember cookie (30 days from sign-in, not renewed)
         signs them back in until it runs out."""
-        if request.endpoint == "static":
+        if request.endpoint in ("static", "media.image"):  # files cached for everyone
             return
         now = int(time.time())
         seen = session.get("seen")

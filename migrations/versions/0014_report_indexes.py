@@ -2,12 +2,12 @@
 expiry, purchases that earned a bonus, orders by when they were placed
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

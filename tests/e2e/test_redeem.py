@@ -97,7 +97,7 @@ def coupon_order(live_app, member, catalog):
     import uuid
 
     from app.extensions import db
-    from app.loyalty import redemption
+    from app.loyalty import coupon_pools, redemption
     from app.loyalty.models import Item
 
     with live_app.app_context():
@@ -106,6 +106,7 @@ def coupon_order(live_app, member, catalog):
                       points_price=1_000, stock=None, description="", description_en="")
         db.session.add(coupon)
         db.session.commit()
+        coupon_pools.add_codes(coupon.id, redemption.new_code(12))  # drawn from its pool
         order = redemption.redeem(member.id, coupon.id, uuid.uuid4().hex)
         code, coupon_code = order.code, order.coupon_code
         db.session.get(Item, coupon.id).active = False

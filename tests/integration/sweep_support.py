@@ -2,6 +2,7 @@
 for every URL argument, a small world of two members, and a snapshot of every table."""
 import io
 import re
+import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,12 +11,14 @@ from html import escape
 from urllib.parse import quote
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, redemption, stores
 from app.loyalty.models import ADJUST, Category, Item, Notice, utcnow
+from app.media import images
 from tests.conftest import PASSWORD, _config
 from tests.support import balance
 
@@ -25,7 +28,7 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 PUBLIC = {"auth.login", "auth.join", "auth.join_code", "auth.login_code",
           "auth.login_code_verify", "auth.forgot_password", "auth.reset_password",
           "dev_sms.inbox", "mall.rules", "set_language", "payments.notify",
-          "api.openapi_json", "api.openapi_yaml"}
+          "api.openapi_json", "api.openapi_yaml", "media.image"}
 # The staff console has sign-ins of its own: tests/integration/test_admin_access.py sweeps it.
 CONSOLE_BLUEPRINT = "admin"
 # Routes a store's till calls with `Authorization: Bearer <key>`; cookies count for nothing.
@@ -38,7 +41,8 @@ CSRF_EXEMPT = {"payments.notify"}
 ARGUMENTS = {"item_id": "item_id", "code": "order_code", "notice_id": "notice_id",
              "reference": "reference", "member_no": "member_no", "name": "provider"}
 ENDPOINT_ARGUMENTS = {("set_language", "code"): "language",
-                      ("payments.sandbox_checkout", "code"): "awaiting_code"}
+                      ("payments.sandbox_checkout", "code"): "awaiting_code",
+                      ("media.image", "name"): "image_name"}
 # World attributes that belong to member A: another member must get nothing of them.
 OWNED = {"order_code", "awaiting_code", "notice_id", "reference", "member_no"}
 
@@ -141,6 +145,7 @@ class World:
     notice_body: str
     reference: str
     api_key: str
+    image_name: str = ""
     provider: str = "sandbox"
     language: str = "en"
 
@@ -199,7 +204,11 @@ def build_world(client) -> World:
         "occurred_at": (utcnow() - timedelta(minutes=1)).isoformat()},
         headers={"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex})
     assert response.status_code == 201, response.get_data(as_text=True)
-    return World(a_id=a.id, b_id=b.id, a_phone=a_phone, b_phone=b_phone, a_name=a_name,
+    client.application.instance_path = tempfile.mkdtemp(prefix="sweep-instance-")
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (90, 60, 30)).save(out, "PNG")
+    image_name = f"{images.store(out.getvalue(), client.application.instance_path)}-240.webp"
+    return World(image_name=image_name, a_id=a.id, b_id=b.id, a_phone=a_phone, b_phone=b_phone, a_name=a_name,
                  member_no=a.member_no, item_id=item.id, order_code=confirmed.code,
                  awaiting_code=awaiting.code, notice_id=notice.id, notice_title=notice.title,
                  notice_body=notice.body, reference=reference, api_key=key)
@@ -207,7 +216,7 @@ def build_world(client) -> World:
 
 def leaks(response, world: World, path: str) -> list[str]:
     """What of A's the response shows, beyond echoing the address that was asked for."""
-    body = response.get_data(as_text=True) + " " + response.headers.get("Location", "")
+    body = response.get_data().decode("utf-8", "replace") + " " + response.headers.get("Location", "")
     for echo in sorted({path, quote(path, safe=""), quote(path), escape(path)}, key=len,
                        reverse=True):
         body = body.replace(echo, "")

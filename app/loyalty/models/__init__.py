@@ -12,6 +12,8 @@ from .orders import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, F
                      LAPSED, OPEN_STATUSES, Order)
 from .staff import ADMIN, CLERK, ROLES, AuditEntry, Staff
 from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, TaskReward
+from .stock import (CODE_MAX_LENGTH, CODES_ADDED, CORRECTION, OPENING, REDEMPTION, RESTOCK,
+                    RETURNED, STOCK_REASONS, CouponCode, StockMovement)
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -25,4 +27,6 @@ __all__ = [
     "OutboxEmail", "PENDING", "PICKUP", "PROFILE", "PointLot", "Purchase", "PurchaseRefund",
     "REDEEM", "REFERRAL_INVITER", "REFERRAL_NEW", "REFUND", "Reminder", "SERVICE", "Store",
     "TaskReward", "Tier", "TierChange", "UNDONE", "UPGRADE", "UTCDateTime", "utcnow",
+    "CODE_MAX_LENGTH", "CODES_ADDED", "CORRECTION", "OPENING", "REDEMPTION", "RESTOCK",
+    "RETURNED", "STOCK_REASONS", "CouponCode", "StockMovement",
 ]

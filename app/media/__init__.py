@@ -1,0 +1,41 @@
+"""Uploaded images, served from instance/images/ under names that never change (a new
+upload gets a new name), so they are cached for a year."""
+from flask import Blueprint, Response, abort, current_app, url_for
+
+from . import images
+
+bp = Blueprint("media", __name__)
+YEAR = 365 * 24 * 3600
+
+
+@bp.get("/media/<name>")
+def image(name: str):
+    """An uploaded image at one width: only names of the form <16 hex>-<width>.webp."""
+    if not images.NAME.fullmatch(name):
+        abort(404)
+    path = images.folder(current_app.instance_path) / name
+    if not path.is_file():
+        abort(404)
+    # Read whole (a few tens of kB at most) rather than streamed: no file is left open.
+    response = Response(path.read_bytes(), mimetype="image/webp")
+    response.cache_control.max_age = YEAR
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
+
+
+def image_srcset(base: str) -> str:
+    """The srcset of an uploaded image over the widths stored."""
+    return ", ".join(f"{url_for('media.image', name=f'{base}-{width}.webp')} {width}w"
+                     for width in images.widths_of(base, current_app.instance_path))
+
+
+def image_src(base: str) -> str:
+    """The middle width of an uploaded image, for browsers that ignore srcset."""
+    return url_for("media.image", name=f"{base}-{images.WIDTHS[1]}.webp")
+
+
+def register(app) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(image_srcset=image_srcset, image_src=image_src,
+                                 is_upload=images.is_upload)
