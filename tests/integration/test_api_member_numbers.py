@@ -12,7 +12,7 @@ from app.extensions import db
 from app.loyalty import accounts, member_numbers
 from app.loyalty.models import Member
 from tests.conftest import PASSWORD
-from tests.integration.api_support import Api, new_store, purchase_body, snapshot, till  # noqa: F401
+from tests.integration.api_support import Api, new_store, purchase_body, snapshot
 
 
 def wrong_check_digit(number: str) -> str:

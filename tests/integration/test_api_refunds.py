@@ -6,8 +6,7 @@ from app.loyalty import purchases, redemption
 from app.loyalty.audit import check_ledger
 from app.loyalty.models import CLAWBACK, LedgerEntry, Member, PurchaseRefund, Store
 from tests.conftest import fresh
-from tests.integration.api_support import (Api, count, new_store, purchase_body, snapshot,
-                                           till)  # noqa: F401 - a fixture
+from tests.integration.api_support import Api, count, new_store, purchase_body, snapshot
 from tests.support import balance
 
 

@@ -10,8 +10,7 @@ from app.loyalty.lots import expiry_day
 from app.loyalty.models import PointLot
 from app.loyalty.program import program
 from tests.conftest import sign_in
-from tests.integration.route_support import (bulk_history, english, new_key,
-                                             shopper, text)  # noqa: F401
+from tests.integration.route_support import bulk_history, english, new_key, text
 
 
 def rows(html: str) -> list[str]:
