@@ -1,4 +1,4 @@
-# Points Mall. `make run` serves the mall with demo data; `make test` runs every test.
+# Points Mall. `make run` serves the mall with demo data; `make test` lints, then runs every test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test unit integration e2e screenshots bench bench-expiry translations extract-messages check clean chromium postgresql redis lock
+.PHONY: run lint test unit integration e2e screenshots bench bench-expiry translations extract-messages check clean chromium postgresql redis lock
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
@@ -17,7 +17,11 @@ run: $(VENV)/.runtime translations
 	trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
-test: $(VENV)/.dev chromium postgresql redis translations
+# ruff, configured in pyproject.toml; `make test` runs it first, so a lint failure stops it at once.
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+test: lint $(VENV)/.dev chromium postgresql redis translations
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 unit: $(VENV)/.dev translations
@@ -98,4 +102,4 @@ extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache

@@ -274,7 +274,7 @@ def _wang_plan(c: Clock, gold: Tier) -> list[Step]:
     visits = [(11, 3, 268), (10, 12, 412), (9, 20, 186), (8, 7, 530), (7, 2, 300),
               (6, 15, 624), (5, 9, 238), (4, 22, 176), (3, 4, 390), (2, 18, 212), (1, 9, 154)]
     stores = [NJW, JKC, XHB, NJW, None, JKC, NJW, HZ, XHB, NJW, JKC]
-    for (back, day, points), store in zip(visits, stores):
+    for (back, day, points), store in zip(visits, stores, strict=True):
         detail = f"门店消费 {store}" if store else "生日礼"
         steps.append(Step("credit", c.month(back, day, 14), points, detail))
     steps += [

@@ -7,17 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from . import expiry, ledger, member_numbers, reads
+from . import expiry, ledger, reads
 from .errors import DomainError
 from .models import (CLAWBACK, EARN, UNDONE, UPGRADE, LedgerEntry, Member, Tier, TierChange,
                      utcnow)
 from .phones import require_mobile
 from .program import Program, program
 from .tiers import one_year_on, tier_for
-
-REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 from .transaction import lock_member, write_transaction
 
+REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 NUMBER_ATTEMPTS = 5  # two random member numbers alike is a one-in-10^12 event; five is plenty
 
@@ -105,7 +104,12 @@ def change_phone(member_id: int, password: str, new_phone: str) -> Member:
         raise PhoneInUse() from None
 
 
-_hash_method: Callable[[], str] = lambda: "scrypt"   # werkzeug's default
+def _werkzeug_default() -> str:
+    """werkzeug's default password hashing method."""
+    return "scrypt"
+
+
+_hash_method: Callable[[], str] = _werkzeug_default
 
 
 def use_password_hashing(method: Callable[[], str]) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from . import accounts, campaigns, expiry, ledger, member_numbers, referrals
+from . import accounts, campaigns, expiry, member_numbers, referrals
 from .earning import Earned, Line, birthday_bonus_pct, clawback, purchase_points
 from .errors import DomainError, NotFound
 from .idempotency import Answer, RequestKey, once

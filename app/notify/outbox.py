@@ -18,6 +18,7 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
@@ -79,7 +80,7 @@ def send_pending(now: datetime | None = None, limit: int = BATCH,
             if claimed is None:
                 continue
             error = _send(smtp, claimed)
-            outcome = _attempt(email_id, now, lambda row: _record(row, error, now),
+            outcome = _attempt(email_id, now, partial(_record, error=error, now=now),
                                claimed=True)
             sent += outcome == SENT
             if _connection_lost(error):

@@ -31,7 +31,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        body, status = page(400, _("This form has expired. Go back, reload the page and try again."))
+        body, status = page(
+            400, _("This form has expired. Go back, reload the page and try again."))
         # htmx does not swap a 400 in; reloading gives the page a fresh token (or a sign-in).
         return body, status, {"HX-Refresh": "true"} if htmx else {}
 

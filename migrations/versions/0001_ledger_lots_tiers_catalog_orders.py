@@ -1,7 +1,7 @@
 """ledger, lots, tiers, catalog and orders
 
 Revision ID: 455697aee19b
-Revises: 
+Revises:
 Create Date: 2026-11-23 20:30:03.815859
 
 """
@@ -92,7 +92,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('point_lots', schema=None) as batch_op:
-        batch_op.create_index('ix_point_lots_member_expiry', ['member_id', 'expires_at'], unique=False)
+        batch_op.create_index('ix_point_lots_member_expiry', ['member_id', 'expires_at'],
+                              unique=False)
 
     op.create_table('ledger_entries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -110,7 +111,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
-        batch_op.create_index('ix_ledger_entries_member_created', ['member_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_ledger_entries_member_created', ['member_id', 'created_at'],
+                              unique=False)
         batch_op.create_index('ix_ledger_entries_member_id', ['member_id', 'id'], unique=False)
 
     op.create_table('lot_allocations',

@@ -71,7 +71,8 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('ends_at > starts_at', name='window_not_empty'),
-    sa.CheckConstraint('monthly_day IS NULL OR (monthly_day >= 1 AND monthly_day <= 28)', name='monthly_day_in_every_month'),
+    sa.CheckConstraint('monthly_day IS NULL OR (monthly_day >= 1 AND monthly_day <= 28)',
+                       name='monthly_day_in_every_month'),
     sa.CheckConstraint('multiplier_pct > 100', name='multiplier_is_a_bonus'),
     sa.ForeignKeyConstraint(['tier_id'], ['tiers.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -166,8 +167,10 @@ def upgrade():
     sa.Column('occurred_at', sa.DateTime(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('amount_fen > 0', name='amount_positive'),
-    sa.CheckConstraint('points_clawed >= 0 AND points_clawed <= points', name='clawback_within_points'),
-    sa.CheckConstraint('refunded_fen >= 0 AND refunded_fen <= amount_fen', name='refund_within_amount'),
+    sa.CheckConstraint('points_clawed >= 0 AND points_clawed <= points',
+                       name='clawback_within_points'),
+    sa.CheckConstraint('refunded_fen >= 0 AND refunded_fen <= amount_fen',
+                       name='refund_within_amount'),
     sa.ForeignKeyConstraint(['entry_id'], ['ledger_entries.id'], ),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], ),
     sa.ForeignKeyConstraint(['store_id'], ['stores.id'], ),
@@ -210,10 +213,13 @@ def upgrade():
     sa.UniqueConstraint('purchase_id', 'reference')
     )
     with op.batch_alter_table('purchase_refunds', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_purchase_refunds_purchase_id'), ['purchase_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_purchase_refunds_purchase_id'), ['purchase_id'],
+                              unique=False)
 
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
-        batch_op.create_index('ux_ledger_entries_lot_expiry', ['lot_id'], unique=True, sqlite_where=sa.text("kind = 'expire'"), postgresql_where=sa.text("kind = 'expire'"))
+        batch_op.create_index('ux_ledger_entries_lot_expiry', ['lot_id'], unique=True,
+                              sqlite_where=sa.text("kind = 'expire'"),
+                              postgresql_where=sa.text("kind = 'expire'"))
 
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.add_column(sa.Column('member_no', sa.String(length=16), nullable=True))
@@ -224,7 +230,8 @@ def upgrade():
         batch_op.add_column(sa.Column('tier_review_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('referral_code', sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column('referred_by_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_members_tier_review_at'), ['tier_review_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_members_tier_review_at'), ['tier_review_at'],
+                              unique=False)
         batch_op.create_unique_constraint('uq_members_member_no', ['member_no'])
         batch_op.create_unique_constraint('uq_members_referral_code', ['referral_code'])
         batch_op.create_foreign_key('fk_members_referred_by', 'members', ['referred_by_id'],
@@ -268,7 +275,9 @@ def downgrade():
         batch_op.drop_column('member_no')
 
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
-        batch_op.drop_index('ux_ledger_entries_lot_expiry', sqlite_where=sa.text("kind = 'expire'"), postgresql_where=sa.text("kind = 'expire'"))
+        batch_op.drop_index('ux_ledger_entries_lot_expiry',
+                            sqlite_where=sa.text("kind = 'expire'"),
+                            postgresql_where=sa.text("kind = 'expire'"))
 
     with op.batch_alter_table('purchase_refunds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_purchase_refunds_purchase_id'))

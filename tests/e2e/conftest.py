@@ -63,7 +63,8 @@ def catalog(live_app) -> Catalog:
 
         def item(**fields) -> int:
             values = {"category_id": gifts.id, "stock": None, "kind": "pickup",
-                      "description": "浏览器测试用的商品。", "description_en": "An item for browser tests."}
+                      "description": "浏览器测试用的商品。",
+                      "description_en": "An item for browser tests."}
             values.update(fields)
             row = Item(**values)
             db.session.add(row)
@@ -72,7 +73,8 @@ def catalog(live_app) -> Catalog:
 
         seeded = Catalog(
             points_only=item(name="保温杯", name_en="Travel mug", points_price=1_200),
-            cash=item(name="蓝牙耳机", name_en="Wireless earbuds", points_price=2_000, cash_fen=1_990),
+            cash=item(name="蓝牙耳机", name_en="Wireless earbuds", points_price=2_000,
+                      cash_fen=1_990),
             sold_out=item(name="限量帆布袋", name_en="Limited tote bag", points_price=800, stock=0),
             too_dear=item(name="咖啡机", name_en="Coffee machine", points_price=50_000),
         )

@@ -21,9 +21,10 @@ def blocking_violations(page, axe: Axe) -> list[str]:
         if violation["impact"] not in BLOCKING:
             continue
         for node in violation["nodes"]:
-            found.append(f"{page.url} [{violation['impact']}] {violation['id']}: {violation['help']}"
-                         f"\n    at {' '.join(node['target'])}\n    {node.get('failureSummary', '')}"
-                         .replace("\n  Fix", "\n      Fix"))
+            found.append(
+                f"{page.url} [{violation['impact']}] {violation['id']}: {violation['help']}"
+                f"\n    at {' '.join(node['target'])}\n    {node.get('failureSummary', '')}"
+                .replace("\n  Fix", "\n      Fix"))
     return found
 
 
@@ -48,7 +49,8 @@ def test_member_pages_have_no_serious_or_critical_accessibility_violations(
         page.goto(path)
         found += blocking_violations(page, axe)
         if path == "/catalog":  # the inline confirm step and the result, too
-            item = page.locator(f'[data-testid="catalog-item"][data-item-id="{catalog.points_only}"]')
+            item = page.locator(
+                f'[data-testid="catalog-item"][data-item-id="{catalog.points_only}"]')
             item.get_by_test_id("redeem-button").click()
             item.get_by_test_id("redeem-confirm").wait_for()
             found += blocking_violations(page, axe)
@@ -57,7 +59,8 @@ def test_member_pages_have_no_serious_or_critical_accessibility_violations(
             found += blocking_violations(page, axe)
 
     print("\n".join(found))
-    assert not found, f"{len(found)} serious or critical accessibility violation(s):\n" + "\n".join(found)
+    assert not found, (f"{len(found)} serious or critical accessibility violation(s):\n"
+                       + "\n".join(found))
 
 
 def test_the_earn_pages_inbox_and_account_pages_have_no_serious_or_critical_violations(
@@ -81,4 +84,5 @@ def test_the_earn_pages_inbox_and_account_pages_have_no_serious_or_critical_viol
     page.get_by_test_id("code-sent").wait_for()
     found += blocking_violations(page, axe)
 
-    assert not found, f"{len(found)} serious or critical accessibility violation(s):\n" + "\n".join(found)
+    assert not found, (f"{len(found)} serious or critical accessibility violation(s):\n"
+                       + "\n".join(found))

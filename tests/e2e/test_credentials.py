@@ -25,7 +25,8 @@ def big_item(live_app, catalog, member) -> int:
     """An item above the password-check threshold, and the points for it."""
     with live_app.app_context():
         item = Item(name="咖啡机", name_en="Espresso maker", points_price=BIG, stock=None,
-                    kind="pickup", category_id=db.session.get(Item, catalog.points_only).category_id)
+                    kind="pickup",
+                    category_id=db.session.get(Item, catalog.points_only).category_id)
         db.session.add(item)
         db.session.commit()
         item_id = item.id

@@ -87,7 +87,8 @@ def test_an_item_that_cannot_be_redeemed_has_a_disabled_button_and_a_visible_rea
     expect(reason).to_be_visible()
     expect(reason).to_have_text(re.compile(r"\S"))
     box, reason_box = button.bounding_box(), reason.bounding_box()
-    assert reason_box["y"] >= box["y"] + box["height"] - 1, "the reason should sit beside the button"
+    assert reason_box["y"] >= box["y"] + box["height"] - 1, (
+        "the reason should sit beside the button")
 
 
 @pytest.fixture

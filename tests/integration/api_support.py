@@ -5,7 +5,6 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -113,13 +112,6 @@ def new_store(code: str = "SH001", name: str = "上海南京西路店") -> tuple
     """(store id, API key) for a new store."""
     store = stores.create_store(code, name)
     return store.id, stores.create_key(code)
-
-
-@pytest.fixture
-def till(client):
-    """The API as store SH001's till sees it."""
-    _, key = new_store()
-    return Api(client, key)
 
 
 def count(model, *where) -> int:

@@ -2,7 +2,6 @@
 import re
 import uuid
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -86,13 +85,6 @@ def only_order(member_id: int) -> Order:
     db.session.rollback()
     return db.session.scalars(select(Order).where(Order.member_id == member_id)
                               .execution_options(populate_existing=True)).one()
-
-
-@pytest.fixture
-def shopper(member_client):
-    """The signed-in member's client, reading the mall in English."""
-    english(member_client)
-    return member_client
 
 
 def bulk_history(member_id: int, entries: int, start=None) -> None:

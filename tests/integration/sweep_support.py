@@ -263,7 +263,8 @@ def changes(before: dict, after: dict) -> list[tuple]:
             found.append((name, pk, "*", old, new))
             continue
         columns = [c.name for c in db.metadata.tables[name].columns]
-        found += [(name, pk, column, a, b) for column, a, b in zip(columns, old, new) if a != b]
+        found += [(name, pk, column, a, b) for column, a, b in zip(columns, old, new, strict=True)
+                  if a != b]
     return found
 
 

@@ -3,8 +3,7 @@ import pytest
 
 from app.loyalty import stores
 from app.loyalty.models import ApiKey
-from tests.integration.api_support import (Api, count, new_store, purchase_body, snapshot,
-                                           till)  # noqa: F401 - a fixture
+from tests.integration.api_support import Api, count, new_store, purchase_body, snapshot
 
 
 @pytest.mark.parametrize("authorization", [

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from app.loyalty.models import utcnow
-from tests.integration.api_support import purchase_body, snapshot, till  # noqa: F401
+from tests.integration.api_support import purchase_body, snapshot
 
 
 def line(amount, category="coffee"):

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                status_code_conformance)
 
 from app.loyalty.models import utcnow
-from tests.integration.api_support import DOC, PREFIX, purchase_body, till  # noqa: F401
+from tests.integration.api_support import DOC, PREFIX, purchase_body
 
 SCHEMA = schemathesis.openapi.from_dict(DOC)
 OPERATIONS = [(path, method) for path, item in DOC["paths"].items() for method in item]
@@ -38,7 +38,7 @@ def stated_rule_fields(document: dict) -> set[str]:
     """The fields the document's x- rules are reported under."""
     schemas = document["components"]["schemas"]
     fields = set()
-    for name, schema in schemas.items():
+    for schema in schemas.values():
         if "x-sum" in schema:
             fields.add(schema["x-sum"]["of"])
         for prop, rule in schema.get("properties", {}).items():
@@ -110,7 +110,7 @@ def check_refusal_is_stated(schema: dict, body, response, kept_rules: bool) -> N
 
 @pytest.mark.parametrize("path, method", OPERATIONS)
 def test_a_request_the_document_allows_is_answered_as_the_document_says(
-        app, till, make_member, path, method):  # noqa: F811
+        app, till, make_member, path, method):
     member = make_member(points=500)
     purchase = till.post("/purchases", purchase_body(member, amount_fen=50_000))
     assert purchase.status_code == 201

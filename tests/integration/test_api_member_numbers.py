@@ -2,6 +2,7 @@
 within a limit per API key, and every look-up is logged with the number masked."""
 import json
 import logging
+from itertools import pairwise
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -12,7 +13,7 @@ from app.extensions import db
 from app.loyalty import accounts, member_numbers
 from app.loyalty.models import Member
 from tests.conftest import PASSWORD
-from tests.integration.api_support import Api, new_store, purchase_body, snapshot, till  # noqa: F401
+from tests.integration.api_support import Api, new_store, purchase_body, snapshot
 
 
 def wrong_check_digit(number: str) -> str:
@@ -50,7 +51,7 @@ def test_member_numbers_are_random_fifteen_digits_that_pass_their_check_digit(ma
     assert all(member_numbers.is_valid(n) and len(n) == 15 and n.startswith("88")
                for n in numbers)
     assert len(set(numbers)) == len(numbers)
-    steps = {int(b) - int(a) for a, b in zip(numbers, numbers[1:])}
+    steps = {int(b) - int(a) for a, b in pairwise(numbers)}
     assert len(steps) == len(numbers) - 1      # no common step from one member to the next
     assert numbers != sorted(numbers)          # not handed out in order (1 in 12! by chance)
 

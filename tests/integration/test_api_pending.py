@@ -11,7 +11,7 @@ from app.loyalty.errors import InsufficientPoints
 from app.loyalty.models import CREDITED, PENDING, LedgerEntry, Purchase, utcnow
 from app.loyalty.transaction import write_transaction
 from tests.conftest import sign_in
-from tests.integration.api_support import count, purchase_body, till  # noqa: F401 - a fixture
+from tests.integration.api_support import count, purchase_body
 from tests.integration.route_support import by_testid, english, text
 from tests.support import balance
 

@@ -1,5 +1,5 @@
 """Purchases from the tills: points by the formula, credited through the ledger."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -8,8 +8,7 @@ from app.loyalty import campaigns
 from app.loyalty.audit import check_ledger
 from app.loyalty.models import EARN, LedgerEntry, Member, Purchase, utcnow
 from tests.conftest import fresh, sign_in, tier_id
-from tests.integration.api_support import (Api, count, new_store, purchase_body,
-                                           till)  # noqa: F401 - a fixture
+from tests.integration.api_support import Api, count, new_store, purchase_body
 from tests.integration.route_support import english, text
 from tests.support import balance
 

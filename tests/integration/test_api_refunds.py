@@ -6,8 +6,7 @@ from app.loyalty import purchases, redemption
 from app.loyalty.audit import check_ledger
 from app.loyalty.models import CLAWBACK, LedgerEntry, Member, PurchaseRefund, Store
 from tests.conftest import fresh
-from tests.integration.api_support import (Api, count, new_store, purchase_body, snapshot,
-                                           till)  # noqa: F401 - a fixture
+from tests.integration.api_support import Api, count, new_store, purchase_body, snapshot
 from tests.support import balance
 
 
@@ -180,7 +179,7 @@ def test_points_returned_by_a_lapsed_unpaid_order_settle_only_what_is_owed(
     item = make_item(points_price=300, cash_fen=990, stock=None)
     member = make_member()
     bought(till, member, amount_fen=50_000)  # 500 points
-    order = redemption.redeem(member.id, item.id, "hold-it")  # 200 left, awaiting payment
+    redemption.redeem(member.id, item.id, "hold-it")  # 200 left, awaiting payment
     refund(till, 30_000)  # 300 clawed: 200 taken, 100 owed
 
     assert redemption.lapse_unpaid(now=utcnow() + timedelta(hours=1)) == 1

@@ -20,10 +20,11 @@ from tests.integration.route_support import by_testid, english, text
 from tests.support import balance
 
 NOW = utc(2026, 6, 1, 4, 0)
+LONG_AGO = NOW - days(400)
 
 
 def give(member_id: int, points: int, expires_at: datetime | None,
-         earned_at: datetime = NOW - days(400)) -> None:
+         earned_at: datetime = LONG_AGO) -> None:
     """A lot with its own expiry, written as a credit (which expires nothing by itself)."""
     with write_transaction():
         member = lock_member(member_id)

@@ -71,9 +71,12 @@ def work_due(app, make_member, make_item):
     return order.code
 
 
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
 def state() -> tuple:
     db.session.rollback()
-    count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
     return (db.session.scalar(select(Order.status)), count(Notice), count(Reminder),
             count(OutboxEmail), db.session.scalar(select(func.sum(OutboxEmail.attempts))))
 

@@ -155,8 +155,8 @@ class ModelPurchase:
 
 
 def reset_tables():
-    for model in (CashMovement, Order, TierChange, TaskReward, PurchaseRefund, Purchase, LotAllocation,
-                  LedgerEntry, PointLot, Member):
+    for model in (CashMovement, Order, TierChange, TaskReward, PurchaseRefund, Purchase,
+                  LotAllocation, LedgerEntry, PointLot, Member):
         db.session.execute(delete(model))
     db.session.commit()
 
@@ -169,7 +169,7 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item, policy
     points_only = [make_item(points_price=p, stock=None).id for p in POINTS_ONLY]
     with_cash = [make_item(points_price=p, cash_fen=990, stock=None).id for p in (400, 3000)]
     prices = {item_id: price for item_id, price in
-              zip(points_only + with_cash, POINTS_ONLY + (400, 3000))}
+              zip(points_only + with_cash, POINTS_ONLY + (400, 3000), strict=True)}
     entry_tier = db.session.scalar(select(Tier.id).order_by(Tier.rank))
     keys = iter(range(10**9))
     store_id = stores.create_store("SH001", "上海南京西路店").id

@@ -55,7 +55,8 @@ def test_members_in_different_processes_racing_for_the_last_one_get_one_order(
     members = [make_member(points=1000).id for _ in range(6)]
     item = make_item(points_price=400, stock=1)
 
-    outcomes = race(app.config["SQLALCHEMY_DATABASE_URI"], [(m, item.id, f"key-{m}") for m in members])
+    outcomes = race(app.config["SQLALCHEMY_DATABASE_URI"],
+                    [(m, item.id, f"key-{m}") for m in members])
 
     assert sorted(code for code, _ in outcomes) == ["ok"] + ["sold_out"] * 5
     assert db.session.scalar(select(Item.stock).where(Item.id == item.id)) == 0

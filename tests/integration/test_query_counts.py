@@ -54,9 +54,9 @@ def bulk_items(count: int) -> list[int]:
 
 
 def bulk_orders(member_id: int, item_ids: list[int], count: int) -> None:
-    """`count` fulfilled one-point orders of the items in turn, written in bulk with their ledger entries and the
-    one-point lots of the member's earlier history that they drew, so the ledger still adds
-    up (see `bulk_history`)."""
+    """`count` fulfilled one-point orders of the items in turn, written in bulk with their
+    ledger entries and the one-point lots of the member's earlier history that they drew, so
+    the ledger still adds up (see `bulk_history`)."""
     db.session.rollback()
     now = utcnow()
     balance_now = db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
@@ -73,13 +73,13 @@ def bulk_orders(member_id: int, item_ids: list[int], count: int) -> None:
           "ref_id": code, "lot_id": None, "created_at": now} for n, code in enumerate(codes)]
     ).all()
     db.session.execute(insert(LotAllocation), [{"entry_id": entry, "lot_id": lot, "points": 1}
-                                               for entry, lot in zip(entries, lots)])
+                                               for entry, lot in zip(entries, lots, strict=True)])
     db.session.execute(update(PointLot).where(PointLot.id.in_(lots)).values(remaining=0))
     db.session.execute(insert(Order), [
         {"code": code, "member_id": member_id, "item_id": item_ids[n % len(item_ids)],
          "quantity": 1, "points": 1, "cash_fen": 0, "status": FULFILLED, "idempotency_key": code,
          "redeem_entry_id": entry, "fulfilled_at": now, "created_at": now}
-        for n, (code, entry) in enumerate(zip(codes, entries))])
+        for n, (code, entry) in enumerate(zip(codes, entries, strict=True))])
     db.session.execute(update(Member).where(Member.id == member_id)
                        .values(points_balance=balance_now - count))
     db.session.commit()

@@ -93,8 +93,8 @@ def test_after_confirming_the_password_the_member_taps_redeem_again_and_it_goes_
     asked = rich_client.post(f"/catalog/{item.id}/redeem", data=redeem_form(rich_client, item.id))
     reauth_page = asked.headers["Location"]
 
-    confirmed = rich_client.post(reauth_page, data={"password": PASSWORD,
-                                                    "csrf_token": csrf_token(rich_client, reauth_page)})
+    confirmed = rich_client.post(reauth_page, data={
+        "password": PASSWORD, "csrf_token": csrf_token(rich_client, reauth_page)})
     assert confirmed.status_code == 302
     assert confirmed.headers["Location"] == f"/catalog/{item.id}"
     again = rich_client.post(f"/catalog/{item.id}/redeem", data=redeem_form(rich_client, item.id))

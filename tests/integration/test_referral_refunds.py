@@ -9,7 +9,7 @@ from app.loyalty.audit import check_ledger
 from app.loyalty.models import (CLAWBACK, REFERRAL_INVITER, REFERRAL_NEW, LedgerEntry, Member,
                                 TaskReward)
 from tests.conftest import PASSWORD, fresh, sign_in
-from tests.integration.api_support import count, purchase_body, till  # noqa: F401
+from tests.integration.api_support import count, purchase_body
 from tests.integration.route_support import english, text
 from tests.support import balance
 

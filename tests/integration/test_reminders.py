@@ -211,8 +211,8 @@ def test_no_lead_times_configured_means_no_reminders(app, make_member):
 
 
 @pytest.mark.parametrize("today, expected", [
-    (date(2026, 10, 31), None), (date(2026, 11, 1), 30), (date(2026, 11, 23), 30), (date(2026, 11, 24), 7),
-    (date(2026, 11, 30), 1), (date(2026, 12, 1), 1)])
+    (date(2026, 10, 31), None), (date(2026, 11, 1), 30), (date(2026, 11, 23), 30),
+    (date(2026, 11, 24), 7), (date(2026, 11, 30), 1), (date(2026, 12, 1), 1)])
 def test_the_nearest_lead_time_reached_counts(today, expected):
     assert reminders.nearest_lead(date(2026, 12, 1), today, (30, 7, 1)) == expected
 

@@ -6,8 +6,7 @@ import pytest
 from app.extensions import db
 from app.loyalty import redemption
 from app.loyalty.models import Category
-from tests.integration.route_support import (HTMX, card, item_ids, new_key, shopper,  # noqa: F401
-                                             text)
+from tests.integration.route_support import HTMX, card, item_ids, new_key, text
 
 
 @pytest.fixture

@@ -20,12 +20,6 @@ from tests.support import csrf_token
 NEW_PASSWORD = "winter-plum-77"
 
 
-@pytest.fixture
-def visitor(client):
-    english(client)
-    return client
-
-
 def enter(client, url: str, code: str, **fields):
     return client.post(url, data={"csrf_token": csrf_token(client, url), "code": code, **fields})
 

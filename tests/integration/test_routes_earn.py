@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty import campaigns, tasks
 from app.loyalty.models import CheckIn, Member, utcnow
-from tests.integration.route_support import (HTMX, attrs, by_testid, english,
-                                             shopper, text)  # noqa: F401
+from tests.integration.route_support import HTMX, attrs, by_testid, text
 from tests.support import balance, csrf_token
 
 

@@ -12,7 +12,7 @@ from app.loyalty.models import Member, utcnow
 from tests.conftest import PASSWORD
 from tests.integration.code_support import (ask_code, codes_written, last_code, messages_to,
                                             other_code)
-from tests.integration.route_support import attrs, by_testid, english, shopper, text  # noqa: F401
+from tests.integration.route_support import attrs, by_testid, english, text
 from tests.support import balance, csrf_token
 
 GOOD = {"name": "韩梅梅", "password": "plum-blossom-9"}
@@ -35,13 +35,6 @@ def asked(client, phone: str = PHONE, invite: str = "") -> str:
     response = ask_code(client, "/join", phone, invite=invite)
     assert response.status_code == 303 and response.headers["Location"] == "/join/code"
     return last_code(phone)
-
-
-@pytest.fixture
-def visitor(client):
-    """A visitor reading the mall in English."""
-    english(client)
-    return client
 
 
 def test_joining_sends_a_code_and_the_code_with_a_name_and_password_makes_the_member(visitor):

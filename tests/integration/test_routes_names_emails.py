@@ -4,9 +4,8 @@ from html import unescape
 
 import pytest
 
-from tests.integration.route_support import by_testid, shopper, text  # noqa: F401
-from tests.integration.test_routes_join import (GOOD, asked, code_form, members,  # noqa: F401
-                                                profile_form, saved, visitor)
+from tests.integration.route_support import by_testid, text
+from tests.integration.test_routes_join import asked, code_form, members, profile_form, saved
 
 HIDDEN = "A name can't contain line breaks or hidden control characters."
 INVISIBLE = "Enter a name with at least one letter or character that shows."

@@ -5,8 +5,7 @@ import pytest
 
 from app.loyalty import redemption
 from app.loyalty.models import CANCELLED, CONFIRMED, COUPON, utcnow
-from tests.integration.route_support import (by_testid, new_key, order_by_code,
-                                             shopper, snapshot, stock, text)  # noqa: F401
+from tests.integration.route_support import by_testid, new_key, order_by_code, snapshot, stock, text
 from tests.support import balance, csrf_token
 
 

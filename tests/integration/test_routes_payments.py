@@ -11,8 +11,7 @@ from app.loyalty.models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, LAPSED, 
 from app.loyalty.payments import RefundFailed, SandboxProvider
 from app.payments import refunds
 from tests.conftest import sign_in
-from tests.integration.route_support import (by_testid, new_key, order_by_code,
-                                             shopper, snapshot, stock, text)  # noqa: F401
+from tests.integration.route_support import by_testid, new_key, order_by_code, snapshot, stock, text
 from tests.support import balance, csrf_token
 
 

@@ -10,8 +10,7 @@ from app.loyalty.lots import expiry_day
 from app.loyalty.models import PointLot
 from app.loyalty.program import program
 from tests.conftest import sign_in
-from tests.integration.route_support import (bulk_history, english, new_key,
-                                             shopper, text)  # noqa: F401
+from tests.integration.route_support import bulk_history, english, new_key, text
 
 
 def rows(html: str) -> list[str]:
@@ -105,7 +104,7 @@ def test_the_points_page_lists_when_each_batch_expires_soonest_first(client, mak
     sign_in(client, member.phone)
 
     html = text(client.get("/points"))
-    batches = re.findall(r'data-testid="expiry-batch"><span>[^<]*</span>\s*<strong>([^<]*)</strong>',
-                         html)
+    batches = re.findall(
+        r'data-testid="expiry-batch"><span>[^<]*</span>\s*<strong>([^<]*)</strong>', html)
 
     assert [b.split()[0] for b in batches] == ["300", "500"]

@@ -1,4 +1,5 @@
-"""Profile reward once ever; the birthday is set once; the birthday gift once a year, in the month."""
+"""Profile reward once ever; the birthday is set once; the birthday gift once a year, in the
+month."""
 from datetime import date
 
 import pytest

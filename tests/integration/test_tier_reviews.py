@@ -256,7 +256,7 @@ class TestWhatMembersSee:
         assert "to keep Silver" not in html and "Silver is yours" not in html
 
     def test_points_history_lists_tier_changes_newest_first(self, client):
-        member_id = self.gold_member(client, 2000)
+        self.gold_member(client, 2000)
         tier_reviews.review_due(one_year_on(utcnow()) + days(1))  # a year on, nothing earned
 
         html = text(client.get("/points"))

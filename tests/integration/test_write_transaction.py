@@ -109,7 +109,7 @@ def test_a_failed_write_transaction_leaves_nothing_pending(make_member):
         with write_transaction():
             lock_member(member.id).name = "不会保存"
             db.session.flush()
-            1 / 0
+            raise ZeroDivisionError("the write fails after its flush")
 
     with write_transaction():
         pass

@@ -18,7 +18,6 @@ from app.loyalty.models import (CANCELLED, COUNTED_STATUSES, REDEEM, REFUND, Ite
                                 Order)
 from tests.conftest import PASSWORD
 from .server import Gunicorn, Visitor, order_code
-from .test_http_races import server  # noqa: F401  (the gunicorn fixture)
 
 # Other processes, which a test's standing clock cannot reach, share the database.
 pytestmark = pytest.mark.real_clock
@@ -60,7 +59,7 @@ def kill_workers(gunicorn: Gunicorn, trials: int, seed: int) -> int:
 
 
 def test_orders_are_whole_or_absent_after_workers_are_killed_mid_request(
-        app, server, make_member, make_item):  # noqa: F811
+        app, server, make_member, make_item):
     members = [make_member(points=100_000) for _ in range(6)]
     items = [make_item(points_price=price, stock=STOCK).id for price in (100, 250, 400)]
     # Preloaded, a replacement worker is ready the moment it is forked, so kills land on

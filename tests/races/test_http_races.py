@@ -10,29 +10,13 @@ from app.loyalty.audit import check_ledger
 from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import PASSWORD
 from tests.support import race
-from .server import Gunicorn, Visitor, order_code
+from .server import Visitor, order_code
 
 # Other processes, which a test's standing clock cannot reach, share the database.
 pytestmark = pytest.mark.real_clock
 
 SOLD_OUT = "已售罄"
 NOT_ENOUGH = "积分不足"
-
-
-@pytest.fixture
-def server(app):
-    """The mall served by gunicorn on the test's database (already holding its data)."""
-    db.session.commit()
-    started = []
-
-    def start(workers: int = 4, preload: bool = False) -> Gunicorn:
-        started.append(Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers, preload))
-        return started[-1]
-
-    yield start
-    for gunicorn in started:
-        gunicorn.stop()
-    db.session.rollback()
 
 
 def at_once(calls):

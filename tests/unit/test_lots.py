@@ -15,7 +15,10 @@ def utc(*args) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
 
 
-def lot(id, remaining, expires_at, earned_at=utc(2026, 1, 1)) -> LotView:
+NEW_YEAR = utc(2026, 1, 1)
+
+
+def lot(id, remaining, expires_at, earned_at=NEW_YEAR) -> LotView:
     return LotView(id, remaining, earned_at, expires_at)
 
 
