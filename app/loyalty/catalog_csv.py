@@ -112,7 +112,7 @@ def _checked(rows):
         if len(row) != len(COLUMNS):
             problems.append((line, "row", "columns"))
             continue
-        cells = dict(zip(COLUMNS, (cell.strip() for cell in row)))
+        cells = dict(zip(COLUMNS, (cell.strip() for cell in row), strict=True))
         found, values = _values(cells, categories, tiers)
         item = None
         if cells["id"]:

@@ -200,7 +200,6 @@ class Liability:
 def liability(now: datetime, program: Program) -> Liability:
     """Outstanding points and their worth, split by local month of expiry, with breakage
     and the expected cost after it."""
-    tz = program.tz
     held = db.session.execute(
         select(PointLot.expires_at, func.sum(PointLot.remaining))
         .where(PointLot.remaining > 0).group_by(PointLot.expires_at)).all()

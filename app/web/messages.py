@@ -52,6 +52,12 @@ def describe(error: DomainError, item=None) -> str:
 def _fixed_sentence(code: str) -> str:
     """The refusals whose sentence needs no details."""
     match code:
+        case "invalid_staff":
+            return _("That staff account cannot be saved: check the username, password, "
+                     "role and store.")
+        case "invalid_period":
+            return _("Choose months as YYYY-MM, the first no later than the last, "
+                     "at most ten years apart.")
         case "birthday_gift_not_offered":
             return _("There is no birthday gift to claim: your birthday month earns double points.")
         case "no_birthday":

@@ -92,7 +92,8 @@ def test_screenshots_of_the_earn_page_profile_and_sign_up_are_saved(
     assert all(path.stat().st_size > 0 for path in saved)
 
 
-CONSOLE_SCREENS = {"tablet": {"width": 1024, "height": 768}, "desktop": {"width": 1440, "height": 900}}
+CONSOLE_SCREENS = {"tablet": {"width": 1024, "height": 768},
+                   "desktop": {"width": 1440, "height": 900}}
 
 
 @pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))

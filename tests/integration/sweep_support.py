@@ -208,7 +208,8 @@ def build_world(client) -> World:
     out = io.BytesIO()
     Image.new("RGB", (300, 200), (90, 60, 30)).save(out, "PNG")
     image_name = f"{images.store(out.getvalue(), client.application.instance_path)}-240.webp"
-    return World(image_name=image_name, a_id=a.id, b_id=b.id, a_phone=a_phone, b_phone=b_phone, a_name=a_name,
+    return World(image_name=image_name, a_id=a.id, b_id=b.id, a_phone=a_phone, b_phone=b_phone,
+                 a_name=a_name,
                  member_no=a.member_no, item_id=item.id, order_code=confirmed.code,
                  awaiting_code=awaiting.code, notice_id=notice.id, notice_title=notice.title,
                  notice_body=notice.body, reference=reference, api_key=key)
@@ -216,7 +217,8 @@ def build_world(client) -> World:
 
 def leaks(response, world: World, path: str) -> list[str]:
     """What of A's the response shows, beyond echoing the address that was asked for."""
-    body = response.get_data().decode("utf-8", "replace") + " " + response.headers.get("Location", "")
+    body = (response.get_data().decode("utf-8", "replace") + " "
+            + response.headers.get("Location", ""))
     for echo in sorted({path, quote(path, safe=""), quote(path), escape(path)}, key=len,
                        reverse=True):
         body = body.replace(echo, "")

@@ -36,11 +36,11 @@ def snapshot():
 def test_every_item_is_exported_under_a_header_row(app, listed):
     exported = rows(catalog_csv.export_items())
     assert tuple(exported[0]) == catalog_csv.COLUMNS
-    first = dict(zip(exported[0], exported[1]))
+    first = dict(zip(exported[0], exported[1], strict=True))
     assert (first["category"], first["cash_fen"], first["stock"], first["min_tier"],
             first["active"]) == ("test", "990", "5", "gold", "1")
     assert first["sale_starts_at"].endswith("+08:00")
-    assert dict(zip(exported[0], exported[2]))["stock"] == ""
+    assert dict(zip(exported[0], exported[2], strict=True))["stock"] == ""
     assert len(exported) == 4
 
 

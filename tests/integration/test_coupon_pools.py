@@ -1,6 +1,8 @@
 """Coupon code pools: codes added all or none, one code to an order and never the same one
 twice, an empty pool sold out, unseen codes back in the pool when an order closes."""
 import pytest
+
+from app.loyalty.errors import NotCancellable
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -135,7 +137,7 @@ def test_a_revealed_code_never_returns(app, coupon, make_member):
     order = redemption.redeem(member.id, coupon.id, "k1")
     redemption.reveal(member.id, order.code)
 
-    with pytest.raises(Exception):
+    with pytest.raises(NotCancellable):
         redemption.cancel(member.id, order.code)
 
     assert coupon_pools.pool_status(coupon.id).unused == 0 and stock_of(coupon.id) == 0

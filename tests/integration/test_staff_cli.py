@@ -27,7 +27,8 @@ def test_an_administrator_is_created_with_a_password_typed_twice_and_can_sign_in
 
     assert result.exit_code == 0, result.output
     staff = staff_accounts.by_username("chen")
-    assert (staff.username, staff.name, staff.role, staff.store) == ("chen", "陈经理", "admin", None)
+    assert (staff.username, staff.name, staff.role, staff.store) == (
+        "chen", "陈经理", "admin", None)
     assert staff_sign_in(client, "CHEN", "long-password-1").status_code == 302
 
 

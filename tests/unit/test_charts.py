@@ -13,7 +13,8 @@ def parse(svg) -> ET.Element:
 
 
 def heights(root) -> list[float]:
-    return [float(rect.get("height")) for rect in root.iterfind(".//svg:g[@class='chart-bar']/svg:rect", NS)]
+    bars = root.iterfind(".//svg:g[@class='chart-bar']/svg:rect", NS)
+    return [float(rect.get("height")) for rect in bars]
 
 
 def test_bar_heights_are_proportional_to_the_values():
