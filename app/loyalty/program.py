@@ -143,11 +143,16 @@ def lead_days(setting: str | tuple | list) -> tuple[int, ...]:
     return tuple(sorted(days, reverse=True))
 
 
+# Kinds a setting may still spell the way they were once stored.
+_FORMER_KINDS = {"refund": "return"}
+
+
 def kinds(setting: str | tuple | list) -> tuple[str, ...]:
     """Ledger entry kinds from a comma-separated setting (or a list of them)."""
     if isinstance(setting, str):
         setting = setting.split(",")
-    return tuple(str(k).strip().lower() for k in setting if str(k).strip())
+    named = (str(k).strip().lower() for k in setting if str(k).strip())
+    return tuple(_FORMER_KINDS.get(kind, kind) for kind in named)
 
 
 def parse_month_day(month_day: str) -> tuple[int, int]:

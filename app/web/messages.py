@@ -156,7 +156,7 @@ def entry_label(entry) -> str:
                                         "was refunded")}.get(entry.ref_type or "")
     if taken_back and entry.kind == "clawback":
         return f"{_('Deducted')} · {taken_back}"
-    kind = {"earn": _("Earned"), "redeem": _("Redeemed"), "refund": _("Returned"),
+    kind = {"earn": _("Earned"), "redeem": _("Redeemed"), "return": _("Returned"),
             "expire": _("Expired"), "adjust": _("Adjustment"),
             "clawback": _("Deducted")}.get(entry.kind, entry.kind)
     return f"{kind} · {entry.detail}" if entry.detail else kind

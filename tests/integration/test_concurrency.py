@@ -99,7 +99,7 @@ def test_cancelling_and_lapsing_the_same_unpaid_order_at_once_returns_points_onc
                 and not isinstance(r, DomainError)], results
     assert db.session.scalar(select(Member.points_balance)) == 5000
     assert db.session.scalar(select(Item.stock).where(Item.id == item.id)) == 5
-    assert count(LedgerEntry, LedgerEntry.kind == "refund") == 1
+    assert count(LedgerEntry, LedgerEntry.kind == "return") == 1
     assert check_ledger() == []
 
 

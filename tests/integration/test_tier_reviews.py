@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, ledger, reads, tier_reviews
-from app.loyalty.models import (ADJUST, CLAWBACK, DOWNGRADE, EARN, KEPT, REFUND, UPGRADE,
+from app.loyalty.models import (ADJUST, CLAWBACK, DOWNGRADE, EARN, KEPT, RETURN, UPGRADE,
                                 Member, TierChange, utcnow)
 from app.loyalty.tiers import one_year_on
 from app.loyalty.transaction import lock_member, write_transaction
@@ -204,7 +204,7 @@ class TestQualifyingKinds:
     def test_refunds_can_count_when_the_program_says_so(self, app):
         app.config["QUALIFYING_KINDS"] = "earn,refund"
         member_id = join()
-        accounts.award(member_id, 100, "returned order", kind=REFUND, now=self.AT)
+        accounts.award(member_id, 100, "returned order", kind=RETURN, now=self.AT)
         assert reads.qualifying_points(member_id, self.AT) == 100
 
     def test_qualifying_points_never_go_below_zero(self, app):
