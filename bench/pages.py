@@ -19,7 +19,7 @@ from sqlalchemy import insert, update
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, redemption
-from app.loyalty.lots import lot_expiry
+from app.loyalty.expiry import lot_expiry
 from app.loyalty.models import ADJUST, EARN, Category, Item, LedgerEntry, Member, PointLot, utcnow
 from app.loyalty.program import program
 
@@ -33,8 +33,8 @@ def member_with_history(phone: str, entries: int) -> int:
     start, settings = utcnow() - timedelta(days=300), program()
     lots = [{"member_id": member_id, "points": 1, "remaining": 1,
              "earned_at": start + timedelta(minutes=n),
-             "expires_at": lot_expiry(start + timedelta(minutes=n), settings.expiry_months,
-                                      settings.tz)} for n in range(entries)]
+             "expires_at": lot_expiry(start + timedelta(minutes=n), settings)}
+            for n in range(entries)]
     db.session.execute(insert(PointLot), lots)
     lot_ids = db.session.scalars(db.select(PointLot.id).where(PointLot.member_id == member_id)
                                  .order_by(PointLot.id)).all()

@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.loyalty import phone_codes, referrals, tasks
+from app.loyalty import accounts, phone_codes, referrals, tasks
 from app.loyalty.models import JOIN, utcnow
 from app.loyalty.program import program
 from app.loyalty.streaks import local_day
@@ -58,7 +58,7 @@ def join_code():
             form.code.errors.append(describe(error))
         except referrals.UnknownInvite as error:
             form.invite.errors.append(describe(error))
-        except referrals.PhoneTaken:
+        except accounts.PhoneInUse:
             form.code.errors.append(_("This phone number joined a moment ago. Sign in instead."))
         else:
             return _welcome(joined)

@@ -23,12 +23,12 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty import accounts, audit, expiry, ledger, reads, redemption, tier_reviews
+from app.loyalty import accounts, expiry, ledger, ledger_check, reads, redemption, tier_reviews
 from app.loyalty.lots import LotView, allocate, end_of_local_day
 from app.loyalty.models import (ADJUST, EARN, Category, Item, LedgerEntry, Member, Order,
                                 PointLot, Tier, TierChange, utcnow)
 from app.loyalty.models import DOWNGRADE, UPGRADE
-from app.loyalty.tiers import one_year_on
+from app.loyalty.tiers import next_review
 from app.loyalty.program import program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.demo import earning
@@ -101,7 +101,7 @@ def load(now: datetime | None = None) -> None:
     for member_id in (li.id, wang.id, zhang.id):
         accounts.expire(member_id, now=now)
     tier_reviews.review_due(now)  # reviews that fell due in the demo's past are held
-    problems = audit.check_ledger()
+    problems = ledger_check.check_ledger()
     assert problems == [], problems
     _check_demo_member(li.id, now)
     earning.load(now, clock.tz)
@@ -145,7 +145,7 @@ def _li_plan(c: Clock) -> list[Step]:
         Step("credit", c.month(24, 8, 11, 5), BIG, "老会员卡积分迁移", ADJUST, None, tag="noexp"),
         Step("tier", gold_card, extra={"tier_id": db.session.scalar(
             select(Tier.id).where(Tier.code == "gold"))}),
-        Step("review", one_year_on(gold_card)),
+        Step("review", next_review(gold_card)),
         Step("credit", c.month(24, 8, 11, 6), 500, "新会员注册礼"),
         Step("credit", c.month(23, 12, 19), 88, f"门店消费 {NJW}"),
         Step("credit", c.month(22, 3, 13), 45, f"门店消费 {JKC}"),
@@ -345,7 +345,7 @@ def _move_tier(member_id: int, tier_id: int, when: datetime) -> None:
             reason=UPGRADE if ranks[tier_id] > ranks[member.tier_id] else DOWNGRADE,
             qualifying=reads.qualifying_points(member_id, when), created_at=when))
         member.tier_id, member.tier_since = tier_id, when
-        member.tier_review_at = one_year_on(when)
+        member.tier_review_at = next_review(when)
 
 
 def _check_demo_member(member_id: int, now: datetime) -> None:

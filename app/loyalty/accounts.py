@@ -13,7 +13,7 @@ from .models import (CLAWBACK, EARN, UNDONE, UPGRADE, LedgerEntry, Member, Tier,
                      utcnow)
 from .phones import require_mobile
 from .program import Program, program
-from .tiers import one_year_on, tier_for
+from .tiers import next_review, tier_for
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 from .transaction import lock_member, write_transaction
@@ -49,7 +49,7 @@ def add_member(phone: str, name: str, password: str, now: datetime,
     require_mobile(phone)
     entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
     member = Member(phone=phone, name=name, tier_id=entry_tier.id, tier_since=now,
-                    tier_review_at=one_year_on(now), created_at=now,
+                    tier_review_at=next_review(now), created_at=now,
                     referral_code=new_referral_code(), referred_by_id=referred_by_id)
     set_password(member, password)
     db.session.add(member)
@@ -187,7 +187,7 @@ def settle_owed(member: Member, now: datetime) -> LedgerEntry | None:
     if take <= 0:
         return None
     member.points_owed -= take
-    return ledger.debit(member, take, kind=CLAWBACK, detail="owed", now=now,
+    return ledger.debit(member, take, kind=CLAWBACK, detail=ledger.OWED, now=now,
                         ref=("member", str(member.id)))
 
 
@@ -204,7 +204,7 @@ def move_up_if_qualified(member: Member, now: datetime) -> None:
                                   since_before=member.tier_since,
                                   review_before=member.tier_review_at))
         member.tier_id, member.tier_since = reached.id, now
-        member.tier_review_at = one_year_on(now)
+        member.tier_review_at = next_review(now)
 
 
 def undo_unpaid_upgrades(member: Member, now: datetime) -> None:

@@ -14,6 +14,9 @@ from .lots import LotView, allocate, end_of_local_day
 from .models import EXPIRE, RETURN, LedgerEntry, LotAllocation, Member, PointLot
 from .program import Program
 
+# The detail of a clawback that settles points owed from a refunded purchase.
+OWED = "owed"
+
 
 def credit(member: Member, points: int, *, kind: str, detail: str, now: datetime,
            expires_at: datetime | None, ref: tuple[str, str] | None = None) -> LedgerEntry:

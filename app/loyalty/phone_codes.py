@@ -149,7 +149,7 @@ def join(phone: str, code: str, details: NewMember | None,
                     joined = Joined(accounts.add_member(phone, details.name, details.password,
                                                         now, referred_by_id=inviter_id), True)
     except IntegrityError:   # the phone joined a moment ago: the code is still there
-        raise referrals.PhoneTaken() from None
+        raise accounts.PhoneInUse() from None
     if refusal:
         raise refusal
     if joined is None:

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .earning import DOUBLE, GIFT
 from .models import ENTRY_KINDS
 
 MONTHLY, ANNUAL, ACTIVITY = "monthly", "annual", "activity"   # expiry policies (expiry.py)
 POLICIES = (MONTHLY, ANNUAL, ACTIVITY)
-BIRTHDAY_BONUSES = ("double", "gift")   # purchases in the birthday month earn double, or a gift
+BIRTHDAY_BONUSES = (DOUBLE, GIFT)   # purchases in the birthday month earn double, or a gift
 
 
 def _setting(default, minimum: int | None = None, name: str | None = None):
@@ -44,7 +45,7 @@ class Program:
     check_in_streak_days: int = _setting(7, minimum=1)
     check_in_streak_bonus: int = _setting(20, minimum=0)
     profile_points: int = _setting(30, minimum=0)
-    birthday_bonus: str = _setting("double")           # one of BIRTHDAY_BONUSES
+    birthday_bonus: str = _setting(DOUBLE)           # one of BIRTHDAY_BONUSES
     birthday_gift_points: int = _setting(200, minimum=0)
     referral_new_points: int = _setting(100, minimum=0)
     referral_inviter_points: int = _setting(200, minimum=0)

@@ -11,7 +11,7 @@ from .lots import expiry_day
 from .models import (CLAWBACK, COUNTED_STATUSES, REDEEM, Category, Item, LedgerEntry, Member,
                      Order, PointLot, Tier, TierChange)
 from .program import Program, program as current_program
-from .tiers import TierProgress, TierView, progress, review_date
+from .tiers import TierProgress, TierView, next_review, progress
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def standing(member: Member, now: datetime, program: Program) -> Standing:
     if member.tier_review_at is not None:
         review = member.tier_review_at.astimezone(program.tz).date()
     else:  # not yet given a review date: a year after the tier was reached
-        review = review_date(member.tier_since.astimezone(program.tz).date())
+        review = next_review(member.tier_since.astimezone(program.tz).date())
     return Standing(result, by_id[member.tier_id],
                     by_id[result.next.id] if result.next else None, review,
                     lowest=tiers[0].id == member.tier_id)

@@ -17,10 +17,6 @@ class UnknownInvite(DomainError):
     code = "unknown_invite"
 
 
-class PhoneTaken(DomainError):
-    code = "phone_taken"
-
-
 def normalize_code(code: str | None) -> str:
     """Invite codes are read aloud and typed: case and spaces do not matter."""
     return "".join((code or "").split()).upper()
@@ -44,12 +40,12 @@ def join(phone: str, name: str, password: str, invite_code: str | None = None,
         if inviter is None or inviter.phone == phone:
             raise UnknownInvite()
     if db.session.scalar(select(Member.id).where(Member.phone == phone)) is not None:
-        raise PhoneTaken()
+        raise accounts.PhoneInUse()
     try:
         return accounts.register(phone, name, password, now=now,
                                  referred_by_id=inviter.id if inviter else None)
     except IntegrityError:  # the same phone joined a moment ago
-        raise PhoneTaken() from None
+        raise accounts.PhoneInUse() from None
 
 
 @dataclass(frozen=True)

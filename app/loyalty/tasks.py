@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from . import accounts
+from .earning import GIFT
 from .errors import DomainError
 from .models import BIRTHDAY, EARN, PROFILE, CheckIn, Member, TaskReward, utcnow
 from .program import Program, program
@@ -168,9 +169,6 @@ def reward(member: Member, task: str, period: str, points: int, detail: str,
 
 
 # --- Birthday ----------------------------------------------------------------------------
-
-GIFT, DOUBLE = "gift", "double"
-
 
 @dataclass(frozen=True)
 class BirthdayOffer:

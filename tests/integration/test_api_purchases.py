@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import campaigns
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import EARN, LedgerEntry, Member, Purchase, utcnow
 from tests.conftest import fresh, sign_in, tier_id
 from tests.integration.api_support import (Api, count, new_store, purchase_body,

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import DomainError, InsufficientPoints, SoldOut
 from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import utc

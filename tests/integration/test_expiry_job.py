@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, expiry, ledger
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import InsufficientPoints
 from app.loyalty.models import (EARN, EXPIRE, REDEEM, LedgerEntry, LotAllocation, Member,
                                 PointLot, utcnow)

@@ -3,7 +3,7 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.loyalty import accounts, redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import EXPIRE, REDEEM, RETURN, LedgerEntry, LotAllocation, PointLot
 from tests.conftest import PASSWORD, days, utc
 from tests.support import balance

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.loyalty import accounts, expiry, purchases, redemption, stores
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.earning import clawback
 from app.loyalty.errors import InsufficientPoints, NotCancellable
 from app.loyalty.lots import end_of_local_day

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import (InsufficientPoints, LimitReached, NotCancellable, NotFound,
                                 NotOnSale, PaymentRejected, SoldOut, TierTooLow)
 from app.loyalty.models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, LAPSED,

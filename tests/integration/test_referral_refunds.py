@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import redemption, referrals
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import (CLAWBACK, REFERRAL_INVITER, REFERRAL_NEW, LedgerEntry, Member,
                                 TaskReward)
 from tests.conftest import PASSWORD, fresh, sign_in

@@ -5,7 +5,7 @@ import pytest
 from babel.dates import format_date
 
 from app.loyalty import redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.lots import expiry_day
 from app.loyalty.models import PointLot
 from app.loyalty.program import program

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import tasks
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import EARN, CheckIn, LedgerEntry
 from tests.conftest import utc
 from tests.support import balance, race

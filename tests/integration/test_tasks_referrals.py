@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty import referrals, stores
+from app.loyalty import accounts, referrals, stores
 from app.loyalty.models import (CREDITED, REFERRAL_INVITER, REFERRAL_NEW, Member, Purchase,
                                 Store, TaskReward)
 from app.loyalty.transaction import lock_member, write_transaction
@@ -132,7 +132,7 @@ def test_an_unknown_invite_code_creates_no_account(make_member):
 def test_joining_with_a_phone_already_registered_is_refused(make_member):
     existing = make_member()
 
-    with pytest.raises(referrals.PhoneTaken):
+    with pytest.raises(accounts.PhoneInUse):
         referrals.join(existing.phone, "又一个", PASSWORD, now=NOW)
 
 

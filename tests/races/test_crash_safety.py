@@ -13,7 +13,7 @@ import requests
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import (CANCELLED, COUNTED_STATUSES, REDEEM, RETURN, Item, LedgerEntry,
                                 Order)
 from tests.conftest import PASSWORD
