@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from app.loyalty import accounts, phone_codes, referrals, tasks
 from app.loyalty.models import JOIN, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.streaks import local_day
 from app.web.messages import describe
 from . import bp
@@ -79,7 +79,7 @@ def _welcome(joined: phone_codes.Joined):
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    today = local_day(utcnow(), program().tz)
+    today = local_day(utcnow(), running_program().tz)
     form = ProfileForm(obj=current_user if request.method == "GET" else None, today=today)
     locked = current_user.birthday is not None
     if form.validate_on_submit():

@@ -29,7 +29,7 @@ from app.loyalty.models import (ADJUST, EARN, Category, Item, LedgerEntry, Membe
                                 PointLot, Tier, TierChange, utcnow)
 from app.loyalty.models import DOWNGRADE, UPGRADE
 from app.loyalty.tiers import next_review
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.demo import earning
 from app.demo.catalog import CATEGORIES, ITEMS
@@ -87,7 +87,7 @@ class Clock:
 def load(now: datetime | None = None) -> None:
     """Load the demo into an empty, migrated database."""
     now = now or utcnow()
-    clock = Clock(now, program().tz)
+    clock = Clock(now, running_program().tz)
     tiers = {t.code: t for t in db.session.scalars(select(Tier))}
     items = _catalog(clock, tiers)
 
@@ -218,11 +218,11 @@ def _sized(steps: list[Step], c: Clock) -> list[Step]:
     """Rehearse the plan with the core's lot rules, then size the lots tagged in KEEP so
     each holds exactly that much after what later debits draw from it, and the `noexp`
     lot so the balance comes out at TARGET_BALANCE."""
-    settings = program()
+    program = running_program()
     lots, draws, low = {}, {}, {}
     for step in steps:
         if step.what == "credit":
-            expires = (expiry.lot_expiry(step.when, settings) if step.expires == "policy"
+            expires = (expiry.lot_expiry(step.when, program) if step.expires == "policy"
                        else step.expires)
             tag = step.tag or f"lot{len(lots)}"
             lots[tag] = [step.points, step.when, expires, len(lots)]

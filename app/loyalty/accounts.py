@@ -12,7 +12,7 @@ from .errors import DomainError
 from .models import (CLAWBACK, EARN, UNDONE, UPGRADE, LedgerEntry, Member, Tier, TierChange,
                      utcnow)
 from .phones import require_mobile
-from .program import Program, program
+from .program import Program, running_program
 from .tiers import next_review, tier_for
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -145,10 +145,10 @@ def credit_locked(member: Member, points: int, *, detail: str, kind: str, now: d
     """Every earning path ends here, inside its own transaction on a locked member:
     lapsed lots expire first, the credit opens a lot, points owed from an earlier refund
     are settled from it, and a member whose qualifying points reach a higher tier moves up."""
-    settings = program()
+    program = running_program()
     ledger.expire_lapsed(member, now)
     entry = ledger.credit(member, points, kind=kind, detail=detail, now=now, ref=ref,
-                          expires_at=expiry.lot_expiry(now, settings))
+                          expires_at=expiry.lot_expiry(now, program))
     settle_owed(member, now)
     move_up_if_qualified(member, now)
     return entry

@@ -2,7 +2,7 @@
 what tasks earn. Each setting's default lives here, and only here; a Program that cannot be
 followed is never built.
 
-The core reads the running program through `program()`, from the source the application
+The core reads the running program through `running_program()`, from the source the application
 installs at start-up (`use`); unit tests build a Program and pass it in, or install one.
 """
 from collections.abc import Callable, Mapping
@@ -125,7 +125,7 @@ def use(source: Callable[[], Program]) -> None:
     _source = source
 
 
-def program() -> Program:
+def running_program() -> Program:
     """The running program's settings."""
     return _source()
 

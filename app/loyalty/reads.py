@@ -10,7 +10,7 @@ from .errors import DomainError
 from .lots import expiry_day
 from .models import (CLAWBACK, COUNTED_STATUSES, REDEEM, Category, Item, LedgerEntry, Member,
                      Order, PointLot, Tier, TierChange)
-from .program import Program, program as current_program
+from .program import Program, running_program
 from .tiers import TierProgress, TierView, next_review, progress
 
 
@@ -56,7 +56,7 @@ def qualifying_points(member_id: int, now: datetime,
     earned from purchases and activities, less clawbacks of refunded purchases
     (the QUALIFYING_KINDS setting). Points owed from a refund are clawbacks still to be
     written: they count as clawbacks already."""
-    kinds = kinds or current_program().qualifying_kinds
+    kinds = kinds or running_program().qualifying_kinds
     total = (select(func.coalesce(func.sum(LedgerEntry.points), 0))
              .where(LedgerEntry.member_id == member_id, LedgerEntry.kind.in_(kinds),
                     LedgerEntry.created_at > now - timedelta(days=365),

@@ -9,7 +9,7 @@ from app.extensions import db
 from . import accounts, tasks
 from .errors import DomainError
 from .models import REFERRAL_INVITER, REFERRAL_NEW, Member, Purchase, TaskReward, utcnow
-from .program import Program, program
+from .program import Program, running_program
 from .transaction import lock_member
 
 
@@ -60,25 +60,25 @@ def on_purchase(member: Member, purchase: Purchase, now: datetime) -> ReferralRe
     qualifying amount gives them the welcome points and the inviter the invite points,
     unless the inviter reached this month's cap. A smaller purchase rewards nobody, and the
     next one that qualifies may; so may one after a refund took the rewards back."""
-    settings = program()
+    program = running_program()
     inviter_id = member.referred_by_id
     if inviter_id is None or inviter_id == member.id:
         return ReferralRewards()
-    if purchase.amount_fen < settings.referral_min_purchase_fen:
+    if purchase.amount_fen < program.referral_min_purchase_fen:
         return ReferralRewards()
     if tasks.rewarded(member.id, REFERRAL_NEW, ""):
         return ReferralRewards()
-    new_points = tasks.reward(member, REFERRAL_NEW, "", settings.referral_new_points,
+    new_points = tasks.reward(member, REFERRAL_NEW, "", program.referral_new_points,
                               "welcome: invited by a friend", now, ref_id=str(inviter_id),
                               purchase_id=purchase.id)
     inviter = lock_member(inviter_id)
     if inviter.phone == member.phone or \
             tasks.rewarded(inviter.id, REFERRAL_INVITER, str(member.id)):
         return ReferralRewards(new_points, 0)
-    if inviter_rewards_in_month(inviter.id, now, settings) >= settings.referral_monthly_cap:
+    if inviter_rewards_in_month(inviter.id, now, program) >= program.referral_monthly_cap:
         return ReferralRewards(new_points, 0)
     inviter_points = tasks.reward(inviter, REFERRAL_INVITER, str(member.id),
-                                  settings.referral_inviter_points, "friend invited", now,
+                                  program.referral_inviter_points, "friend invited", now,
                                   purchase_id=purchase.id)
     return ReferralRewards(new_points, inviter_points)
 
@@ -89,8 +89,8 @@ def on_refund(member: Member, purchase: Purchase, now: datetime) -> ReferralRewa
     is), the referral rewards it paid are taken back from both members, like a refunded
     purchase's points (what was spent is owed), and no longer count against the cap.
     Returns the points taken back."""
-    settings = program()
-    if purchase.amount_fen - purchase.refunded_fen >= max(settings.referral_min_purchase_fen, 1):
+    program = running_program()
+    if purchase.amount_fen - purchase.refunded_fen >= max(program.referral_min_purchase_fen, 1):
         return ReferralRewards()
     paid = db.session.scalars(select(TaskReward).where(
         TaskReward.purchase_id == purchase.id,
@@ -114,18 +114,18 @@ REVERSAL_DETAIL = {REFERRAL_NEW: "welcome points: your first purchase was refund
                    REFERRAL_INVITER: "invite points: your friend's purchase was refunded"}
 
 
-def local_month_bounds(now: datetime, settings: Program) -> tuple[datetime, datetime]:
+def local_month_bounds(now: datetime, program: Program) -> tuple[datetime, datetime]:
     """The current local month as a UTC half-open interval [start, end)."""
-    local = now.astimezone(settings.tz)
+    local = now.astimezone(program.tz)
     first = date(local.year, local.month, 1)
     following = date(local.year + local.month // 12, local.month % 12 + 1, 1)
-    start = datetime.combine(first, time.min, tzinfo=settings.tz).astimezone(timezone.utc)
-    end = datetime.combine(following, time.min, tzinfo=settings.tz).astimezone(timezone.utc)
+    start = datetime.combine(first, time.min, tzinfo=program.tz).astimezone(timezone.utc)
+    end = datetime.combine(following, time.min, tzinfo=program.tz).astimezone(timezone.utc)
     return start, end
 
 
-def inviter_rewards_in_month(member_id: int, now: datetime, settings: Program) -> int:
-    start, end = local_month_bounds(now, settings)
+def inviter_rewards_in_month(member_id: int, now: datetime, program: Program) -> int:
+    start, end = local_month_bounds(now, program)
     return db.session.scalar(select(func.count()).select_from(TaskReward).where(
         TaskReward.member_id == member_id, TaskReward.task == REFERRAL_INVITER,
         TaskReward.created_at >= start, TaskReward.created_at < end))
@@ -141,12 +141,12 @@ class ReferralStats:
     new_points: int
 
 
-def stats(member: Member, now: datetime, settings: Program) -> ReferralStats:
+def stats(member: Member, now: datetime, program: Program) -> ReferralStats:
     """The member's invite code and how many friends joined and were rewarded this month."""
-    start, end = local_month_bounds(now, settings)
+    start, end = local_month_bounds(now, program)
     joined = db.session.scalar(select(func.count()).select_from(Member).where(
         Member.referred_by_id == member.id, Member.created_at >= start, Member.created_at < end))
     return ReferralStats(member.referral_code or "", joined,
-                         inviter_rewards_in_month(member.id, now, settings),
-                         settings.referral_monthly_cap, settings.referral_inviter_points,
-                         settings.referral_new_points)
+                         inviter_rewards_in_month(member.id, now, program),
+                         program.referral_monthly_cap, program.referral_inviter_points,
+                         program.referral_new_points)

@@ -1,7 +1,7 @@
 """Expiry reminders: tell members, ahead of time, which points expire when.
 
 For every batch of live points (lots grouped by when they expire) a reminder goes out at
-each lead time (program().reminder_days, local days before the batch's last day), in the
+each lead time (running_program().reminder_days, local days before the batch's last day), in the
 inbox and, for members with an address, by email. A `reminders` row per batch, lead time
 and channel makes it once only, even when two hosts run the job at the same moment.
 """
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.extensions import db
 from .lots import end_of_local_day, expiry_day
 from .models import EMAIL, INBOX, Member, Notice, OutboxEmail, PointLot, Reminder, utcnow
-from .program import program
+from .program import running_program
 from .transaction import write_transaction
 
 EXPIRY = "expiry"     # the kind of notice a reminder writes
@@ -59,11 +59,11 @@ def send_due(now: datetime | None, compose: Compose) -> int:
     """Write every reminder now due, in the words `compose` gives (the edge's templates);
     returns how many batches were reminded."""
     now = now or utcnow()
-    settings = program()
-    if not settings.reminder_days:
+    program = running_program()
+    if not program.reminder_days:
         return 0
-    today = now.astimezone(settings.tz).date()
-    horizon = end_of_local_day(today + timedelta(days=max(settings.reminder_days)), settings.tz)
+    today = now.astimezone(program.tz).date()
+    horizon = end_of_local_day(today + timedelta(days=max(program.reminder_days)), program.tz)
     live = (PointLot.remaining > 0, PointLot.expires_at > now, PointLot.expires_at <= horizon)
     reminded, after = 0, 0
     while True:
@@ -73,12 +73,12 @@ def send_due(now: datetime | None, compose: Compose) -> int:
                 .group_by(PointLot.member_id).order_by(PointLot.member_id).limit(CHUNK)).all()
             if not ids:
                 return reminded
-            due = _due(ids, live, today, settings)
+            due = _due(ids, live, today, program)
             reminded += _write(due, now, compose)
         after = ids[-1]
 
 
-def _due(member_ids: list[int], live: tuple, today: date, settings) -> list[Due]:
+def _due(member_ids: list[int], live: tuple, today: date, program) -> list[Due]:
     """The chunk's batches in the reminder window with a lead time reached, in one query."""
     rows = db.session.execute(
         select(PointLot.member_id, PointLot.expires_at, func.sum(PointLot.remaining))
@@ -87,8 +87,8 @@ def _due(member_ids: list[int], live: tuple, today: date, settings) -> list[Due]
         .order_by(PointLot.member_id, PointLot.expires_at)).all()
     due = []
     for member_id, expires_at, points in rows:
-        day = expiry_day(expires_at, settings.tz)
-        lead = nearest_lead(day, today, settings.reminder_days)
+        day = expiry_day(expires_at, program.tz)
+        lead = nearest_lead(day, today, program.reminder_days)
         if lead is not None:
             due.append(Due(member_id, expires_at, day, int(points), lead))
     return due

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.loyalty import campaigns, cash, expiry, purchases, reads, redemption, tasks
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.payments.providers import provider
 from app.payments.refunds import send_for
 from app.web.errors import refusal_status
@@ -27,14 +27,14 @@ SORTS = ("points", "-points")
 @bp.get("/")
 @login_required
 def home():
-    now, settings, wallet = utcnow(), program(), current_wallet()
+    now, program, wallet = utcnow(), running_program(), current_wallet()
     batch = wallet.next_batch
-    offers = reads.offers(current_user, wallet.balance, now, settings)
-    running, _upcoming = campaigns.listing(now, settings, current_user.tier_id)
+    offers = reads.offers(current_user, wallet.balance, now, program)
+    running, _upcoming = campaigns.listing(now, program, current_user.tier_id)
     return render_template(
-        "mall/home.html", standing=reads.standing(current_user, now, settings), batch=batch,
+        "mall/home.html", standing=reads.standing(current_user, now, program), batch=batch,
         suggestions=reads.suggestions(offers, batch.points if batch else 0), now=now,
-        check_in=tasks.check_in_card(current_user.id, now, settings), running=running)
+        check_in=tasks.check_in_card(current_user.id, now, program), running=running)
 
 
 @bp.get("/catalog")
@@ -43,7 +43,7 @@ def catalog():
     category = request.args.get("category") or None
     affordable = request.args.get("affordable") == "1"
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "points"
-    offers = reads.offers(current_user, current_wallet().balance, utcnow(), program(),
+    offers = reads.offers(current_user, current_wallet().balance, utcnow(), running_program(),
                           category=category, affordable=affordable, sort=sort)
     template = "mall/_catalog_grid.html" if wants_fragment() else "mall/catalog.html"
     return render_template(template, offers=offers, categories=reads.categories(),
@@ -181,9 +181,9 @@ def points():
 
 @bp.get("/rules")
 def rules():
-    settings = program()
+    program = running_program()
     return render_template("mall/rules.html", tiers=reads.tiers(),
-                           expires_today_on=expiry.lot_expiry(utcnow(), settings))
+                           expires_today_on=expiry.lot_expiry(utcnow(), program))
 
 
 def _to_order(code: str):
@@ -206,7 +206,7 @@ def _offer(item_id: int) -> reads.Offer:
     if found is None or not found.active:
         abort(404)
     bought = reads.bought_counts(current_user.id).get(item_id, 0)
-    return reads.offer(found, current_user, current_wallet().balance, bought, utcnow(), program())
+    return reads.offer(found, current_user, current_wallet().balance, bought, utcnow(), running_program())
 
 
 def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int):

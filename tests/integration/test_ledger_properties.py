@@ -30,7 +30,7 @@ from app.loyalty.models import (CashMovement, LedgerEntry, LotAllocation, Member
                                 PointLot, Purchase, PurchaseRefund, TaskReward, Tier,
                                 TierChange)
 from app.loyalty.purchases import PurchaseInput
-from app.loyalty.program import ACTIVITY, POLICIES, program
+from app.loyalty.program import ACTIVITY, POLICIES, running_program
 from tests.conftest import utc
 
 START = utc(2026, 1, 1, 4, 0)
@@ -164,7 +164,7 @@ def reset_tables():
 @pytest.mark.parametrize("policy", POLICIES)
 def test_the_ledger_invariant_holds_over_random_histories(app, make_item, policy):
     app.config["EXPIRY_POLICY"] = policy
-    settings_ = program()
+    settings_ = running_program()
     assert settings_.expiry_policy == policy
     points_only = [make_item(points_price=p, stock=None).id for p in POINTS_ONLY]
     with_cash = [make_item(points_price=p, cash_fen=990, stock=None).id for p in (400, 3000)]

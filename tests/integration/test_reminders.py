@@ -11,7 +11,7 @@ from app.loyalty import ledger, reads, reminders
 from app.loyalty.lots import end_of_local_day
 from app.loyalty.models import (ADJUST, EMAIL, INBOX, REDEEM, Notice, OutboxEmail, Reminder,
                                 utcnow)
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.notify.expiry import remind
 from tests.conftest import utc
@@ -146,7 +146,7 @@ def test_the_figure_and_date_are_the_wallets_batch(make_member):
 
     remind(NOW)
 
-    [batch] = reads.wallet(member, NOW, program()).batches
+    [batch] = reads.wallet(member, NOW, running_program()).batches
     [notice] = rows(Notice)
     assert f"{batch.points:,} 积分将于 {batch.day.year}年{batch.day.month}月{batch.day.day}日" \
         in notice.body

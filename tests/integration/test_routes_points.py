@@ -8,7 +8,7 @@ from app.loyalty import redemption
 from app.loyalty.ledger_check import check_ledger
 from app.loyalty.lots import expiry_day
 from app.loyalty.models import PointLot
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from tests.conftest import sign_in
 from tests.integration.route_support import (bulk_history, english, new_key,
                                              shopper, text)  # noqa: F401
@@ -36,7 +36,7 @@ def test_history_shows_entries_newest_first_with_signed_points_and_balance(shopp
 def test_an_earned_entry_shows_when_its_lot_expires(shopper, member, make_item):
     redemption.redeem(member.id, make_item(points_price=300).id, new_key())
     lot = PointLot.query.filter_by(member_id=member.id).one()
-    day = format_date(expiry_day(lot.expires_at, program().tz), "medium", locale="en")
+    day = format_date(expiry_day(lot.expires_at, running_program().tz), "medium", locale="en")
 
     earned, spent = reversed(rows(text(shopper.get("/points"))))
 

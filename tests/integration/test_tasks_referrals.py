@@ -137,13 +137,13 @@ def test_joining_with_a_phone_already_registered_is_refused(make_member):
 
 
 def test_friends_joined_and_rewarded_this_month_are_counted(app, make_member):
-    from app.loyalty.program import program
+    from app.loyalty.program import running_program
     inviter = make_member()
     friends = [invited_by(inviter) for _ in range(3)]
     invited_by(inviter, now=NOW - timedelta(days=40))   # joined last month
     first_purchase(friends[0].id)
 
-    stats = referrals.stats(db.session.get(Member, inviter.id), NOW, program())
+    stats = referrals.stats(db.session.get(Member, inviter.id), NOW, running_program())
 
     assert (stats.joined_this_month, stats.rewarded_this_month) == (3, 1)
     assert stats.code == inviter.referral_code
