@@ -28,12 +28,14 @@ SORTS = ("points", "-points")
 @login_required
 def home():
     now, program, wallet = utcnow(), running_program(), current_wallet()
-    batch = wallet.next_batch
+    next_expiring = wallet.next_expiring
     offers = reads.offers(current_user, wallet.balance, now, program)
     running, _upcoming = campaigns.listing(now, program, current_user.tier_id)
     return render_template(
-        "mall/home.html", standing=reads.standing(current_user, now, program), batch=batch,
-        suggestions=reads.suggestions(offers, batch.points if batch else 0), now=now,
+        "mall/home.html", standing=reads.standing(current_user, now, program),
+        next_expiring=next_expiring,
+        suggestions=reads.suggestions(offers, next_expiring.points if next_expiring else 0),
+        now=now,
         check_in=tasks.check_in_card(current_user.id, now, program), running=running)
 
 

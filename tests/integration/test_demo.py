@@ -24,7 +24,7 @@ def test_the_demo_member_has_the_promised_points_expiry_and_tier(app, today):
 
     member = db.session.scalar(select(Member).where(Member.phone == DEMO_PHONE))
     wallet = reads.wallet(member, now, running_program())
-    expiring_soon = sum(b.points for b in wallet.batches if b.expires_at <= now + timedelta(14))
+    expiring_soon = sum(e.points for e in wallet.expiring if e.expires_at <= now + timedelta(14))
     standing = reads.standing(member, now, running_program())
 
     assert member.check_password(DEMO_PASSWORD)

@@ -54,7 +54,7 @@ def no_calls(app):
 
 @pytest.fixture
 def work_due(app, make_member, make_item):
-    """One overdue unpaid order, one batch due a reminder, one email waiting, with the
+    """One overdue unpaid order, points due a reminder, one email waiting, with the
     SMTP server unreachable (the email job then records one failed attempt)."""
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())
     now = utcnow()

@@ -31,7 +31,7 @@ def test_home_shows_the_balance_in_the_header(client, make_member):
     assert by_testid(html, "balance") == ["12,345"]
 
 
-def test_home_shows_the_soonest_batch_of_points_to_expire(client, make_member):
+def test_home_shows_the_points_expiring_soonest(client, make_member):
     member = make_member(points=300, earned_at=utcnow() - timedelta(days=340))
     accounts.award(member.id, 2000, "purchase")
     soonest = lots_of(member.id)[0]

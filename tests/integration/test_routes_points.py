@@ -93,7 +93,7 @@ def test_a_page_past_the_end_is_empty_not_an_error(client, make_member):
     assert rows(text(response)) == []
 
 
-def test_the_points_page_lists_when_each_batch_expires_soonest_first(client, make_member):
+def test_the_points_page_lists_when_points_expire_soonest_first(client, make_member):
     from datetime import timedelta
 
     from app.loyalty import accounts
@@ -105,7 +105,7 @@ def test_the_points_page_lists_when_each_batch_expires_soonest_first(client, mak
     sign_in(client, member.phone)
 
     html = text(client.get("/points"))
-    batches = re.findall(r'data-testid="expiry-batch"><span>[^<]*</span>\s*<strong>([^<]*)</strong>',
+    expiring = re.findall(r'data-testid="expiry-batch"><span>[^<]*</span>\s*<strong>([^<]*)</strong>',
                          html)
 
-    assert [b.split()[0] for b in batches] == ["300", "500"]
+    assert [b.split()[0] for b in expiring] == ["300", "500"]
