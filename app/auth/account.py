@@ -20,7 +20,7 @@ def join():
     """Joining, step one: the phone gets a code; the page that follows is the same whether
     or not the phone is a member's already."""
     if current_user.is_authenticated:
-        return redirect(url_for("mall.home"))
+        return redirect(url_for("storefront.home"))
     form = JoinPhoneForm()
     if request.method == "GET":
         form.invite.data = request.args.get("invite", "")[:16]
@@ -41,7 +41,7 @@ def join_code():
     """Joining, step two: the code, a name and a password make the member. A code sent to a
     member's phone signs that member in instead, whatever the other fields hold."""
     if current_user.is_authenticated:
-        return redirect(url_for("mall.home"))
+        return redirect(url_for("storefront.home"))
     sent = pending(JOIN)
     form = JoinCodeForm(phone=sent["phone"] if sent else "")
     if request.method == "GET" and sent:
@@ -69,11 +69,11 @@ def _welcome(joined: phone_codes.Joined):
     if not joined.new:
         start_code_session(joined.member)
         flash(_("You already have an account: you're signed in."), "info")
-        return redirect(url_for("mall.home"), 303)
+        return redirect(url_for("storefront.home"), 303)
     start_session(joined.member)
     flash(_("Welcome to the program! Your member number is %(number)s.",
             number=joined.member.member_no), "success")
-    return redirect(url_for("mall.home"), 303)
+    return redirect(url_for("storefront.home"), 303)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -74,4 +74,4 @@ def register(app: Flask) -> None:
     def set_language(code: str):
         if code in app.config["LANGUAGES"]:
             session["lang"] = code
-        return redirect(local_path(request.form.get("next")) or url_for("mall.home"))
+        return redirect(local_path(request.form.get("next")) or url_for("storefront.home"))

@@ -24,7 +24,7 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # Routes anyone may use without signing in. The POS API is not here: it has keys of its own.
 PUBLIC = {"auth.login", "auth.join", "auth.join_code", "auth.login_code",
           "auth.login_code_verify", "auth.forgot_password", "auth.reset_password",
-          "dev_sms.inbox", "mall.rules", "set_language", "payments.notify",
+          "dev_sms.inbox", "storefront.rules", "set_language", "payments.notify",
           "api.openapi_json", "api.openapi_yaml"}
 # Routes a store's till calls with `Authorization: Bearer <key>`; cookies count for nothing.
 BEARER_BLUEPRINT = "api"
