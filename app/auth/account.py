@@ -23,7 +23,7 @@ def join():
         return redirect(url_for("storefront.home"))
     form = JoinPhoneForm()
     if request.method == "GET":
-        form.invite.data = request.args.get("invite", "")[:16]
+        form.invite.data = request.args.get("invite", "")[:16]   # links members shared
     status = 200
     if form.validate_on_submit():
         problem = send_code(JOIN, form.phone.data, invite=form.invite.data or "")
@@ -56,7 +56,7 @@ def join_code():
         except phone_codes.CodeRefused as error:
             wrong_guess()
             form.code.errors.append(describe(error))
-        except referrals.UnknownInvite as error:
+        except referrals.UnknownReferral as error:
             form.invite.errors.append(describe(error))
         except accounts.PhoneInUse:
             form.code.errors.append(_("This phone number joined a moment ago. Sign in instead."))

@@ -1,4 +1,4 @@
-"""The earn page: daily check-in, tasks (profile, birthday, invite friends), campaigns."""
+"""The earn page: daily check-in, tasks (profile, birthday, referrals), campaigns."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -28,7 +28,7 @@ def page():
         "earn/earn.html", card=card, form=CheckInForm(), claim_form=ClaimForm(),
         profile_done=tasks.profile_rewarded(current_user.id),
         birthday=tasks.birthday_offer(current_user, now, program),
-        invites=referrals.stats(current_user, now, program),
+        referral=referrals.stats(current_user, now, program),
         running=running, upcoming=upcoming)
 
 

@@ -24,7 +24,7 @@ NUMBER_ATTEMPTS = 5  # two random member numbers alike is a one-in-10^12 event; 
 
 def register(phone: str, name: str, password: str, now: datetime | None = None,
              referred_by_id: int | None = None) -> Member:
-    """A new member in the entry tier, with a random member number and an invite code.
+    """A new member in the entry tier, with a random member number and a referral code.
     A member number that someone already has (the unique key says so) is drawn again."""
     now = now or utcnow()
     attempts_left = NUMBER_ATTEMPTS

@@ -59,7 +59,7 @@ def _fixed_sentence(code: str) -> str:
             return _("You have already claimed this year's birthday gift.")
         case "birthday_locked":
             return _("Your birthday is already set and cannot be changed.")
-        case "unknown_invite":
+        case "unknown_referral":
             return _("This invite code is not valid. Check it, or leave it empty.")
         case "invalid_phone":
             return _("Enter an 11-digit mainland mobile number, e.g. 13800138000.")

@@ -178,13 +178,13 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item, policy
         def __init__(self):
             super().__init__()
             reset_tables()
-            inviter = Member(phone="13700000001", name="邀请人", password_hash="-",
+            referrer = Member(phone="13700000001", name="邀请人", password_hash="-",
                              tier_id=entry_tier, tier_since=START, created_at=START)
-            db.session.add(inviter)
+            db.session.add(referrer)
             db.session.flush()
             member = Member(phone="13700000000", name="性质测试", password_hash="-",
                             tier_id=entry_tier, tier_since=START, created_at=START,
-                            referred_by_id=inviter.id)
+                            referred_by_id=referrer.id)
             db.session.add(member)
             db.session.commit()
             self.member_id = member.id
