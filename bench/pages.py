@@ -29,7 +29,7 @@ PAGES = ("/", "/catalog", "/points", "/orders")
 
 def member_with_history(phone: str, entries: int) -> int:
     """A member with `entries` one-point earn entries, each in its own lot, written in bulk."""
-    member_id = accounts.register(phone, "bench", PASSWORD).id
+    member_id = accounts.join(phone, "bench", PASSWORD).id
     start, program = utcnow() - timedelta(days=300), running_program()
     lots = [{"member_id": member_id, "points": 1, "remaining": 1,
              "earned_at": start + timedelta(minutes=n),

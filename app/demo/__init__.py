@@ -5,7 +5,7 @@ it runs: 李晓 (the demo sign-in) holds about 12,000 points, of which 1,200 exp
 14 days; she is Silver and part-way to Gold.
 
 What members do goes through the core's services, as in the running mall: joining
-(accounts.register), points awarded by the program's expiry policy (accounts.award),
+(accounts.join), points awarded by the program's expiry policy (accounts.award),
 redeeming, cancelling, paying, lapsing, handing over and revealing (redemption), expiry
 (accounts.expire), tier reviews (tier_reviews), the store and its campaigns. Store visits
 are awarded as the points they earned, not posted as purchases through the POS API.
@@ -91,11 +91,11 @@ def load(now: datetime | None = None) -> None:
     tiers = {t.code: t for t in db.session.scalars(select(Tier))}
     items = _catalog(clock, tiers)
 
-    li = accounts.register(DEMO_PHONE, DEMO_NAME, DEMO_PASSWORD, now=clock.month(24, 8, 11))
+    li = accounts.join(DEMO_PHONE, DEMO_NAME, DEMO_PASSWORD, now=clock.month(24, 8, 11))
     _play(li.id, _sized(_li_plan(clock), clock), items, clock)
-    wang = accounts.register("13900139000", "王芳", DEMO_PASSWORD, now=clock.month(30, 16, 15))
+    wang = accounts.join("13900139000", "王芳", DEMO_PASSWORD, now=clock.month(30, 16, 15))
     _play(wang.id, _wang_plan(clock, tiers["gold"]), items, clock)
-    zhang = accounts.register("13700137000", "张伟", DEMO_PASSWORD, now=clock.ago(days=41))
+    zhang = accounts.join("13700137000", "张伟", DEMO_PASSWORD, now=clock.ago(days=41))
     _play(zhang.id, _zhang_plan(clock), items, clock)
 
     for member_id in (li.id, wang.id, zhang.id):

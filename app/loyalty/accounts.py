@@ -22,30 +22,30 @@ from .transaction import lock_member, write_transaction
 NUMBER_ATTEMPTS = 5  # two random member numbers alike is a one-in-10^12 event; five is plenty
 
 
-def register(phone: str, name: str, password: str, now: datetime | None = None,
-             referred_by_id: int | None = None) -> Member:
+def join(phone: str, name: str, password: str, now: datetime | None = None,
+         referred_by_id: int | None = None) -> Member:
     """A new member in the entry tier, with a random member number and a referral code.
     A member number that someone already has (the unique key says so) is drawn again."""
     now = now or utcnow()
     attempts_left = NUMBER_ATTEMPTS
     while True:
         try:
-            return _register(phone, name, password, now, referred_by_id)
+            return _join_once(phone, name, password, now, referred_by_id)
         except IntegrityError as error:
             attempts_left -= 1
             if "member_no" not in str(error.orig) or not attempts_left:
                 raise
 
 
-def _register(phone: str, name: str, password: str, now: datetime,
-              referred_by_id: int | None) -> Member:
+def _join_once(phone: str, name: str, password: str, now: datetime,
+               referred_by_id: int | None) -> Member:
     with write_transaction():
         return add_member(phone, name, password, now, referred_by_id)
 
 
 def add_member(phone: str, name: str, password: str, now: datetime,
                referred_by_id: int | None = None) -> Member:
-    """The new member of `register`, inside a write transaction the caller owns."""
+    """The new member of `join`, inside a write transaction the caller owns."""
     require_mobile(phone)
     entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
     member = Member(phone=phone, name=name, tier_id=entry_tier.id, tier_since=now,

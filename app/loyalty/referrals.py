@@ -33,7 +33,7 @@ def referrer_by_code(code: str | None) -> Member | None:
 def join(phone: str, name: str, password: str, referral_code: str | None = None,
          now: datetime | None = None) -> Member:
     """A new member, referred by the owner of `referral_code` if one is given.
-    An unknown code or a phone already registered changes nothing."""
+    An unknown code or a phone that is a member's already changes nothing."""
     now = now or utcnow()
     referrer = None
     if normalize_code(referral_code):
@@ -43,7 +43,7 @@ def join(phone: str, name: str, password: str, referral_code: str | None = None,
     if db.session.scalar(select(Member.id).where(Member.phone == phone)) is not None:
         raise accounts.PhoneInUse()
     try:
-        return accounts.register(phone, name, password, now=now,
+        return accounts.join(phone, name, password, now=now,
                                  referred_by_id=referrer.id if referrer else None)
     except IntegrityError:  # the same phone joined a moment ago
         raise accounts.PhoneInUse() from None

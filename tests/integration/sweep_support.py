@@ -164,8 +164,8 @@ def build_world(client) -> World:
     """Member A and member B with everything the routes can name; `client` posts A's
     till purchase through the API, as a store would."""
     a_phone, b_phone, a_name = "13977770001", "13977770002", "甲秘会员Quintessa"
-    a = accounts.register(a_phone, a_name, PASSWORD)
-    b = accounts.register(b_phone, "乙会员Bartholomew", PASSWORD)
+    a = accounts.join(a_phone, a_name, PASSWORD)
+    b = accounts.join(b_phone, "乙会员Bartholomew", PASSWORD)
     accounts.award(a.id, 8137, "welcome", kind=ADJUST)
     accounts.award(b.id, 500, "welcome", kind=ADJUST)
     category = Category(slug="sweep", name="巡检", name_en="Sweep")

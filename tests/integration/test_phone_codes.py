@@ -67,9 +67,9 @@ def test_no_code_is_issued_for_what_is_not_a_phone(app, phone):
 
 @pytest.mark.parametrize("phone", ["13８00138000", "١٣٨٠٠١٣٨٠٠٠", "13800138000\n"],
                          ids=["full-width", "arabic-indic", "line-break"])
-def test_no_member_is_registered_with_what_is_not_a_phone(app, phone):
+def test_no_member_joins_with_what_is_not_a_phone(app, phone):
     with pytest.raises(InvalidPhone):
-        accounts.register(phone, "测试会员", PASSWORD)
+        accounts.join(phone, "测试会员", PASSWORD)
     assert members() == 0
 
 

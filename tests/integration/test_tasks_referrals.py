@@ -129,7 +129,7 @@ def test_an_unknown_referral_code_creates_no_account(make_member):
     assert db.session.scalar(select(func.count()).select_from(Member)) == before
 
 
-def test_joining_with_a_phone_already_registered_is_refused(make_member):
+def test_joining_with_a_phone_already_a_members_is_refused(make_member):
     existing = make_member()
 
     with pytest.raises(accounts.PhoneInUse):

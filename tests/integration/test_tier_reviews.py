@@ -19,7 +19,7 @@ JOIN = utc(2025, 3, 10, 2, 0)
 
 
 def join(phone: str = "13900000001", at=JOIN) -> int:
-    return accounts.register(phone, "测试会员", PASSWORD, now=at).id
+    return accounts.join(phone, "测试会员", PASSWORD, now=at).id
 
 
 def state(member_id: int) -> tuple[str, object]:
