@@ -68,15 +68,15 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .earn.views import bp as earn_bp
     from .inbox import views as inbox
-    from .mall.views import bp as mall_bp
     from . import media
     from .payments.views import bp as payments_bp
+    from .storefront.views import bp as storefront_bp
     from .web import errors, i18n, layout, messages, requestlog, security
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(earn_bp)
-    app.register_blueprint(mall_bp)
+    app.register_blueprint(storefront_bp)
     app.register_blueprint(payments_bp)
     inbox.register(app)
     media.register(app)

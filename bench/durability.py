@@ -28,7 +28,7 @@ def timings(folder: Path, synchronous: str, redemptions: int) -> list[float]:
             dbapi_connection.execute(f"PRAGMA synchronous={synchronous}")
 
         upgrade()
-        member = accounts.register("13900000000", "bench", "bench-password-1")
+        member = accounts.join("13900000000", "bench", "bench-password-1")
         accounts.award(member.id, 10 * redemptions, "bench")
         category = Category(slug="bench", name="bench", name_en="bench")
         db.session.add(category)

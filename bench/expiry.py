@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 
 from app import create_app
 from app.extensions import db
-from app.loyalty import audit, expiry
+from app.loyalty import expiry, ledger_check
 from app.loyalty.models import EXPIRE, LedgerEntry, Member, PointLot
 
 LOTS_PER_MEMBER = 10
@@ -71,7 +71,7 @@ def run(size: int, batch_size: int) -> None:
             left = db.session.scalar(select(func.sum(PointLot.remaining)))
             assert expired == before and entries == size and left == 0, (expired, entries, left)
             began = time.perf_counter()
-            problems = audit.check_ledger()
+            problems = ledger_check.check_ledger()
             checked = time.perf_counter() - began
             assert problems == [], problems[:5]
             print(f"{size:>10,} lots {members:>8,} members  built in {built:6.1f} s  "

@@ -19,9 +19,9 @@ from sqlalchemy import insert, update
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, redemption
-from app.loyalty.lots import lot_expiry
+from app.loyalty.expiry import lot_expiry
 from app.loyalty.models import ADJUST, EARN, Category, Item, LedgerEntry, Member, PointLot, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 
 PASSWORD = "bench-password-1"
 PAGES = ("/", "/catalog", "/points", "/orders")
@@ -29,12 +29,12 @@ PAGES = ("/", "/catalog", "/points", "/orders")
 
 def member_with_history(phone: str, entries: int) -> int:
     """A member with `entries` one-point earn entries, each in its own lot, written in bulk."""
-    member_id = accounts.register(phone, "bench", PASSWORD).id
-    start, settings = utcnow() - timedelta(days=300), program()
+    member_id = accounts.join(phone, "bench", PASSWORD).id
+    start, program = utcnow() - timedelta(days=300), running_program()
     lots = [{"member_id": member_id, "points": 1, "remaining": 1,
              "earned_at": start + timedelta(minutes=n),
-             "expires_at": lot_expiry(start + timedelta(minutes=n), settings.expiry_months,
-                                      settings.tz)} for n in range(entries)]
+             "expires_at": lot_expiry(start + timedelta(minutes=n), program)}
+            for n in range(entries)]
     db.session.execute(insert(PointLot), lots)
     lot_ids = db.session.scalars(db.select(PointLot.id).where(PointLot.member_id == member_id)
                                  .order_by(PointLot.id)).all()

@@ -151,7 +151,7 @@ def make_member(app):
 
     def make(points: int = 0, phone: str | None = None, tier: str = "silver",
              earned_at: datetime | None = None, qualifying: bool = False):
-        member = accounts.register(phone or f"139{next(count):08d}", "测试会员", PASSWORD)
+        member = accounts.join(phone or f"139{next(count):08d}", "测试会员", PASSWORD)
         if points:
             accounts.award(member.id, points, "welcome", kind=EARN if qualifying else ADJUST,
                            now=earned_at)

@@ -7,13 +7,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty import audit_log
 from app.loyalty.models import Staff
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from .console import bp
 from .forms import AuditFilterForm
 
 
 def _local_midnight(day) -> datetime:
-    return datetime.combine(day, time(), tzinfo=program().tz).astimezone(timezone.utc)
+    return datetime.combine(day, time(), tzinfo=running_program().tz).astimezone(timezone.utc)
 
 
 @bp.get("/audit", endpoint="audit_log")

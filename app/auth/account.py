@@ -3,9 +3,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.loyalty import phone_codes, referrals, tasks
+from app.loyalty import accounts, phone_codes, referrals, tasks
 from app.loyalty.models import JOIN, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.streaks import local_day
 from app.web.messages import describe
 from . import bp
@@ -20,10 +20,10 @@ def join():
     """Joining, step one: the phone gets a code; the page that follows is the same whether
     or not the phone is a member's already."""
     if current_user.is_authenticated:
-        return redirect(url_for("mall.home"))
+        return redirect(url_for("storefront.home"))
     form = JoinPhoneForm()
     if request.method == "GET":
-        form.invite.data = request.args.get("invite", "")[:16]
+        form.invite.data = request.args.get("invite", "")[:16]   # links members shared
     status = 200
     if form.validate_on_submit():
         problem = send_code(JOIN, form.phone.data, invite=form.invite.data or "")
@@ -41,7 +41,7 @@ def join_code():
     """Joining, step two: the code, a name and a password make the member. A code sent to a
     member's phone signs that member in instead, whatever the other fields hold."""
     if current_user.is_authenticated:
-        return redirect(url_for("mall.home"))
+        return redirect(url_for("storefront.home"))
     sent = pending(JOIN)
     form = JoinCodeForm(phone=sent["phone"] if sent else "")
     if request.method == "GET" and sent:
@@ -56,9 +56,9 @@ def join_code():
         except phone_codes.CodeRefused as error:
             wrong_guess()
             form.code.errors.append(describe(error))
-        except referrals.UnknownInvite as error:
+        except referrals.UnknownReferral as error:
             form.invite.errors.append(describe(error))
-        except referrals.PhoneTaken:
+        except accounts.PhoneInUse:
             form.code.errors.append(_("This phone number joined a moment ago. Sign in instead."))
         else:
             return _welcome(joined)
@@ -69,17 +69,17 @@ def _welcome(joined: phone_codes.Joined):
     if not joined.new:
         start_code_session(joined.member)
         flash(_("You already have an account: you're signed in."), "info")
-        return redirect(url_for("mall.home"), 303)
+        return redirect(url_for("storefront.home"), 303)
     start_session(joined.member)
     flash(_("Welcome to the program! Your member number is %(number)s.",
             number=joined.member.member_no), "success")
-    return redirect(url_for("mall.home"), 303)
+    return redirect(url_for("storefront.home"), 303)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    today = local_day(utcnow(), program().tz)
+    today = local_day(utcnow(), running_program().tz)
     form = ProfileForm(obj=current_user if request.method == "GET" else None, today=today)
     locked = current_user.birthday is not None
     if form.validate_on_submit():

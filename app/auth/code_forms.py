@@ -17,7 +17,8 @@ def phone_field(label=_l("Phone number")) -> StringField:
         render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 11})
 
 
-def invite_field() -> StringField:
+def referral_code_field() -> StringField:
+    """A friend's referral code, posted as `invite` like the links members share."""
     return StringField(_l("Invite code (optional)"), filters=[strip], validators=[
         Optional(), Length(max=16, message=_l("This invite code is not valid. Check it, or "
                                               "leave it empty."))],
@@ -39,9 +40,9 @@ class PhoneForm(FlaskForm):
 
 
 class JoinPhoneForm(PhoneForm):
-    """Joining, step one: the phone, and the invite code a friend's link brought."""
+    """Joining, step one: the phone, and the referral code a friend's link brought."""
 
-    invite = invite_field()
+    invite = referral_code_field()
 
 
 class CodeForm(FlaskForm):
@@ -59,7 +60,7 @@ class JoinCodeForm(FlaskForm):
                        render_kw={"autocomplete": "name", "maxlength": 60})
     password = PasswordField(_l("Password"), validators=password_rules(lambda form: form.phone),
                              render_kw={"autocomplete": "new-password", "minlength": 8})
-    invite = invite_field()
+    invite = referral_code_field()
 
     def __init__(self, *args, phone: str, **kwargs):
         super().__init__(*args, **kwargs)

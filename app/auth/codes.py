@@ -78,7 +78,7 @@ def _next() -> str:
 @bp.route("/login/code", methods=["GET", "POST"])
 def login_code():
     if current_user.is_authenticated:
-        return redirect(url_for("mall.home"))
+        return redirect(url_for("storefront.home"))
     form = PhoneForm()
     status = 200
     if form.validate_on_submit():
@@ -95,7 +95,7 @@ def login_code():
 @password_guesses_limited(sent_phone_from_address)
 def login_code_verify():
     if current_user.is_authenticated:
-        return redirect(url_for("mall.home"))
+        return redirect(url_for("storefront.home"))
     form = CodeForm()
     sent = pending(SIGN_IN)
     if sent and form.validate_on_submit():
@@ -106,7 +106,7 @@ def login_code_verify():
             form.code.errors.append(describe(error))
         else:
             start_code_session(member)
-            return redirect(local_path(sent.get("next")) or url_for("mall.home"), 303)
+            return redirect(local_path(sent.get("next")) or url_for("storefront.home"), 303)
     return code_page("auth/login_code_verify.html", form, SIGN_IN)
 
 
@@ -144,5 +144,5 @@ def reset_password():
             start_session(member)   # the new password was just entered
             flash(_("Password changed: you're signed in. Other devices have been signed out."),
                   "success")
-            return redirect(local_path(sent.get("next")) or url_for("mall.home"), 303)
+            return redirect(local_path(sent.get("next")) or url_for("storefront.home"), 303)
     return code_page("auth/reset.html", form, RESET_PASSWORD)

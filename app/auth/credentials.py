@@ -14,7 +14,7 @@ from .account_forms import PasswordForm, PhoneForm, ReauthForm
 from .sessions import password_guesses_limited, wrong_guess
 
 # Where a big redemption sends the member after confirming: the reauth page then says why.
-REDEMPTION_PAGES = ("mall.item", "mall.confirm")
+REDEMPTION_PAGES = ("storefront.item", "storefront.confirm")
 
 
 def _member_from_address() -> str:
@@ -26,7 +26,7 @@ def _member_from_address() -> str:
 @login_required
 @password_guesses_limited(_member_from_address)
 def reauth():
-    target = local_path(request.args.get("next")) or url_for("mall.home")
+    target = local_path(request.args.get("next")) or url_for("storefront.home")
     form = ReauthForm()
     if form.validate_on_submit():
         if current_user.check_password(form.password.data):
@@ -37,7 +37,7 @@ def reauth():
     status = 422 if form.errors else 200
     endpoint, args = _route(target)
     for_redemption = endpoint in REDEMPTION_PAGES
-    back = url_for("mall.item", item_id=args["item_id"]) if for_redemption else url_for("mall.home")
+    back = url_for("storefront.item", item_id=args["item_id"]) if for_redemption else url_for("storefront.home")
     return render_template("auth/reauth.html", form=form, next=target, back=back,
                            for_redemption=for_redemption), status
 

@@ -30,7 +30,7 @@ def _phone_from_address() -> str:
 @password_guesses_limited(_phone_from_address)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("mall.home"))
+        return redirect(url_for("storefront.home"))
     form = LoginForm()
     if form.validate_on_submit():
         member = db.session.scalar(select(Member).where(Member.phone == form.phone.data))
@@ -56,5 +56,5 @@ def logout():
 
 
 def _safe_next(target: str | None) -> str:
-    return local_path(target) or url_for("mall.home")
+    return local_path(target) or url_for("storefront.home")
 

@@ -8,13 +8,13 @@ from flask import Flask
 from app.loyalty import campaigns
 from app.loyalty.errors import DomainError
 from app.loyalty.models import utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 
 
 def moment(value: str, end: bool = False) -> datetime:
     """An ISO date (local midnight; with `end`, the end of that local day) or date-time
     (local time unless it has an offset), as UTC."""
-    tz = program().tz
+    tz = running_program().tz
     try:
         day = date.fromisoformat(value)
     except ValueError:
@@ -63,8 +63,8 @@ def register(app: Flask) -> None:
     @campaigns_group.command("list")
     def campaigns_list():
         """Campaigns running now and starting within 30 days."""
-        settings = program()
-        running, upcoming = campaigns.listing(utcnow(), settings, None)
+        program = running_program()
+        running, upcoming = campaigns.listing(utcnow(), program, None)
         for title, views in (("Running", running), ("Upcoming", upcoming)):
             click.echo(f"{title}:")
             for v in views:
@@ -72,7 +72,7 @@ def register(app: Flask) -> None:
                                                 v.category and f"category {v.category}",
                                                 v.monthly_day and f"day {v.monthly_day} monthly"]))
                 click.echo(f"  {v.id}\t{v.name_en}\t{v.multiplier_pct}%\t{where}\t"
-                           f"{v.starts.astimezone(settings.tz):%Y-%m-%d %H:%M} - "
-                           f"{v.ends.astimezone(settings.tz):%Y-%m-%d %H:%M}")
+                           f"{v.starts.astimezone(program.tz):%Y-%m-%d %H:%M} - "
+                           f"{v.ends.astimezone(program.tz):%Y-%m-%d %H:%M}")
             if not views:
                 click.echo("  none")

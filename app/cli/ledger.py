@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty import audit
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import Member
 
 
@@ -16,9 +16,9 @@ def register(app: Flask) -> None:
         """The points ledger."""
 
     @ledger.command("check")
-    def ledger_check():
+    def check():
         """Check the ledger invariant for every member; exit 1 on any mismatch."""
-        problems = audit.check_ledger()
+        problems = check_ledger()
         for p in problems:
             click.echo(f"member {p.member_id}: {p.what}", err=True)
         members = db.session.scalar(select(func.count()).select_from(Member))

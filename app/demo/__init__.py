@@ -5,7 +5,7 @@ it runs: 李晓 (the demo sign-in) holds about 12,000 points, of which 1,200 exp
 14 days; she is Silver and part-way to Gold.
 
 What members do goes through the core's services, as in the running mall: joining
-(accounts.register), points awarded by the program's expiry policy (accounts.award),
+(accounts.join), points awarded by the program's expiry policy (accounts.award),
 redeeming, cancelling, paying, lapsing, handing over and revealing (redemption), expiry
 (accounts.expire), tier reviews (tier_reviews), the store and its campaigns. Store visits
 are awarded as the points they earned, not posted as purchases through the POS API.
@@ -23,14 +23,14 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty import (accounts, audit, coupon_pools, expiry, ledger, reads, redemption,
-                         stock, tier_reviews)
+from app.loyalty import (accounts, coupon_pools, expiry, ledger, ledger_check, reads,
+                         redemption, stock, tier_reviews)
 from app.loyalty.lots import LotView, allocate, end_of_local_day
 from app.loyalty.models import (ADJUST, COUPON, EARN, OPENING, Category, Item, LedgerEntry,
                                 Member, Order, PointLot, Tier, TierChange, utcnow)
 from app.loyalty.models import DOWNGRADE, UPGRADE
-from app.loyalty.tiers import one_year_on
-from app.loyalty.program import program
+from app.loyalty.tiers import next_review
+from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.demo import earning
 from app.demo import staff as demo_staff
@@ -89,21 +89,21 @@ class Clock:
 def load(now: datetime | None = None) -> None:
     """Load the demo into an empty, migrated database."""
     now = now or utcnow()
-    clock = Clock(now, program().tz)
+    clock = Clock(now, running_program().tz)
     tiers = {t.code: t for t in db.session.scalars(select(Tier))}
     items = _catalog(clock, tiers)
 
-    li = accounts.register(DEMO_PHONE, DEMO_NAME, DEMO_PASSWORD, now=clock.month(24, 8, 11))
+    li = accounts.join(DEMO_PHONE, DEMO_NAME, DEMO_PASSWORD, now=clock.month(24, 8, 11))
     _play(li.id, _sized(_li_plan(clock), clock), items, clock)
-    wang = accounts.register("13900139000", "王芳", DEMO_PASSWORD, now=clock.month(30, 16, 15))
+    wang = accounts.join("13900139000", "王芳", DEMO_PASSWORD, now=clock.month(30, 16, 15))
     _play(wang.id, _wang_plan(clock, tiers["gold"]), items, clock)
-    zhang = accounts.register("13700137000", "张伟", DEMO_PASSWORD, now=clock.ago(days=41))
+    zhang = accounts.join("13700137000", "张伟", DEMO_PASSWORD, now=clock.ago(days=41))
     _play(zhang.id, _zhang_plan(clock), items, clock)
 
     for member_id in (li.id, wang.id, zhang.id):
         accounts.expire(member_id, now=now)
     tier_reviews.review_due(now)  # reviews that fell due in the demo's past are held
-    problems = audit.check_ledger()
+    problems = ledger_check.check_ledger()
     assert problems == [], problems
     assert stock.check_stock() == []
     _check_demo_member(li.id, now)
@@ -157,7 +157,7 @@ def _li_plan(c: Clock) -> list[Step]:
         Step("credit", c.month(24, 8, 11, 5), BIG, "老会员卡积分迁移", ADJUST, None, tag="noexp"),
         Step("tier", gold_card, extra={"tier_id": db.session.scalar(
             select(Tier.id).where(Tier.code == "gold"))}),
-        Step("review", one_year_on(gold_card)),
+        Step("review", next_review(gold_card)),
         Step("credit", c.month(24, 8, 11, 6), 500, "新会员注册礼"),
         Step("credit", c.month(23, 12, 19), 88, f"门店消费 {NJW}"),
         Step("credit", c.month(22, 3, 13), 45, f"门店消费 {JKC}"),
@@ -230,11 +230,11 @@ def _sized(steps: list[Step], c: Clock) -> list[Step]:
     """Rehearse the plan with the core's lot rules, then size the lots tagged in KEEP so
     each holds exactly that much after what later debits draw from it, and the `noexp`
     lot so the balance comes out at TARGET_BALANCE."""
-    settings = program()
+    program = running_program()
     lots, draws, low = {}, {}, {}
     for step in steps:
         if step.what == "credit":
-            expires = (expiry.lot_expiry(step.when, settings) if step.expires == "policy"
+            expires = (expiry.lot_expiry(step.when, program) if step.expires == "policy"
                        else step.expires)
             tag = step.tag or f"lot{len(lots)}"
             lots[tag] = [step.points, step.when, expires, len(lots)]
@@ -357,7 +357,7 @@ def _move_tier(member_id: int, tier_id: int, when: datetime) -> None:
             reason=UPGRADE if ranks[tier_id] > ranks[member.tier_id] else DOWNGRADE,
             qualifying=reads.qualifying_points(member_id, when), created_at=when))
         member.tier_id, member.tier_since = tier_id, when
-        member.tier_review_at = one_year_on(when)
+        member.tier_review_at = next_review(when)
 
 
 def _check_demo_member(member_id: int, now: datetime) -> None:

@@ -1,4 +1,4 @@
-"""The earn page: daily check-in, tasks (profile, birthday, invite friends), campaigns."""
+"""The earn page: daily check-in, tasks (profile, birthday, referrals), campaigns."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.loyalty import campaigns, referrals, tasks
 from app.loyalty.errors import DomainError
 from app.loyalty.models import utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.web.fragments import wants_fragment
 from app.web.messages import describe
 from .forms import CheckInForm, ClaimForm
@@ -19,16 +19,16 @@ bp = Blueprint("earn", __name__)
 @bp.get("/earn")
 @login_required
 def page():
-    now, settings = utcnow(), program()
-    card = tasks.check_in_card(current_user.id, now, settings)
+    now, program = utcnow(), running_program()
+    card = tasks.check_in_card(current_user.id, now, program)
     if wants_fragment():
         return render_template("earn/_check_in.html", card=card, form=CheckInForm())
-    running, upcoming = campaigns.listing(now, settings, current_user.tier_id)
+    running, upcoming = campaigns.listing(now, program, current_user.tier_id)
     return render_template(
         "earn/earn.html", card=card, form=CheckInForm(), claim_form=ClaimForm(),
         profile_done=tasks.profile_rewarded(current_user.id),
-        birthday=tasks.birthday_offer(current_user, now, settings),
-        invites=referrals.stats(current_user, now, settings),
+        birthday=tasks.birthday_offer(current_user, now, program),
+        referral=referrals.stats(current_user, now, program),
         running=running, upcoming=upcoming)
 
 
@@ -40,7 +40,7 @@ def check_in():
     outcome = tasks.check_in(current_user.id)
     message = check_in_message(outcome)
     if wants_fragment():
-        card = tasks.check_in_card(current_user.id, utcnow(), program())
+        card = tasks.check_in_card(current_user.id, utcnow(), running_program())
         return render_template("earn/_check_in.html", card=card, form=CheckInForm(),
                                outcome=outcome, message=message, oob_wallet=True)
     flash(message, "info" if outcome.already else "success")

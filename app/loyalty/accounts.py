@@ -12,8 +12,8 @@ from .errors import DomainError
 from .models import (CLAWBACK, EARN, UNDONE, UPGRADE, LedgerEntry, Member, Tier, TierChange,
                      utcnow)
 from .phones import require_mobile
-from .program import Program, program
-from .tiers import one_year_on, tier_for
+from .program import Program, running_program
+from .tiers import next_review, tier_for
 from .transaction import lock_member, write_transaction
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -21,34 +21,34 @@ REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misre
 NUMBER_ATTEMPTS = 5  # two random member numbers alike is a one-in-10^12 event; five is plenty
 
 
-def register(phone: str, name: str, password: str, now: datetime | None = None,
-             referred_by_id: int | None = None) -> Member:
-    """A new member in the entry tier, with a random member number and an invite code.
+def join(phone: str, name: str, password: str, now: datetime | None = None,
+         referred_by_id: int | None = None) -> Member:
+    """A new member in the entry tier, with a random member number and a referral code.
     A member number that someone already has (the unique key says so) is drawn again."""
     now = now or utcnow()
     attempts_left = NUMBER_ATTEMPTS
     while True:
         try:
-            return _register(phone, name, password, now, referred_by_id)
+            return _join_once(phone, name, password, now, referred_by_id)
         except IntegrityError as error:
             attempts_left -= 1
             if "member_no" not in str(error.orig) or not attempts_left:
                 raise
 
 
-def _register(phone: str, name: str, password: str, now: datetime,
-              referred_by_id: int | None) -> Member:
+def _join_once(phone: str, name: str, password: str, now: datetime,
+               referred_by_id: int | None) -> Member:
     with write_transaction():
         return add_member(phone, name, password, now, referred_by_id)
 
 
 def add_member(phone: str, name: str, password: str, now: datetime,
                referred_by_id: int | None = None) -> Member:
-    """The new member of `register`, inside a write transaction the caller owns."""
+    """The new member of `join`, inside a write transaction the caller owns."""
     require_mobile(phone)
     entry_tier = db.session.scalars(select(Tier).order_by(Tier.rank)).first()
     member = Member(phone=phone, name=name, tier_id=entry_tier.id, tier_since=now,
-                    tier_review_at=one_year_on(now), created_at=now,
+                    tier_review_at=next_review(now), created_at=now,
                     referral_code=new_referral_code(), referred_by_id=referred_by_id)
     set_password(member, password)
     db.session.add(member)
@@ -154,10 +154,10 @@ def credit_locked(member: Member, points: int, *, detail: str, kind: str, now: d
     """Every earning path ends here, inside its own transaction on a locked member:
     lapsed lots expire first, the credit opens a lot, points owed from an earlier refund
     are settled from it, and a member whose qualifying points reach a higher tier moves up."""
-    settings = program()
+    program = running_program()
     ledger.expire_lapsed(member, now)
     entry = ledger.credit(member, points, kind=kind, detail=detail, now=now, ref=ref,
-                          expires_at=expiry.lot_expiry(now, settings))
+                          expires_at=expiry.lot_expiry(now, program))
     settle_owed(member, now)
     move_up_if_qualified(member, now)
     return entry
@@ -196,7 +196,7 @@ def settle_owed(member: Member, now: datetime) -> LedgerEntry | None:
     if take <= 0:
         return None
     member.points_owed -= take
-    return ledger.debit(member, take, kind=CLAWBACK, detail="owed", now=now,
+    return ledger.debit(member, take, kind=CLAWBACK, detail=ledger.OWED, now=now,
                         ref=("member", str(member.id)))
 
 
@@ -213,7 +213,7 @@ def move_up_if_qualified(member: Member, now: datetime) -> None:
                                   since_before=member.tier_since,
                                   review_before=member.tier_review_at))
         member.tier_id, member.tier_since = reached.id, now
-        member.tier_review_at = one_year_on(now)
+        member.tier_review_at = next_review(now)
 
 
 def undo_unpaid_upgrades(member: Member, now: datetime) -> None:

@@ -13,7 +13,7 @@ from app.extensions import db
 from . import catalog
 from .errors import InvalidCatalogFile, InvalidItem
 from .models import Item, Tier, utcnow
-from .program import program
+from .program import running_program
 from .transaction import write_transaction
 
 COLUMNS = ("id", "category", "name", "name_en", "description", "description_en", "kind",
@@ -35,7 +35,7 @@ class Imported:
 
 def export_items() -> str:
     """Every item, oldest first, as CSV text (times in the program's timezone)."""
-    tz = program().tz
+    tz = running_program().tz
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -159,8 +159,8 @@ def _values(cells: dict, categories: dict, tiers: dict) -> tuple[dict, dict]:
         if cells[name]:
             try:
                 when = datetime.fromisoformat(cells[name])
-                values[name] = (when if when.tzinfo else when.replace(tzinfo=program().tz)
-                                ).astimezone(program().tz)
+                values[name] = (when if when.tzinfo else when.replace(tzinfo=running_program().tz)
+                                ).astimezone(running_program().tz)
             except ValueError:
                 found[name] = "not_a_time"
     active = cells["active"].lower()

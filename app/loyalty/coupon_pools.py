@@ -12,7 +12,7 @@ from app.extensions import db
 from . import stock
 from .errors import InvalidCodes, InvalidItem, NotFound, SoldOut
 from .models import CODE_MAX_LENGTH, CODES_ADDED, COUPON, RETURNED, CouponCode, Item, utcnow
-from .program import program
+from .program import running_program
 from .transaction import write_transaction
 
 MAX_CODES = 10_000
@@ -98,7 +98,7 @@ def pool_status(item_id: int) -> PoolStatus:
         select(CouponCode.order_id.is_(None), func.count())
         .where(CouponCode.item_id == item_id).group_by(CouponCode.order_id.is_(None))).all())
     unused, taken = rows.get(True, 0), rows.get(False, 0)
-    return PoolStatus(unused, taken, unused <= program().low_stock)
+    return PoolStatus(unused, taken, unused <= running_program().low_stock)
 
 
 def take_code(item_id: int, order_id: int) -> str:

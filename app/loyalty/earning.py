@@ -8,7 +8,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 NO_BONUS = 100          # a multiplier of 1x, in percent
-DOUBLE = "double"       # BIRTHDAY_BONUS setting: purchases in the birthday month earn double
+# BIRTHDAY_BONUS setting: purchases in the birthday month earn double, or a gift is claimed
+DOUBLE, GIFT = "double", "gift"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every movement writes one ledger entry and moves the cached balance in the same
 transaction; credits open a lot, debits draw lots soonest-to-expire first and record
-the draw, refunds put points back into the lots they came from.
+the draw, returns put points back into the lots they came from.
 """
 from datetime import datetime, timedelta
 
@@ -11,8 +11,11 @@ from sqlalchemy import or_, select
 from app.extensions import db
 from .errors import InsufficientPoints
 from .lots import LotView, allocate, end_of_local_day
-from .models import EXPIRE, REFUND, LedgerEntry, LotAllocation, Member, PointLot
+from .models import EXPIRE, RETURN, LedgerEntry, LotAllocation, Member, PointLot
 from .program import Program
+
+# The detail of a clawback that settles points owed from a refunded purchase.
+OWED = "owed"
 
 
 def credit(member: Member, points: int, *, kind: str, detail: str, now: datetime,
@@ -79,7 +82,7 @@ def restore(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datet
                              earned_at=now, expires_at=end_of_local_day(grace_day, program.tz))
         db.session.add(grace_lot)
         db.session.flush()
-    entry = _write(member, REFUND, total, detail, ref, now,
+    entry = _write(member, RETURN, total, detail, ref, now,
                    lot_id=grace_lot.id if grace_lot else None)
     for allocation, lot in draws:
         if lot.expires_at and lot.expires_at <= now:

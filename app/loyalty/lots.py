@@ -34,12 +34,6 @@ def _last_day_of_month(year: int, month: int) -> date:
     return first_of_next - timedelta(days=1)
 
 
-def lot_expiry(earned_at: datetime, months: int, tz: ZoneInfo) -> datetime:
-    """A lot expires at the end of the month `months` after the month it was earned in."""
-    local = earned_at.astimezone(tz).date()
-    return end_of_local_day(add_months(local, months), tz)
-
-
 def spending_order(lot: LotView) -> tuple:
     """Soonest to expire first, lots that never expire last, then oldest, then id."""
     far = datetime.max.replace(tzinfo=timezone.utc)

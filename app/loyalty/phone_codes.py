@@ -119,7 +119,7 @@ class NewMember:
 
     name: str
     password: str
-    invite_code: str | None = None
+    referral_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def join(phone: str, code: str, details: NewMember | None,
     now = now or utcnow()
     try:
         with write_transaction():
-            inviter_id = _inviter_id(phone, details)
+            referrer_id = _referrer_id(phone, details)
             row, refusal = _check(phone, JOIN, code, now)
             joined = None
             if refusal is None:
@@ -147,9 +147,9 @@ def join(phone: str, code: str, details: NewMember | None,
                 elif details is not None:
                     row.used_at = now
                     joined = Joined(accounts.add_member(phone, details.name, details.password,
-                                                        now, referred_by_id=inviter_id), True)
+                                                        now, referred_by_id=referrer_id), True)
     except IntegrityError:   # the phone joined a moment ago: the code is still there
-        raise referrals.PhoneTaken() from None
+        raise accounts.PhoneInUse() from None
     if refusal:
         raise refusal
     if joined is None:
@@ -213,13 +213,13 @@ def _check(phone: str, purpose: str, code: str, now: datetime
     return row, None
 
 
-def _inviter_id(phone: str, details: NewMember | None) -> int | None:
-    if details is None or not referrals.normalize_code(details.invite_code):
+def _referrer_id(phone: str, details: NewMember | None) -> int | None:
+    if details is None or not referrals.normalize_code(details.referral_code):
         return None
-    inviter = referrals.inviter_by_code(details.invite_code)
-    if inviter is None or inviter.phone == phone:
-        raise referrals.UnknownInvite()
-    return inviter.id
+    referrer = referrals.referrer_by_code(details.referral_code)
+    if referrer is None or referrer.phone == phone:
+        raise referrals.UnknownReferral()
+    return referrer.id
 
 
 def _take_turns(phone: str, address: str) -> None:

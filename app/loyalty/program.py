@@ -2,7 +2,7 @@
 what tasks earn. Each setting's default lives here, and only here; a Program that cannot be
 followed is never built.
 
-The core reads the running program through `program()`, from the source the application
+The core reads the running program through `running_program()`, from the source the application
 installs at start-up (`use`); unit tests build a Program and pass it in, or install one.
 """
 from collections.abc import Callable, Mapping
@@ -10,11 +10,12 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .earning import DOUBLE, GIFT
 from .models import ENTRY_KINDS
 
 MONTHLY, ANNUAL, ACTIVITY = "monthly", "annual", "activity"   # expiry policies (expiry.py)
 POLICIES = (MONTHLY, ANNUAL, ACTIVITY)
-BIRTHDAY_BONUSES = ("double", "gift")   # purchases in the birthday month earn double, or a gift
+BIRTHDAY_BONUSES = (DOUBLE, GIFT)   # purchases in the birthday month earn double, or a gift
 
 
 def _setting(default, minimum: int | None = None, name: str | None = None):
@@ -44,7 +45,7 @@ class Program:
     check_in_streak_days: int = _setting(7, minimum=1)
     check_in_streak_bonus: int = _setting(20, minimum=0)
     profile_points: int = _setting(30, minimum=0)
-    birthday_bonus: str = _setting("double")           # one of BIRTHDAY_BONUSES
+    birthday_bonus: str = _setting(DOUBLE)           # one of BIRTHDAY_BONUSES
     birthday_gift_points: int = _setting(200, minimum=0)
     referral_new_points: int = _setting(100, minimum=0)
     referral_inviter_points: int = _setting(200, minimum=0)
@@ -124,7 +125,7 @@ def use(source: Callable[[], Program]) -> None:
     _source = source
 
 
-def program() -> Program:
+def running_program() -> Program:
     """The running program's settings."""
     return _source()
 
@@ -143,11 +144,16 @@ def lead_days(setting: str | tuple | list) -> tuple[int, ...]:
     return tuple(sorted(days, reverse=True))
 
 
+# Kinds a setting may still spell the way they were once stored.
+_FORMER_KINDS = {"refund": "return"}
+
+
 def kinds(setting: str | tuple | list) -> tuple[str, ...]:
     """Ledger entry kinds from a comma-separated setting (or a list of them)."""
     if isinstance(setting, str):
         setting = setting.split(",")
-    return tuple(str(k).strip().lower() for k in setting if str(k).strip())
+    named = (str(k).strip().lower() for k in setting if str(k).strip())
+    return tuple(_FORMER_KINDS.get(kind, kind) for kind in named)
 
 
 def parse_month_day(month_day: str) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from .errors import DomainError, NotFound
 from .idempotency import Answer, RequestKey, once
 from .models import (CREDITED, EARN, PENDING, Member, Purchase, PurchaseRefund, Store,
                      utcnow)
-from .program import Program, program
+from .program import Program, running_program
 from .transaction import lock_member, write_transaction
 
 
@@ -81,11 +81,11 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
         existing = _purchase(store_id, data.reference)  # again, now that the member is locked
     if existing is not None:
         return Recorded(existing, db.session.get(Member, existing.member_id), new=False)
-    settings = program()
+    program = running_program()
     store = db.session.get(Store, store_id)
-    earned = points_for(member, data, settings)
-    available_at = data.occurred_at + timedelta(days=settings.purchase_hold_days)
-    held = settings.purchase_hold_days > 0 and available_at > now
+    earned = points_for(member, data, program)
+    available_at = data.occurred_at + timedelta(days=program.purchase_hold_days)
+    held = program.purchase_hold_days > 0 and available_at > now
     purchase = Purchase(store_id=store_id, reference=data.reference, member_id=member.id,
                         amount_fen=data.amount_fen, lines=data.lines, points=earned.points,
                         multiplier_pct=earned.multiplier_pct, status=PENDING if held else CREDITED,
@@ -93,7 +93,7 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
                         occurred_at=data.occurred_at, created_at=now)
     db.session.add(purchase)
     db.session.flush()
-    expiry.on_activity(member, now, settings)
+    expiry.on_activity(member, now, program)
     if not held and earned.points > 0:
         purchase.entry_id = accounts.credit_locked(
             member, earned.points, detail=store.name, kind=EARN, now=now,
@@ -102,19 +102,19 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     return Recorded(purchase, member, new=True)
 
 
-def points_for(member: Member, data: PurchaseInput, settings: Program) -> Earned:
+def points_for(member: Member, data: PurchaseInput, program: Program) -> Earned:
     """The purchase's points: the member's tier multiplier times the best bonus per line
     (a campaign running when it was made, or the birthday month), rounded down once."""
     running = campaigns.running_at(data.occurred_at)
-    birthday = birthday_bonus_pct(member.birthday, data.occurred_at, settings.tz,
-                                  settings.birthday_bonus)
+    birthday = birthday_bonus_pct(member.birthday, data.occurred_at, program.tz,
+                                  program.birthday_bonus)
 
     def bonus(line: Line) -> int:
-        return max(birthday, campaigns.best_bonus_pct(running, data.occurred_at, settings.tz,
+        return max(birthday, campaigns.best_bonus_pct(running, data.occurred_at, program.tz,
                                                       member.tier_id, line.category))
 
     lines = [Line(line["category"], line["amount_fen"]) for line in data.lines]
-    return purchase_points(lines, settings.earn_points_per_yuan, member.tier.multiplier_pct,
+    return purchase_points(lines, program.earn_points_per_yuan, member.tier.multiplier_pct,
                            bonus)
 
 

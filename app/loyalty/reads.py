@@ -10,12 +10,12 @@ from .errors import DomainError
 from .lots import expiry_day
 from .models import (CLAWBACK, COUNTED_STATUSES, REDEEM, Category, Item, LedgerEntry, Member,
                      Order, PointLot, Tier, TierChange)
-from .program import Program, program as current_program
-from .tiers import TierProgress, TierView, progress, review_date
+from .program import Program, running_program
+from .tiers import TierProgress, TierView, next_review, progress
 
 
 @dataclass(frozen=True)
-class Batch:
+class ExpiringPoints:
     """Points that expire together, at the end of local day `day`."""
 
     points: int
@@ -26,28 +26,29 @@ class Batch:
 @dataclass(frozen=True)
 class Wallet:
     balance: int            # spendable now: lapsed points awaiting the expiry job excluded
-    batches: list[Batch]    # upcoming expiries, soonest first
+    expiring: list[ExpiringPoints]  # upcoming expiries, soonest first
 
     @property
-    def next_batch(self) -> Batch | None:
-        return self.batches[0] if self.batches else None
+    def next_expiring(self) -> ExpiringPoints | None:
+        return self.expiring[0] if self.expiring else None
 
     @property
     def never_expiring(self) -> int:
         """Points in lots without an expiry date."""
-        return self.balance - sum(b.points for b in self.batches)
+        return self.balance - sum(e.points for e in self.expiring)
 
 
 def wallet(member: Member, now: datetime, program: Program) -> Wallet:
-    """Spendable balance and upcoming expiry batches, in one query."""
+    """Spendable balance and the points expiring ahead, in one query."""
     rows = db.session.execute(
         select(PointLot.expires_at, func.sum(PointLot.remaining))
         .where(PointLot.member_id == member.id, PointLot.remaining > 0,
                PointLot.expires_at.is_not(None))
         .group_by(PointLot.expires_at).order_by(PointLot.expires_at)).all()
     lapsed = sum(points for at, points in rows if at <= now)
-    batches = [Batch(points, at, expiry_day(at, program.tz)) for at, points in rows if at > now]
-    return Wallet(member.points_balance - lapsed, batches)
+    expiring = [ExpiringPoints(points, at, expiry_day(at, program.tz))
+                for at, points in rows if at > now]
+    return Wallet(member.points_balance - lapsed, expiring)
 
 
 def qualifying_points(member_id: int, now: datetime,
@@ -56,7 +57,7 @@ def qualifying_points(member_id: int, now: datetime,
     earned from purchases and activities, less clawbacks of refunded purchases
     (the QUALIFYING_KINDS setting). Points owed from a refund are clawbacks still to be
     written: they count as clawbacks already."""
-    kinds = kinds or current_program().qualifying_kinds
+    kinds = kinds or running_program().qualifying_kinds
     total = (select(func.coalesce(func.sum(LedgerEntry.points), 0))
              .where(LedgerEntry.member_id == member_id, LedgerEntry.kind.in_(kinds),
                     LedgerEntry.created_at > now - timedelta(days=365),
@@ -99,7 +100,7 @@ def standing(member: Member, now: datetime, program: Program) -> Standing:
     if member.tier_review_at is not None:
         review = member.tier_review_at.astimezone(program.tz).date()
     else:  # not yet given a review date: a year after the tier was reached
-        review = review_date(member.tier_since.astimezone(program.tz).date())
+        review = next_review(member.tier_since.astimezone(program.tz).date())
     return Standing(result, by_id[member.tier_id],
                     by_id[result.next.id] if result.next else None, review,
                     lowest=tiers[0].id == member.tier_id)

@@ -14,7 +14,7 @@ from .errors import (InvalidQuantity, NotCancellable, NotCollectable, NotFound,
 from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON,
                      FULFILLED, LAPSED, REDEEM, REDEMPTION, RETURNED, Item, LedgerEntry, Order,
                      utcnow)
-from .program import program
+from .program import running_program
 from .transaction import lock_member, write_transaction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
@@ -56,7 +56,7 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
                 points=item.points_price * quantity, cash_fen=item.cash_fen * quantity,
                 status=AWAITING_PAYMENT if paid_in_cash else CONFIRMED,
                 idempotency_key=idempotency_key, redeem_entry_id=entry.id,
-                pay_by=now + timedelta(minutes=program().payment_window_minutes)
+                pay_by=now + timedelta(minutes=running_program().payment_window_minutes)
                 if paid_in_cash else None,
                 created_at=now)
             db.session.add(order)
@@ -178,7 +178,7 @@ def lapse_unpaid(now: datetime | None = None) -> int:
 
 def cancel_deadline(order: Order) -> datetime:
     """Until when a confirmed order may be cancelled."""
-    return order.created_at + timedelta(hours=program().cancel_window_hours)
+    return order.created_at + timedelta(hours=running_program().cancel_window_hours)
 
 
 def cancellable(order: Order, now: datetime) -> bool:
@@ -200,7 +200,7 @@ def bought(member_id: int, item_id: int) -> int:
 def _close(member, order: Order, status: str, now: datetime) -> None:
     entry = db.session.get(LedgerEntry, order.redeem_entry_id)
     ledger.expire_lapsed(member, now)
-    accounts.restore_locked(member, entry, detail=order.item.name, now=now, program=program(),
+    accounts.restore_locked(member, entry, detail=order.item.name, now=now, program=running_program(),
                             ref=("order", order.code))
     if order.item.kind == COUPON:
         coupon_pools.return_code(order, now)

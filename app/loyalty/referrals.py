@@ -1,4 +1,5 @@
-"""Inviting friends: joining with an invite code, and the rewards on the friend's first purchase."""
+"""Referrals: joining with a friend's referral code, and the rewards on the friend's first
+purchase. Members read "invite code" and "invite friends"."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
@@ -9,82 +10,78 @@ from app.extensions import db
 from . import accounts, tasks
 from .errors import DomainError
 from .models import REFERRAL_INVITER, REFERRAL_NEW, Member, Purchase, TaskReward, utcnow
-from .program import Program, program
+from .program import Program, running_program
 from .transaction import lock_member
 
 
-class UnknownInvite(DomainError):
-    code = "unknown_invite"
-
-
-class PhoneTaken(DomainError):
-    code = "phone_taken"
+class UnknownReferral(DomainError):
+    code = "unknown_referral"
 
 
 def normalize_code(code: str | None) -> str:
-    """Invite codes are read aloud and typed: case and spaces do not matter."""
+    """Referral codes are read aloud and typed: case and spaces do not matter."""
     return "".join((code or "").split()).upper()
 
 
-def inviter_by_code(code: str | None) -> Member | None:
+def referrer_by_code(code: str | None) -> Member | None:
     code = normalize_code(code)
     if not code:
         return None
     return db.session.scalar(select(Member).where(Member.referral_code == code))
 
 
-def join(phone: str, name: str, password: str, invite_code: str | None = None,
+def join(phone: str, name: str, password: str, referral_code: str | None = None,
          now: datetime | None = None) -> Member:
-    """A new member, referred by the owner of `invite_code` if one is given.
-    An unknown code or a phone already registered changes nothing."""
+    """A new member, referred by the owner of `referral_code` if one is given.
+    An unknown code or a phone that is a member's already changes nothing."""
     now = now or utcnow()
-    inviter = None
-    if normalize_code(invite_code):
-        inviter = inviter_by_code(invite_code)
-        if inviter is None or inviter.phone == phone:
-            raise UnknownInvite()
+    referrer = None
+    if normalize_code(referral_code):
+        referrer = referrer_by_code(referral_code)
+        if referrer is None or referrer.phone == phone:
+            raise UnknownReferral()
     if db.session.scalar(select(Member.id).where(Member.phone == phone)) is not None:
-        raise PhoneTaken()
+        raise accounts.PhoneInUse()
     try:
-        return accounts.register(phone, name, password, now=now,
-                                 referred_by_id=inviter.id if inviter else None)
+        return accounts.join(phone, name, password, now=now,
+                                 referred_by_id=referrer.id if referrer else None)
     except IntegrityError:  # the same phone joined a moment ago
-        raise PhoneTaken() from None
+        raise accounts.PhoneInUse() from None
 
 
 @dataclass(frozen=True)
 class ReferralRewards:
     new_member: int = 0
-    inviter: int = 0
+    referrer: int = 0
 
 
 def on_purchase(member: Member, purchase: Purchase, now: datetime) -> ReferralRewards:
     """Called by the purchase service inside its write transaction, with `member` locked,
     for every purchase recorded: a referred member's first purchase of at least the
-    qualifying amount gives them the welcome points and the inviter the invite points,
-    unless the inviter reached this month's cap. A smaller purchase rewards nobody, and the
+    qualifying amount gives them the welcome points and the referrer theirs,
+    unless the referrer reached this month's cap. A smaller purchase rewards nobody, and the
     next one that qualifies may; so may one after a refund took the rewards back."""
-    settings = program()
-    inviter_id = member.referred_by_id
-    if inviter_id is None or inviter_id == member.id:
+    program = running_program()
+    referrer_id = member.referred_by_id
+    if referrer_id is None or referrer_id == member.id:
         return ReferralRewards()
-    if purchase.amount_fen < settings.referral_min_purchase_fen:
+    if purchase.amount_fen < program.referral_min_purchase_fen:
         return ReferralRewards()
     if tasks.rewarded(member.id, REFERRAL_NEW, ""):
         return ReferralRewards()
-    new_points = tasks.reward(member, REFERRAL_NEW, "", settings.referral_new_points,
-                              "welcome: invited by a friend", now, ref_id=str(inviter_id),
+    new_points = tasks.reward(member, REFERRAL_NEW, "", program.referral_new_points,
+                              "welcome: invited by a friend", now, ref_id=str(referrer_id),
                               purchase_id=purchase.id)
-    inviter = lock_member(inviter_id)
-    if inviter.phone == member.phone or \
-            tasks.rewarded(inviter.id, REFERRAL_INVITER, str(member.id)):
+    referrer = lock_member(referrer_id)
+    if referrer.phone == member.phone or \
+            tasks.rewarded(referrer.id, REFERRAL_INVITER, str(member.id)):
         return ReferralRewards(new_points, 0)
-    if inviter_rewards_in_month(inviter.id, now, settings) >= settings.referral_monthly_cap:
+    if referrer_rewards_in_month(referrer.id, now, program) >= program.referral_monthly_cap:
         return ReferralRewards(new_points, 0)
-    inviter_points = tasks.reward(inviter, REFERRAL_INVITER, str(member.id),
-                                  settings.referral_inviter_points, "friend invited", now,
-                                  purchase_id=purchase.id)
-    return ReferralRewards(new_points, inviter_points)
+    referrer_points = tasks.reward(referrer, REFERRAL_INVITER, str(member.id),
+                                   program.referral_inviter_points, "friend invited", now,
+                                   purchase_id=purchase.id)
+    return ReferralRewards(new_points, referrer_points)
 
 
 def on_refund(member: Member, purchase: Purchase, now: datetime) -> ReferralRewards:
@@ -93,8 +90,8 @@ def on_refund(member: Member, purchase: Purchase, now: datetime) -> ReferralRewa
     is), the referral rewards it paid are taken back from both members, like a refunded
     purchase's points (what was spent is owed), and no longer count against the cap.
     Returns the points taken back."""
-    settings = program()
-    if purchase.amount_fen - purchase.refunded_fen >= max(settings.referral_min_purchase_fen, 1):
+    program = running_program()
+    if purchase.amount_fen - purchase.refunded_fen >= max(program.referral_min_purchase_fen, 1):
         return ReferralRewards()
     paid = db.session.scalars(select(TaskReward).where(
         TaskReward.purchase_id == purchase.id,
@@ -118,18 +115,18 @@ REVERSAL_DETAIL = {REFERRAL_NEW: "welcome points: your first purchase was refund
                    REFERRAL_INVITER: "invite points: your friend's purchase was refunded"}
 
 
-def local_month_bounds(now: datetime, settings: Program) -> tuple[datetime, datetime]:
+def local_month_bounds(now: datetime, program: Program) -> tuple[datetime, datetime]:
     """The current local month as a UTC half-open interval [start, end)."""
-    local = now.astimezone(settings.tz)
+    local = now.astimezone(program.tz)
     first = date(local.year, local.month, 1)
     following = date(local.year + local.month // 12, local.month % 12 + 1, 1)
-    start = datetime.combine(first, time.min, tzinfo=settings.tz).astimezone(timezone.utc)
-    end = datetime.combine(following, time.min, tzinfo=settings.tz).astimezone(timezone.utc)
+    start = datetime.combine(first, time.min, tzinfo=program.tz).astimezone(timezone.utc)
+    end = datetime.combine(following, time.min, tzinfo=program.tz).astimezone(timezone.utc)
     return start, end
 
 
-def inviter_rewards_in_month(member_id: int, now: datetime, settings: Program) -> int:
-    start, end = local_month_bounds(now, settings)
+def referrer_rewards_in_month(member_id: int, now: datetime, program: Program) -> int:
+    start, end = local_month_bounds(now, program)
     return db.session.scalar(select(func.count()).select_from(TaskReward).where(
         TaskReward.member_id == member_id, TaskReward.task == REFERRAL_INVITER,
         TaskReward.created_at >= start, TaskReward.created_at < end))
@@ -141,16 +138,16 @@ class ReferralStats:
     joined_this_month: int
     rewarded_this_month: int
     cap: int
-    inviter_points: int
+    referrer_points: int
     new_points: int
 
 
-def stats(member: Member, now: datetime, settings: Program) -> ReferralStats:
-    """The member's invite code and how many friends joined and were rewarded this month."""
-    start, end = local_month_bounds(now, settings)
+def stats(member: Member, now: datetime, program: Program) -> ReferralStats:
+    """The member's referral code and how many friends joined and were rewarded this month."""
+    start, end = local_month_bounds(now, program)
     joined = db.session.scalar(select(func.count()).select_from(Member).where(
         Member.referred_by_id == member.id, Member.created_at >= start, Member.created_at < end))
     return ReferralStats(member.referral_code or "", joined,
-                         inviter_rewards_in_month(member.id, now, settings),
-                         settings.referral_monthly_cap, settings.referral_inviter_points,
-                         settings.referral_new_points)
+                         referrer_rewards_in_month(member.id, now, program),
+                         program.referral_monthly_cap, program.referral_inviter_points,
+                         program.referral_new_points)

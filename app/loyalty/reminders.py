@@ -1,9 +1,9 @@
 """Expiry reminders: tell members, ahead of time, which points expire when.
 
-For every batch of live points (lots grouped by when they expire) a reminder goes out at
-each lead time (program().reminder_days, local days before the batch's last day), in the
-inbox and, for members with an address, by email. A `reminders` row per batch, lead time
-and channel makes it once only, even when two hosts run the job at the same moment.
+For a member's expiring points (live lots grouped by when they expire) a reminder goes out at
+each lead time (running_program().reminder_days, local days before their last day), in the
+inbox and, for members with an address, by email. A `reminders` row per expiring points,
+lead time and channel makes it once only, even when two hosts run the job at the same moment.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.extensions import db
 from .lots import end_of_local_day, expiry_day
 from .models import EMAIL, INBOX, Member, Notice, OutboxEmail, PointLot, Reminder, utcnow
-from .program import program
+from .program import running_program
 from .transaction import write_transaction
 
 EXPIRY = "expiry"     # the kind of notice a reminder writes
@@ -24,7 +24,7 @@ CHUNK = 200           # members per transaction
 
 @dataclass(frozen=True)
 class Due:
-    """A batch with a reminder due: `points` expire at the end of local day `day`."""
+    """Expiring points with a reminder due: `points` expire at the end of local day `day`."""
 
     member_id: int
     expires_at: datetime
@@ -45,11 +45,11 @@ class Message:
     html: str
 
 
-Compose = Callable[[Due, str], Message]  # (due batch, member's name) -> words
+Compose = Callable[[Due, str], Message]  # (expiring points due, member's name) -> words
 
 
 def nearest_lead(day: date, today: date, leads: tuple[int, ...]) -> int | None:
-    """The nearest lead time that `today` has reached for a batch lasting through `day`;
+    """The nearest lead time that `today` has reached for points lasting through `day`;
     None if none has. Reached several at once, only the nearest one counts."""
     reached = [n for n in leads if today >= day - timedelta(days=n)]
     return min(reached) if reached else None
@@ -57,13 +57,13 @@ def nearest_lead(day: date, today: date, leads: tuple[int, ...]) -> int | None:
 
 def send_due(now: datetime | None, compose: Compose) -> int:
     """Write every reminder now due, in the words `compose` gives (the edge's templates);
-    returns how many batches were reminded."""
+    returns how many expiring points were reminded."""
     now = now or utcnow()
-    settings = program()
-    if not settings.reminder_days:
+    program = running_program()
+    if not program.reminder_days:
         return 0
-    today = now.astimezone(settings.tz).date()
-    horizon = end_of_local_day(today + timedelta(days=max(settings.reminder_days)), settings.tz)
+    today = now.astimezone(program.tz).date()
+    horizon = end_of_local_day(today + timedelta(days=max(program.reminder_days)), program.tz)
     live = (PointLot.remaining > 0, PointLot.expires_at > now, PointLot.expires_at <= horizon)
     reminded, after = 0, 0
     while True:
@@ -73,13 +73,14 @@ def send_due(now: datetime | None, compose: Compose) -> int:
                 .group_by(PointLot.member_id).order_by(PointLot.member_id).limit(CHUNK)).all()
             if not ids:
                 return reminded
-            due = _due(ids, live, today, settings)
+            due = _due(ids, live, today, program)
             reminded += _write(due, now, compose)
         after = ids[-1]
 
 
-def _due(member_ids: list[int], live: tuple, today: date, settings) -> list[Due]:
-    """The chunk's batches in the reminder window with a lead time reached, in one query."""
+def _due(member_ids: list[int], live: tuple, today: date, program) -> list[Due]:
+    """The chunk's expiring points in the reminder window with a lead time reached, in one
+    query."""
     rows = db.session.execute(
         select(PointLot.member_id, PointLot.expires_at, func.sum(PointLot.remaining))
         .where(*live, PointLot.member_id.in_(member_ids))
@@ -87,8 +88,8 @@ def _due(member_ids: list[int], live: tuple, today: date, settings) -> list[Due]
         .order_by(PointLot.member_id, PointLot.expires_at)).all()
     due = []
     for member_id, expires_at, points in rows:
-        day = expiry_day(expires_at, settings.tz)
-        lead = nearest_lead(day, today, settings.reminder_days)
+        day = expiry_day(expires_at, program.tz)
+        lead = nearest_lead(day, today, program.reminder_days)
         if lead is not None:
             due.append(Due(member_id, expires_at, day, int(points), lead))
     return due
@@ -108,7 +109,7 @@ def _write(due: list[Due], now: datetime, compose: Compose) -> int:
                     "days_before": d.days_before, "channel": c, "points": d.points,
                     "created_at": now} for c in channels]
     claimed = _claim(wanted)
-    notices, emails, batches = [], [], set()
+    notices, emails, reminded = [], [], set()
     for d in due:
         key = (d.member_id, d.expires_at, d.days_before)
         sent = {c for c in (INBOX, EMAIL) if (*key, c) in claimed}
@@ -116,7 +117,7 @@ def _write(due: list[Due], now: datetime, compose: Compose) -> int:
             continue
         member = members[d.member_id]
         words = compose(d, member.name)
-        batches.add(key)
+        reminded.add(key)
         if INBOX in sent:
             notices.append({"member_id": d.member_id, "kind": EXPIRY, "title": words.title,
                             "body": words.body, "link": words.link, "created_at": now})
@@ -128,12 +129,12 @@ def _write(due: list[Due], now: datetime, compose: Compose) -> int:
         db.session.execute(Notice.__table__.insert(), notices)
     if emails:
         db.session.execute(OutboxEmail.__table__.insert(), emails)
-    return len(batches)
+    return len(reminded)
 
 
 def _claim(rows: list[dict]) -> set[tuple]:
-    """Insert reminder rows, skipping any already there (unique per batch, lead time and
-    channel); the keys of those this transaction inserted."""
+    """Insert reminder rows, skipping any already there (unique per expiring points,
+    lead time and channel); the keys of those this transaction inserted."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = Reminder.__table__

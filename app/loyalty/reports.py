@@ -27,7 +27,7 @@ from sqlalchemy import case, func, select
 from app.extensions import db
 from .lots import expiry_day
 from .models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CLAWBACK, CONFIRMED,
-                     COUNTED_STATUSES, EARN, EXPIRE, FULFILLED, LAPSED, REDEEM, REFUND, Item,
+                     COUNTED_STATUSES, EARN, EXPIRE, FULFILLED, LAPSED, REDEEM, RETURN, Item,
                      LedgerEntry, Member, Order, PointLot, Purchase, Tier)
 from .program import Program
 from .report_periods import Month, Period
@@ -107,7 +107,7 @@ def flows(period: Period, program: Program) -> Flows:
             _sum(LedgerEntry.kind == ADJUST, LedgerEntry.points > 0, *when),
             _sum(LedgerEntry.kind == ADJUST, LedgerEntry.points < 0, *when),
             _sum(LedgerEntry.kind == REDEEM, *when),
-            _sum(LedgerEntry.kind == REFUND, *when),
+            _sum(LedgerEntry.kind == RETURN, *when),
             # A lot lapses at the local midnight after its last day: its expiry belongs
             # to the month of that day, (start, end].
             _sum(LedgerEntry.kind == EXPIRE, LedgerEntry.created_at > start,
@@ -240,7 +240,7 @@ def breakage(now: datetime) -> Breakage:
     returned_into = db.session.scalar(
         select(func.coalesce(func.sum(PointLot.points), 0))
         .select_from(LedgerEntry).join(PointLot, PointLot.id == LedgerEntry.lot_id)
-        .where(LedgerEntry.kind == REFUND, PointLot.expires_at <= now))
+        .where(LedgerEntry.kind == RETURN, PointLot.expires_at <= now))
     written = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.points), 0))
                                 .where(LedgerEntry.kind == EXPIRE))
     return Breakage(issued=int(issued) - int(returned_into),

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from . import accounts
+from .earning import GIFT
 from .errors import DomainError
 from .models import BIRTHDAY, EARN, PROFILE, CheckIn, Member, TaskReward, utcnow
-from .program import Program, program
+from .program import Program, running_program
 from .streaks import StreakState, check_in_points, local_day, next_streak, streak_state
 from .transaction import lock_member, write_transaction
 
@@ -55,8 +56,8 @@ def check_in(member_id: int, now: datetime | None = None) -> CheckInOutcome:
     """Check in for the program's local day: the daily points, the streak bonus on every
     Nth day in a row. A second check-in on the same local day earns nothing."""
     now = now or utcnow()
-    settings = program()
-    today = local_day(now, settings.tz)
+    program = running_program()
+    today = local_day(now, program.tz)
     with write_transaction():
         member = lock_member(member_id)
         done = db.session.scalar(select(CheckIn).where(CheckIn.member_id == member.id,
@@ -65,9 +66,9 @@ def check_in(member_id: int, now: datetime | None = None) -> CheckInOutcome:
             return CheckInOutcome(today, done.streak, 0, False, True)
         last = _last_check_in(member.id, before=today)
         streak = next_streak(last.day if last else None, last.streak if last else 0, today)
-        points = check_in_points(streak, settings.check_in_points,
-                                 settings.check_in_streak_days, settings.check_in_streak_bonus)
-        bonus = points > settings.check_in_points
+        points = check_in_points(streak, program.check_in_points,
+                                 program.check_in_streak_days, program.check_in_streak_bonus)
+        bonus = points > program.check_in_points
         entry = accounts.credit_locked(
             member, points, detail="daily check-in", kind=EARN, now=now,
             ref=("check_in", today.isoformat()))
@@ -95,20 +96,20 @@ class CheckInCard:
     every: int
 
 
-def check_in_card(member_id: int, now: datetime, settings: Program) -> CheckInCard:
+def check_in_card(member_id: int, now: datetime, program: Program) -> CheckInCard:
     """A member's check-in state on the current local day."""
-    today = local_day(now, settings.tz)
+    today = local_day(now, program.tz)
     last = db.session.scalar(select(CheckIn).where(CheckIn.member_id == member_id,
                                                    CheckIn.day <= today)
                              .order_by(CheckIn.day.desc()).limit(1))
     state = streak_state(last.day if last else None, last.streak if last else 0, today,
-                         settings.check_in_streak_days)
+                         program.check_in_streak_days)
     upcoming = state.streak + 1
-    next_points = check_in_points(upcoming, settings.check_in_points,
-                                  settings.check_in_streak_days, settings.check_in_streak_bonus)
+    next_points = check_in_points(upcoming, program.check_in_points,
+                                  program.check_in_streak_days, program.check_in_streak_bonus)
     today_points = last.points if state.checked_in_today else 0
-    return CheckInCard(state, today_points, next_points, settings.check_in_points,
-                       settings.check_in_streak_bonus, settings.check_in_streak_days)
+    return CheckInCard(state, today_points, next_points, program.check_in_points,
+                       program.check_in_streak_bonus, program.check_in_streak_days)
 
 
 # --- Profile -----------------------------------------------------------------------------
@@ -131,19 +132,19 @@ def save_profile(member_id: int, name: str, email: str | None, birthday: date | 
     """Save name, email and birthday; returns the points the profile reward gave (once ever,
     the first time all three are filled). A birthday, once set, cannot change."""
     now = now or utcnow()
-    settings = program()
+    program = running_program()
     with write_transaction():
         member = lock_member(member_id)
         if member.birthday is not None and birthday is not None and birthday != member.birthday:
             raise BirthdayLocked()
-        if birthday is not None and birthday_problem(birthday, local_day(now, settings.tz)):
+        if birthday is not None and birthday_problem(birthday, local_day(now, program.tz)):
             raise ValueError("an impossible birthday reached the service")
         member.name, member.email = name, email or None
         if member.birthday is None:
             member.birthday = birthday
         if not profile_complete(member) or rewarded(member.id, PROFILE, ""):
             return 0
-        return reward(member, PROFILE, "", settings.profile_points, "profile completed", now)
+        return reward(member, PROFILE, "", program.profile_points, "profile completed", now)
 
 
 def rewarded(member_id: int, task: str, period: str) -> bool:
@@ -169,9 +170,6 @@ def reward(member: Member, task: str, period: str, points: int, detail: str,
 
 # --- Birthday ----------------------------------------------------------------------------
 
-GIFT, DOUBLE = "gift", "double"
-
-
 @dataclass(frozen=True)
 class BirthdayOffer:
     """What the birthday means for a member now, under the program's setting."""
@@ -187,22 +185,22 @@ class BirthdayOffer:
         return self.mode == GIFT and self.in_month and not self.claimed
 
 
-def birthday_offer(member: Member, now: datetime, settings: Program) -> BirthdayOffer:
-    today = local_day(now, settings.tz)
+def birthday_offer(member: Member, now: datetime, program: Program) -> BirthdayOffer:
+    today = local_day(now, program.tz)
     in_month = member.birthday is not None and member.birthday.month == today.month
-    claimed = settings.birthday_bonus == GIFT and rewarded(member.id, BIRTHDAY, str(today.year))
-    return BirthdayOffer(settings.birthday_bonus, member.birthday, in_month, claimed,
-                         settings.birthday_gift_points)
+    claimed = program.birthday_bonus == GIFT and rewarded(member.id, BIRTHDAY, str(today.year))
+    return BirthdayOffer(program.birthday_bonus, member.birthday, in_month, claimed,
+                         program.birthday_gift_points)
 
 
 def claim_birthday_gift(member_id: int, now: datetime | None = None) -> int:
     """The birthday gift, once a year, during the member's birthday month (local time)."""
     now = now or utcnow()
-    settings = program()
-    today = local_day(now, settings.tz)
+    program = running_program()
+    today = local_day(now, program.tz)
     with write_transaction():
         member = lock_member(member_id)
-        if settings.birthday_bonus != GIFT:
+        if program.birthday_bonus != GIFT:
             raise GiftNotOffered()
         if member.birthday is None:
             raise NoBirthday()
@@ -210,7 +208,7 @@ def claim_birthday_gift(member_id: int, now: datetime | None = None) -> int:
             raise NotBirthdayMonth(month=member.birthday.month)
         if rewarded(member.id, BIRTHDAY, str(today.year)):
             raise AlreadyClaimed(year=today.year)
-        return reward(member, BIRTHDAY, str(today.year), settings.birthday_gift_points,
+        return reward(member, BIRTHDAY, str(today.year), program.birthday_gift_points,
                        "birthday gift", now)
 
 

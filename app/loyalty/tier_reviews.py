@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from . import reads
 from .models import DOWNGRADE, KEPT, Member, Tier, TierChange, utcnow
-from .tiers import one_year_on, review
+from .tiers import next_review, review
 from .transaction import lock_member, write_transaction
 
 BATCH = 500
@@ -52,10 +52,10 @@ def _review_once(member: Member, views: dict, now: datetime) -> None:
                                   to_tier_id=held.id, reason=DOWNGRADE,
                                   qualifying=qualifying, created_at=now))
         member.tier_id, member.tier_since = held.id, now
-        member.tier_review_at = one_year_on(now)
+        member.tier_review_at = next_review(now)
         return
     if any(t.rank < current.rank for t in views.values()):  # the lowest tier has nothing to keep
         db.session.add(TierChange(member_id=member.id, from_tier_id=current.id,
                                   to_tier_id=current.id, reason=KEPT,
                                   qualifying=qualifying, created_at=now))
-    member.tier_review_at = one_year_on(review_at)
+    member.tier_review_at = next_review(review_at)

@@ -1,6 +1,9 @@
 """Pure tier rules: where a member stands and how far the next tier is."""
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
+
+When = TypeVar("When", date, datetime)
 
 
 @dataclass(frozen=True)
@@ -42,20 +45,13 @@ def progress(tiers: list[TierView], current: TierView, qualifying: int) -> TierP
                         to_keep, percent)
 
 
-def review_date(tier_since: date) -> date:
-    """A tier is reviewed one year after it was reached (28 February for a 29th)."""
+def next_review(reached: When) -> When:
+    """When a tier reached at `reached` (a local day or an instant) is reviewed: a year
+    later, on 28 February for a 29th."""
     try:
-        return tier_since.replace(year=tier_since.year + 1)
+        return reached.replace(year=reached.year + 1)
     except ValueError:
-        return tier_since.replace(year=tier_since.year + 1, day=28)
-
-
-def one_year_on(moment: datetime) -> datetime:
-    """The same instant a year later (28 February for a 29th): when a tier is reviewed."""
-    try:
-        return moment.replace(year=moment.year + 1)
-    except ValueError:
-        return moment.replace(year=moment.year + 1, day=28)
+        return reached.replace(year=reached.year + 1, day=28)
 
 
 def review(tiers: list[TierView], current: TierView, qualifying: int) -> TierView:

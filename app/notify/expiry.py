@@ -13,18 +13,19 @@ from app.loyalty import reminders
 from app.loyalty.reminders import Due, Message
 
 # Spending always draws the soonest-expiring points first, so anything the member can
-# afford now uses up the expiring batch: the catalog filtered to what they can afford.
+# afford now uses up the points expiring first: the catalog filtered to what they can afford.
 SPEND_PATH = "/catalog?affordable=1"
 INBOX_PATH = "/inbox"
 
 
 def remind(now: datetime | None = None) -> int:
-    """Write every expiry reminder now due, in these words; how many batches were reminded."""
+    """Write every expiry reminder now due, in these words; how many expiring
+    points were reminded."""
     return reminders.send_due(now, compose)
 
 
 def compose(due: Due, name: str) -> Message:
-    """An expiry reminder for one batch, addressed to `name`."""
+    """An expiry reminder for one member's expiring points, addressed to `name`."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         points = format_decimal(due.points, format="#,##0")
         day = format_date(due.day, format="long")

@@ -48,7 +48,7 @@ def sandbox_checkout(code: str):
                     "and the payment is being refunded."), "error")
         else:
             flash(_("The payment did not go through. Your points are back."), "error")
-        return redirect(url_for("mall.order", code=code), 303)
+        return redirect(url_for("storefront.order", code=code), 303)
     return render_template("payments/sandbox.html", order=order, form=form)
 
 

@@ -57,7 +57,7 @@ def answer_errors(app: Flask, applies: Callable[[], bool],
 # A refusal of what the member entered is 422; one of what the program's state allows, 409.
 REFUSAL_STATUS = {
     "invalid_quantity": 422, "invalid_phone": 422, "wrong_password": 422, "same_phone": 422,
-    "birthday_locked": 422, "unknown_invite": 422, "code_refused": 422, "details_needed": 422,
+    "birthday_locked": 422, "unknown_referral": 422, "code_refused": 422, "details_needed": 422,
     "invalid_campaign": 422, "invalid_store": 422, "unknown_member": 422,
     "idempotency_key_reused": 422, "payment_rejected": 400, "not_found": 404, "too_soon": 429,
 }

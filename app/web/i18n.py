@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.loyalty.lots import expiry_day
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from .redirects import local_path
 
 
@@ -38,7 +38,7 @@ def localized(obj, field: str) -> str:
 
 def short_day(day: date) -> str:
     """Month and day; the year too when it is not this year."""
-    this_year = datetime.now(program().tz).year
+    this_year = datetime.now(running_program().tz).year
     return format_skeleton("MMMd" if day.year == this_year else "yMMMd", day, locale=get_locale())
 
 
@@ -65,7 +65,7 @@ def register(app: Flask) -> None:
     env.filters["multiplier"] = multiplier
     env.filters["day"] = lambda d: format_date(d, format="medium")
     env.filters["shortday"] = short_day
-    env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, program().tz), "medium")
+    env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, running_program().tz), "medium")
     env.filters["when"] = lambda at: format_datetime(at, format="short")
     env.globals.update(localized=localized, countdown=countdown, timezone_name=timezone_name,
                        current_locale=lambda: str(get_locale()))
@@ -74,4 +74,4 @@ def register(app: Flask) -> None:
     def set_language(code: str):
         if code in app.config["LANGUAGES"]:
             session["lang"] = code
-        return redirect(local_path(request.form.get("next")) or url_for("mall.home"))
+        return redirect(local_path(request.form.get("next")) or url_for("storefront.home"))

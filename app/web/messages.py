@@ -2,7 +2,7 @@
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from app.loyalty import phone_codes
+from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from . import catalog_words
@@ -68,10 +68,8 @@ def _fixed_sentence(code: str) -> str:
             return _("You have already claimed this year's birthday gift.")
         case "birthday_locked":
             return _("Your birthday is already set and cannot be changed.")
-        case "unknown_invite":
+        case "unknown_referral":
             return _("This invite code is not valid. Check it, or leave it empty.")
-        case "phone_taken":
-            return _("This phone number is already registered. Sign in instead.")
         case "invalid_phone":
             return _("Enter an 11-digit mainland mobile number, e.g. 13800138000.")
         case "wrong_password":
@@ -149,7 +147,7 @@ def kind_label(kind: str) -> str:
 
 def entry_label(entry) -> str:
     """What a ledger entry was, in words: the kind, then its detail."""
-    if entry.kind == "clawback" and entry.detail == "owed":
+    if entry.kind == "clawback" and entry.detail == ledger.OWED:
         return _("Points owed from a refunded purchase")
     if entry.ref_type in ("purchase", "refund"):
         kind = _("Purchase") if entry.ref_type == "purchase" else _("Purchase refunded")
@@ -165,7 +163,7 @@ def entry_label(entry) -> str:
                                         "was refunded")}.get(entry.ref_type or "")
     if taken_back and entry.kind == "clawback":
         return f"{_('Deducted')} · {taken_back}"
-    kind = {"earn": _("Earned"), "redeem": _("Redeemed"), "refund": _("Returned"),
+    kind = {"earn": _("Earned"), "redeem": _("Redeemed"), "return": _("Returned"),
             "expire": _("Expired"), "adjust": _("Adjustment"),
             "clawback": _("Deducted")}.get(entry.kind, entry.kind)
     return f"{kind} · {entry.detail}" if entry.detail else kind

@@ -110,7 +110,7 @@ def member(live_app, live_server) -> Member:
     year together), QUALIFYING of them earned from purchases and the rest a gift."""
     phone = f"138{next(_phones):08d}"
     with live_app.app_context():
-        created = accounts.register(phone, "测试会员", PASSWORD)
+        created = accounts.join(phone, "测试会员", PASSWORD)
         member_id = created.id
         accounts.award(member_id, START_POINTS - QUALIFYING, "welcome", kind=ADJUST)
         accounts.award(member_id, QUALIFYING, "purchase")

@@ -13,7 +13,7 @@ def test_home_shows_balance_expiring_points_a_ticking_countdown_and_tier_progres
     sign_in(page, member)
 
     assert points(page.get_by_test_id("balance").inner_text()) == START_POINTS
-    # All the welcome points are one batch, so all of them expire together.
+    # All the welcome points expire at the same moment, so they show together.
     assert points(page.get_by_test_id("expiring-points").first.inner_text()) == START_POINTS
     expect(page.get_by_test_id("expiry-date")).to_be_visible()
     expect(page.get_by_test_id("expiry-date")).not_to_be_empty()

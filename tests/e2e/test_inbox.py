@@ -10,7 +10,7 @@ from app.extensions import db
 from app.loyalty import ledger
 from app.loyalty.lots import end_of_local_day
 from app.loyalty.models import ADJUST, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.notify.expiry import remind
 from .helpers import KIOSK, SCREENSHOTS, START_POINTS, points, sign_in
@@ -25,7 +25,7 @@ def reminded(live_app, member):
     """The member has EXPIRING points that can be spent for 5 more local days, and the
     reminder job has run. The local day those points last through."""
     with live_app.app_context():
-        tz = program().tz
+        tz = running_program().tz
         last_day = utcnow().astimezone(tz).date() + timedelta(days=5)
         with write_transaction():
             ledger.credit(lock_member(member.id), EXPIRING, kind=ADJUST, detail="gift",

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.loyalty import ledger
 from app.loyalty.lots import end_of_local_day
 from app.loyalty.models import ADJUST, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.notify.expiry import remind
 from .helpers import START_POINTS, sign_in
@@ -29,7 +29,7 @@ def viewport_name():
 def expiring_soon(live_app, member):
     """EXPIRING points that lapse in three local days, and the reminder job has run."""
     with live_app.app_context():
-        tz = program().tz
+        tz = running_program().tz
         last_day = utcnow().astimezone(tz).date() + timedelta(days=3)
         with write_transaction():
             ledger.credit(lock_member(member.id), EXPIRING, kind=ADJUST, detail="gift",

@@ -96,11 +96,11 @@ def bulk_history(member_id: int, entries: int, start=None) -> None:
 
     from app.loyalty.expiry import lot_expiry
     from app.loyalty.models import EARN, utcnow
-    from app.loyalty.program import program
+    from app.loyalty.program import running_program
 
     db.session.rollback()
     start = start or utcnow() - timedelta(days=300)
-    settings = program()
+    settings = running_program()
     balance_now = db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
     first_lot = (db.session.scalar(select(func.max(PointLot.id))) or 0) + 1
     lots, rows = [], []

@@ -27,7 +27,7 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # Routes anyone may use without signing in. The POS API is not here: it has keys of its own.
 PUBLIC = {"auth.login", "auth.join", "auth.join_code", "auth.login_code",
           "auth.login_code_verify", "auth.forgot_password", "auth.reset_password",
-          "dev_sms.inbox", "mall.rules", "set_language", "payments.notify",
+          "dev_sms.inbox", "storefront.rules", "set_language", "payments.notify",
           "api.openapi_json", "api.openapi_yaml", "media.image"}
 # The staff console has sign-ins of its own: tests/integration/test_admin_access.py sweeps it.
 CONSOLE_BLUEPRINT = "admin"
@@ -177,8 +177,8 @@ def build_world(client) -> World:
     """Member A and member B with everything the routes can name; `client` posts A's
     till purchase through the API, as a store would."""
     a_phone, b_phone, a_name = "13977770001", "13977770002", "甲秘会员Quintessa"
-    a = accounts.register(a_phone, a_name, PASSWORD)
-    b = accounts.register(b_phone, "乙会员Bartholomew", PASSWORD)
+    a = accounts.join(a_phone, a_name, PASSWORD)
+    b = accounts.join(b_phone, "乙会员Bartholomew", PASSWORD)
     accounts.award(a.id, 8137, "welcome", kind=ADJUST)
     accounts.award(b.id, 500, "welcome", kind=ADJUST)
     category = Category(slug="sweep", name="巡检", name_en="Sweep")

@@ -71,7 +71,7 @@ def console_app(request, tmp_path_factory):
 def console(console_app) -> Console:
     from app.loyalty import staff as staff_accounts, stores
 
-    member = accounts.register("13977770011", "控制台会员", PASSWORD)
+    member = accounts.join("13977770011", "控制台会员", PASSWORD)
     accounts.award(member.id, 5000, "welcome", kind=ADJUST)
     category = Category(slug="console", name="后台", name_en="Console")
     db.session.add(category)

@@ -7,7 +7,7 @@ from app.demo import load
 from app.extensions import db
 from app.loyalty import campaigns
 from app.loyalty.models import Campaign, Store
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from tests.conftest import tier_id
 
 
@@ -34,21 +34,21 @@ def test_the_listing_splits_running_from_upcoming_within_30_days_for_the_members
     make(name_en="Member day", monthly_day=18, starts_at=NOW - timedelta(days=60),
          ends_at=NOW + timedelta(days=365))
 
-    now_running, upcoming = campaigns.listing(NOW, program(), tier_id("silver"))
+    now_running, upcoming = campaigns.listing(NOW, running_program(), tier_id("silver"))
 
     assert [c.name_en for c in now_running] == ["Running"]
     assert [c.name_en for c in upcoming] == ["Next week", "Member day"]
     member_day = upcoming[1]
     assert (member_day.starts, member_day.ends) == (utc(2026, 6, 17, 16), utc(2026, 6, 18, 16))
     assert now_running[0].id == running.id and now_running[0].tier is None
-    gold_running, _ = campaigns.listing(NOW, program(), tier_id("gold"))
+    gold_running, _ = campaigns.listing(NOW, running_program(), tier_id("gold"))
     assert {c.name_en for c in gold_running} == {"Running", "Gold only"}
     assert next(c for c in gold_running if c.name_en == "Gold only").tier.code == "gold"
 
 
 def test_flask_campaigns_create_and_list(app):
     runner = app.test_cli_runner()
-    today = datetime.now(program().tz).date()
+    today = datetime.now(running_program().tz).date()
 
     created = runner.invoke(args=[
         "campaigns", "create", "--name", "咖啡双倍", "--name-en", "Coffee double",
@@ -61,7 +61,7 @@ def test_flask_campaigns_create_and_list(app):
     campaign = db.session.scalars(select(Campaign)).one()
     assert campaign.category == "coffee" and campaign.tier_id == tier_id("gold")
     # --ends names the last local day, included
-    assert campaign.ends_at.astimezone(program().tz).date() == today + timedelta(days=2)
+    assert campaign.ends_at.astimezone(running_program().tz).date() == today + timedelta(days=2)
     assert "Coffee double" in listed.output and "category coffee" in listed.output
 
 
@@ -81,8 +81,8 @@ def test_the_demo_has_a_store_a_member_day_and_a_gold_week_running_now(app):
     load(now=NOW)
 
     assert db.session.scalar(select(Store.name).where(Store.code == "SH001")) == "上海南京西路店"
-    running, upcoming = campaigns.listing(NOW, program(), tier_id("gold"))
+    running, upcoming = campaigns.listing(NOW, running_program(), tier_id("gold"))
     assert [c.name_en for c in running] == ["Gold and above: double points week"]
     assert [c.monthly_day for c in upcoming] == [18]
-    silver_running, _ = campaigns.listing(NOW, program(), tier_id("silver"))
+    silver_running, _ = campaigns.listing(NOW, running_program(), tier_id("silver"))
     assert silver_running == []

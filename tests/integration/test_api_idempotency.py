@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import ApiRequest, LedgerEntry, Purchase
 from tests.integration.api_support import count, purchase_body, snapshot
 from tests.support import balance, race

@@ -75,15 +75,15 @@ def test_a_number_drawn_twice_is_drawn_again(make_member, monkeypatch):
     draws = iter([taken, taken, fresh])
     monkeypatch.setattr(member_numbers, "new", lambda: next(draws))
 
-    member = accounts.register("13911112222", "新会员", PASSWORD)
+    member = accounts.join("13911112222", "新会员", PASSWORD)
 
     assert member.member_no == fresh
 
 
-def test_a_phone_already_registered_is_not_retried_as_a_number_clash(make_member):
+def test_a_phone_already_a_members_is_not_retried_as_a_number_clash(make_member):
     member = make_member()
     with pytest.raises(IntegrityError):
-        accounts.register(member.phone, "同号", PASSWORD)
+        accounts.join(member.phone, "同号", PASSWORD)
 
 
 def test_a_wrong_check_digit_is_refused_as_malformed_before_any_look_up(till, make_member,

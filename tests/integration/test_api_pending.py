@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.loyalty import purchases, redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import InsufficientPoints
 from app.loyalty.models import CREDITED, PENDING, LedgerEntry, Purchase, utcnow
 from app.loyalty.transaction import write_transaction

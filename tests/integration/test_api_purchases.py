@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import campaigns
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import EARN, LedgerEntry, Member, Purchase, utcnow
 from tests.conftest import fresh, sign_in, tier_id
 from tests.integration.api_support import Api, count, new_store, purchase_body
@@ -138,14 +138,14 @@ def test_a_till_reads_a_members_balance_tier_and_pending_points(till, make_membe
     assert till.get("/members/880000000000005").status_code == 404  # well formed, nobody's
 
 
-def test_a_referred_members_first_purchase_rewards_them_and_their_inviter_once(till, make_member,
+def test_a_referred_members_first_purchase_rewards_them_and_their_referrer_once(till, make_member,
                                                                               app):
     from app.loyalty import referrals
     from app.loyalty.models import TaskReward
 
-    inviter = make_member()
+    referrer = make_member()
     friend = referrals.join("13912345678", "新朋友", "long-enough-pw",
-                            invite_code=inviter.referral_code)
+                            referral_code=referrer.referral_code)
 
     till.post("/purchases", purchase_body(friend, amount_fen=10_000))
     till.post("/purchases", purchase_body(friend, amount_fen=10_000))
@@ -153,7 +153,7 @@ def test_a_referred_members_first_purchase_rewards_them_and_their_inviter_once(t
     assert count(TaskReward) == 2
     settings = app.config
     assert balance(friend.id) == 200 + settings["REFERRAL_NEW_POINTS"]
-    assert balance(inviter.id) == settings["REFERRAL_INVITER_POINTS"]
+    assert balance(referrer.id) == settings["REFERRAL_INVITER_POINTS"]
 
 
 def test_under_the_activity_policy_a_purchase_moves_live_points_expiry_on(till, make_member,

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import purchases, redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import CLAWBACK, LedgerEntry, Member, PurchaseRefund, Store
 from tests.conftest import fresh
 from tests.integration.api_support import Api, count, new_store, purchase_body, snapshot

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import DomainError, InsufficientPoints, SoldOut
 from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import utc
@@ -99,7 +99,7 @@ def test_cancelling_and_lapsing_the_same_unpaid_order_at_once_returns_points_onc
                 and not isinstance(r, DomainError)], results
     assert db.session.scalar(select(Member.points_balance)) == 5000
     assert db.session.scalar(select(Item.stock).where(Item.id == item.id)) == 5
-    assert count(LedgerEntry, LedgerEntry.kind == "refund") == 1
+    assert count(LedgerEntry, LedgerEntry.kind == "return") == 1
     assert check_ledger() == []
 
 

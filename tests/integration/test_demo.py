@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from app.demo import DEMO_PASSWORD, DEMO_PHONE, load
 from app.extensions import db
 from app.loyalty import reads
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.eligibility import member_refusal
 from app.loyalty.models import Category, Item, LedgerEntry, Member, Order, Tier
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 
 
 @pytest.mark.parametrize("today", [
@@ -23,9 +23,9 @@ def test_the_demo_member_has_the_promised_points_expiry_and_tier(app, today):
     load(now=now)
 
     member = db.session.scalar(select(Member).where(Member.phone == DEMO_PHONE))
-    wallet = reads.wallet(member, now, program())
-    expiring_soon = sum(b.points for b in wallet.batches if b.expires_at <= now + timedelta(14))
-    standing = reads.standing(member, now, program())
+    wallet = reads.wallet(member, now, running_program())
+    expiring_soon = sum(e.points for e in wallet.expiring if e.expires_at <= now + timedelta(14))
+    standing = reads.standing(member, now, running_program())
 
     assert member.check_password(DEMO_PASSWORD)
     assert 11_000 <= wallet.balance <= 13_000

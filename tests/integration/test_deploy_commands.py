@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 
 
 def test_the_check_names_every_unsafe_setting_of_a_development_setup(app):

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, expiry, ledger
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import InsufficientPoints
 from app.loyalty.models import (EARN, EXPIRE, REDEEM, LedgerEntry, LotAllocation, Member,
                                 PointLot, utcnow)
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import days, utc
 from tests.integration.route_support import by_testid, english, text
@@ -255,7 +255,7 @@ class TestActivityPolicy:
 
     def purchase(self, member_id: int, at: datetime) -> int:
         with write_transaction():
-            return expiry.on_activity(lock_member(member_id), at, program())
+            return expiry.on_activity(lock_member(member_id), at, running_program())
 
     def test_a_purchase_moves_every_live_lot_to_a_full_term_from_now(self, make_member):
         member_id = make_member().id
@@ -266,7 +266,7 @@ class TestActivityPolicy:
 
         expiries = set(db.session.scalars(select(PointLot.expires_at)
                                           .where(PointLot.member_id == member_id)))
-        assert expiries == {expiry.lot_expiry(NOW, program())}
+        assert expiries == {expiry.lot_expiry(NOW, running_program())}
         assert expiries == {utc(2027, 6, 30, 16)}  # end of June 2027, Shanghai
 
     def test_points_already_lapsed_stay_lapsed_and_still_expire(self, make_member):
@@ -319,7 +319,7 @@ def test_the_rules_page_states_the_expiry_policy_in_force(app, client, policy, w
 def test_the_rules_page_says_when_points_earned_today_clear_under_the_annual_policy(app, client):
     app.config.update(EXPIRY_POLICY="annual", EXPIRY_CLEARING_DATE="06-30")
     english(client)
-    next_year = utcnow().astimezone(program().tz).year + 1
+    next_year = utcnow().astimezone(running_program().tz).year + 1
 
     stated = by_testid(text(client.get("/rules")), "expiry-policy")[0]
 

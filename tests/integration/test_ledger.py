@@ -3,8 +3,8 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.loyalty import accounts, redemption
-from app.loyalty.audit import check_ledger
-from app.loyalty.models import EXPIRE, REDEEM, REFUND, LedgerEntry, LotAllocation, PointLot
+from app.loyalty.ledger_check import check_ledger
+from app.loyalty.models import EXPIRE, REDEEM, RETURN, LedgerEntry, LotAllocation, PointLot
 from tests.conftest import PASSWORD, days, utc
 from tests.support import balance
 
@@ -15,7 +15,7 @@ T1_EXPIRES = utc(2027, 5, 31, 16, 0)
 
 
 def new_member(phone="13800000001"):
-    return accounts.register(phone, "测试会员", PASSWORD, now=T0).id
+    return accounts.join(phone, "测试会员", PASSWORD, now=T0).id
 
 
 def lots(member_id):
@@ -79,7 +79,7 @@ def test_cancelling_puts_the_points_back_into_the_same_lots(app, make_item):
     earlier, later = lots(member_id)
     assert (earlier.remaining, later.remaining) == (300, 500)
     assert len(lots(member_id)) == 2, "no new lot for points whose lots are still live"
-    [refund] = entries(member_id, REFUND)
+    [refund] = entries(member_id, RETURN)
     assert (refund.points, refund.balance_after, refund.lot_id) == (400, 800, None)
     assert allocations(refund.id) == sorted([(earlier.id, -300), (later.id, -100)])
     assert balance(member_id) == 800
@@ -102,7 +102,7 @@ def test_points_returned_after_their_lot_lapsed_come_back_in_a_grace_lot(app, ma
     assert (grace.points, grace.remaining) == (300, 300)
     assert grace.earned_at == utc(2027, 4, 1, 4, 0)
     assert grace.expires_at == utc(2027, 5, 1, 16, 0)
-    [refund] = entries(member_id, REFUND)
+    [refund] = entries(member_id, RETURN)
     assert (refund.points, refund.lot_id) == (400, grace.id)
     assert allocations(refund.id) == [(later.id, -100)]
     assert balance(member_id) == 800

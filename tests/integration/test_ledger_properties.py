@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.loyalty import accounts, expiry, purchases, redemption, stores
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.earning import clawback
 from app.loyalty.errors import InsufficientPoints, NotCancellable
 from app.loyalty.lots import end_of_local_day
@@ -30,7 +30,7 @@ from app.loyalty.models import (CashMovement, LedgerEntry, LotAllocation, Member
                                 PointLot, Purchase, PurchaseRefund, TaskReward, Tier,
                                 TierChange)
 from app.loyalty.purchases import PurchaseInput
-from app.loyalty.program import ACTIVITY, POLICIES, program
+from app.loyalty.program import ACTIVITY, POLICIES, running_program
 from tests.conftest import utc
 
 START = utc(2026, 1, 1, 4, 0)
@@ -164,7 +164,7 @@ def reset_tables():
 @pytest.mark.parametrize("policy", POLICIES)
 def test_the_ledger_invariant_holds_over_random_histories(app, make_item, policy):
     app.config["EXPIRY_POLICY"] = policy
-    settings_ = program()
+    settings_ = running_program()
     assert settings_.expiry_policy == policy
     points_only = [make_item(points_price=p, stock=None).id for p in POINTS_ONLY]
     with_cash = [make_item(points_price=p, cash_fen=990, stock=None).id for p in (400, 3000)]
@@ -178,13 +178,13 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item, policy
         def __init__(self):
             super().__init__()
             reset_tables()
-            inviter = Member(phone="13700000001", name="邀请人", password_hash="-",
+            referrer = Member(phone="13700000001", name="邀请人", password_hash="-",
                              tier_id=entry_tier, tier_since=START, created_at=START)
-            db.session.add(inviter)
+            db.session.add(referrer)
             db.session.flush()
             member = Member(phone="13700000000", name="性质测试", password_hash="-",
                             tier_id=entry_tier, tier_since=START, created_at=START,
-                            referred_by_id=inviter.id)
+                            referred_by_id=referrer.id)
             db.session.add(member)
             db.session.commit()
             self.member_id = member.id

@@ -1,6 +1,10 @@
 """The schema comes from the migrations, and they agree with the models."""
 from flask_migrate import check, downgrade, upgrade
 
+from app.extensions import db
+from app.loyalty import accounts
+from app.loyalty.models import RETURN, LedgerEntry
+
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(app):
     check()  # raises when autogenerate would find a difference
@@ -10,3 +14,16 @@ def test_the_migrations_go_down_and_up_again(app):
     downgrade(revision="base")
     upgrade()
     check()
+
+
+def test_points_returned_from_orders_are_stored_as_return_and_go_back_to_refund_below_0011(
+        app, make_member):
+    member = make_member()
+    accounts.award(member.id, 100, "returned order", kind=RETURN)
+    stored = db.select(LedgerEntry.kind).where(LedgerEntry.member_id == member.id)
+    db.session.remove()
+    downgrade(revision="0010")
+    assert db.session.scalars(stored).all() == ["refund"]
+    db.session.remove()
+    upgrade()
+    assert db.session.scalars(stored).all() == ["return"]

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.loyalty import ledger
 from app.loyalty.lots import end_of_local_day
 from app.loyalty.models import ADJUST, OutboxEmail
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.notify import outbox
 from app.notify.expiry import remind as send_due_reminders
@@ -81,7 +81,7 @@ def remind(make_member, address: str, points: int, last_day: date) -> None:
     with write_transaction():
         ledger.credit(lock_member(member.id), points, kind=ADJUST, detail="test",
                       now=NOW - timedelta(days=90),
-                      expires_at=end_of_local_day(last_day, program().tz))
+                      expires_at=end_of_local_day(last_day, running_program().tz))
     assert send_due_reminders(NOW) == 1
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import AWAITING_PAYMENT, LAPSED, Item, Order, utcnow
 from tests.conftest import utc
 from tests.support import balance

@@ -67,9 +67,9 @@ def test_no_code_is_issued_for_what_is_not_a_phone(app, phone):
 
 @pytest.mark.parametrize("phone", ["13８00138000", "١٣٨٠٠١٣٨٠٠٠", "13800138000\n"],
                          ids=["full-width", "arabic-indic", "line-break"])
-def test_no_member_is_registered_with_what_is_not_a_phone(app, phone):
+def test_no_member_joins_with_what_is_not_a_phone(app, phone):
     with pytest.raises(InvalidPhone):
-        accounts.register(phone, "测试会员", PASSWORD)
+        accounts.join(phone, "测试会员", PASSWORD)
     assert members() == 0
 
 
@@ -174,14 +174,14 @@ def test_a_new_code_replaces_the_last_one(app, make_member):
 
 
 def test_joining_with_the_code_makes_the_member_and_uses_the_code(app, make_member):
-    inviter = make_member()
+    referrer = make_member()
     code = phone_codes.issue(PHONE, JOIN, ADDRESS, now=NOW).code
 
     joined = phone_codes.join(PHONE, code, phone_codes.NewMember(
-        "新朋友", "plum-blossom-9", inviter.referral_code), now=NOW)
+        "新朋友", "plum-blossom-9", referrer.referral_code), now=NOW)
 
     assert joined.new and joined.member.phone == PHONE
-    assert joined.member.referred_by_id == inviter.id
+    assert joined.member.referred_by_id == referrer.id
     assert rows()[0].used_at == NOW
 
 
@@ -208,10 +208,10 @@ def test_a_join_code_sent_to_a_members_phone_gives_the_member_and_makes_no_accou
     assert member.name == "测试会员" and member.check_password(PASSWORD)
 
 
-def test_an_unknown_invite_changes_nothing_and_costs_no_try(app):
+def test_an_unknown_referral_code_changes_nothing_and_costs_no_try(app):
     code = phone_codes.issue(PHONE, JOIN, ADDRESS, now=NOW).code
 
-    with pytest.raises(referrals.UnknownInvite):
+    with pytest.raises(referrals.UnknownReferral):
         phone_codes.join(PHONE, code, phone_codes.NewMember("新朋友", "plum-blossom-9",
                                                             "NOSUCH99"), now=NOW)
 

@@ -8,7 +8,7 @@ from sqlalchemy import event, func, insert, select, update
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import (FULFILLED, REDEEM, Category, Item, LedgerEntry, LotAllocation,
                                 Member, Notice, Order, PointLot, utcnow)
 from tests.conftest import sign_in

@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import (InsufficientPoints, LimitReached, NotCancellable, NotFound,
                                 NotOnSale, PaymentRejected, SoldOut, TierTooLow)
 from app.loyalty.models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, LAPSED,
-                                REDEEM, REFUND, Item, LedgerEntry, LotAllocation, Member, Order,
+                                REDEEM, RETURN, Item, LedgerEntry, LotAllocation, Member, Order,
                                 PointLot)
 from app.loyalty.redemption import CODE_ALPHABET
 from tests.conftest import days, utc
@@ -242,7 +242,7 @@ def test_a_declined_payment_lapses_the_order_and_returns_points_to_their_lots(sh
     assert (declined.status, declined.closed_at) == (LAPSED, NOW + 5 * MINUTE)
     assert lot_remainders(shopper) == before == [5000, 3000]
     assert balance(shopper) == 8000 and stock(item.id) == 3
-    refund = db.session.scalar(select(LedgerEntry).where(LedgerEntry.kind == REFUND))
+    refund = db.session.scalar(select(LedgerEntry).where(LedgerEntry.kind == RETURN))
     assert (refund.points, refund.ref_id) == (5500, placed.code)
     assert check_ledger() == []
 
@@ -311,7 +311,7 @@ def test_lapsing_unpaid_orders_twice_lapses_them_once(shopper, make_item):
 
     assert snapshot(shopper, item.id) == after
     assert db.session.scalar(select(func.count()).select_from(LedgerEntry)
-                             .where(LedgerEntry.kind == REFUND)) == 1
+                             .where(LedgerEntry.kind == RETURN)) == 1
 
 
 def test_lapsing_leaves_paid_and_points_only_orders_alone(shopper, make_item):
@@ -337,7 +337,7 @@ def test_a_member_may_cancel_within_the_window_and_gets_points_and_stock_back(sh
     assert balance(shopper) == 8000 and stock(item.id) == 2
     refund_allocations = db.session.scalars(
         select(LotAllocation.points).join(LedgerEntry, LotAllocation.entry_id == LedgerEntry.id)
-        .where(LedgerEntry.kind == REFUND).order_by(LotAllocation.lot_id)).all()
+        .where(LedgerEntry.kind == RETURN).order_by(LotAllocation.lot_id)).all()
     assert refund_allocations == [-5000, -1000]
     assert check_ledger() == []
 

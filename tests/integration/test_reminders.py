@@ -1,4 +1,4 @@
-"""Expiry reminders: the right batch, at the nearest lead time, once, with the ledger's figures."""
+"""Expiry reminders: the right expiring points, at the nearest lead time, once, with the ledger's figures."""
 import re
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -11,7 +11,7 @@ from app.loyalty import ledger, reads, reminders
 from app.loyalty.lots import end_of_local_day
 from app.loyalty.models import (ADJUST, EMAIL, INBOX, REDEEM, Notice, OutboxEmail, Reminder,
                                 utcnow)
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.notify.expiry import remind
 from tests.conftest import utc
@@ -28,7 +28,7 @@ def mall_url(app):
 
 
 def give(member_id: int, points: int, last_day: date) -> None:
-    """A batch of `points` that can be spent until the end of local day `last_day`."""
+    """`points` that can be spent until the end of local day `last_day`."""
     with write_transaction():
         member = lock_member(member_id)
         ledger.credit(member, points, kind=ADJUST, detail="test", now=NOW - timedelta(days=90),
@@ -51,7 +51,7 @@ def rows(model, **where):
     return db.session.scalars(select(model).filter_by(**where).order_by(model.id)).all()
 
 
-def test_a_batch_thirty_days_from_expiry_gets_one_inbox_reminder_with_the_figure_and_date(
+def test_points_thirty_days_from_expiry_get_one_inbox_reminder_with_the_figure_and_date(
         make_member):
     member = make_member()
     give(member.id, 1200, TODAY + timedelta(days=30))
@@ -85,7 +85,7 @@ def test_lead_times_count_local_days_in_the_programs_time_zone(make_member, now,
     assert remind(now) == int(due)
 
 
-def test_a_batch_first_seen_five_days_ahead_gets_only_the_seven_day_reminder_then_the_one_day(
+def test_points_first_seen_five_days_ahead_get_only_the_seven_day_reminder_then_the_one_day(
         make_member):
     member = with_email(make_member())
     last_day = TODAY + timedelta(days=5)
@@ -101,7 +101,7 @@ def test_a_batch_first_seen_five_days_ahead_gets_only_the_seven_day_reminder_the
     assert len(rows(Notice)) == 2 and len(rows(OutboxEmail)) == 2
 
 
-def test_running_twice_reminds_once_per_batch_and_channel(make_member):
+def test_running_twice_reminds_once_per_expiring_points_and_channel(make_member):
     member = with_email(make_member())
     give(member.id, 1200, TODAY + timedelta(days=7))
 
@@ -140,19 +140,19 @@ def test_the_email_states_the_figure_and_date_and_links_only_to_the_mall(make_me
     assert "<img" not in email.body_html
 
 
-def test_the_figure_and_date_are_the_wallets_batch(make_member):
+def test_the_figure_and_date_are_the_wallets_expiring_points(make_member):
     member = make_member()
     give(member.id, 640, TODAY + timedelta(days=1))
 
     remind(NOW)
 
-    [batch] = reads.wallet(member, NOW, program()).batches
+    [expiring] = reads.wallet(member, NOW, running_program()).expiring
     [notice] = rows(Notice)
-    assert f"{batch.points:,} 积分将于 {batch.day.year}年{batch.day.month}月{batch.day.day}日" \
-        in notice.body
+    day = expiring.day
+    assert f"{expiring.points:,} 积分将于 {day.year}年{day.month}月{day.day}日" in notice.body
 
 
-def test_two_batches_get_two_reminders(make_member):
+def test_points_expiring_at_two_moments_get_two_reminders(make_member):
     member = make_member()
     give(member.id, 100, TODAY + timedelta(days=3))
     give(member.id, 250, TODAY + timedelta(days=20))
@@ -176,7 +176,7 @@ def test_points_already_spent_shrink_the_figure(make_member):
     assert rows(Reminder)[0].points == 700
 
 
-def test_a_batch_spent_in_full_gets_no_reminder(make_member):
+def test_expiring_points_spent_in_full_get_no_reminder(make_member):
     member = make_member()
     give(member.id, 1200, TODAY + timedelta(days=7))
     spend(member.id, 1200)

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.loyalty import accounts
 from app.loyalty.lots import expiry_day
 from app.loyalty.models import PointLot, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from tests.conftest import sign_in
 from tests.integration.route_support import attrs, by_testid, english, item_ids, text
 
@@ -31,7 +31,7 @@ def test_home_shows_the_balance_in_the_header(client, make_member):
     assert by_testid(html, "balance") == ["12,345"]
 
 
-def test_home_shows_the_soonest_batch_of_points_to_expire(client, make_member):
+def test_home_shows_the_points_expiring_soonest(client, make_member):
     member = make_member(points=300, earned_at=utcnow() - timedelta(days=340))
     accounts.award(member.id, 2000, "purchase")
     soonest = lots_of(member.id)[0]
@@ -40,7 +40,7 @@ def test_home_shows_the_soonest_batch_of_points_to_expire(client, make_member):
 
     assert by_testid(html, "expiring-points") == ["300"]
     assert attrs(html, "expiry-date")["datetime"] == \
-        expiry_day(soonest.expires_at, program().tz).isoformat()
+        expiry_day(soonest.expires_at, running_program().tz).isoformat()
     expires_at = attrs(html, "expiry-countdown")["data-expires-at"]
     assert datetime.fromisoformat(expires_at) == soonest.expires_at
     assert "left" in by_testid(html, "expiry-countdown")[0]

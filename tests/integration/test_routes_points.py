@@ -5,10 +5,10 @@ import pytest
 from babel.dates import format_date
 
 from app.loyalty import redemption
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.lots import expiry_day
 from app.loyalty.models import PointLot
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from tests.conftest import sign_in
 from tests.integration.route_support import bulk_history, english, new_key, text
 
@@ -35,7 +35,7 @@ def test_history_shows_entries_newest_first_with_signed_points_and_balance(shopp
 def test_an_earned_entry_shows_when_its_lot_expires(shopper, member, make_item):
     redemption.redeem(member.id, make_item(points_price=300).id, new_key())
     lot = PointLot.query.filter_by(member_id=member.id).one()
-    day = format_date(expiry_day(lot.expires_at, program().tz), "medium", locale="en")
+    day = format_date(expiry_day(lot.expires_at, running_program().tz), "medium", locale="en")
 
     earned, spent = reversed(rows(text(shopper.get("/points"))))
 
@@ -92,7 +92,7 @@ def test_a_page_past_the_end_is_empty_not_an_error(client, make_member):
     assert rows(text(response)) == []
 
 
-def test_the_points_page_lists_when_each_batch_expires_soonest_first(client, make_member):
+def test_the_points_page_lists_when_points_expire_soonest_first(client, make_member):
     from datetime import timedelta
 
     from app.loyalty import accounts
@@ -104,7 +104,7 @@ def test_the_points_page_lists_when_each_batch_expires_soonest_first(client, mak
     sign_in(client, member.phone)
 
     html = text(client.get("/points"))
-    batches = re.findall(
+    expiring = re.findall(
         r'data-testid="expiry-batch"><span>[^<]*</span>\s*<strong>([^<]*)</strong>', html)
 
-    assert [b.split()[0] for b in batches] == ["300", "500"]
+    assert [b.split()[0] for b in expiring] == ["300", "500"]

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import tasks
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import EARN, CheckIn, LedgerEntry
 from tests.conftest import utc
 from tests.support import balance, race
@@ -89,14 +89,14 @@ def test_a_missed_day_starts_the_streak_again(make_member):
 
 
 def test_the_card_shows_today_checked_in_and_the_days_to_the_bonus(app, make_member):
-    from app.loyalty.program import program
+    from app.loyalty.program import running_program
     member = make_member()
     for n in range(4):
         tasks.check_in(member.id, now=MORNING + timedelta(days=n))
 
-    today = tasks.check_in_card(member.id, MORNING + timedelta(days=3), program())
-    tomorrow = tasks.check_in_card(member.id, MORNING + timedelta(days=4), program())
-    later = tasks.check_in_card(member.id, MORNING + timedelta(days=6), program())
+    today = tasks.check_in_card(member.id, MORNING + timedelta(days=3), running_program())
+    tomorrow = tasks.check_in_card(member.id, MORNING + timedelta(days=4), running_program())
+    later = tasks.check_in_card(member.id, MORNING + timedelta(days=6), running_program())
 
     assert today.state.checked_in_today and today.state.streak == 4
     assert today.today_points == 3 and today.state.to_bonus == 3

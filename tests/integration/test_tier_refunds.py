@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import accounts, purchases, redemption, stores, tier_reviews
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import EARN, KEPT, UNDONE, UPGRADE, Member, TierChange
 from app.loyalty.purchases import PurchaseInput
-from app.loyalty.tiers import one_year_on
+from app.loyalty.tiers import next_review
 from tests.conftest import PASSWORD, days, sign_in, utc
 from tests.integration.route_support import by_testid, english, text
 
@@ -117,7 +117,7 @@ def test_a_member_kept_at_gold_by_their_review_stays_gold_after_refunding_a_new_
     refund(store_id, "P-new", 1_000_000, at=later)
 
     assert standing(member.id) == kept
-    assert kept[2] == one_year_on(NOW - days(400) + days(365))  # the next review is unchanged
+    assert kept[2] == next_review(NOW - days(400) + days(365))  # the next review is unchanged
     assert changes(member.id)[-1] == (UNDONE, "platinum", "gold")
     assert check_ledger() == []
 

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, ledger, reads, tier_reviews
-from app.loyalty.models import (ADJUST, CLAWBACK, DOWNGRADE, EARN, KEPT, REFUND, UPGRADE,
+from app.loyalty.models import (ADJUST, CLAWBACK, DOWNGRADE, EARN, KEPT, RETURN, UPGRADE,
                                 Member, TierChange, utcnow)
-from app.loyalty.tiers import one_year_on
+from app.loyalty.tiers import next_review
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import PASSWORD, days, sign_in, utc
 from tests.integration.route_support import english, text
@@ -19,7 +19,7 @@ JOIN = utc(2025, 3, 10, 2, 0)
 
 
 def join(phone: str = "13900000001", at=JOIN) -> int:
-    return accounts.register(phone, "测试会员", PASSWORD, now=at).id
+    return accounts.join(phone, "测试会员", PASSWORD, now=at).id
 
 
 def state(member_id: int) -> tuple[str, object]:
@@ -54,7 +54,7 @@ def test_a_platinum_member_short_of_the_threshold_moves_down_one_level_not_to_th
     member_id = join()
     upgraded = JOIN + days(10)
     accounts.award(member_id, 8000, "purchase", now=upgraded)
-    review_at = one_year_on(upgraded)
+    review_at = next_review(upgraded)
     accounts.award(member_id, 2500, "purchase", now=review_at - days(30))
     assert state(member_id) == ("platinum", review_at)
 
@@ -62,7 +62,7 @@ def test_a_platinum_member_short_of_the_threshold_moves_down_one_level_not_to_th
     assert tier_reviews.review_due(ran) == 1
 
     # The 8,000 fell out of the twelve months; 2,500 is Gold, not Silver.
-    assert state(member_id) == ("gold", one_year_on(ran))
+    assert state(member_id) == ("gold", next_review(ran))
     assert changes(member_id)[-1] == (DOWNGRADE, "platinum", "gold", 2500)
     assert db.session.get(Member, member_id).tier_since == ran
 
@@ -70,12 +70,12 @@ def test_a_platinum_member_short_of_the_threshold_moves_down_one_level_not_to_th
 def test_a_member_at_the_threshold_keeps_the_tier_for_a_year_from_the_review_date(app):
     member_id = join()
     accounts.award(member_id, 2000, "purchase", now=JOIN + days(100))
-    review_at = one_year_on(JOIN + days(100))
+    review_at = next_review(JOIN + days(100))
     accounts.award(member_id, 2000, "purchase", now=review_at - days(5))
 
     tier_reviews.review_due(review_at + days(3))  # the job ran late: the year runs on anyway
 
-    assert state(member_id) == ("gold", one_year_on(review_at))
+    assert state(member_id) == ("gold", next_review(review_at))
     assert changes(member_id) == [(UPGRADE, "silver", "gold", 2000), (KEPT, "gold", "gold", 2000)]
 
 
@@ -83,11 +83,11 @@ def test_upgraded_then_not_earning_for_a_year_moves_back_down_at_the_review(app)
     member_id = join()
     upgraded = JOIN + days(40)
     accounts.award(member_id, 2100, "purchase", now=upgraded)
-    assert state(member_id) == ("gold", one_year_on(upgraded))
+    assert state(member_id) == ("gold", next_review(upgraded))
 
-    assert tier_reviews.review_due(one_year_on(upgraded) - timedelta(seconds=1)) == 0
+    assert tier_reviews.review_due(next_review(upgraded) - timedelta(seconds=1)) == 0
     assert state(member_id)[0] == "gold"
-    assert tier_reviews.review_due(one_year_on(upgraded)) == 1
+    assert tier_reviews.review_due(next_review(upgraded)) == 1
 
     assert state(member_id)[0] == "silver"
     assert changes(member_id) == [(UPGRADE, "silver", "gold", 2100),
@@ -97,13 +97,13 @@ def test_upgraded_then_not_earning_for_a_year_moves_back_down_at_the_review(app)
 def test_running_the_review_twice_reviews_each_member_once(app):
     member_id = join()
     accounts.award(member_id, 8000, "purchase", now=JOIN)
-    ran = one_year_on(JOIN) + days(1)
+    ran = next_review(JOIN) + days(1)
 
     assert tier_reviews.review_due(ran) == 1
     assert tier_reviews.review_due(ran) == 0
     assert tier_reviews.review_due(ran + days(30)) == 0
 
-    assert state(member_id) == ("gold", one_year_on(ran))
+    assert state(member_id) == ("gold", next_review(ran))
     assert [c[0] for c in changes(member_id)] == [UPGRADE, DOWNGRADE]
 
 
@@ -111,7 +111,7 @@ def test_two_hosts_reviewing_at_once_review_each_member_once(app):
     members = [join(f"1390000{n:04d}") for n in range(12)]
     for member_id in members:
         accounts.award(member_id, 8000, "purchase", now=JOIN)
-    ran = one_year_on(JOIN) + days(1)
+    ran = next_review(JOIN) + days(1)
     barrier, results = threading.Barrier(2), []
 
     def run():
@@ -138,11 +138,11 @@ def test_two_hosts_reviewing_at_once_review_each_member_once(app):
 
 def test_the_lowest_tier_is_never_reviewed_down_and_records_nothing(app):
     member_id = join()
-    review_at = one_year_on(JOIN)
+    review_at = next_review(JOIN)
 
     assert tier_reviews.review_due(review_at + days(1)) == 1
 
-    assert state(member_id) == ("silver", one_year_on(review_at))
+    assert state(member_id) == ("silver", next_review(review_at))
     assert changes(member_id) == []
 
 
@@ -158,7 +158,7 @@ def test_members_not_yet_due_are_left_alone(app):
     accounts.award(member_id, 2000, "purchase", now=JOIN)
 
     assert tier_reviews.review_due(JOIN + days(200)) == 0
-    assert state(member_id) == ("gold", one_year_on(JOIN))
+    assert state(member_id) == ("gold", next_review(JOIN))
 
 
 def test_flask_tiers_review_says_how_many_members_it_reviewed(app):
@@ -204,7 +204,7 @@ class TestQualifyingKinds:
     def test_refunds_can_count_when_the_program_says_so(self, app):
         app.config["QUALIFYING_KINDS"] = "earn,refund"
         member_id = join()
-        accounts.award(member_id, 100, "returned order", kind=REFUND, now=self.AT)
+        accounts.award(member_id, 100, "returned order", kind=RETURN, now=self.AT)
         assert reads.qualifying_points(member_id, self.AT) == 100
 
     def test_qualifying_points_never_go_below_zero(self, app):
@@ -257,7 +257,7 @@ class TestWhatMembersSee:
 
     def test_points_history_lists_tier_changes_newest_first(self, client):
         self.gold_member(client, 2000)
-        tier_reviews.review_due(one_year_on(utcnow()) + days(1))  # a year on, nothing earned
+        tier_reviews.review_due(next_review(utcnow()) + days(1))  # a year on, nothing earned
 
         html = text(client.get("/points"))
 

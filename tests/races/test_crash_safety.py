@@ -13,8 +13,8 @@ import requests
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty.audit import check_ledger
-from app.loyalty.models import (CANCELLED, COUNTED_STATUSES, REDEEM, REFUND, Item, LedgerEntry,
+from app.loyalty.ledger_check import check_ledger
+from app.loyalty.models import (CANCELLED, COUNTED_STATUSES, REDEEM, RETURN, Item, LedgerEntry,
                                 Order)
 from tests.conftest import PASSWORD
 from .server import Gunicorn, Visitor, order_code
@@ -96,8 +96,8 @@ def test_orders_are_whole_or_absent_after_workers_are_killed_mid_request(
     redeems = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == REDEEM)).all()
     assert sorted(e.id for e in redeems) == sorted(o.redeem_entry_id for o in orders)
     refunded = set(db.session.scalars(select(LedgerEntry.ref_id)
-                                      .where(LedgerEntry.kind == REFUND)).all())
+                                      .where(LedgerEntry.kind == RETURN)).all())
     assert refunded == {o.code for o in orders if o.status == CANCELLED}
-    assert db.session.scalar(select(func.count()).where(LedgerEntry.kind == REFUND)) == \
+    assert db.session.scalar(select(func.count()).where(LedgerEntry.kind == RETURN)) == \
         len([o for o in orders if o.status == CANCELLED])
     assert check_ledger() == []

@@ -112,4 +112,9 @@ def test_a_setting_the_program_cannot_follow_stops_it_with_a_clear_message(setti
 
 
 def test_qualifying_kinds_are_read_from_a_comma_separated_setting():
-    assert kinds(" earn, Clawback,,refund ") == ("earn", "clawback", "refund")
+    assert kinds(" earn, Clawback,,return ") == ("earn", "clawback", "return")
+
+
+def test_a_qualifying_kinds_setting_naming_refund_still_means_points_returned_from_orders():
+    assert kinds("earn,refund") == ("earn", "return")
+    check_settings({"QUALIFYING_KINDS": "earn,clawback,refund"})

@@ -102,7 +102,8 @@ def test_the_core_imports_nothing_from_flask_or_the_rest_of_the_app(path):
 
 
 PLUMBING = ("app.web", "app.extensions", "app.database", "app.config")
-FEATURES = ("app.admin", "app.api", "app.auth", "app.earn", "app.inbox", "app.mall", "app.payments",
+FEATURES = ("app.admin", "app.api", "app.auth", "app.earn", "app.inbox", "app.storefront",
+            "app.payments",
             "app.notify", "app.sms", "app.cli", "app.demo", "app.jobs")
 
 

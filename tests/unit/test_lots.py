@@ -4,8 +4,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.loyalty.lots import (LotView, add_months, allocate, end_of_local_day, expiry_day,
-                              lot_expiry)
+from app.loyalty.expiry import lot_expiry
+from app.loyalty.lots import LotView, add_months, allocate, end_of_local_day, expiry_day
+from app.loyalty.program import MONTHLY, Program
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -16,6 +17,10 @@ def utc(*args) -> datetime:
 
 
 NEW_YEAR = utc(2026, 1, 1)
+
+
+def monthly(months: int) -> Program:
+    return Program(expiry_policy=MONTHLY, expiry_months=months, timezone="Asia/Shanghai")
 
 
 def lot(id, remaining, expires_at, earned_at=NEW_YEAR) -> LotView:
@@ -91,7 +96,7 @@ def test_a_debit_of_no_points_or_less_is_refused(amount):
 
 def test_a_lot_expires_at_the_end_of_the_local_month_a_year_after_it_was_earned():
     earned = datetime(2026, 3, 15, 10, 0, tzinfo=SHANGHAI)
-    expires = lot_expiry(earned, 12, SHANGHAI)
+    expires = lot_expiry(earned, monthly(12))
     assert expires == utc(2027, 3, 31, 16, 0)
     assert expires.astimezone(SHANGHAI) == datetime(2027, 4, 1, 0, 0, tzinfo=SHANGHAI)
     assert expires.tzinfo is not None and expires.utcoffset() == timedelta(0)
@@ -99,12 +104,12 @@ def test_a_lot_expires_at_the_end_of_the_local_month_a_year_after_it_was_earned(
 
 def test_a_lot_earned_late_in_the_utc_day_counts_in_the_local_day():
     # 2026-01-31T20:00Z is already 1 February in Shanghai: the lot belongs to February.
-    assert lot_expiry(utc(2026, 1, 31, 20, 0), 12, SHANGHAI) == utc(2027, 2, 28, 16, 0)
+    assert lot_expiry(utc(2026, 1, 31, 20, 0), monthly(12)) == utc(2027, 2, 28, 16, 0)
 
 
 def test_a_lot_earned_just_before_local_midnight_counts_in_that_local_month():
     # 2026-01-31T15:59Z is 23:59 on 31 January in Shanghai.
-    assert lot_expiry(utc(2026, 1, 31, 15, 59), 12, SHANGHAI) == utc(2027, 1, 31, 16, 0)
+    assert lot_expiry(utc(2026, 1, 31, 15, 59), monthly(12)) == utc(2027, 1, 31, 16, 0)
 
 
 @pytest.mark.parametrize("months, expires", [
@@ -115,7 +120,7 @@ def test_a_lot_earned_just_before_local_midnight_counts_in_that_local_month():
     (24, utc(2028, 3, 31, 16)),
 ])
 def test_a_lot_expires_the_stated_number_of_months_after_its_earning_month(months, expires):
-    assert lot_expiry(utc(2026, 3, 1, 2, 0), months, SHANGHAI) == expires
+    assert lot_expiry(utc(2026, 3, 1, 2, 0), monthly(months)) == expires
 
 
 # add_months and the local day
@@ -146,5 +151,5 @@ def test_the_expiry_day_of_the_end_of_a_local_day_is_that_day(day):
 
 
 def test_the_expiry_day_shown_for_a_lot_is_the_last_day_its_points_can_be_spent():
-    expires = lot_expiry(datetime(2026, 3, 15, tzinfo=SHANGHAI), 12, SHANGHAI)
+    expires = lot_expiry(datetime(2026, 3, 15, tzinfo=SHANGHAI), monthly(12))
     assert expiry_day(expires, SHANGHAI) == date(2027, 3, 31)

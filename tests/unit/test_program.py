@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from app.loyalty.program import Program
-from app.loyalty.reads import Batch, Wallet
+from app.loyalty.reads import ExpiringPoints, Wallet
 
 
 @pytest.mark.parametrize("points_per_yuan, points, fen", [
@@ -16,10 +16,11 @@ def test_points_are_worth_their_stated_value_in_fen_rounded_down(points_per_yuan
 
 def test_a_wallet_knows_how_many_points_never_expire():
     at = datetime(2026, 11, 30, 16, tzinfo=timezone.utc)
-    wallet = Wallet(1000, [Batch(300, at, date(2026, 11, 30)), Batch(200, at, date(2026, 12, 31))])
-    assert wallet.next_batch.points == 300
+    wallet = Wallet(1000, [ExpiringPoints(300, at, date(2026, 11, 30)),
+                           ExpiringPoints(200, at, date(2026, 12, 31))])
+    assert wallet.next_expiring.points == 300
     assert wallet.never_expiring == 500
 
 
-def test_an_empty_wallet_has_no_next_batch():
-    assert Wallet(0, []).next_batch is None and Wallet(0, []).never_expiring == 0
+def test_an_empty_wallet_has_nothing_expiring_next():
+    assert Wallet(0, []).next_expiring is None and Wallet(0, []).never_expiring == 0

@@ -7,7 +7,8 @@ import pytest
 from app import create_app
 from app.config import Config, program_settings
 from app.loyalty import program as running
-from app.loyalty.program import Program, check_settings, defaults, program, setting_name
+from app.loyalty.program import (Program, check_settings, defaults, running_program,
+                                 setting_name)
 from tests.conftest import _config
 
 
@@ -79,27 +80,27 @@ def test_the_app_reads_its_program_from_its_own_settings(monkeypatch):
     app = create_app({**_config("sqlite://"), "BIRTHDAY_BONUS": "gift"})
     other = create_app({**_config("sqlite://"), "MALL_TIMEZONE": "Asia/Urumqi"})
     with app.app_context():
-        assert (program().expiry_months, program().birthday_bonus) == (24, "gift")
-        assert app.config["BABEL_DEFAULT_TIMEZONE"] == program().timezone == "Asia/Shanghai"
+        assert (running_program().expiry_months, running_program().birthday_bonus) == (24, "gift")
+        assert app.config["BABEL_DEFAULT_TIMEZONE"] == running_program().timezone == "Asia/Shanghai"
     with other.app_context():
-        assert (program().timezone, program().birthday_bonus) == ("Asia/Urumqi", "double")
+        assert (running_program().timezone, running_program().birthday_bonus) == ("Asia/Urumqi", "double")
         assert other.config["BABEL_DEFAULT_TIMEZONE"] == "Asia/Urumqi"
 
 
 def test_a_changed_program_setting_is_read_again_and_checked(monkeypatch):
     app = create_app(_config("sqlite://"))
     with app.app_context():
-        before = program()
-        assert program() is before   # built once, not on every read
+        before = running_program()
+        assert running_program() is before   # built once, not on every read
         app.config["CANCEL_WINDOW_HOURS"] = 2
-        assert program().cancel_window_hours == 2
+        assert running_program().cancel_window_hours == 2
         app.config["EXPIRY_POLICY"] = "weekly"
         with pytest.raises(ValueError, match="EXPIRY_POLICY must be one of"):
-            program()
+            running_program()
 
 
 def test_the_core_reads_a_program_it_is_given_without_an_application(monkeypatch):
     given = Program(points_per_yuan=10, expiry_policy="annual")
     monkeypatch.setattr(running, "_source", running._source)   # put back afterwards
     running.use(lambda: given)
-    assert program() is given and program().worth_fen(25) == 250
+    assert running_program() is given and running_program().worth_fen(25) == 250

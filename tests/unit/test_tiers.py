@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from app.loyalty.tiers import TierView, progress, review, review_date, tier_for
+from app.loyalty.tiers import TierView, next_review, progress, review, tier_for
 
 SILVER = TierView(1, "silver", 1, 0, 100)
 GOLD = TierView(2, "gold", 2, 2000, 150)
@@ -80,7 +80,7 @@ def test_progress_carries_the_qualifying_points_and_current_tier():
     (date(2023, 2, 28), date(2024, 2, 28)),
 ])
 def test_a_tier_is_reviewed_one_year_after_it_was_reached(since, reviewed_on):
-    assert review_date(since) == reviewed_on
+    assert next_review(since) == reviewed_on
 
 
 @pytest.mark.parametrize("current, qualifying, after", [

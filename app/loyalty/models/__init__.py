@@ -2,7 +2,7 @@
 from .cash import CAPTURED, REFUNDED, REQUESTED, CashMovement
 from .catalog import COUPON, PICKUP, SERVICE, Category, Item
 from .codes import CODE_PURPOSES, JOIN, RESET_PASSWORD, SIGN_IN, PhoneCode
-from .ledger import (ADJUST, CLAWBACK, EARN, ENTRY_KINDS, EXPIRE, REDEEM, REFUND,
+from .ledger import (ADJUST, CLAWBACK, EARN, ENTRY_KINDS, EXPIRE, REDEEM, RETURN,
                      LedgerEntry, LotAllocation, PointLot)
 from .earning import (CREDITED, PENDING, ApiKey, ApiRequest, Campaign, Purchase,
                       PurchaseRefund, Store)
@@ -25,7 +25,7 @@ __all__ = [
     "DOWNGRADE", "EARN", "EMAIL", "ENTRY_KINDS", "EXPIRE", "FULFILLED", "INBOX", "Item", "KEPT",
     "LAPSED", "LedgerEntry", "LotAllocation", "Member", "Notice", "OPEN_STATUSES", "Order",
     "OutboxEmail", "PENDING", "PICKUP", "PROFILE", "PointLot", "Purchase", "PurchaseRefund",
-    "REDEEM", "REFERRAL_INVITER", "REFERRAL_NEW", "REFUND", "Reminder", "SERVICE", "Store",
+    "REDEEM", "REFERRAL_INVITER", "REFERRAL_NEW", "RETURN", "Reminder", "SERVICE", "Store",
     "TaskReward", "Tier", "TierChange", "UNDONE", "UPGRADE", "UTCDateTime", "utcnow",
     "CODE_MAX_LENGTH", "CODES_ADDED", "CORRECTION", "OPENING", "REDEMPTION", "RESTOCK",
     "RETURNED", "STOCK_REASONS", "CouponCode", "StockMovement",

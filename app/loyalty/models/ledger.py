@@ -7,9 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from .types import UTCDateTime, utcnow
 
-EARN, REDEEM, REFUND, EXPIRE, ADJUST, CLAWBACK = (
-    "earn", "redeem", "refund", "expire", "adjust", "clawback")
-ENTRY_KINDS = (EARN, REDEEM, REFUND, EXPIRE, ADJUST, CLAWBACK)
+# RETURN: points coming back from a cancelled or lapsed order. A purchase refunded at the
+# till is a CLAWBACK with ref_type "refund" (see PurchaseRefund).
+EARN, REDEEM, RETURN, EXPIRE, ADJUST, CLAWBACK = (
+    "earn", "redeem", "return", "expire", "adjust", "clawback")
+ENTRY_KINDS = (EARN, REDEEM, RETURN, EXPIRE, ADJUST, CLAWBACK)
 
 
 class PointLot(db.Model):

@@ -33,7 +33,7 @@ class Member(db.Model):
                       UniqueConstraint("referral_code", name="uq_members_referral_code"))
     id: Mapped[int] = mapped_column(primary_key=True)
     # 15 digits, random, with a check digit (member_numbers.py): not guessable from another.
-    # Drawn at insert; accounts.register draws again on the rare clash with the unique key.
+    # Drawn at insert; accounts.join draws again on the rare clash with the unique key.
     member_no: Mapped[str] = mapped_column(String(16), default=lambda: member_numbers.new())
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(60))

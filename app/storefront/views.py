@@ -1,4 +1,4 @@
-"""The member's mall: home, catalog, redemption, orders, points history, rules."""
+"""The storefront: the member's home, catalog, redemption, orders, points history, rules."""
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
@@ -8,7 +8,7 @@ from app.extensions import db
 from app.loyalty import campaigns, cash, expiry, purchases, reads, redemption, tasks
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.payments.providers import provider
 from app.payments.refunds import send_for
 from app.web.errors import refusal_status
@@ -19,7 +19,7 @@ from app.web.pickup import pickup_qr_svg
 from app.web.reauth import needs_reauth
 from .forms import CancelForm, RedeemForm, RevealForm
 
-bp = Blueprint("mall", __name__)
+bp = Blueprint("storefront", __name__)
 
 SORTS = ("points", "-points")
 
@@ -27,14 +27,16 @@ SORTS = ("points", "-points")
 @bp.get("/")
 @login_required
 def home():
-    now, settings, wallet = utcnow(), program(), current_wallet()
-    batch = wallet.next_batch
-    offers = reads.offers(current_user, wallet.balance, now, settings)
-    running, _upcoming = campaigns.listing(now, settings, current_user.tier_id)
+    now, program, wallet = utcnow(), running_program(), current_wallet()
+    next_expiring = wallet.next_expiring
+    offers = reads.offers(current_user, wallet.balance, now, program)
+    running, _upcoming = campaigns.listing(now, program, current_user.tier_id)
     return render_template(
-        "mall/home.html", standing=reads.standing(current_user, now, settings), batch=batch,
-        suggestions=reads.suggestions(offers, batch.points if batch else 0), now=now,
-        check_in=tasks.check_in_card(current_user.id, now, settings), running=running)
+        "storefront/home.html", standing=reads.standing(current_user, now, program),
+        next_expiring=next_expiring,
+        suggestions=reads.suggestions(offers, next_expiring.points if next_expiring else 0),
+        now=now,
+        check_in=tasks.check_in_card(current_user.id, now, program), running=running)
 
 
 @bp.get("/catalog")
@@ -43,9 +45,9 @@ def catalog():
     category = request.args.get("category") or None
     affordable = request.args.get("affordable") == "1"
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "points"
-    offers = reads.offers(current_user, current_wallet().balance, utcnow(), program(),
+    offers = reads.offers(current_user, current_wallet().balance, utcnow(), running_program(),
                           category=category, affordable=affordable, sort=sort)
-    template = "mall/_catalog_grid.html" if wants_fragment() else "mall/catalog.html"
+    template = "storefront/_catalog_grid.html" if wants_fragment() else "storefront/catalog.html"
     return render_template(template, offers=offers, categories=reads.categories(),
                            category=category, affordable=affordable, sort=sort)
 
@@ -53,7 +55,7 @@ def catalog():
 @bp.get("/catalog/<int:item_id>")
 @login_required
 def item(item_id: int):
-    return render_template("mall/item.html", offer=_offer(item_id), form=RedeemForm())
+    return render_template("storefront/item.html", offer=_offer(item_id), form=RedeemForm())
 
 
 @bp.get("/catalog/<int:item_id>/redeem")
@@ -63,10 +65,10 @@ def confirm(item_id: int):
     offer = _offer(item_id)
     state = "idle" if request.args.get("back") else "confirm"
     if state == "confirm" and offer.available and needs_reauth(offer.item.points_price):
-        return _reauth_first(url_for("mall.confirm", item_id=item_id))
+        return _reauth_first(url_for("storefront.confirm", item_id=item_id))
     if wants_fragment():
-        return render_template("mall/_redeem.html", offer=offer, form=RedeemForm(), state=state)
-    return render_template("mall/confirm.html", offer=offer, form=RedeemForm())
+        return render_template("storefront/_redeem.html", offer=offer, form=RedeemForm(), state=state)
+    return render_template("storefront/confirm.html", offer=offer, form=RedeemForm())
 
 
 @bp.post("/catalog/<int:item_id>/redeem")
@@ -77,7 +79,7 @@ def redeem(item_id: int):
         return _redeem_refused(item_id, form, message=_first_error(form), status=422)
     item = db.session.get(Item, item_id)
     if item is not None and needs_reauth(item.points_price * form.quantity.data):
-        return _reauth_first(url_for("mall.item", item_id=item_id))
+        return _reauth_first(url_for("storefront.item", item_id=item_id))
     try:
         order = redemption.redeem(current_user.id, item_id, form.key.data, form.quantity.data)
     except NotFound:
@@ -92,23 +94,23 @@ def redeem(item_id: int):
             return Response(status=204, headers={"HX-Redirect": target})
         return redirect(target)
     if wants_fragment():
-        return render_template("mall/_redeem_done.html", order=order,
+        return render_template("storefront/_redeem_done.html", order=order,
                                offer=_offer(item_id), form=RedeemForm())
     flash(_("Redeemed! Your order code is %(code)s.", code=order.code), "success")
-    return redirect(url_for("mall.order", code=order.code))
+    return redirect(url_for("storefront.order", code=order.code))
 
 
 @bp.get("/orders")
 @login_required
 def orders():
-    return render_template("mall/orders.html", orders=reads.orders(current_user.id))
+    return render_template("storefront/orders.html", orders=reads.orders(current_user.id))
 
 
 @bp.get("/orders/<code>")
 @login_required
 def order(code: str):
     found = reads.order(current_user.id, code) or abort(404)
-    return render_template("mall/order.html", order=found, form=CancelForm(),
+    return render_template("storefront/order.html", order=found, form=CancelForm(),
                            reveal_form=RevealForm(), refunds=cash.refunds(found.id),
                            cancellable=redemption.cancellable(found, utcnow()),
                            cancel_until=redemption.cancel_deadline(found))
@@ -129,7 +131,7 @@ def reveal(code: str):
         return _to_order(code)
     if wants_fragment():
         # The code in place, and the status and cancel button beside it brought up to date.
-        return render_template("mall/_coupon.html", order=found, form=RevealForm(), oob=True)
+        return render_template("storefront/_coupon.html", order=found, form=RevealForm(), oob=True)
     return _to_order(code)
 
 
@@ -156,14 +158,14 @@ def cancel(code: str):
         abort(404)
     except DomainError as error:
         flash(describe(error), "error")
-        return redirect(url_for("mall.order", code=code), 303)
+        return redirect(url_for("storefront.order", code=code), 303)
     send_for(cancelled.id)
     if cancelled.paid_at:
         flash(_("Order cancelled. Your points are back and your payment is being refunded."),
               "success")
     else:
         flash(_("Order cancelled. Your points are back."), "success")
-    return redirect(url_for("mall.order", code=code), 303)
+    return redirect(url_for("storefront.order", code=code), 303)
 
 
 @bp.get("/points")
@@ -175,19 +177,19 @@ def points():
     rows, more = reads.history(current_user.id, page)
     changes = reads.tier_changes(current_user.id) if page == 1 else []
     pending = purchases.pending_points(current_user.id) if page == 1 else None
-    return render_template("mall/points.html", rows=rows, page=page, more=more,
+    return render_template("storefront/points.html", rows=rows, page=page, more=more,
                            tier_changes=changes, pending=pending)
 
 
 @bp.get("/rules")
 def rules():
-    settings = program()
-    return render_template("mall/rules.html", tiers=reads.tiers(),
-                           expires_today_on=expiry.lot_expiry(utcnow(), settings))
+    program = running_program()
+    return render_template("storefront/rules.html", tiers=reads.tiers(),
+                           expires_today_on=expiry.lot_expiry(utcnow(), program))
 
 
 def _to_order(code: str):
-    target = url_for("mall.order", code=code)
+    target = url_for("storefront.order", code=code)
     if wants_fragment():
         return Response(status=204, headers={"HX-Redirect": target})
     return redirect(target, 303)
@@ -206,15 +208,15 @@ def _offer(item_id: int) -> reads.Offer:
     if found is None or not found.active:
         abort(404)
     bought = reads.bought_counts(current_user.id).get(item_id, 0)
-    return reads.offer(found, current_user, current_wallet().balance, bought, utcnow(), program())
+    return reads.offer(found, current_user, current_wallet().balance, bought, utcnow(), running_program())
 
 
 def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int):
     offer = _offer(item_id)
     if wants_fragment():
-        return render_template("mall/_redeem.html", offer=offer, form=RedeemForm(),
+        return render_template("storefront/_redeem.html", offer=offer, form=RedeemForm(),
                                state="error", message=message), status
-    return render_template("mall/item.html", offer=offer, form=RedeemForm(),
+    return render_template("storefront/item.html", offer=offer, form=RedeemForm(),
                            message=message), status
 
 
