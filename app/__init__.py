@@ -62,13 +62,12 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import admin, sms
+    from . import admin, media, sms
     from .api.views import bp as api_bp
     from .auth import account, codes, credentials, views  # noqa: F401  (routes on auth's bp)
     from .auth import bp as auth_bp
     from .earn.views import bp as earn_bp
     from .inbox import views as inbox
-    from . import media
     from .payments.views import bp as payments_bp
     from .storefront.views import bp as storefront_bp
     from .web import errors, i18n, layout, messages, requestlog, security

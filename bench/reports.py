@@ -20,7 +20,7 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db
 from app.loyalty import reports
-from app.loyalty.models import (ADJUST, CLAWBACK, EARN, EXPIRE, REDEEM, REFUND, utcnow)
+from app.loyalty.models import ADJUST, CLAWBACK, EARN, EXPIRE, REDEEM, REFUND, utcnow
 from app.loyalty.program import program
 from app.loyalty.report_periods import period
 

@@ -4,9 +4,8 @@ import contextvars
 import os
 import shutil
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
-
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,10 +17,9 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, coupon_pools, stock
-from app.loyalty.redemption import new_code
 from app.loyalty.models import ADJUST, COUPON, EARN, OPENING, Category, Item, Tier, utcnow
-from tests.databases import (SQLITE, PostgresCluster, ReusableDatabase, postgres_bindir,
-                             requested)
+from app.loyalty.redemption import new_code
+from tests.databases import SQLITE, PostgresCluster, ReusableDatabase, postgres_bindir, requested
 from tests.support import csrf_token
 
 PASSWORD = "correct-horse-42"
@@ -244,7 +242,8 @@ STAFF_PASSWORD = "staff-horse-4242"
 def make_staff(app):
     """A console account: `make_staff("clerk")` works at store SH001 (made if missing);
     `two_step=True` enrols a TOTP secret (read it back as `staff.totp_secret`)."""
-    from app.loyalty import staff as staff_accounts, stores
+    from app.loyalty import staff as staff_accounts
+    from app.loyalty import stores
     from app.loyalty.models import Store
 
     count = iter(range(10**6))

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine, insert, select, text
+
 from tests.support import free_port
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"

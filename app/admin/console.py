@@ -19,8 +19,18 @@ in `register(app)` (app/admin/__init__.py).
 import time
 from dataclasses import dataclass
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 

@@ -2,8 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, SelectField, StringField
-from wtforms.validators import (DataRequired, Length, NumberRange, Optional, Regexp,
-                                ValidationError)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.loyalty import audit_log
 from app.web.fields import WholeNumberField

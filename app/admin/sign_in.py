@@ -7,8 +7,15 @@ from flask_babel import gettext as _
 from app.auth.sessions import password_guesses_limited, wrong_guess
 from app.loyalty import staff as staff_accounts
 from app.loyalty.models import ADMIN, CLERK
-from .console import (address, bp, end_staff_session, for_roles, public, safe_next,
-                      start_staff_session)
+from .console import (
+    address,
+    bp,
+    end_staff_session,
+    for_roles,
+    public,
+    safe_next,
+    start_staff_session,
+)
 from .forms import CodeForm, StaffLoginForm
 
 PENDING_SECONDS = 5 * 60   # from a right password to the two-step code

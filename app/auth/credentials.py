@@ -37,7 +37,8 @@ def reauth():
     status = 422 if form.errors else 200
     endpoint, args = _route(target)
     for_redemption = endpoint in REDEMPTION_PAGES
-    back = url_for("storefront.item", item_id=args["item_id"]) if for_redemption else url_for("storefront.home")
+    back = (url_for("storefront.item", item_id=args["item_id"]) if for_redemption
+            else url_for("storefront.home"))
     return render_template("auth/reauth.html", form=form, next=target, back=back,
                            for_redemption=for_redemption), status
 

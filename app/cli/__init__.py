@@ -2,8 +2,21 @@
 Each part of the program adds its own command group from a module in this package."""
 from flask import Flask
 
-from . import (campaigns, demo, deploy, jobs, ledger, notify, orders, payments, points,
-               purchases, staff, stores, tiers)
+from . import (
+    campaigns,
+    demo,
+    deploy,
+    jobs,
+    ledger,
+    notify,
+    orders,
+    payments,
+    points,
+    purchases,
+    staff,
+    stores,
+    tiers,
+)
 
 _GROUPS = (demo, ledger, orders, payments, points, tiers, stores, staff, purchases, campaigns,
            notify, jobs, deploy)

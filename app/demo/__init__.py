@@ -22,19 +22,42 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.loyalty import (accounts, coupon_pools, expiry, ledger, ledger_check, reads,
-                         redemption, stock, tier_reviews)
-from app.loyalty.lots import LotView, allocate, end_of_local_day
-from app.loyalty.models import (ADJUST, COUPON, EARN, OPENING, Category, Item, LedgerEntry,
-                                Member, Order, PointLot, Tier, TierChange, utcnow)
-from app.loyalty.models import DOWNGRADE, UPGRADE
-from app.loyalty.tiers import next_review
-from app.loyalty.program import running_program
-from app.loyalty.transaction import lock_member, write_transaction
 from app.demo import earning
 from app.demo import staff as demo_staff
 from app.demo.catalog import CATEGORIES, COUPON_POOL, ITEMS
+from app.extensions import db
+from app.loyalty import (
+    accounts,
+    coupon_pools,
+    expiry,
+    ledger,
+    ledger_check,
+    reads,
+    redemption,
+    stock,
+    tier_reviews,
+)
+from app.loyalty.lots import LotView, allocate, end_of_local_day
+from app.loyalty.models import (
+    ADJUST,
+    COUPON,
+    DOWNGRADE,
+    EARN,
+    OPENING,
+    UPGRADE,
+    Category,
+    Item,
+    LedgerEntry,
+    Member,
+    Order,
+    PointLot,
+    Tier,
+    TierChange,
+    utcnow,
+)
+from app.loyalty.program import running_program
+from app.loyalty.tiers import next_review
+from app.loyalty.transaction import lock_member, write_transaction
 
 DEMO_PHONE = "13800138000"
 DEMO_PASSWORD = "mall-demo-2026"

@@ -9,8 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from . import expiry, ledger, reads
 from .errors import DomainError
-from .models import (CLAWBACK, EARN, UNDONE, UPGRADE, LedgerEntry, Member, Tier, TierChange,
-                     utcnow)
+from .models import CLAWBACK, EARN, UNDONE, UPGRADE, LedgerEntry, Member, Tier, TierChange, utcnow
 from .phones import require_mobile
 from .program import Program, running_program
 from .tiers import next_review, tier_for

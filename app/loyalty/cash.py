@@ -18,8 +18,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from app.extensions import db
 from .errors import PaymentRejected
-from .models import (CAPTURED, CONFIRMED, FULFILLED, REFUNDED, REQUESTED, CashMovement, Order,
-                     utcnow)
+from .models import CAPTURED, CONFIRMED, FULFILLED, REFUNDED, REQUESTED, CashMovement, Order, utcnow
 from .models.cash import REFUND
 from .payments import PaymentProvider
 from .transaction import write_transaction

@@ -10,8 +10,18 @@ from sqlalchemy import select
 from app.extensions import db
 from . import stock
 from .errors import InvalidItem, NotFound
-from .models import (CORRECTION, COUPON, OPENING, PICKUP, RESTOCK, SERVICE, Category, Item,
-                     Tier, utcnow)
+from .models import (
+    CORRECTION,
+    COUPON,
+    OPENING,
+    PICKUP,
+    RESTOCK,
+    SERVICE,
+    Category,
+    Item,
+    Tier,
+    utcnow,
+)
 from .transaction import write_transaction
 
 KINDS = (PICKUP, COUPON, SERVICE)

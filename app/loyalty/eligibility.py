@@ -2,8 +2,15 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from .errors import (DomainError, InsufficientPoints, InvalidQuantity, LimitReached,
-                     NotOnSale, SoldOut, TierTooLow)
+from .errors import (
+    DomainError,
+    InsufficientPoints,
+    InvalidQuantity,
+    LimitReached,
+    NotOnSale,
+    SoldOut,
+    TierTooLow,
+)
 
 MAX_QUANTITY = 10
 

@@ -15,8 +15,7 @@ from . import accounts, campaigns, expiry, member_numbers, referrals
 from .earning import Earned, Line, birthday_bonus_pct, clawback, purchase_points
 from .errors import DomainError, NotFound
 from .idempotency import Answer, RequestKey, once
-from .models import (CREDITED, EARN, PENDING, Member, Purchase, PurchaseRefund, Store,
-                     utcnow)
+from .models import CREDITED, EARN, PENDING, Member, Purchase, PurchaseRefund, Store, utcnow
 from .program import Program, running_program
 from .transaction import lock_member, write_transaction
 

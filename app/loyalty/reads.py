@@ -8,8 +8,19 @@ from app.extensions import db
 from .eligibility import member_refusal
 from .errors import DomainError
 from .lots import expiry_day
-from .models import (CLAWBACK, COUNTED_STATUSES, REDEEM, Category, Item, LedgerEntry, Member,
-                     Order, PointLot, Tier, TierChange)
+from .models import (
+    CLAWBACK,
+    COUNTED_STATUSES,
+    REDEEM,
+    Category,
+    Item,
+    LedgerEntry,
+    Member,
+    Order,
+    PointLot,
+    Tier,
+    TierChange,
+)
 from .program import Program, running_program
 from .tiers import TierProgress, TierView, next_review, progress
 

@@ -9,11 +9,23 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from . import accounts, cash, coupon_pools, ledger, stock
 from .eligibility import member_refusal
-from .errors import (InvalidQuantity, NotCancellable, NotCollectable, NotFound,
-                     PaymentRejected)
-from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON,
-                     FULFILLED, LAPSED, REDEEM, REDEMPTION, RETURNED, Item, LedgerEntry, Order,
-                     utcnow)
+from .errors import InvalidQuantity, NotCancellable, NotCollectable, NotFound, PaymentRejected
+from .models import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    COUNTED_STATUSES,
+    COUPON,
+    FULFILLED,
+    LAPSED,
+    REDEEM,
+    REDEMPTION,
+    RETURNED,
+    Item,
+    LedgerEntry,
+    Order,
+    utcnow,
+)
 from .program import running_program
 from .transaction import lock_member, write_transaction
 
@@ -200,8 +212,8 @@ def bought(member_id: int, item_id: int) -> int:
 def _close(member, order: Order, status: str, now: datetime) -> None:
     entry = db.session.get(LedgerEntry, order.redeem_entry_id)
     ledger.expire_lapsed(member, now)
-    accounts.restore_locked(member, entry, detail=order.item.name, now=now, program=running_program(),
-                            ref=("order", order.code))
+    accounts.restore_locked(member, entry, detail=order.item.name, now=now,
+                            program=running_program(), ref=("order", order.code))
     if order.item.kind == COUPON:
         coupon_pools.return_code(order, now)
     elif order.item.stock is not None:

@@ -26,9 +26,27 @@ from sqlalchemy import case, func, select
 
 from app.extensions import db
 from .lots import expiry_day
-from .models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CLAWBACK, CONFIRMED,
-                     COUNTED_STATUSES, EARN, EXPIRE, FULFILLED, LAPSED, REDEEM, RETURN, Item,
-                     LedgerEntry, Member, Order, PointLot, Purchase, Tier)
+from .models import (
+    ADJUST,
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CLAWBACK,
+    CONFIRMED,
+    COUNTED_STATUSES,
+    EARN,
+    EXPIRE,
+    FULFILLED,
+    LAPSED,
+    REDEEM,
+    RETURN,
+    Item,
+    LedgerEntry,
+    Member,
+    Order,
+    PointLot,
+    Purchase,
+    Tier,
+)
 from .program import Program
 from .report_periods import Month, Period
 

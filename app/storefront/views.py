@@ -1,6 +1,5 @@
 """The storefront: the member's home, catalog, redemption, orders, points history, rules."""
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,8 +12,8 @@ from app.payments.providers import provider
 from app.payments.refunds import send_for
 from app.web.errors import refusal_status
 from app.web.fragments import wants_fragment
-from app.web.messages import describe
 from app.web.layout import current_wallet
+from app.web.messages import describe
 from app.web.pickup import pickup_qr_svg
 from app.web.reauth import needs_reauth
 from .forms import CancelForm, RedeemForm, RevealForm
@@ -67,7 +66,8 @@ def confirm(item_id: int):
     if state == "confirm" and offer.available and needs_reauth(offer.item.points_price):
         return _reauth_first(url_for("storefront.confirm", item_id=item_id))
     if wants_fragment():
-        return render_template("storefront/_redeem.html", offer=offer, form=RedeemForm(), state=state)
+        return render_template("storefront/_redeem.html", offer=offer, form=RedeemForm(),
+                               state=state)
     return render_template("storefront/confirm.html", offer=offer, form=RedeemForm())
 
 
@@ -208,7 +208,8 @@ def _offer(item_id: int) -> reads.Offer:
     if found is None or not found.active:
         abort(404)
     bought = reads.bought_counts(current_user.id).get(item_id, 0)
-    return reads.offer(found, current_user, current_wallet().balance, bought, utcnow(), running_program())
+    return reads.offer(found, current_user, current_wallet().balance, bought, utcnow(),
+                       running_program())
 
 
 def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int):

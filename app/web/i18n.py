@@ -3,9 +3,8 @@ from datetime import date, datetime
 
 from babel.dates import format_skeleton, get_timezone_name
 from flask import Flask, current_app, redirect, request, session, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import running_program
@@ -65,7 +64,8 @@ def register(app: Flask) -> None:
     env.filters["multiplier"] = multiplier
     env.filters["day"] = lambda d: format_date(d, format="medium")
     env.filters["shortday"] = short_day
-    env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, running_program().tz), "medium")
+    env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, running_program().tz),
+                                                       "medium")
     env.filters["when"] = lambda at: format_datetime(at, format="short")
     env.globals.update(localized=localized, countdown=countdown, timezone_name=timezone_name,
                        current_locale=lambda: str(get_locale()))

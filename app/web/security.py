@@ -3,8 +3,8 @@ how long a member stays signed in."""
 import time
 
 from flask import Flask, render_template, request, session
-from flask_babel import gettext as _
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
 from flask_login import current_user
 
 CSP = "; ".join([

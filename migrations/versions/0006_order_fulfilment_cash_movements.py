@@ -6,8 +6,8 @@ Orders already fulfilled take their closing time as the time they were fulfilled
 already paid get the capture that paid them, under the reference the sandbox (the only
 provider so far) gives a payment, so that cancelling one refunds its cash.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0006"
 down_revision = "0005"

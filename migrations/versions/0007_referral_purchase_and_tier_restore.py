@@ -5,8 +5,8 @@ so undoing it after a refund gives the member their tier's dates back
 Revision ID: 0007
 Revises: 0006
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0007"
 down_revision = "0006"

@@ -4,8 +4,8 @@ sandbox_sms: the messages the sandbox sender kept for the development inbox
 Revision ID: 0009
 Revises: 0008
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0009"
 down_revision = "0008"

@@ -9,8 +9,8 @@ Revises: 0009
 """
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0010"
 down_revision = "0009"

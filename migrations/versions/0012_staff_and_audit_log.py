@@ -7,8 +7,8 @@ On PostgreSQL the application's role should also hold only SELECT and INSERT on 
 Revision ID: 0012
 Revises: 0010
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0012"
 down_revision = "0010"

@@ -19,7 +19,6 @@ from app.loyalty import accounts, redemption
 from app.loyalty.models import ADJUST, Category, Item
 from .helpers import DESKTOP, PASSWORD, QUALIFYING, START_POINTS, Member
 
-
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1"]
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import points, sign_in, tap, START_POINTS
+from .helpers import START_POINTS, points, sign_in, tap
 
 pytestmark = pytest.mark.e2e
 

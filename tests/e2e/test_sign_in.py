@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import points, sign_in, START_POINTS
+from .helpers import START_POINTS, points, sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import DESKTOP, sign_in, START_POINTS
+from .helpers import DESKTOP, START_POINTS, sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,16 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import stores
-from app.loyalty.models import (ApiRequest, LedgerEntry, Member, PointLot, Purchase,
-                                PurchaseRefund, TaskReward, utcnow)
+from app.loyalty.models import (
+    ApiRequest,
+    LedgerEntry,
+    Member,
+    PointLot,
+    Purchase,
+    PurchaseRefund,
+    TaskReward,
+    utcnow,
+)
 
 DOC = yaml.safe_load((Path(__file__).resolve().parents[2] / "app/api/openapi.yaml")
                      .read_text(encoding="utf-8"))

@@ -13,10 +13,24 @@ from app import create_app
 from app.extensions import db
 from tests.conftest import RequestClient, _config, sign_in
 from tests.databases import SQLITE, requested
-from tests.integration.sweep_support import (CSRF_EXEMPT, FOREIGN_BODIES, NON_FORM_BODIES,
-                                             PUBLIC, WRITES, Route, World, build_world,
-                                             changed_rows, changes, endpoints, leaks, owner,
-                                             route_map, routes, snapshot)
+from tests.integration.sweep_support import (
+    CSRF_EXEMPT,
+    FOREIGN_BODIES,
+    NON_FORM_BODIES,
+    PUBLIC,
+    WRITES,
+    Route,
+    World,
+    build_world,
+    changed_rows,
+    changes,
+    endpoints,
+    leaks,
+    owner,
+    route_map,
+    routes,
+    snapshot,
+)
 from tests.support import csrf_token
 
 

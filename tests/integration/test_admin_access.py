@@ -16,8 +16,7 @@ from app.loyalty import accounts, redemption
 from app.loyalty.models import ADJUST, Category, Item
 from tests.conftest import PASSWORD, STAFF_PASSWORD, RequestClient, _config, sign_in, staff_sign_in
 from tests.databases import SQLITE, requested
-from tests.integration.sweep_support import (WRITES, Route, changes, route_map, routes,
-                                             snapshot)
+from tests.integration.sweep_support import WRITES, Route, changes, route_map, routes, snapshot
 from tests.support import csrf_token
 
 # The only console pages for staff who have not signed in yet.
@@ -69,7 +68,8 @@ def console_app(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def console(console_app) -> Console:
-    from app.loyalty import staff as staff_accounts, stores
+    from app.loyalty import staff as staff_accounts
+    from app.loyalty import stores
 
     member = accounts.join("13977770011", "控制台会员", PASSWORD)
     accounts.award(member.id, 5000, "welcome", kind=ADJUST)

@@ -6,8 +6,8 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.loyalty import purchases, redemption
-from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import InsufficientPoints
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import CREDITED, PENDING, LedgerEntry, Purchase, utcnow
 from app.loyalty.transaction import write_transaction
 from tests.conftest import sign_in

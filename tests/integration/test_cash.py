@@ -9,8 +9,16 @@ from app import jobs
 from app.extensions import db
 from app.loyalty import cash, redemption
 from app.loyalty.errors import NotFound, PaymentRejected
-from app.loyalty.models import (CANCELLED, CAPTURED, CONFIRMED, LAPSED, REFUNDED, REQUESTED,
-                                CashMovement, utcnow)
+from app.loyalty.models import (
+    CANCELLED,
+    CAPTURED,
+    CONFIRMED,
+    LAPSED,
+    REFUNDED,
+    REQUESTED,
+    CashMovement,
+    utcnow,
+)
 from app.loyalty.payments import RefundFailed
 from tests.conftest import utc
 from tests.integration.route_support import new_key, order_by_code, snapshot

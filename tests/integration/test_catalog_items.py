@@ -9,8 +9,16 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty import catalog, redemption, stock
 from app.loyalty.errors import InvalidItem, NotFound
-from app.loyalty.models import (CORRECTION, COUPON, OPENING, RESTOCK, Category, Item,
-                                StockMovement, utcnow)
+from app.loyalty.models import (
+    CORRECTION,
+    COUPON,
+    OPENING,
+    RESTOCK,
+    Category,
+    Item,
+    StockMovement,
+    utcnow,
+)
 from app.web.messages import describe
 from tests.conftest import tier_id
 

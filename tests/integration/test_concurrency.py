@@ -1,12 +1,11 @@
 """Races on the file-backed database: threads, each with its own app context and session."""
 import pytest
-
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import DomainError, InsufficientPoints, SoldOut
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import utc
 from tests.support import race

@@ -1,13 +1,11 @@
 """Coupon code pools: codes added all or none, one code to an order and never the same one
 twice, an empty pool sold out, unseen codes back in the pool when an order closes."""
 import pytest
-
-from app.loyalty.errors import NotCancellable
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import coupon_pools, redemption, stock
-from app.loyalty.errors import InvalidCodes, InvalidItem, SoldOut
+from app.loyalty.errors import InvalidCodes, InvalidItem, NotCancellable, SoldOut
 from app.loyalty.models import CODES_ADDED, COUPON, CouponCode, Item, Order, StockMovement
 from tests.support import race
 

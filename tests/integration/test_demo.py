@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from app.demo import DEMO_PASSWORD, DEMO_PHONE, load
 from app.extensions import db
 from app.loyalty import reads
-from app.loyalty.ledger_check import check_ledger
 from app.loyalty.eligibility import member_refusal
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import Category, Item, LedgerEntry, Member, Order, Tier
 from app.loyalty.program import running_program
 

@@ -9,10 +9,18 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, expiry, ledger
-from app.loyalty.ledger_check import check_ledger
 from app.loyalty.errors import InsufficientPoints
-from app.loyalty.models import (EARN, EXPIRE, REDEEM, LedgerEntry, LotAllocation, Member,
-                                PointLot, utcnow)
+from app.loyalty.ledger_check import check_ledger
+from app.loyalty.models import (
+    EARN,
+    EXPIRE,
+    REDEEM,
+    LedgerEntry,
+    LotAllocation,
+    Member,
+    PointLot,
+    utcnow,
+)
 from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import days, utc

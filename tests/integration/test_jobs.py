@@ -15,8 +15,7 @@ from app import jobs
 from app.extensions import db
 from app.loyalty import ledger, redemption
 from app.loyalty.lots import end_of_local_day
-from app.loyalty.models import (ADJUST, LAPSED, Notice, Order, OutboxEmail, Reminder,
-                                utcnow)
+from app.loyalty.models import ADJUST, LAPSED, Notice, Order, OutboxEmail, Reminder, utcnow
 from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.support import free_port
@@ -65,7 +64,8 @@ def work_due(app, make_member, make_item):
         ledger.credit(lock_member(member.id), 500, kind=ADJUST, detail="test",
                       now=now - timedelta(days=300),
                       expires_at=end_of_local_day(
-                          now.astimezone(running_program().tz).date() + timedelta(days=3), running_program().tz))
+                          now.astimezone(running_program().tz).date() + timedelta(days=3),
+                          running_program().tz))
     mug = make_item(points_price=600, cash_fen=990, stock=1)
     order = redemption.redeem(member.id, mug.id, "held-order-jobs", now=now - timedelta(hours=1))
     return order.code

@@ -16,21 +16,37 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
-                                 rule, run_state_machine_as_test)
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.loyalty import accounts, expiry, purchases, redemption, stores
-from app.loyalty.ledger_check import check_ledger
 from app.loyalty.earning import clawback
 from app.loyalty.errors import InsufficientPoints, NotCancellable
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.lots import end_of_local_day
-from app.loyalty.models import (CashMovement, LedgerEntry, LotAllocation, Member, Order,
-                                PointLot, Purchase, PurchaseRefund, TaskReward, Tier,
-                                TierChange)
-from app.loyalty.purchases import PurchaseInput
+from app.loyalty.models import (
+    CashMovement,
+    LedgerEntry,
+    LotAllocation,
+    Member,
+    Order,
+    PointLot,
+    Purchase,
+    PurchaseRefund,
+    TaskReward,
+    Tier,
+    TierChange,
+)
 from app.loyalty.program import ACTIVITY, POLICIES, running_program
+from app.loyalty.purchases import PurchaseInput
 from tests.conftest import utc
 
 START = utc(2026, 1, 1, 4, 0)

@@ -9,8 +9,19 @@ from sqlalchemy import event, func, insert, select, update
 from app.extensions import db
 from app.loyalty import redemption
 from app.loyalty.ledger_check import check_ledger
-from app.loyalty.models import (FULFILLED, REDEEM, Category, Item, LedgerEntry, LotAllocation,
-                                Member, Notice, Order, PointLot, utcnow)
+from app.loyalty.models import (
+    FULFILLED,
+    REDEEM,
+    Category,
+    Item,
+    LedgerEntry,
+    LotAllocation,
+    Member,
+    Notice,
+    Order,
+    PointLot,
+    utcnow,
+)
 from tests.conftest import sign_in
 from tests.integration.route_support import bulk_history, new_key
 

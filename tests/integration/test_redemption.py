@@ -6,12 +6,33 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, redemption
+from app.loyalty.errors import (
+    InsufficientPoints,
+    LimitReached,
+    NotCancellable,
+    NotFound,
+    NotOnSale,
+    PaymentRejected,
+    SoldOut,
+    TierTooLow,
+)
 from app.loyalty.ledger_check import check_ledger
-from app.loyalty.errors import (InsufficientPoints, LimitReached, NotCancellable, NotFound,
-                                NotOnSale, PaymentRejected, SoldOut, TierTooLow)
-from app.loyalty.models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, LAPSED,
-                                REDEEM, RETURN, Item, LedgerEntry, LotAllocation, Member, Order,
-                                PointLot)
+from app.loyalty.models import (
+    ADJUST,
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    COUPON,
+    LAPSED,
+    REDEEM,
+    RETURN,
+    Item,
+    LedgerEntry,
+    LotAllocation,
+    Member,
+    Order,
+    PointLot,
+)
 from app.loyalty.redemption import CODE_ALPHABET
 from tests.conftest import days, utc
 from tests.support import balance

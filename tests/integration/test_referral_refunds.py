@@ -6,8 +6,14 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty import redemption, referrals
 from app.loyalty.ledger_check import check_ledger
-from app.loyalty.models import (CLAWBACK, REFERRAL_INVITER, REFERRAL_NEW, LedgerEntry, Member,
-                                TaskReward)
+from app.loyalty.models import (
+    CLAWBACK,
+    REFERRAL_INVITER,
+    REFERRAL_NEW,
+    LedgerEntry,
+    Member,
+    TaskReward,
+)
 from tests.conftest import PASSWORD, fresh, sign_in
 from tests.integration.api_support import count, purchase_body
 from tests.integration.route_support import english, text

@@ -1,4 +1,5 @@
-"""Expiry reminders: the right expiring points, at the nearest lead time, once, with the ledger's figures."""
+"""Expiry reminders: the right expiring points, at the nearest lead time, once, with the
+ledger's figures."""
 import re
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -9,8 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty import ledger, reads, reminders
 from app.loyalty.lots import end_of_local_day
-from app.loyalty.models import (ADJUST, EMAIL, INBOX, REDEEM, Notice, OutboxEmail, Reminder,
-                                utcnow)
+from app.loyalty.models import ADJUST, EMAIL, INBOX, REDEEM, Notice, OutboxEmail, Reminder, utcnow
 from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from app.notify.expiry import remind

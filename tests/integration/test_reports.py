@@ -8,11 +8,27 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty import (accounts, campaigns, expiry, ledger, purchases, redemption, reports,
-                         stores, tasks)
+from app.loyalty import (
+    accounts,
+    campaigns,
+    expiry,
+    ledger,
+    purchases,
+    redemption,
+    reports,
+    stores,
+    tasks,
+)
 from app.loyalty.audit import check_ledger
-from app.loyalty.models import (ADJUST, AWAITING_PAYMENT, CANCELLED, CONFIRMED, FULFILLED,
-                                LAPSED, Member)
+from app.loyalty.models import (
+    ADJUST,
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    FULFILLED,
+    LAPSED,
+    Member,
+)
 from app.loyalty.program import program
 from app.loyalty.report_periods import Month, Period
 from app.loyalty.reports import ExpiryBucket, Flow, Issued, StatusCount, TierCount

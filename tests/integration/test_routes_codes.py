@@ -12,8 +12,13 @@ from app.extensions import db
 from app.loyalty import phone_codes
 from app.loyalty.models import Member, PhoneCode, utcnow
 from tests.conftest import PASSWORD, sign_in
-from tests.integration.code_support import (ask_code, codes_written, last_code, messages_to,
-                                            other_code)
+from tests.integration.code_support import (
+    ask_code,
+    codes_written,
+    last_code,
+    messages_to,
+    other_code,
+)
 from tests.integration.route_support import by_testid, english, text
 from tests.support import csrf_token
 

@@ -1,7 +1,7 @@
 """The earn page: check-in without JavaScript and with htmx, tasks, invite link, campaigns."""
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select

@@ -10,8 +10,13 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty.models import Member, utcnow
 from tests.conftest import PASSWORD
-from tests.integration.code_support import (ask_code, codes_written, last_code, messages_to,
-                                            other_code)
+from tests.integration.code_support import (
+    ask_code,
+    codes_written,
+    last_code,
+    messages_to,
+    other_code,
+)
 from tests.integration.route_support import attrs, by_testid, english, text
 from tests.support import balance, csrf_token
 

@@ -6,8 +6,15 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, LAPSED, CashMovement,
-                                Order, utcnow)
+from app.loyalty.models import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    LAPSED,
+    CashMovement,
+    Order,
+    utcnow,
+)
 from app.loyalty.payments import RefundFailed, SandboxProvider
 from app.payments import refunds
 from tests.conftest import sign_in

@@ -8,8 +8,16 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loyalty import redemption
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, LedgerEntry, Order
-from tests.integration.route_support import (HTMX, by_testid, new_key, only_order, redeem_form,
-                                             snapshot, stock, text)
+from tests.integration.route_support import (
+    HTMX,
+    by_testid,
+    new_key,
+    only_order,
+    redeem_form,
+    snapshot,
+    stock,
+    text,
+)
 from tests.support import balance, csrf_token
 
 

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from app.demo.staff import DEMO_STAFF
 from app.extensions import db
-from app.loyalty import stores
 from app.loyalty import staff as staff_accounts
+from app.loyalty import stores
 from app.loyalty.models import Member, Staff, utcnow
 from tests.conftest import staff_sign_in
 

@@ -7,8 +7,15 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, referrals, stores
-from app.loyalty.models import (CREDITED, REFERRAL_INVITER, REFERRAL_NEW, Member, Purchase,
-                                Store, TaskReward)
+from app.loyalty.models import (
+    CREDITED,
+    REFERRAL_INVITER,
+    REFERRAL_NEW,
+    Member,
+    Purchase,
+    Store,
+    TaskReward,
+)
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import PASSWORD, utc
 from tests.support import balance

@@ -8,8 +8,18 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import accounts, ledger, reads, tier_reviews
-from app.loyalty.models import (ADJUST, CLAWBACK, DOWNGRADE, EARN, KEPT, RETURN, UPGRADE,
-                                Member, TierChange, utcnow)
+from app.loyalty.models import (
+    ADJUST,
+    CLAWBACK,
+    DOWNGRADE,
+    EARN,
+    KEPT,
+    RETURN,
+    UPGRADE,
+    Member,
+    TierChange,
+    utcnow,
+)
 from app.loyalty.tiers import next_review
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import PASSWORD, days, sign_in, utc

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import requests
-from tests.support import free_port
 
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"

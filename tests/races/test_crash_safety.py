@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty.ledger_check import check_ledger
-from app.loyalty.models import (CANCELLED, COUNTED_STATUSES, REDEEM, RETURN, Item, LedgerEntry,
-                                Order)
+from app.loyalty.models import CANCELLED, COUNTED_STATUSES, REDEEM, RETURN, Item, LedgerEntry, Order
 from tests.conftest import PASSWORD
 from .server import Gunicorn, Visitor, order_code
 

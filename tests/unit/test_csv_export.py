@@ -8,8 +8,18 @@ import pytest
 
 from app.loyalty.report_periods import Month, Period
 from app.loyalty.report_tables import TABLES, percent, tables
-from app.loyalty.reports import (Breakage, ExpiryBucket, Flow, Flows, Issued, ItemRank,
-                                 Liability, Report, StatusCount, TierCount)
+from app.loyalty.reports import (
+    Breakage,
+    ExpiryBucket,
+    Flow,
+    Flows,
+    Issued,
+    ItemRank,
+    Liability,
+    Report,
+    StatusCount,
+    TierCount,
+)
 from app.web.csv_export import csv_bytes
 
 

@@ -4,8 +4,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.loyalty.earning import (Earned, Line, birthday_bonus_pct, clawback, clawed_total,
-                                 purchase_points)
+from app.loyalty.earning import (
+    Earned,
+    Line,
+    birthday_bonus_pct,
+    clawback,
+    clawed_total,
+    purchase_points,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

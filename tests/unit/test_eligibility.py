@@ -5,8 +5,14 @@ from types import SimpleNamespace
 import pytest
 
 from app.loyalty.eligibility import MAX_QUANTITY, Shopper, refusal
-from app.loyalty.errors import (InsufficientPoints, InvalidQuantity, LimitReached, NotOnSale,
-                                SoldOut, TierTooLow)
+from app.loyalty.errors import (
+    InsufficientPoints,
+    InvalidQuantity,
+    LimitReached,
+    NotOnSale,
+    SoldOut,
+    TierTooLow,
+)
 from app.web.errors import refusal_status
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)

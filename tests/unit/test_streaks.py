@@ -4,8 +4,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.loyalty.streaks import (alive_streak, check_in_points, days_to_bonus, is_bonus_day,
-                                 local_day, next_streak, streak_state)
+from app.loyalty.streaks import (
+    alive_streak,
+    check_in_points,
+    days_to_bonus,
+    is_bonus_day,
+    local_day,
+    next_streak,
+    streak_state,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

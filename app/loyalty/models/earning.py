@@ -1,8 +1,7 @@
 """Where points come from: stores and their API keys, purchases, refunds and campaigns."""
 from datetime import datetime
 
-from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db

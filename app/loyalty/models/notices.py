@@ -26,7 +26,8 @@ class Notice(db.Model):
 
 
 class Reminder(db.Model):
-    """An expiry reminder sent for one member's expiring points, at one lead time, on one channel: never twice."""
+    """An expiry reminder sent for one member's expiring points, at one lead time, on one
+    channel: never twice."""
 
     __tablename__ = "reminders"
     __table_args__ = (UniqueConstraint("member_id", "expires_at", "days_before", "channel"),)
