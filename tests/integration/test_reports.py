@@ -19,7 +19,7 @@ from app.loyalty import (
     stores,
     tasks,
 )
-from app.loyalty.audit import check_ledger
+from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import (
     ADJUST,
     AWAITING_PAYMENT,
