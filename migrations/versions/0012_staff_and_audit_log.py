@@ -5,13 +5,13 @@ On PostgreSQL the application's role should also hold only SELECT and INSERT on 
 (docs/deployment.md), which rules out TRUNCATE as well.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
