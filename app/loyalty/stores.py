@@ -37,7 +37,8 @@ def create_store(code: str, name: str, now: datetime | None = None, *,
         raise InvalidStore(field="name", reason="1 to 80 characters")
     with write_transaction():
         if db.session.scalar(select(Store.id).where(Store.code == code)) is not None:
-            raise InvalidStore(field="code", reason=f"store {code} already exists")
+            raise InvalidStore(field="code", reason=f"store {code} already exists",
+                               taken=True)
         now = now or utcnow()
         store = Store(code=code, name=name.strip(), created_at=now)
         db.session.add(store)
