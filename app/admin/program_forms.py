@@ -119,7 +119,7 @@ class CampaignForm(FlaskForm):
 
 
 class StoreForm(FlaskForm):
-    code = StringField(_l("Store code"), filters=[_strip], validators=[
+    code = StringField(_l("Store code"), id="store-code", filters=[_strip], validators=[
         DataRequired(_l("Enter the store's code, such as SH001.")),
         Regexp(r"^[A-Za-z0-9_-]{1,20}$", message=_l(
             "Use 1 to 20 letters, digits, - or _ for the code, such as SH001."))],

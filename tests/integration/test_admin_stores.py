@@ -55,14 +55,14 @@ def test_an_administrator_adds_a_store_and_it_is_audited(staff_client):
 
 
 @pytest.mark.parametrize("code, name, field", [
-    ("", "门店", "code"),
-    ("SH 001", "门店", "code"),
-    ("S" * 21, "门店", "code"),
-    ("<b>x</b>", "门店", "code"),
+    ("", "门店", "store-code"),
+    ("SH 001", "门店", "store-code"),
+    ("S" * 21, "门店", "store-code"),
+    ("<b>x</b>", "门店", "store-code"),
     ("SH009", "", "name"),
     ("SH009", "   ", "name"),
     ("SH009", "店" * 81, "name"),
-    ("SH001", "又一家", "code"),   # taken
+    ("SH001", "又一家", "store-code"),   # taken
 ])
 def test_a_bad_store_is_refused_beside_the_field_and_nothing_is_saved(staff_client, code,
                                                                       name, field):
