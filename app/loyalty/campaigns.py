@@ -122,7 +122,7 @@ def create(*, name: str, name_en: str, multiplier_pct: int, starts_at: datetime,
            now: datetime | None = None, actor_id: int | None = None,
            address: str = "") -> Campaign:
     """A new campaign; InvalidCampaign (nothing saved) when it could never give a bonus.
-    Audited as a campaign change (no actor: made from the command line)."""
+    Audited as a campaign change when staff make it (the command line names no one)."""
     values = _checked(name=name, name_en=name_en, description=description,
                       description_en=description_en, multiplier_pct=multiplier_pct,
                       starts_at=starts_at, ends_at=ends_at, monthly_day=monthly_day,
@@ -132,8 +132,7 @@ def create(*, name: str, name_en: str, multiplier_pct: int, starts_at: datetime,
         campaign = Campaign(**values, tier_id=_tier_id(tier_code), created_at=now)
         db.session.add(campaign)
         db.session.flush()
-        audit_log.record(actor_id, audit_log.CAMPAIGN_CHANGE, f"campaign {campaign.id}",
-                         address, before=None, after=details(campaign), now=now)
+        _audit(actor_id, campaign, address, None, now)
         return campaign
 
 
@@ -159,8 +158,7 @@ def edit(campaign_id: int, *, name: str, name_en: str, multiplier_pct: int,
             setattr(campaign, field, value)
         campaign.tier_id = tier_id
         db.session.flush()
-        audit_log.record(actor_id, audit_log.CAMPAIGN_CHANGE, f"campaign {campaign.id}",
-                         address, before=before, after=details(campaign), now=now)
+        _audit(actor_id, campaign, address, before, now)
         return campaign
 
 
@@ -179,8 +177,7 @@ def end(campaign_id: int, *, now: datetime | None = None, actor_id: int | None =
         else:
             campaign.active = False
         db.session.flush()
-        audit_log.record(actor_id, audit_log.CAMPAIGN_CHANGE, f"campaign {campaign.id}",
-                         address, before=before, after=details(campaign), now=now)
+        _audit(actor_id, campaign, address, before, now)
         return campaign
 
 
@@ -246,6 +243,13 @@ def _checked(*, name: str, name_en: str, description: str, description_en: str,
             "description_en": description_en or "", "multiplier_pct": multiplier_pct,
             "starts_at": starts_at, "ends_at": ends_at, "monthly_day": monthly_day,
             "category": category}
+
+
+def _audit(actor_id: int | None, campaign: Campaign, address: str, before: dict | None,
+           now: datetime) -> None:
+    if actor_id is not None:
+        audit_log.record(actor_id, audit_log.CAMPAIGN_CHANGE, f"campaign {campaign.id}",
+                         address, before=before, after=details(campaign), now=now)
 
 
 def _tier_id(tier_code: str | None) -> int | None:

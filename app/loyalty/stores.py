@@ -30,7 +30,7 @@ class InvalidStore(DomainError):
 def create_store(code: str, name: str, now: datetime | None = None, *,
                  actor_id: int | None = None, address: str = "") -> Store:
     """A new store; InvalidStore when the code is taken or malformed or the name empty.
-    Audited (no actor: made from the command line)."""
+    Audited when staff make it (the command line names no one)."""
     if not STORE_CODE.fullmatch(code or ""):
         raise InvalidStore(field="code", reason="1 to 20 letters, digits, - or _")
     if not name.strip() or len(name.strip()) > 80:
@@ -43,15 +43,16 @@ def create_store(code: str, name: str, now: datetime | None = None, *,
         store = Store(code=code, name=name.strip(), created_at=now)
         db.session.add(store)
         db.session.flush()
-        audit_log.record(actor_id, audit_log.STORE_CHANGE, f"store {store.code}", address,
-                         after={"code": store.code, "name": store.name}, now=now)
+        if actor_id is not None:
+            audit_log.record(actor_id, audit_log.STORE_CHANGE, f"store {store.code}", address,
+                             after={"code": store.code, "name": store.name}, now=now)
         return store
 
 
 def create_key(store_code: str, now: datetime | None = None, *, actor_id: int | None = None,
                address: str = "") -> str:
     """A new API key for the store, returned once: only its hash is kept (and the audit
-    log keeps only its prefix)."""
+    log, when staff issue it, keeps only its prefix)."""
     with write_transaction():
         store = db.session.scalar(select(Store).where(Store.code == store_code))
         if store is None:
@@ -61,21 +62,24 @@ def create_key(store_code: str, now: datetime | None = None, *, actor_id: int | 
         now = now or utcnow()
         db.session.add(ApiKey(store_id=store.id, prefix=prefix, key_hash=key_hash(key),
                               created_at=now))
-        audit_log.record(actor_id, audit_log.TILL_KEY_ISSUED, f"store {store.code}", address,
-                         after={"prefix": prefix}, now=now)
+        if actor_id is not None:
+            audit_log.record(actor_id, audit_log.TILL_KEY_ISSUED, f"store {store.code}",
+                             address, after={"prefix": prefix}, now=now)
         return key
 
 
 def revoke_key(prefix: str, now: datetime | None = None, *, actor_id: int | None = None,
                address: str = "") -> ApiKey:
     """Revoke a key by its prefix; it stops working at once. Revoking twice changes nothing
-    (and is audited once)."""
+    (staff revoking it are audited once)."""
     with write_transaction():
         key = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
         if key is None:
             raise NotFound(key=prefix)
-        if key.revoked_at is None:
-            key.revoked_at = now or utcnow()
+        if key.revoked_at is not None:
+            return key
+        key.revoked_at = now or utcnow()
+        if actor_id is not None:
             audit_log.record(actor_id, audit_log.TILL_KEY_REVOKED, f"store {key.store.code}",
                              address, before={"prefix": prefix, "revoked_at": None},
                              after={"prefix": prefix,
