@@ -73,6 +73,8 @@ NAV = (
     NavLink("admin.home", _l("Overview"), EVERYONE),
     NavLink("admin.audit_log", _l("Audit log"), ADMINS),
     NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
+    NavLink("admin.campaigns", _l("Campaigns"), ADMINS),
+    NavLink("admin.stores", _l("Stores and till keys"), ADMINS),
 )
 
 

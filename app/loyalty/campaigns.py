@@ -11,13 +11,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from app.extensions import db
+from . import audit_log
 from .earning import NO_BONUS
-from .errors import DomainError
+from .errors import DomainError, NotFound
 from .models import Campaign, Tier, utcnow
 from .program import Program
 from .transaction import write_transaction
 
 UPCOMING_DAYS = 30
+MULTIPLIER_MAX = 1000    # ten times the points: anything more is a slip of the keyboard
+NAME_MAX, CATEGORY_MAX = 60, 40
+UPCOMING, RUNNING, ENDED = "upcoming", "running", "ended"
 
 
 class InvalidCampaign(DomainError):
@@ -115,27 +119,151 @@ def listing(now: datetime, program: Program, tier_id: int | None
 def create(*, name: str, name_en: str, multiplier_pct: int, starts_at: datetime,
            ends_at: datetime, monthly_day: int | None = None, tier_code: str | None = None,
            category: str | None = None, description: str = "", description_en: str = "",
-           now: datetime | None = None) -> Campaign:
-    """A new campaign; InvalidCampaign (nothing saved) when it could never give a bonus."""
-    if not name.strip() or not name_en.strip():
+           now: datetime | None = None, actor_id: int | None = None,
+           address: str = "") -> Campaign:
+    """A new campaign; InvalidCampaign (nothing saved) when it could never give a bonus.
+    Audited as a campaign change when staff make it (the command line names no one)."""
+    values = _checked(name=name, name_en=name_en, description=description,
+                      description_en=description_en, multiplier_pct=multiplier_pct,
+                      starts_at=starts_at, ends_at=ends_at, monthly_day=monthly_day,
+                      category=category)
+    now = now or utcnow()
+    with write_transaction():
+        campaign = Campaign(**values, tier_id=_tier_id(tier_code), created_at=now)
+        db.session.add(campaign)
+        db.session.flush()
+        _audit(actor_id, campaign, address, None, now)
+        return campaign
+
+
+def edit(campaign_id: int, *, name: str, name_en: str, multiplier_pct: int,
+         starts_at: datetime, ends_at: datetime, monthly_day: int | None = None,
+         tier_code: str | None = None, category: str | None = None, description: str = "",
+         description_en: str = "", now: datetime | None = None, actor_id: int | None = None,
+         address: str = "") -> Campaign:
+    """Change every detail of a campaign that has not ended. Purchases it already gave a
+    bonus keep theirs: the ledger is never rewritten."""
+    values = _checked(name=name, name_en=name_en, description=description,
+                      description_en=description_en, multiplier_pct=multiplier_pct,
+                      starts_at=starts_at, ends_at=ends_at, monthly_day=monthly_day,
+                      category=category)
+    now = now or utcnow()
+    with write_transaction():
+        campaign = _locked(campaign_id)
+        if state(campaign, now) == ENDED:
+            raise InvalidCampaign(field="state", reason="an ended campaign stays as it ran")
+        before = details(campaign)
+        tier_id = _tier_id(tier_code)
+        for field, value in values.items():
+            setattr(campaign, field, value)
+        campaign.tier_id = tier_id
+        db.session.flush()
+        _audit(actor_id, campaign, address, before, now)
+        return campaign
+
+
+def end(campaign_id: int, *, now: datetime | None = None, actor_id: int | None = None,
+        address: str = "") -> Campaign:
+    """End a campaign early: a running one ends now, an upcoming one never starts."""
+    now = now or utcnow()
+    with write_transaction():
+        campaign = _locked(campaign_id)
+        current = state(campaign, now)
+        if current == ENDED:
+            raise InvalidCampaign(field="state", reason="the campaign has already ended")
+        before = details(campaign)
+        if current == RUNNING:
+            campaign.ends_at = now
+        else:
+            campaign.active = False
+        db.session.flush()
+        _audit(actor_id, campaign, address, before, now)
+        return campaign
+
+
+def state(campaign: Campaign, now: datetime) -> str:
+    """upcoming, running or ended (an upcoming campaign ended early never starts)."""
+    if campaign.active is False or campaign.ends_at <= now:
+        return ENDED
+    return UPCOMING if campaign.starts_at > now else RUNNING
+
+
+@dataclass(frozen=True)
+class Row:
+    """A campaign as the console lists it."""
+
+    campaign: Campaign
+    state: str
+    tier: Tier | None
+
+
+def every(now: datetime) -> list[Row]:
+    """Every campaign: running ones first, then upcoming, then ended; newest first within."""
+    tiers = {t.id: t for t in db.session.scalars(select(Tier))}
+    rows = [Row(c, state(c, now), tiers.get(c.tier_id)) for c in db.session.scalars(
+        select(Campaign).order_by(Campaign.starts_at.desc(), Campaign.id.desc()))]
+    order = {RUNNING: 0, UPCOMING: 1, ENDED: 2}
+    return sorted(rows, key=lambda r: order[r.state])
+
+
+def details(campaign: Campaign) -> dict:
+    """What the audit log keeps of a campaign."""
+    tier = db.session.get(Tier, campaign.tier_id) if campaign.tier_id else None
+    return {"name": campaign.name, "name_en": campaign.name_en,
+            "description": campaign.description, "description_en": campaign.description_en,
+            "multiplier_pct": campaign.multiplier_pct,
+            "starts_at": campaign.starts_at.isoformat(), "ends_at": campaign.ends_at.isoformat(),
+            "monthly_day": campaign.monthly_day, "tier": tier.code if tier else None,
+            "category": campaign.category, "active": campaign.active}
+
+
+def _checked(*, name: str, name_en: str, description: str, description_en: str,
+             multiplier_pct: int, starts_at: datetime, ends_at: datetime,
+             monthly_day: int | None, category: str | None) -> dict:
+    """The campaign's columns, tidied; InvalidCampaign on the first field it refuses."""
+    name, name_en = (name or "").strip(), (name_en or "").strip()
+    category = (category or "").strip().lower() or None
+    if not name or not name_en:
         raise InvalidCampaign(field="name", reason="a name in both languages is required")
+    if len(name) > NAME_MAX or len(name_en) > NAME_MAX:
+        raise InvalidCampaign(field="name", reason=f"at most {NAME_MAX} characters")
+    if isinstance(multiplier_pct, bool) or not isinstance(multiplier_pct, int):
+        raise InvalidCampaign(field="multiplier", reason="a whole number of percent")
     if multiplier_pct <= NO_BONUS:
         raise InvalidCampaign(field="multiplier", reason="a bonus is more than 100%")
+    if multiplier_pct > MULTIPLIER_MAX:
+        raise InvalidCampaign(field="multiplier", reason=f"at most {MULTIPLIER_MAX}%")
     if ends_at <= starts_at:
         raise InvalidCampaign(field="ends", reason="the campaign must end after it starts")
     if monthly_day is not None and not 1 <= monthly_day <= 28:
         raise InvalidCampaign(field="monthly_day", reason="a day from 1 to 28 (every month has it)")
-    with write_transaction():
-        tier_id = None
-        if tier_code:
-            tier_id = db.session.scalar(select(Tier.id).where(Tier.code == tier_code))
-            if tier_id is None:
-                raise InvalidCampaign(field="tier", reason=f"no tier {tier_code!r}")
-        campaign = Campaign(name=name.strip(), name_en=name_en.strip(), description=description,
-                            description_en=description_en, multiplier_pct=multiplier_pct,
-                            starts_at=starts_at, ends_at=ends_at, monthly_day=monthly_day,
-                            tier_id=tier_id, category=category.lower() if category else None,
-                            created_at=now or utcnow())
-        db.session.add(campaign)
-        db.session.flush()
-        return campaign
+    if category is not None and len(category) > CATEGORY_MAX:
+        raise InvalidCampaign(field="category", reason=f"at most {CATEGORY_MAX} characters")
+    return {"name": name, "name_en": name_en, "description": description or "",
+            "description_en": description_en or "", "multiplier_pct": multiplier_pct,
+            "starts_at": starts_at, "ends_at": ends_at, "monthly_day": monthly_day,
+            "category": category}
+
+
+def _audit(actor_id: int | None, campaign: Campaign, address: str, before: dict | None,
+           now: datetime) -> None:
+    if actor_id is not None:
+        audit_log.record(actor_id, audit_log.CAMPAIGN_CHANGE, f"campaign {campaign.id}",
+                         address, before=before, after=details(campaign), now=now)
+
+
+def _tier_id(tier_code: str | None) -> int | None:
+    if not tier_code:
+        return None
+    tier_id = db.session.scalar(select(Tier.id).where(Tier.code == tier_code))
+    if tier_id is None:
+        raise InvalidCampaign(field="tier", reason=f"no tier {tier_code!r}")
+    return tier_id
+
+
+def _locked(campaign_id: int) -> Campaign:
+    campaign = db.session.scalar(select(Campaign).where(Campaign.id == campaign_id)
+                                 .with_for_update())
+    if campaign is None:
+        raise NotFound(campaign=campaign_id)
+    return campaign

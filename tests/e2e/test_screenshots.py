@@ -133,3 +133,65 @@ def test_screenshots_of_the_consoles_sign_in_start_page_and_audit_log_are_saved(
         context.close()
 
     assert all(path.stat().st_size > 0 for path in saved)
+
+
+@pytest.mark.parametrize("screen", ["tablet", "desktop"])
+def test_screenshots_of_the_consoles_campaigns_and_stores_are_saved(browser, base_url, live_app,
+                                                                    screen):
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.loyalty import campaigns, stores
+    from app.loyalty import staff as staff_accounts
+    from app.loyalty.models import Store, utcnow
+
+    username = f"shots-program-{screen}"
+    with live_app.app_context():
+        staff_accounts.create_staff(username, "陈管理", "console-shots-2026", "admin")
+        if db.session.scalar(db.select(Store.id).where(Store.code == "SH001")) is None:
+            stores.create_store("SH001", "上海南京西路店")
+        if db.session.scalar(db.select(Store.id).where(Store.code == "HZ002")) is None:
+            stores.create_store("HZ002", "杭州湖滨银泰店")
+            stores.revoke_key(stores.create_key("HZ002").split("_")[2])
+            now = utcnow()
+            campaigns.create(name="会员日双倍积分", name_en="Member day: double points",
+                             multiplier_pct=200, starts_at=now - timedelta(days=40),
+                             ends_at=now + timedelta(days=300), monthly_day=18)
+            campaigns.create(name="金卡咖啡周", name_en="Gold coffee week", multiplier_pct=150,
+                             starts_at=now + timedelta(days=5), ends_at=now + timedelta(days=12),
+                             tier_code="gold", category="coffee")
+            campaigns.create(name="春节三倍积分", name_en="Spring Festival: triple points",
+                             multiplier_pct=300, starts_at=now - timedelta(days=60),
+                             ends_at=now - timedelta(days=45))
+        db.session.remove()
+    context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = SCREENSHOTS / f"console-{screen}-{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        page.goto("/admin/login")
+        page.get_by_test_id("staff-username").fill(username)
+        page.get_by_test_id("staff-password").fill("console-shots-2026")
+        page.get_by_test_id("staff-sign-in").click()
+        page.get_by_test_id("staff-who").wait_for()
+        page.goto("/admin/campaigns")
+        shot("campaigns")
+        page.get_by_test_id("campaign-new").click()
+        page.get_by_test_id("campaign-multiplier").fill("0")
+        page.get_by_test_id("campaign-save").click()
+        page.get_by_test_id("error-message").first.wait_for()
+        shot("campaign-refused")
+        page.goto("/admin/stores")
+        page.locator('[data-store-code="SH001"]').get_by_test_id("till-key-issue").click()
+        page.get_by_test_id("till-key").wait_for()
+        shot("stores-new-key")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
