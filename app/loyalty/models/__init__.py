@@ -11,6 +11,7 @@ from .notices import EMAIL, INBOX, Notice, OutboxEmail, Reminder
 from .orders import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, FULFILLED,
                      LAPSED, OPEN_STATUSES, Order)
 from .staff import ADMIN, CLERK, ROLES, AuditEntry, Staff
+from .settings import ProgramSetting
 from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, TaskReward
 from .stock import (CODE_MAX_LENGTH, CODES_ADDED, CORRECTION, OPENING, REDEMPTION, RESTOCK,
                     RETURNED, STOCK_REASONS, CouponCode, StockMovement)
@@ -29,4 +30,5 @@ __all__ = [
     "TaskReward", "Tier", "TierChange", "UNDONE", "UPGRADE", "UTCDateTime", "utcnow",
     "CODE_MAX_LENGTH", "CODES_ADDED", "CORRECTION", "OPENING", "REDEMPTION", "RESTOCK",
     "RETURNED", "STOCK_REASONS", "CouponCode", "StockMovement",
+    "ProgramSetting",
 ]
