@@ -63,6 +63,8 @@ NAV = (
     NavLink("admin.home", _l("Overview"), EVERYONE),
     NavLink("admin.audit_log", _l("Audit log"), ADMINS),
     NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
+    NavLink("admin.program_settings", _l("Program settings"), ADMINS),
+    NavLink("admin.tiers", _l("Tiers"), ADMINS),
 )
 
 
