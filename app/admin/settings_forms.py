@@ -1,7 +1,7 @@
 """The forms of the program settings and the tiers."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, HiddenField, SelectField, StringField
+from wtforms import FieldList, FormField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from app.loyalty import tier_settings
@@ -16,7 +16,8 @@ def _whole(label, minimum: int, maximum: int = POINTS_MAX, **kwargs):
     return WholeNumberField(label, validators=[
         InputRequired(_l("Enter a whole number.")),
         NumberRange(min=minimum, max=maximum,
-                    message=_l("Enter a whole number from %(min)s to %(max)s."))],
+                    message=_l("Enter a whole number from %(min)s to %(max)s.",
+                               min=f"{minimum:,}", max=f"{maximum:,}"))],
         render_kw={"inputmode": "numeric", "min": minimum, "max": maximum}, **kwargs)
 
 
@@ -32,9 +33,9 @@ class ProgramSettingsForm(FlaskForm):
     earn_per_yuan = _whole(_l("For every ¥ spent"), 1, 100_000)
     points_per_yuan = _whole(_l("Points worth ¥1"), 1)
     expiry_policy = SelectField(_l("Expiry policy"), choices=[
-        (MONTHLY, _l("Months after the month earned")),
-        (ANNUAL, _l("Once a year, on a clearing date")),
-        (ACTIVITY, _l("Months after the last purchase"))],
+        SelectChoice(MONTHLY, _l("Months after the month earned")),
+        SelectChoice(ANNUAL, _l("Once a year, on a clearing date")),
+        SelectChoice(ACTIVITY, _l("Months after the last purchase"))],
         validate_choice=True)
     expiry_months = _whole(_l("Months points last"), 1, 120)
     expiry_clearing_date = StringField(_l("Clearing date (MM-DD)"), filters=[_strip],
@@ -47,8 +48,8 @@ class ProgramSettingsForm(FlaskForm):
     check_in_streak_bonus = _whole(_l("Points for a streak"), 0)
     profile_points = _whole(_l("Points for completing a profile"), 0)
     birthday_bonus = SelectField(_l("Birthday reward"), choices=[
-        ("double", _l("Double points in the birthday month")),
-        ("gift", _l("A gift of points"))], validate_choice=True)
+        SelectChoice("double", _l("Double points in the birthday month")),
+        SelectChoice("gift", _l("A gift of points"))], validate_choice=True)
     birthday_gift_points = _whole(_l("Birthday gift points"), 0)
     referral_new_points = _whole(_l("Points for a friend who joins"), 0)
     referral_inviter_points = _whole(_l("Points for the member who invited them"), 0)
