@@ -133,3 +133,51 @@ def test_screenshots_of_the_consoles_sign_in_start_page_and_audit_log_are_saved(
         context.close()
 
     assert all(path.stat().st_size > 0 for path in saved)
+
+
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_program_settings_and_tiers_are_saved(
+        browser, base_url, live_app, member, screen):
+    from app.extensions import db
+    from app.loyalty import staff as staff_accounts
+
+    username = f"shots-settings-{screen}"
+    with live_app.app_context():
+        if staff_accounts.by_username(username) is None:
+            staff_accounts.create_staff(username, "陈管理", "console-shots-2026", "admin")
+        db.session.remove()
+    context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = SCREENSHOTS / f"console-{screen}-{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        page.goto("/admin/login")
+        page.get_by_test_id("staff-username").fill(username)
+        page.get_by_test_id("staff-password").fill("console-shots-2026")
+        page.get_by_test_id("staff-sign-in").click()
+        page.get_by_test_id("staff-who").wait_for()
+        page.goto("/admin/settings")
+        page.get_by_test_id("setting-check-in-points").fill("3" if screen == "tablet" else "4")
+        page.get_by_test_id("settings-save").click()
+        page.wait_for_load_state()
+        shot("settings")
+        page.get_by_test_id("setting-earn-per-yuan").fill("0")
+        page.get_by_test_id("settings-save").click()
+        page.get_by_test_id("error-message").first.wait_for()
+        shot("settings-refused")
+        page.goto("/admin/tiers")
+        shot("tiers")
+        page.get_by_test_id("tier-threshold").nth(1).fill("0")
+        page.get_by_test_id("tiers-save").click()
+        page.get_by_test_id("error-message").first.wait_for()
+        shot("tiers-refused")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
