@@ -89,9 +89,11 @@ class TierRowForm(FlaskForm):
 
     id = HiddenField()
     name = StringField(_l("Name (Chinese)"), filters=[_strip], validators=[
-        InputRequired(_l("Enter a name.")), _name_length], render_kw={"maxlength": tier_settings.NAME_MAX})
+        InputRequired(_l("Enter a name.")), _name_length],
+        render_kw={"maxlength": tier_settings.NAME_MAX})
     name_en = StringField(_l("Name (English)"), filters=[_strip], validators=[
-        InputRequired(_l("Enter a name.")), _name_length], render_kw={"maxlength": tier_settings.NAME_MAX})
+        InputRequired(_l("Enter a name.")), _name_length],
+        render_kw={"maxlength": tier_settings.NAME_MAX})
     threshold = _whole(_l("Qualifying points"), 0, tier_settings.THRESHOLD_MAX)
     multiplier_pct = _whole(_l("Earn multiplier (%)"), tier_settings.MULTIPLIER_MIN,
                             tier_settings.MULTIPLIER_MAX)
