@@ -70,6 +70,9 @@ def program_settings(environ: Mapping[str, str]) -> dict[str, object]:
     """Every program setting by name (the Program's field in capitals, e.g. EXPIRY_POLICY,
     or MALL_TIMEZONE): its default, or the environment's value in its place. Whole numbers
     are read as such; the Program refuses at start-up, by name, what it cannot follow."""
+    if "EARN_POINTS_PER_YUAN" in environ and "EARN_POINTS" not in environ:
+        # The earn rate's older, whole-number form: N points for every ¥1.
+        environ = {"EARN_PER_YUAN": "1", **environ, "EARN_POINTS": environ["EARN_POINTS_PER_YUAN"]}
     settings = {}
     for setting in fields(Program):
         name = setting_name(setting)

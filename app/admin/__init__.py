@@ -6,7 +6,15 @@ from app.web.errors import answer_errors
 
 
 def register(app: Flask) -> None:
-    from . import account, audit, campaigns, home, sign_in, stores  # noqa: F401  (views on bp)
+    from . import (  # noqa: F401  (the views on bp)
+        account,
+        audit,
+        campaigns,
+        home,
+        settings,
+        sign_in,
+        stores,
+    )
     from .console import bp, error_page
 
     app.register_blueprint(bp)

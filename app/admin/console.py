@@ -75,6 +75,8 @@ NAV = (
     NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
     NavLink("admin.campaigns", _l("Campaigns"), ADMINS),
     NavLink("admin.stores", _l("Stores and till keys"), ADMINS),
+    NavLink("admin.program_settings", _l("Program settings"), ADMINS),
+    NavLink("admin.tiers", _l("Tiers"), ADMINS),
 )
 
 

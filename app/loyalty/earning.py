@@ -26,16 +26,17 @@ class Earned:
     multiplier_pct: int     # the best bonus that applied to any line (100 when none did)
 
 
-def purchase_points(lines: Sequence[Line], earn_points_per_yuan: int, tier_multiplier_pct: int,
-                    bonus_pct: Callable[[Line], int]) -> Earned:
-    """floor(sum of amount_fen * earn rate * tier % * line bonus % / 1,000,000): the rate is per
-    yuan (100 fen) and both multipliers are percentages, so the exact sum is divided once."""
+def purchase_points(lines: Sequence[Line], earn_points: int, earn_per_yuan: int,
+                    tier_multiplier_pct: int, bonus_pct: Callable[[Line], int]) -> Earned:
+    """floor(sum of amount_fen * earn_points * tier % * line bonus % / (earn_per_yuan *
+    1,000,000)): the rate is `earn_points` for every `earn_per_yuan` yuan (100 fen each) and
+    both multipliers are percentages, so the exact sum is divided once."""
     total, best = 0, NO_BONUS
     for line in lines:
         bonus = max(NO_BONUS, bonus_pct(line))
         best = max(best, bonus)
-        total += line.amount_fen * earn_points_per_yuan * tier_multiplier_pct * bonus
-    return Earned(total // 1_000_000, best)
+        total += line.amount_fen * earn_points * tier_multiplier_pct * bonus
+    return Earned(total // (earn_per_yuan * 1_000_000), best)
 
 
 def birthday_bonus_pct(birthday: date | None, at: datetime, tz: ZoneInfo, setting: str) -> int:

@@ -27,7 +27,9 @@ def _setting(default, minimum: int | None = None, name: str | None = None):
 @dataclass(frozen=True)
 class Program:
     points_per_yuan: int = _setting(100, minimum=1)   # what points are worth: 100 = ¥1
-    earn_points_per_yuan: int = _setting(1, minimum=0)   # ¥1 spent earns this many
+    # The earn rate, a ratio: EARN_POINTS points for every ¥EARN_PER_YUAN spent (1 per ¥2).
+    earn_points: int = _setting(1, minimum=1)
+    earn_per_yuan: int = _setting(1, minimum=1)
     expiry_months: int = _setting(12, minimum=1)
     expiry_policy: str = _setting(MONTHLY)             # one of POLICIES
     expiry_clearing_date: str = _setting("12-31")      # MM-DD, under the annual policy

@@ -113,8 +113,8 @@ def points_for(member: Member, data: PurchaseInput, program: Program) -> Earned:
                                                       member.tier_id, line.category))
 
     lines = [Line(line["category"], line["amount_fen"]) for line in data.lines]
-    return purchase_points(lines, program.earn_points_per_yuan, member.tier.multiplier_pct,
-                           bonus)
+    return purchase_points(lines, program.earn_points, program.earn_per_yuan,
+                           member.tier.multiplier_pct, bonus)
 
 
 def refund(store_id: int, purchase_reference: str, reference: str, amount_fen: int,

@@ -55,6 +55,11 @@ def _fixed_sentence(code: str) -> str:
         case "invalid_staff":
             return _("That staff account cannot be saved: check the username, password, "
                      "role and store.")
+        case "invalid_settings":
+            return _("These program settings cannot be used: check each value.")
+        case "invalid_tiers":
+            return _("These tiers cannot be saved: each threshold must be above the tier "
+                     "beneath it, from 0 for the base tier.")
         case "invalid_period":
             return _("Choose months as YYYY-MM, the first no later than the last, "
                      "at most ten years apart.")

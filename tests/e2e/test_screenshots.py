@@ -163,6 +163,16 @@ def test_screenshots_of_the_consoles_campaigns_and_stores_are_saved(browser, bas
             campaigns.create(name="春节三倍积分", name_en="Spring Festival: triple points",
                              multiplier_pct=300, starts_at=now - timedelta(days=60),
                              ends_at=now - timedelta(days=45))
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_program_settings_and_tiers_are_saved(
+        browser, base_url, live_app, member, screen):
+    from app.extensions import db
+    from app.loyalty import staff as staff_accounts
+
+    username = f"shots-settings-{screen}"
+    with live_app.app_context():
+        if staff_accounts.by_username(username) is None:
+            staff_accounts.create_staff(username, "陈管理", "console-shots-2026", "admin")
         db.session.remove()
     context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -191,6 +201,21 @@ def test_screenshots_of_the_consoles_campaigns_and_stores_are_saved(browser, bas
         page.locator('[data-store-code="SH001"]').get_by_test_id("till-key-issue").click()
         page.get_by_test_id("till-key").wait_for()
         shot("stores-new-key")
+        page.goto("/admin/settings")
+        page.get_by_test_id("setting-check-in-points").fill("3" if screen == "tablet" else "4")
+        page.get_by_test_id("settings-save").click()
+        page.wait_for_load_state()
+        shot("settings")
+        page.get_by_test_id("setting-earn-per-yuan").fill("0")
+        page.get_by_test_id("settings-save").click()
+        page.get_by_test_id("error-message").first.wait_for()
+        shot("settings-refused")
+        page.goto("/admin/tiers")
+        shot("tiers")
+        page.get_by_test_id("tier-threshold").nth(1).fill("0")
+        page.get_by_test_id("tiers-save").click()
+        page.get_by_test_id("error-message").first.wait_for()
+        shot("tiers-refused")
     finally:
         context.close()
 

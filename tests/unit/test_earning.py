@@ -21,35 +21,49 @@ def no_bonus(line: Line) -> int:
 
 
 def test_one_yuan_earns_one_point_at_the_default_rate():
-    assert purchase_points([Line("coffee", 100)], 1, 100, no_bonus) == Earned(1, 100)
+    assert purchase_points([Line("coffee", 100)], 1, 1, 100, no_bonus) == Earned(1, 100)
 
 
 def test_points_are_rounded_down_once_over_the_whole_purchase_not_per_line():
     # 3 lines of ¥0.60: each alone earns 0 points, together ¥1.80 earns 1.
     lines = [Line("coffee", 60)] * 3
-    assert purchase_points(lines, 1, 100, no_bonus).points == 1
+    assert purchase_points(lines, 1, 1, 100, no_bonus).points == 1
     # ¥1.99 at 1.5x = 2.985 points -> 2
-    assert purchase_points([Line("coffee", 199)], 1, 150, no_bonus).points == 2
+    assert purchase_points([Line("coffee", 199)], 1, 1, 150, no_bonus).points == 2
 
 
 def test_the_tier_multiplier_and_the_campaign_bonus_multiply():
     # ¥100 x Gold 1.5 x double = 300 points
-    earned = purchase_points([Line("coffee", 10_000)], 1, 150, lambda line: 200)
+    earned = purchase_points([Line("coffee", 10_000)], 1, 1, 150, lambda line: 200)
     assert earned == Earned(300, 200)
 
 
 def test_a_category_campaign_doubles_only_its_own_lines():
     lines = [Line("coffee", 5_000), Line("bakery", 3_000)]
-    earned = purchase_points(lines, 1, 100, lambda line: 200 if line.category == "coffee" else 100)
+    earned = purchase_points(lines, 1, 1, 100,
+                             lambda line: 200 if line.category == "coffee" else 100)
     assert earned == Earned(100 + 30, 200)
 
 
 def test_the_earn_rate_scales_points():
-    assert purchase_points([Line("coffee", 2_550)], 10, 100, no_bonus).points == 255
+    assert purchase_points([Line("coffee", 2_550)], 10, 1, 100, no_bonus).points == 255
+
+
+@pytest.mark.parametrize("amount_fen, points", [(1_990, 9), (2_000, 10), (99, 0), (199, 0),
+                                                (200, 1)])
+def test_one_point_for_every_two_yuan_rounds_down_once(amount_fen, points):
+    assert purchase_points([Line("snacks", amount_fen)], 1, 2, 100, no_bonus).points == points
+
+
+def test_a_ratio_earn_rate_takes_the_tier_multiplier_and_the_campaign_bonus():
+    # ¥19.90 at 1 per ¥2 x Gold 1.5 x double = 29.85 -> 29, rounded once
+    assert purchase_points([Line("snacks", 1_990)], 1, 2, 150, lambda line: 200).points == 29
+    # 3 points for every ¥5: ¥12 earns 7.2 -> 7
+    assert purchase_points([Line("snacks", 1_200)], 3, 5, 100, no_bonus).points == 7
 
 
 def test_a_bonus_below_100_never_takes_points_away():
-    assert purchase_points([Line("coffee", 1_000)], 1, 100, lambda line: 50) == Earned(10, 100)
+    assert purchase_points([Line("coffee", 1_000)], 1, 1, 100, lambda line: 50) == Earned(10, 100)
 
 
 @pytest.mark.parametrize("lines, points", [
@@ -59,11 +73,11 @@ def test_a_bonus_below_100_never_takes_points_away():
     ([Line("coffee", 10_000_000)], 100_000),
 ])
 def test_tiny_and_huge_amounts(lines, points):
-    assert purchase_points(lines, 1, 100, no_bonus).points == points
+    assert purchase_points(lines, 1, 1, 100, no_bonus).points == points
 
 
 def test_huge_amounts_with_every_multiplier_stay_exact():
-    earned = purchase_points([Line("coffee", 9_999_999)], 100, 200, lambda line: 300)
+    earned = purchase_points([Line("coffee", 9_999_999)], 100, 1, 200, lambda line: 300)
     assert earned.points == 9_999_999 * 100 * 200 * 300 // 1_000_000 == 59_999_994
 
 
@@ -90,7 +104,7 @@ def test_no_birthday_bonus_without_a_birthday_or_when_the_program_gives_a_gift(b
 def test_the_birthday_bonus_and_a_campaign_do_not_stack_the_best_wins():
     birthday = birthday_bonus_pct(date(1990, 7, 1), datetime(2026, 7, 10, tzinfo=timezone.utc),
                                   SHANGHAI, "double")
-    earned = purchase_points([Line("coffee", 10_000)], 1, 100, lambda line: max(birthday, 300))
+    earned = purchase_points([Line("coffee", 10_000)], 1, 1, 100, lambda line: max(birthday, 300))
     assert earned == Earned(300, 300)
 
 

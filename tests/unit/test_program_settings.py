@@ -28,9 +28,24 @@ def test_the_environment_sets_a_program_setting_by_its_name():
     assert built.timezone == "Asia/Urumqi"
 
 
+def test_the_earn_rate_is_a_ratio_of_points_to_yuan_from_the_environment():
+    built = Program.from_settings(program_settings({"EARN_POINTS": "1", "EARN_PER_YUAN": "2"}))
+    assert (built.earn_points, built.earn_per_yuan) == (1, 2)
+
+
+@pytest.mark.parametrize("environ, ratio", [
+    ({"EARN_POINTS_PER_YUAN": "3"}, (3, 1)),
+    ({"EARN_POINTS_PER_YUAN": "3", "EARN_PER_YUAN": "2"}, (3, 2)),
+    ({"EARN_POINTS_PER_YUAN": "3", "EARN_POINTS": "5"}, (5, 1)),
+])
+def test_the_older_whole_number_earn_rate_still_sets_points_for_every_yuan(environ, ratio):
+    built = Program.from_settings(program_settings(environ))
+    assert (built.earn_points, built.earn_per_yuan) == ratio
+
+
 def test_every_setting_is_named_as_the_readme_and_the_environment_name_it():
     assert {setting_name(s) for s in fields(Program)} >= {
-        "POINTS_PER_YUAN", "EARN_POINTS_PER_YUAN", "MALL_TIMEZONE", "BIRTHDAY_BONUS",
+        "POINTS_PER_YUAN", "EARN_POINTS", "EARN_PER_YUAN", "MALL_TIMEZONE", "BIRTHDAY_BONUS",
         "REFERRAL_MIN_PURCHASE_FEN", "REMINDER_DAYS", "QUALIFYING_KINDS"}
 
 
@@ -43,6 +58,9 @@ def test_every_setting_is_named_as_the_readme_and_the_environment_name_it():
     ({"REMINDER_DAYS": "30,soon"}, "REMINDER_DAYS must be whole numbers of days"),
     ({"REMINDER_DAYS": "7,-1"}, "REMINDER_DAYS must be a whole number, 0 or more"),
     ({"POINTS_PER_YUAN": 0}, "POINTS_PER_YUAN must be at least 1"),
+    ({"EARN_POINTS": 0}, "EARN_POINTS must be at least 1"),
+    ({"EARN_PER_YUAN": 0}, "EARN_PER_YUAN must be at least 1"),
+    ({"EARN_PER_YUAN": -2}, "EARN_PER_YUAN must be at least 1"),
     ({"POINTS_PER_YUAN": "ten"}, "POINTS_PER_YUAN must be at least 1, a whole number"),
     ({"CHECK_IN_STREAK_DAYS": 0}, "CHECK_IN_STREAK_DAYS must be at least 1"),
     ({"CHECK_IN_POINTS": -3}, "CHECK_IN_POINTS must be a whole number, 0 or more"),

@@ -49,6 +49,7 @@ from .stock import (
     CouponCode,
     StockMovement,
 )
+from .settings import ProgramSetting
 from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, TaskReward
 from .types import UTCDateTime, utcnow
 
@@ -65,4 +66,5 @@ __all__ = [
     "TaskReward", "Tier", "TierChange", "UNDONE", "UPGRADE", "UTCDateTime", "utcnow",
     "CODE_MAX_LENGTH", "CODES_ADDED", "CORRECTION", "OPENING", "REDEMPTION", "RESTOCK",
     "RETURNED", "STOCK_REASONS", "CouponCode", "StockMovement",
+    "ProgramSetting",
 ]
