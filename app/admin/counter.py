@@ -104,24 +104,18 @@ def _counter_words(error: DomainError) -> str:
     """A refusal at the counter, in the clerk's words."""
     d = error.details
     match error.code:
-        case "already_handed_over":
-            return _("Already handed over.")
         case "not_collectable" if d.get("kind") == "coupon":
             return _("A coupon order is used with its code: nothing is handed over here.")
         case "not_collectable" if d.get("status") == "awaiting_payment":
             return _("Take the cash due first.")
         case "not_collectable":
             return _("This order is closed: there is nothing to hand over.")
-        case "not_awaiting_payment":
-            return _("This order is not waiting for cash: nothing was taken.")
         case "payment_rejected":
             return _("That is not the amount due: nothing was taken.")
         case "not_cancellable" if d.get("status") == "fulfilled":
             return _("A handed-over order cannot be cancelled.")
         case "not_cancellable":
             return _("This order is already closed.")
-        case "reason_required":
-            return _("Give a reason for cancelling: the member reads it.")
         case "not_found":
             return _("No order has this pickup code.")
         case _:
