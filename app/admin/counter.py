@@ -23,6 +23,7 @@ def counter_page():
     if "code" in request.args and scan.validate():
         code = scan.pickup_code
         found = counter.look_up(code)
+        scan = ScanForm(formdata=None)  # empty again for the next scan
     return _answer(scan, found, code)
 
 
