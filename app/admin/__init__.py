@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
         account,
         audit,
         campaigns,
+        counter,
         home,
         settings,
         sign_in,

@@ -77,6 +77,7 @@ NAV = (
     NavLink("admin.stores", _l("Stores and till keys"), ADMINS),
     NavLink("admin.program_settings", _l("Program settings"), ADMINS),
     NavLink("admin.tiers", _l("Tiers"), ADMINS),
+    NavLink("admin.counter_page", _l("Counter"), EVERYONE),
 )
 
 

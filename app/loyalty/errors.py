@@ -73,3 +73,21 @@ class InvalidCatalogFile(DomainError):
     """A catalog CSV refused as a whole: `problems` lists (line, field, problem)."""
 
     code = "invalid_catalog_file"
+
+
+class AlreadyHandedOver(DomainError):
+    """An order handed over before: `at`, `by` (staff name) and `store` (name, or None)."""
+
+    code = "already_handed_over"
+
+
+class NotAwaitingPayment(DomainError):
+    """Cash offered at the counter for an order that is not waiting for it (`status`)."""
+
+    code = "not_awaiting_payment"
+
+
+class ReasonRequired(DomainError):
+    """Staff cancel an order only with a reason the member can read."""
+
+    code = "reason_required"

@@ -7,29 +7,18 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from . import accounts, cash, coupon_pools, ledger, stock
+from . import accounts, audit_log, cash, coupon_pools, ledger, stock
 from .eligibility import member_refusal
-from .errors import InvalidQuantity, NotCancellable, NotCollectable, NotFound, PaymentRejected
-from .models import (
-    AWAITING_PAYMENT,
-    CANCELLED,
-    CONFIRMED,
-    COUNTED_STATUSES,
-    COUPON,
-    FULFILLED,
-    LAPSED,
-    REDEEM,
-    REDEMPTION,
-    RETURNED,
-    Item,
-    LedgerEntry,
-    Order,
-    utcnow,
-)
+from .errors import (AlreadyHandedOver, InvalidQuantity, NotAwaitingPayment, NotCancellable,
+                     NotCollectable, NotFound, PaymentRejected, ReasonRequired)
+from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON,
+                     FULFILLED, LAPSED, REDEEM, REDEMPTION, RETURNED, CashMovement, Item,
+                     LedgerEntry, Order, utcnow)
 from .program import running_program
 from .transaction import lock_member, write_transaction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
+REASON_LENGTH = 200
 
 
 def new_code(length: int = 10) -> str:
@@ -97,6 +86,29 @@ def cancel(member_id: int, code: str, now: datetime | None = None) -> Order:
         return order
 
 
+def cancel_for_member(code: str, reason: str, actor_id: int, address: str = "",
+                      now: datetime | None = None) -> Order:
+    """Staff cancel an unfulfilled order with a reason the member reads on it: no cancel
+    window applies, but a fulfilled or closed order is never cancelled. Points, stock and
+    any cash paid return as when the member cancels; the audit entry is written with it."""
+    now = now or utcnow()
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > REASON_LENGTH:
+        raise ReasonRequired(maximum=REASON_LENGTH)
+    with write_transaction():
+        member, order = _lock_order(code)
+        if order.status not in (AWAITING_PAYMENT, CONFIRMED) or order.fulfilled_at:
+            raise NotCancellable(status=order.status)
+        before = order.status
+        _close(member, order, CANCELLED, now)
+        cash.refund_order(order, now)
+        order.cancel_reason = reason
+        audit_log.record(actor_id, audit_log.CANCEL, f"order {order.code}", address,
+                         before={"status": before},
+                         after={"status": CANCELLED, "reason": reason}, now=now)
+        return order
+
+
 def reveal(member_id: int, code: str, now: datetime | None = None) -> Order:
     """The member shows a coupon order's code: from then on it counts as used, so the order
     is fulfilled and can no longer be cancelled. Showing it again changes nothing."""
@@ -110,19 +122,26 @@ def reveal(member_id: int, code: str, now: datetime | None = None) -> Order:
         return order
 
 
-def hand_over(code: str, now: datetime | None = None) -> Order:
-    """The item of a confirmed order is handed over at the counter: the order is fulfilled
-    and can no longer be cancelled. Handing it over again changes nothing."""
+def hand_over(code: str, now: datetime | None = None, *, actor_id: int | None = None,
+              store_id: int | None = None, address: str = "") -> Order:
+    """The item of a confirmed order is handed over at the counter, once: the order is
+    fulfilled, can no longer be cancelled, and records who handed it over and at which store
+    (with an audit entry when staff did it). A second time is AlreadyHandedOver."""
     now = now or utcnow()
     with write_transaction():
-        member_id = db.session.scalar(select(Order.member_id).where(Order.code == code))
-        if member_id is None:
-            raise NotFound(code=code)
-        lock_member(member_id)
-        order = _member_order(member_id, code)
+        _member, order = _lock_order(code)
         if order.item.kind == COUPON:
             raise NotCollectable(status=order.status, kind=order.item.kind)
+        if order.status == FULFILLED:
+            raise AlreadyHandedOver(
+                at=order.fulfilled_at, store=getattr(order.handed_over_store, "name", None),
+                by=getattr(order.handed_over_staff, "name", None))
         _fulfil(order, now)
+        order.handed_over_by, order.handed_over_store_id = actor_id, store_id
+        if actor_id is not None:
+            audit_log.record(actor_id, audit_log.HAND_OVER, f"order {order.code}", address,
+                             before={"status": CONFIRMED},
+                             after={"status": FULFILLED, "store_id": store_id}, now=now)
         return order
 
 
@@ -132,19 +151,20 @@ def collectable(order: Order) -> bool:
 
 
 def settle_payment(code: str, approved: bool, amount_fen: int, now: datetime | None = None,
-                   *, provider: str = "sandbox", reference: str | None = None) -> Order:
+                   *, provider: str = "sandbox", reference: str | None = None,
+                   actor_id: int | None = None, address: str = "") -> Order:
     """Apply a verified payment notification. Approved in time: the capture is recorded
     and the order confirmed. Approved too late, for a closed order, or twice: the capture is
     recorded and refunded. Declined: an unpaid order lapses and everything held returns.
     A repeated notification (the same reference) changes nothing. A provider that names no
-    reference takes one payment per order, so the order code stands for it."""
+    reference takes one payment per order, so the order code stands for it.
+    Cash taken by staff at the counter (`actor_id`) is taken only while the order waits for
+    it (else NotAwaitingPayment, nothing recorded) and is audited with the capture."""
     now = now or utcnow()
     with write_transaction():
-        member_id = db.session.scalar(select(Order.member_id).where(Order.code == code))
-        if member_id is None:
-            raise NotFound(code=code)
-        member = lock_member(member_id)
-        order = _member_order(member_id, code)
+        member, order = _lock_order(code)
+        if actor_id is not None and not _counter_cash_due(order, provider, reference, now):
+            return order
         if not approved:
             if order.status == AWAITING_PAYMENT:
                 _close(member, order, LAPSED, now)
@@ -156,11 +176,29 @@ def settle_payment(code: str, approved: bool, amount_fen: int, now: datetime | N
             return order
         if order.status == AWAITING_PAYMENT and now < order.pay_by:
             order.status, order.paid_at = CONFIRMED, now
+            if actor_id is not None:
+                audit_log.record(actor_id, audit_log.CASH_TAKEN, f"order {order.code}",
+                                 address, before={"status": AWAITING_PAYMENT},
+                                 after={"status": CONFIRMED, "cash_fen": amount_fen,
+                                        "reference": reference}, now=now)
             return order
         if order.status == AWAITING_PAYMENT:
             _close(member, order, LAPSED, now)
         cash.refund_capture(capture, order.code, now)
         return order
+
+
+def _counter_cash_due(order: Order, provider: str, reference: str | None,
+                      now: datetime) -> bool:
+    """Whether cash offered in person is to be taken: False for the same confirmation
+    submitted again (already recorded), NotAwaitingPayment when nothing is due."""
+    if db.session.scalar(select(CashMovement.id).where(
+            CashMovement.provider == provider, CashMovement.reference == reference,
+            CashMovement.order_id == order.id)) is not None:
+        return False
+    if order.status != AWAITING_PAYMENT or now >= order.pay_by:
+        raise NotAwaitingPayment(status=order.status, pay_by=order.pay_by)
+    return True
 
 
 def _lapse_overdue(member, now: datetime) -> None:
@@ -241,6 +279,14 @@ def _take_stock(item: Item, order: Order, now: datetime) -> None:
 def _order_for_key(member_id: int, key: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.member_id == member_id,
                                                  Order.idempotency_key == key))
+
+
+def _lock_order(code: str):
+    """The member who placed the order, locked, and the order read afresh."""
+    member_id = db.session.scalar(select(Order.member_id).where(Order.code == code))
+    if member_id is None:
+        raise NotFound(code=code)
+    return lock_member(member_id), _member_order(member_id, code)
 
 
 def _member_order(member_id: int, code: str) -> Order:

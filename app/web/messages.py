@@ -52,6 +52,12 @@ def describe(error: DomainError, item=None) -> str:
 def _fixed_sentence(code: str) -> str:
     """The refusals whose sentence needs no details."""
     match code:
+        case "already_handed_over":
+            return _("Already handed over.")
+        case "not_awaiting_payment":
+            return _("This order is not waiting for cash: nothing was taken.")
+        case "reason_required":
+            return _("Give a reason for cancelling: the member reads it.")
         case "invalid_staff":
             return _("That staff account cannot be saved: check the username, password, "
                      "role and store.")

@@ -174,12 +174,20 @@ def test_screenshots_of_the_program_settings_and_tiers_are_saved(
         if staff_accounts.by_username(username) is None:
             staff_accounts.create_staff(username, "陈管理", "console-shots-2026", "admin")
         db.session.remove()
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_counter_found_handed_over_and_unknown_are_saved(
+        browser, base_url, live_app, member, catalog, place_order, screen):
+    from .test_counter import PASSWORD, make_clerk
+
+    code = place_order(member, catalog.points_only)
+    username = make_clerk(live_app, name="王店员")
     context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
     SCREENSHOTS.mkdir(exist_ok=True)
     saved = []
 
     def shot(name: str) -> None:
         path = SCREENSHOTS / f"console-{screen}-{name}.png"
+        path = SCREENSHOTS / f"console-{screen}-counter-{name}.png"
         page.screenshot(path=path, full_page=True, animations="disabled")
         saved.append(path)
 
@@ -216,6 +224,18 @@ def test_screenshots_of_the_program_settings_and_tiers_are_saved(
         page.get_by_test_id("tiers-save").click()
         page.get_by_test_id("error-message").first.wait_for()
         shot("tiers-refused")
+        page.goto("/admin/login?next=/admin/counter")
+        page.get_by_test_id("staff-username").fill(username)
+        page.get_by_test_id("staff-password").fill(PASSWORD)
+        page.get_by_test_id("staff-sign-in").click()
+        page.get_by_test_id("pickup-code-input").wait_for()
+        page.goto(f"/admin/counter?code={code}")
+        shot("found")
+        page.get_by_test_id("fulfil-button").click()
+        page.locator('[data-verdict="handed-over"]').wait_for()
+        shot("handed-over")
+        page.goto("/admin/counter?code=ABCD2345XY")
+        shot("unknown")
     finally:
         context.close()
 

@@ -8,17 +8,9 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.errors import NotCancellable, NotCollectable, NotFound
-from app.loyalty.models import (
-    AWAITING_PAYMENT,
-    CANCELLED,
-    CONFIRMED,
-    COUPON,
-    FULFILLED,
-    LAPSED,
-    Order,
-    utcnow,
-)
+from app.loyalty.errors import AlreadyHandedOver, NotCancellable, NotCollectable, NotFound
+from app.loyalty.models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, FULFILLED,
+                                LAPSED, Order, utcnow)
 from tests.integration.route_support import HTMX, by_testid, new_key, order_by_code, snapshot, text
 from tests.support import csrf_token
 
@@ -126,12 +118,15 @@ def test_handing_over_fulfils_a_pickup_order_and_it_can_no_longer_be_cancelled(m
     assert snapshot(member.id, pickup_order.item_id) == before
 
 
-def test_handing_over_twice_keeps_the_first_time(pickup_order):
+def test_handing_over_twice_is_refused_the_second_time_and_keeps_the_first(pickup_order):
     first = utcnow()
     redemption.hand_over(pickup_order.code, now=first)
 
-    again = redemption.hand_over(pickup_order.code, now=first + MINUTE)
+    with pytest.raises(AlreadyHandedOver) as refused:
+        redemption.hand_over(pickup_order.code, now=first + MINUTE)
 
+    assert refused.value.details["at"] == first
+    again = order_by_code(pickup_order.code)
     assert (again.status, again.fulfilled_at) == (FULFILLED, first)
 
 

@@ -34,6 +34,13 @@ class Order(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the item was handed over at the counter, or the coupon code first shown.
     fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who handed the item over at the counter, and at which store (none for an administrator).
+    handed_over_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    handed_over_store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    # Why staff cancelled the order; the member reads it on the order.
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     item: Mapped[Item] = relationship(lazy="joined")
+    handed_over_staff: Mapped["Staff | None"] = relationship()  # noqa: F821
+    handed_over_store: Mapped["Store | None"] = relationship()  # noqa: F821

@@ -1,0 +1,70 @@
+"""The counter's forms: the scan, cash taken for an order, and a cancel with its reason."""
+import re
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+from app.loyalty import counter
+from app.loyalty.redemption import REASON_LENGTH
+
+YUAN = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?\Z")
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ScanForm(FlaskForm):
+    """The pickup code, scanned or typed (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Pickup code"), validators=[
+        DataRequired(_l("Scan or type the pickup code."))],
+        render_kw={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters",
+                   "spellcheck": "false", "enterkeyhint": "go"})
+
+    def validate_code(self, field):
+        self.pickup_code = counter.pickup_code(field.data)
+        if self.pickup_code is None:
+            raise ValidationError(_l("That is not a pickup code: it has 10 letters and digits, "
+                                "like ABCD 2345 XY."))
+
+
+class HandOverForm(FlaskForm):
+    pass
+
+
+class CashForm(FlaskForm):
+    """Cash paid at the counter: the amount the clerk took, which must be what is due. The
+    key makes one confirmation of a twice-submitted form."""
+
+    amount = StringField(_l("Cash taken (¥)"), validators=[
+        DataRequired(_l("Enter the cash you took, in yuan."))], filters=[_stripped],
+        render_kw={"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"})
+    key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{16,40}$")],
+                      default=lambda: secrets.token_urlsafe(16))
+
+    def __init__(self, due_fen: int, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.due_fen = due_fen
+
+    def validate_amount(self, field):
+        if not YUAN.match(field.data or ""):
+            raise ValidationError(_l("Enter an amount in yuan, like 9.90."))
+        whole, _, cents = field.data.partition(".")
+        self.amount_fen = int(whole) * 100 + int((cents + "00")[:2])
+        if self.amount_fen != self.due_fen:
+            raise ValidationError(_l("The amount due is ¥%(due)s: take exactly that.",
+                                due=f"{self.due_fen // 100:,}.{self.due_fen % 100:02d}"))
+
+
+class StaffCancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the member reads it)"), validators=[
+        DataRequired(_l("Give a reason for cancelling: the member reads it.")),
+        Length(max=REASON_LENGTH, message=_l("Keep the reason under %(max)d characters."))],
+        filters=[_stripped], render_kw={"rows": 2, "maxlength": REASON_LENGTH})
