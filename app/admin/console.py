@@ -63,6 +63,8 @@ NAV = (
     NavLink("admin.home", _l("Overview"), EVERYONE),
     NavLink("admin.audit_log", _l("Audit log"), ADMINS),
     NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
+    NavLink("admin.members_page", _l("Members"), EVERYONE),
+    NavLink("admin.approvals", _l("Approvals"), ADMINS),
 )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from . import accounts, cash, coupon_pools, ledger, stock
 from .eligibility import member_refusal
-from .errors import (InvalidQuantity, NotCancellable, NotCollectable, NotFound,
+from .errors import (AccountFrozen, InvalidQuantity, NotCancellable, NotCollectable, NotFound,
                      PaymentRejected)
 from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON,
                      FULFILLED, LAPSED, REDEEM, REDEMPTION, RETURNED, Item, LedgerEntry, Order,
@@ -35,6 +35,8 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
             existing = _order_for_key(member_id, idempotency_key)
             if existing:
                 return existing
+            if member.frozen:
+                raise AccountFrozen()
             ledger.expire_lapsed(member, now)
             _lapse_overdue(member, now)
             item = db.session.get(Item, item_id, populate_existing=True)

@@ -1,4 +1,6 @@
 """The program's tables, one module per part of the domain."""
+from .adjustments import (ADJUSTMENT_STATUSES, APPROVED, AWAITING, REJECTED,
+                          AdjustmentRequest)
 from .cash import CAPTURED, REFUNDED, REQUESTED, CashMovement
 from .catalog import COUPON, PICKUP, SERVICE, Category, Item
 from .codes import CODE_PURPOSES, JOIN, RESET_PASSWORD, SIGN_IN, PhoneCode
@@ -17,6 +19,7 @@ from .stock import (CODE_MAX_LENGTH, CODES_ADDED, CORRECTION, OPENING, REDEMPTIO
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "ADJUSTMENT_STATUSES", "APPROVED", "AWAITING", "REJECTED", "AdjustmentRequest",
     "ADMIN", "AuditEntry", "CLERK", "ROLES", "Staff",
     "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CAPTURED",
     "CLAWBACK", "CODE_PURPOSES", "CashMovement", "JOIN", "PhoneCode", "REFUNDED", "REQUESTED",
