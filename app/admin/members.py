@@ -20,9 +20,10 @@ def members_page():
     found = None
     if request.args:
         if not form.validate():
-            return render_template("admin/members.html", form=form, found=None), 422
+            return render_template("admin/members.html", form=form, found=None,
+                                   masked=members.mask), 422
         found = members.search(form.q.data)
-    return render_template("admin/members.html", form=form, found=found)
+    return render_template("admin/members.html", form=form, found=found, masked=members.mask)
 
 
 @bp.get("/members/<member_no>")
