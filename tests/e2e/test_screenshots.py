@@ -133,3 +133,48 @@ def test_screenshots_of_the_consoles_sign_in_start_page_and_audit_log_are_saved(
         context.close()
 
     assert all(path.stat().st_size > 0 for path in saved)
+
+
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
+        browser, base_url, live_app, member, screen):
+    from app.extensions import db
+    from app.loyalty import adjustments, staff as staff_accounts
+    from app.loyalty.models import Member as MemberRow
+
+    username = f"shots-members-{screen}"
+    with live_app.app_context():
+        for name in (username, "shots-asker"):
+            if staff_accounts.by_username(name) is None:
+                staff_accounts.create_staff(name, "陈管理", "console-shots-2026", "admin")
+        asker = staff_accounts.by_username("shots-asker")
+        adjustments.adjust(member.id, 8000, "门店活动补发（周年庆）", f"shots-{screen}-" + "x" * 16,
+                           actor_id=asker.id, address="127.0.0.1")
+        member_no = db.session.get(MemberRow, member.id).member_no
+        db.session.remove()
+    context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = SCREENSHOTS / f"console-{screen}-{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        page.goto("/admin/login")
+        page.get_by_test_id("staff-username").fill(username)
+        page.get_by_test_id("staff-password").fill("console-shots-2026")
+        page.get_by_test_id("staff-sign-in").click()
+        page.get_by_test_id("staff-who").wait_for()
+        page.goto(f"/admin/members?q={member.phone[:5]}")
+        shot("members")
+        page.goto(f"/admin/members/{member_no}")
+        shot("member")
+        page.goto("/admin/approvals")
+        shot("approvals")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
