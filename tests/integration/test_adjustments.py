@@ -87,15 +87,15 @@ def test_the_same_adjust_form_submitted_twice_posts_once(staff_client, make_memb
 
 
 def test_the_same_form_submitted_twice_at_once_posts_once(app, make_staff, make_member):
-    admin, member = make_staff("admin"), make_member(points=100)
+    admin_id, member_id = make_staff("admin").id, make_member(points=100).id
 
     def submit():
-        return adjustments.adjust(member.id, 50, "补录", "t" * 32, actor_id=admin.id,
+        return adjustments.adjust(member_id, 50, "补录", "t" * 32, actor_id=admin_id,
                                   address="10.0.0.1").id
 
     first, second = race([submit, submit], app=app)
 
-    assert first == second and balance(member.id) == 150 and requests_count() == 1
+    assert first == second and balance(member_id) == 150 and requests_count() == 1
 
 
 def test_a_large_adjustment_waits_and_posts_when_another_administrator_approves_it(
@@ -178,16 +178,17 @@ def test_an_unknown_approval_is_not_found(staff_client):
 def test_of_two_approvers_at_once_exactly_one_posts(app, make_staff, make_member):
     asker, first, second = make_staff("admin"), make_staff("admin"), make_staff("admin")
     member = make_member(points=100)
-    request = adjustments.adjust(member.id, 7000, "补录", "r" * 32, actor_id=asker.id,
-                                 address="")
+    request_id = adjustments.adjust(member.id, 7000, "补录", "r" * 32, actor_id=asker.id,
+                                    address="").id
+    first_id, second_id, member_id = first.id, second.id, member.id   # read before the threads
 
-    outcomes = race([lambda: adjustments.approve(request.id, actor_id=first.id, address=""),
-                     lambda: adjustments.approve(request.id, actor_id=second.id, address="")],
+    outcomes = race([lambda: adjustments.approve(request_id, actor_id=first_id, address=""),
+                     lambda: adjustments.approve(request_id, actor_id=second_id, address="")],
                     app=app)
 
     refused = [o for o in outcomes if isinstance(o, adjustments.AlreadyDecided)]
     assert len(refused) == 1, outcomes
-    assert balance(member.id) == 7100 and len(audits("approval")) == 1
+    assert balance(member_id) == 7100 and len(audits("approval")) == 1
 
 
 @pytest.mark.parametrize("method, url", [
