@@ -148,8 +148,8 @@ def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
             if staff_accounts.by_username(name) is None:
                 staff_accounts.create_staff(name, "陈管理", "console-shots-2026", "admin")
         asker = staff_accounts.by_username("shots-asker")
-        adjustments.adjust(member.id, 8000, "门店活动补发（周年庆）", f"shots-{screen}-" + "x" * 16,
-                           actor_id=asker.id, address="127.0.0.1")
+        adjustments.adjust(member.id, 8000, "门店活动补发（周年庆）",
+                           f"shots-{screen}-" + "x" * 16, actor_id=asker.id, address="127.0.0.1")
         member_no = db.session.get(MemberRow, member.id).member_no
         db.session.remove()
     context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
