@@ -12,9 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from . import accounts, audit_log, ledger
 from .errors import DomainError, NotFound
-from .models import (ADJUST, APPROVED, AWAITING, REJECTED, AdjustmentRequest, Member,
-                     utcnow)
-
+from .models import ADJUST, APPROVED, AWAITING, REJECTED, AdjustmentRequest, Member, utcnow
 from .program import program
 from .transaction import lock_member, write_transaction
 

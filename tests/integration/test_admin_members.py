@@ -7,7 +7,7 @@ import pytest
 from app.extensions import db
 from app.loyalty import members, purchases, redemption, tasks
 from app.loyalty.errors import AccountFrozen
-from app.loyalty.models import CREDITED, PENDING, Purchase, utcnow
+from app.loyalty.models import CREDITED, Purchase, utcnow
 from tests.conftest import sign_in
 from tests.integration.api_support import purchase_body
 from tests.integration.member_admin_support import audits, page, post
