@@ -8,10 +8,12 @@ from app.web.errors import answer_errors
 def register(app: Flask) -> None:
     from . import (  # noqa: F401  (the views on bp)
         account,
+        approvals,
         audit,
         campaigns,
         counter,
         home,
+        members,
         settings,
         sign_in,
         stores,

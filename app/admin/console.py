@@ -78,6 +78,8 @@ NAV = (
     NavLink("admin.program_settings", _l("Program settings"), ADMINS),
     NavLink("admin.tiers", _l("Tiers"), ADMINS),
     NavLink("admin.counter_page", _l("Counter"), EVERYONE),
+    NavLink("admin.members_page", _l("Members"), EVERYONE),
+    NavLink("admin.approvals", _l("Approvals"), ADMINS),
 )
 
 

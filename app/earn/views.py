@@ -37,13 +37,18 @@ def page():
 def check_in():
     if not CheckInForm().validate():
         abort(400)
-    outcome = tasks.check_in(current_user.id)
-    message = check_in_message(outcome)
+    try:
+        outcome = tasks.check_in(current_user.id)
+    except DomainError as error:   # a frozen account
+        outcome, message, category = None, describe(error), "error"
+    else:
+        message = check_in_message(outcome)
+        category = "info" if outcome.already else "success"
     if wants_fragment():
         card = tasks.check_in_card(current_user.id, utcnow(), running_program())
         return render_template("earn/_check_in.html", card=card, form=CheckInForm(),
                                outcome=outcome, message=message, oob_wallet=True)
-    flash(message, "info" if outcome.already else "success")
+    flash(message, category)
     return redirect(url_for("earn.page"), 303)
 
 

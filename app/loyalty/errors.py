@@ -32,6 +32,12 @@ class NotOnSale(DomainError):
     code = "not_on_sale"
 
 
+class AccountFrozen(DomainError):
+    """The member's account is frozen by staff: nothing may be redeemed or earned for now."""
+
+    code = "account_frozen"
+
+
 class InvalidQuantity(DomainError):
     code = "invalid_quantity"
 

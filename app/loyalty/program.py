@@ -39,6 +39,7 @@ class Program:
     payment_window_minutes: int = _setting(15, minimum=0)
     expiry_soon_days: int = _setting(30, minimum=0)
     low_stock: int = _setting(10, minimum=0)
+    adjust_approval_above: int = _setting(5000, minimum=0)  # larger adjustments wait
     timezone: str = _setting("Asia/Shanghai", name="MALL_TIMEZONE")
     purchase_hold_days: int = _setting(0, minimum=0)
     reminder_days: tuple[int, ...] = _setting((30, 7, 1))  # expiry reminders, local days ahead

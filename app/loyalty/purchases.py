@@ -84,7 +84,8 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     store = db.session.get(Store, store_id)
     earned = points_for(member, data, program)
     available_at = data.occurred_at + timedelta(days=program.purchase_hold_days)
-    held = program.purchase_hold_days > 0 and available_at > now
+    # A frozen member's points wait as pending until the account is unfrozen.
+    held = (program.purchase_hold_days > 0 and available_at > now) or member.frozen
     purchase = Purchase(store_id=store_id, reference=data.reference, member_id=member.id,
                         amount_fen=data.amount_fen, lines=data.lines, points=earned.points,
                         multiplier_pct=earned.multiplier_pct, status=PENDING if held else CREDITED,
@@ -167,7 +168,9 @@ def release_pending(now: datetime | None = None) -> int:
     now = now or utcnow()
     db.session.rollback()  # read what is due now, not from an older snapshot
     member_ids = db.session.scalars(
-        select(Purchase.member_id).where(Purchase.status == PENDING, Purchase.available_at <= now)
+        select(Purchase.member_id).join(Member, Member.id == Purchase.member_id)
+        .where(Purchase.status == PENDING, Purchase.available_at <= now,
+               Member.frozen_at.is_(None))
         .distinct().order_by(Purchase.member_id)).all()
     released = 0
     for member_id in member_ids:
@@ -179,7 +182,9 @@ def release_pending(now: datetime | None = None) -> int:
 def release_due_locked(member: Member, now: datetime) -> int:
     """Inside a write transaction with the member locked: credit their due pending purchases,
     less what refunds clawed while they were pending. The status flips here, so a second
-    run finds nothing to do."""
+    run finds nothing to do. A frozen member's wait until the account is unfrozen."""
+    if member.frozen:
+        return 0
     due = db.session.scalars(
         select(Purchase).where(Purchase.member_id == member.id, Purchase.status == PENDING,
                                Purchase.available_at <= now)

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from . import accounts, audit_log, cash, coupon_pools, ledger, stock
 from .eligibility import member_refusal
-from .errors import (AlreadyHandedOver, InvalidQuantity, NotAwaitingPayment, NotCancellable,
-                     NotCollectable, NotFound, PaymentRejected, ReasonRequired)
+from .errors import (AccountFrozen, AlreadyHandedOver, InvalidQuantity, NotAwaitingPayment,
+                     NotCancellable, NotCollectable, NotFound, PaymentRejected, ReasonRequired)
 from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON,
                      FULFILLED, LAPSED, REDEEM, REDEMPTION, RETURNED, CashMovement, Item,
                      LedgerEntry, Order, utcnow)
@@ -36,6 +36,8 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
             existing = _order_for_key(member_id, idempotency_key)
             if existing:
                 return existing
+            if member.frozen:
+                raise AccountFrozen()
             ledger.expire_lapsed(member, now)
             _lapse_overdue(member, now)
             item = db.session.get(Item, item_id, populate_existing=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from . import accounts
 from .earning import GIFT
-from .errors import DomainError
+from .errors import AccountFrozen, DomainError
 from .models import BIRTHDAY, EARN, PROFILE, CheckIn, Member, TaskReward, utcnow
 from .program import Program, running_program
 from .streaks import StreakState, check_in_points, local_day, next_streak, streak_state
@@ -64,6 +64,8 @@ def check_in(member_id: int, now: datetime | None = None) -> CheckInOutcome:
                                                        CheckIn.day == today))
         if done is not None:
             return CheckInOutcome(today, done.streak, 0, False, True)
+        if member.frozen:
+            raise AccountFrozen()
         last = _last_check_in(member.id, before=today)
         streak = next_streak(last.day if last else None, last.streak if last else 0, today)
         points = check_in_points(streak, program.check_in_points,
@@ -157,8 +159,9 @@ def rewarded(member_id: int, task: str, period: str) -> bool:
 def reward(member: Member, task: str, period: str, points: int, detail: str,
            now: datetime, ref_id: str | None = None, purchase_id: int | None = None) -> int:
     """Credit a task's points on the locked member and record that it was given
-    (and, for a referral, which purchase paid it)."""
-    if points <= 0:
+    (and, for a referral, which purchase paid it). A frozen member earns nothing: the task
+    stays unrewarded, to be earned once the account is unfrozen."""
+    if points <= 0 or member.frozen:
         return 0
     entry = accounts.credit_locked(member, points, detail=detail, kind=EARN, now=now,
                                    ref=(task, ref_id or period or str(member.id)))
@@ -200,6 +203,8 @@ def claim_birthday_gift(member_id: int, now: datetime | None = None) -> int:
     today = local_day(now, program.tz)
     with write_transaction():
         member = lock_member(member_id)
+        if member.frozen:
+            raise AccountFrozen()
         if program.birthday_bonus != GIFT:
             raise GiftNotOffered()
         if member.birthday is None:

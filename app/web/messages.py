@@ -43,6 +43,20 @@ def describe(error: DomainError, item=None) -> str:
             return wait_message(d["seconds"])
         case "code_refused":
             return _code_refusal(d["reason"], d.get("tries_left", 0))
+        case "adjustment_below_zero":
+            return _("That would take the balance below zero: at most %(most)s points can be "
+                     "taken.", most=f"{d['most']:,}")
+        case "invalid_adjustment" if d.get("field") == "reason":
+            return _("Enter a reason: the member reads it in their points history.")
+        case "invalid_adjustment":
+            return _("Enter a whole number of points other than 0, at most %(most)s either "
+                     "way.", most=f"{d['maximum']:,}")
+        case "invalid_freeze" if d.get("problem") == "already_frozen":
+            return _("This account is already frozen.")
+        case "invalid_freeze" if d.get("problem") == "not_frozen":
+            return _("This account is not frozen.")
+        case "invalid_freeze":
+            return _("Enter a reason.")
         case "invalid_item" | "invalid_codes" | "invalid_catalog_file":
             return catalog_words.describe(error)
         case _:
@@ -66,6 +80,15 @@ def _fixed_sentence(code: str) -> str:
         case "invalid_tiers":
             return _("These tiers cannot be saved: each threshold must be above the tier "
                      "beneath it, from 0 for the base tier.")
+        case "account_frozen":
+            return _("Your account is frozen for now: you can look, but not redeem or earn "
+                     "points. Please contact customer service.")
+        case "own_adjustment":
+            return _("An adjustment is approved or rejected by another administrator.")
+        case "adjustment_decided":
+            return _("This adjustment has already been decided.")
+        case "invalid_member_search":
+            return _("Enter at least 4 digits of a phone number, or a member number.")
         case "invalid_period":
             return _("Choose months as YYYY-MM, the first no later than the last, "
                      "at most ten years apart.")

@@ -181,6 +181,23 @@ def test_screenshots_of_the_counter_found_handed_over_and_unknown_are_saved(
 
     code = place_order(member, catalog.points_only)
     username = make_clerk(live_app, name="王店员")
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
+        browser, base_url, live_app, member, screen):
+    from app.extensions import db
+    from app.loyalty import adjustments, staff as staff_accounts
+    from app.loyalty.models import Member as MemberRow
+
+    username = f"shots-members-{screen}"
+    with live_app.app_context():
+        for name in (username, "shots-asker"):
+            if staff_accounts.by_username(name) is None:
+                staff_accounts.create_staff(name, "陈管理", "console-shots-2026", "admin")
+        asker = staff_accounts.by_username("shots-asker")
+        adjustments.adjust(member.id, 8000, "门店活动补发（周年庆）",
+                           f"shots-{screen}-" + "x" * 16, actor_id=asker.id, address="127.0.0.1")
+        member_no = db.session.get(MemberRow, member.id).member_no
+        db.session.remove()
     context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
     SCREENSHOTS.mkdir(exist_ok=True)
     saved = []
@@ -236,6 +253,12 @@ def test_screenshots_of_the_counter_found_handed_over_and_unknown_are_saved(
         shot("handed-over")
         page.goto("/admin/counter?code=ABCD2345XY")
         shot("unknown")
+        page.goto(f"/admin/members?q={member.phone[:5]}")
+        shot("members")
+        page.goto(f"/admin/members/{member_no}")
+        shot("member")
+        page.goto("/admin/approvals")
+        shot("approvals")
     finally:
         context.close()
 

@@ -1,4 +1,6 @@
 """The program's tables, one module per part of the domain."""
+from .adjustments import (ADJUSTMENT_STATUSES, APPROVED, AWAITING, REJECTED,
+                          AdjustmentRequest)
 from .cash import CAPTURED, REFUNDED, REQUESTED, CashMovement
 from .catalog import COUPON, PICKUP, SERVICE, Category, Item
 from .codes import CODE_PURPOSES, JOIN, RESET_PASSWORD, SIGN_IN, PhoneCode
@@ -54,6 +56,7 @@ from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, T
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "ADJUSTMENT_STATUSES", "APPROVED", "AWAITING", "REJECTED", "AdjustmentRequest",
     "ADMIN", "AuditEntry", "CLERK", "ROLES", "Staff",
     "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CAPTURED",
     "CLAWBACK", "CODE_PURPOSES", "CashMovement", "JOIN", "PhoneCode", "REFUNDED", "REQUESTED",

@@ -54,8 +54,16 @@ class Member(db.Model):
     referred_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", name="fk_members_referred_by"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Frozen by staff: the member can sign in and look, but not redeem or earn
+    # (purchase points wait as pending until the account is unfrozen).
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    frozen_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     tier: Mapped[Tier] = relationship(lazy="joined")
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_at is not None
 
     @validates("member_no")
     def _well_formed_number(self, _key: str, number: str) -> str:

@@ -1,0 +1,47 @@
+"""Adjustments waiting for a second administrator: approve or reject, never one's own."""
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from app.loyalty import adjustments, members
+from app.loyalty.errors import DomainError, NotFound
+from app.web.messages import describe
+from .console import address, bp
+from .member_forms import DecideForm
+
+
+@bp.get("/approvals")
+def approvals():
+    return _page()
+
+
+@bp.post("/approvals/<int:request_id>/approve")
+def approve(request_id: int):
+    return _decide(request_id, adjustments.approve, _("Approved: the points are posted."))
+
+
+@bp.post("/approvals/<int:request_id>/reject")
+def reject(request_id: int):
+    return _decide(request_id, adjustments.reject, _("Rejected: nothing was posted."))
+
+
+def _decide(request_id: int, decide, done: str):
+    form = DecideForm()
+    if not form.validate_on_submit():
+        return _page(form, request_id), 422
+    try:
+        decide(request_id, actor_id=g.staff.id, address=address(), note=form.note.data or "")
+    except NotFound:
+        abort(404)
+    except adjustments.OwnAdjustment:
+        abort(403)
+    except DomainError as error:
+        flash(describe(error), "error")
+        return _page(), 409
+    flash(done, "success")
+    return redirect(url_for("admin.approvals"), 303)
+
+
+def _page(form=None, failed_id: int | None = None):
+    return render_template("admin/approvals.html", waiting=adjustments.pending(),
+                           form=form or DecideForm(formdata=None), failed_id=failed_id,
+                           masked=members.mask)
