@@ -21,7 +21,7 @@ from app import create_app
 from app.extensions import db
 from app.loyalty import reports
 from app.loyalty.models import ADJUST, CLAWBACK, EARN, EXPIRE, REDEEM, REFUND, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.report_periods import period
 
 DAYS = 730
@@ -118,7 +118,7 @@ def main() -> None:
             fill(args.entries, args.members)
             print(f"filled {args.entries:,} ledger entries over {args.members:,} members "
                   f"and {DAYS} days in {time.perf_counter() - began:.1f} s")
-            settings, now = program(), datetime.now(timezone.utc)
+            settings, now = running_program(), datetime.now(timezone.utc)
             year = period(None, None, now, settings.tz)
             two_years = period(str(year.first.plus(-12)), str(year.last), now, settings.tz)
             count, total = best(args.rounds, lambda: db.session.scalar(

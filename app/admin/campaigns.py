@@ -8,7 +8,7 @@ from app.loyalty import campaigns
 from app.loyalty.campaigns import InvalidCampaign
 from app.loyalty.errors import NotFound
 from app.loyalty.models import Campaign, Tier, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.web.i18n import timezone_name
 from .console import address, bp
 from .program_forms import ActionForm, CampaignForm
@@ -30,7 +30,7 @@ def _form_page(form: CampaignForm, campaign: Campaign | None, status: int = 200)
 
 
 def _zone() -> str:
-    return timezone_name(program().timezone)
+    return timezone_name(running_program().timezone)
 
 
 def _ended_refusal():

@@ -71,15 +71,15 @@ ADMINS, EVERYONE = frozenset({ADMIN}), frozenset({ADMIN, CLERK})
 # The console's navigation, in order: a page that exists adds its line here.
 NAV = (
     NavLink("admin.home", _l("Overview"), EVERYONE),
-    NavLink("admin.audit_log", _l("Audit log"), ADMINS),
-    NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
-    NavLink("admin.campaigns", _l("Campaigns"), ADMINS),
-    NavLink("admin.stores", _l("Stores and till keys"), ADMINS),
-    NavLink("admin.program_settings", _l("Program settings"), ADMINS),
-    NavLink("admin.tiers", _l("Tiers"), ADMINS),
     NavLink("admin.counter_page", _l("Counter"), EVERYONE),
     NavLink("admin.members_page", _l("Members"), EVERYONE),
     NavLink("admin.approvals", _l("Approvals"), ADMINS),
+    NavLink("admin.campaigns", _l("Campaigns"), ADMINS),
+    NavLink("admin.program_settings", _l("Program settings"), ADMINS),
+    NavLink("admin.tiers", _l("Tiers"), ADMINS),
+    NavLink("admin.stores", _l("Stores and till keys"), ADMINS),
+    NavLink("admin.audit_log", _l("Audit log"), ADMINS),
+    NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
 )
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.loyalty import adjustments, members, purchases, reads
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import ADMIN, AWAITING, CLERK, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.web.messages import describe
 from .console import address, bp, for_roles
 from .member_forms import AdjustForm, FreezeForm, MemberSearchForm, ShowPhoneForm
@@ -107,4 +107,4 @@ def _member(member_no: str, full_phone: str | None = None, adjust_form=None,
         requests=adjustments.of_member(member.id), ledger=members.ledger_page(member.id, page),
         adjust_form=adjust_form, freeze_form=freeze_form or FreezeForm(formdata=None),
         phone_form=ShowPhoneForm(formdata=None),
-        approval_above=program().adjust_approval_above), status
+        approval_above=running_program().adjust_approval_above), status

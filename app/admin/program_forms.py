@@ -4,11 +4,18 @@ from datetime import datetime, timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
-                                Regexp, ValidationError)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from app.loyalty import campaigns
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.web.fields import WholeNumberField
 from app.web.i18n import localized
 
@@ -41,11 +48,11 @@ class MomentField(DateTimeLocalField):
             raise ValueError(_l("Enter a date and time like 2026-01-31 09:00.")) from None
 
     def utc(self) -> datetime:
-        return self.data.replace(tzinfo=program().tz).astimezone(timezone.utc)
+        return self.data.replace(tzinfo=running_program().tz).astimezone(timezone.utc)
 
     def show(self, at: datetime) -> None:
         """Fill the field with a UTC moment, in local time."""
-        self.data = at.astimezone(program().tz).replace(tzinfo=None)
+        self.data = at.astimezone(running_program().tz).replace(tzinfo=None)
 
 
 class CampaignForm(FlaskForm):

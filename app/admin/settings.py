@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app.loyalty import reads, settings, tier_settings
-from app.loyalty.program import Program, program
+from app.loyalty.program import Program, running_program
 from app.program_source import running_settings
 from .console import address, bp
 from .settings_forms import ProgramSettingsForm, TiersForm
@@ -24,7 +24,7 @@ TIER_PROBLEMS = {
 
 @bp.route("/settings", methods=["GET", "POST"], endpoint="program_settings")
 def settings_page():
-    running = program()
+    running = running_program()
     form = ProgramSettingsForm(data={f.name: getattr(running, f.name) for f in fields(Program)})
     if request.method == "POST":
         if form.validate():

@@ -13,7 +13,7 @@ from app.extensions import db
 from . import accounts, audit_log, ledger
 from .errors import DomainError, NotFound
 from .models import ADJUST, APPROVED, AWAITING, REJECTED, AdjustmentRequest, Member, utcnow
-from .program import program
+from .program import running_program
 from .transaction import lock_member, write_transaction
 
 MAX_POINTS = 1_000_000   # the most one adjustment may add or take
@@ -52,7 +52,7 @@ def check(points: int, reason: str) -> None:
 
 
 def needs_approval(points: int) -> bool:
-    return abs(points) > program().adjust_approval_above
+    return abs(points) > running_program().adjust_approval_above
 
 
 def adjust(member_id: int, points: int, reason: str, form_token: str, *, actor_id: int,

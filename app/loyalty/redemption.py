@@ -9,11 +9,34 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from . import accounts, audit_log, cash, coupon_pools, ledger, stock
 from .eligibility import member_refusal
-from .errors import (AccountFrozen, AlreadyHandedOver, InvalidQuantity, NotAwaitingPayment,
-                     NotCancellable, NotCollectable, NotFound, PaymentRejected, ReasonRequired)
-from .models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUNTED_STATUSES, COUPON,
-                     FULFILLED, LAPSED, REDEEM, REDEMPTION, RETURNED, CashMovement, Item,
-                     LedgerEntry, Order, utcnow)
+from .errors import (
+    AccountFrozen,
+    AlreadyHandedOver,
+    InvalidQuantity,
+    NotAwaitingPayment,
+    NotCancellable,
+    NotCollectable,
+    NotFound,
+    PaymentRejected,
+    ReasonRequired,
+)
+from .models import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    COUNTED_STATUSES,
+    COUPON,
+    FULFILLED,
+    LAPSED,
+    REDEEM,
+    REDEMPTION,
+    RETURNED,
+    CashMovement,
+    Item,
+    LedgerEntry,
+    Order,
+    utcnow,
+)
 from .program import running_program
 from .transaction import lock_member, write_transaction
 

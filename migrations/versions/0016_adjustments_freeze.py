@@ -6,13 +6,13 @@ approval limit is approved as it is made, a larger one waits (pending) until ano
 administrator approves or rejects it. `form_token` makes a resubmitted form post once.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -4,13 +4,13 @@ Rows are added, never changed: a setting's newest row is its value, and the high
 the version every process compares to know when to read the settings again.
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

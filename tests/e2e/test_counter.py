@@ -3,7 +3,8 @@ hands it over, then scans it again and reads when, where and by whom."""
 import pytest
 
 from app.extensions import db
-from app.loyalty import staff as staff_accounts, stores
+from app.loyalty import staff as staff_accounts
+from app.loyalty import stores
 from app.loyalty.models import Store, utcnow
 
 pytestmark = pytest.mark.e2e

@@ -163,40 +163,6 @@ def test_screenshots_of_the_consoles_campaigns_and_stores_are_saved(browser, bas
             campaigns.create(name="春节三倍积分", name_en="Spring Festival: triple points",
                              multiplier_pct=300, starts_at=now - timedelta(days=60),
                              ends_at=now - timedelta(days=45))
-@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
-def test_screenshots_of_the_program_settings_and_tiers_are_saved(
-        browser, base_url, live_app, member, screen):
-    from app.extensions import db
-    from app.loyalty import staff as staff_accounts
-
-    username = f"shots-settings-{screen}"
-    with live_app.app_context():
-        if staff_accounts.by_username(username) is None:
-            staff_accounts.create_staff(username, "陈管理", "console-shots-2026", "admin")
-        db.session.remove()
-@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
-def test_screenshots_of_the_counter_found_handed_over_and_unknown_are_saved(
-        browser, base_url, live_app, member, catalog, place_order, screen):
-    from .test_counter import PASSWORD, make_clerk
-
-    code = place_order(member, catalog.points_only)
-    username = make_clerk(live_app, name="王店员")
-@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
-def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
-        browser, base_url, live_app, member, screen):
-    from app.extensions import db
-    from app.loyalty import adjustments, staff as staff_accounts
-    from app.loyalty.models import Member as MemberRow
-
-    username = f"shots-members-{screen}"
-    with live_app.app_context():
-        for name in (username, "shots-asker"):
-            if staff_accounts.by_username(name) is None:
-                staff_accounts.create_staff(name, "陈管理", "console-shots-2026", "admin")
-        asker = staff_accounts.by_username("shots-asker")
-        adjustments.adjust(member.id, 8000, "门店活动补发（周年庆）",
-                           f"shots-{screen}-" + "x" * 16, actor_id=asker.id, address="127.0.0.1")
-        member_no = db.session.get(MemberRow, member.id).member_no
         db.session.remove()
     context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -204,7 +170,6 @@ def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
 
     def shot(name: str) -> None:
         path = SCREENSHOTS / f"console-{screen}-{name}.png"
-        path = SCREENSHOTS / f"console-{screen}-counter-{name}.png"
         page.screenshot(path=path, full_page=True, animations="disabled")
         saved.append(path)
 
@@ -226,6 +191,39 @@ def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
         page.locator('[data-store-code="SH001"]').get_by_test_id("till-key-issue").click()
         page.get_by_test_id("till-key").wait_for()
         shot("stores-new-key")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
+
+
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_program_settings_and_tiers_are_saved(
+        browser, base_url, live_app, member, screen):
+    from app.extensions import db
+    from app.loyalty import staff as staff_accounts
+
+    username = f"shots-settings-{screen}"
+    with live_app.app_context():
+        if staff_accounts.by_username(username) is None:
+            staff_accounts.create_staff(username, "陈管理", "console-shots-2026", "admin")
+        db.session.remove()
+    context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = SCREENSHOTS / f"console-{screen}-{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        page.goto("/admin/login")
+        page.get_by_test_id("staff-username").fill(username)
+        page.get_by_test_id("staff-password").fill("console-shots-2026")
+        page.get_by_test_id("staff-sign-in").click()
+        page.get_by_test_id("staff-who").wait_for()
         page.goto("/admin/settings")
         page.get_by_test_id("setting-check-in-points").fill("3" if screen == "tablet" else "4")
         page.get_by_test_id("settings-save").click()
@@ -241,6 +239,30 @@ def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
         page.get_by_test_id("tiers-save").click()
         page.get_by_test_id("error-message").first.wait_for()
         shot("tiers-refused")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
+
+
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_counter_found_handed_over_and_unknown_are_saved(
+        browser, base_url, live_app, member, catalog, place_order, screen):
+    from .test_counter import PASSWORD, make_clerk
+
+    code = place_order(member, catalog.points_only)
+    username = make_clerk(live_app, name="王店员")
+    context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = SCREENSHOTS / f"console-{screen}-counter-{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
         page.goto("/admin/login?next=/admin/counter")
         page.get_by_test_id("staff-username").fill(username)
         page.get_by_test_id("staff-password").fill(PASSWORD)
@@ -253,6 +275,46 @@ def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
         shot("handed-over")
         page.goto("/admin/counter?code=ABCD2345XY")
         shot("unknown")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
+
+
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
+        browser, base_url, live_app, member, screen):
+    from app.extensions import db
+    from app.loyalty import adjustments
+    from app.loyalty import staff as staff_accounts
+    from app.loyalty.models import Member as MemberRow
+
+    username = f"shots-members-{screen}"
+    with live_app.app_context():
+        for name in (username, "shots-asker"):
+            if staff_accounts.by_username(name) is None:
+                staff_accounts.create_staff(name, "陈管理", "console-shots-2026", "admin")
+        asker = staff_accounts.by_username("shots-asker")
+        adjustments.adjust(member.id, 8000, "门店活动补发（周年庆）",
+                           f"shots-{screen}-" + "x" * 16, actor_id=asker.id, address="127.0.0.1")
+        member_no = db.session.get(MemberRow, member.id).member_no
+        db.session.remove()
+    context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = SCREENSHOTS / f"console-{screen}-{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        page.goto("/admin/login")
+        page.get_by_test_id("staff-username").fill(username)
+        page.get_by_test_id("staff-password").fill("console-shots-2026")
+        page.get_by_test_id("staff-sign-in").click()
+        page.get_by_test_id("staff-who").wait_for()
         page.goto(f"/admin/members?q={member.phone[:5]}")
         shot("members")
         page.goto(f"/admin/members/{member_no}")

@@ -8,14 +8,14 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty import audit_log, campaigns
 from app.loyalty.models import AuditEntry, Campaign, utcnow
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from tests.conftest import tier_id
 from tests.support import csrf_token
 
 
 def local(at: datetime) -> str:
     """A moment as the form's date-time field takes it: local time, to the minute."""
-    return at.astimezone(program().tz).strftime("%Y-%m-%dT%H:%M")
+    return at.astimezone(running_program().tz).strftime("%Y-%m-%dT%H:%M")
 
 
 def minute(at: datetime) -> datetime:
@@ -139,7 +139,7 @@ def test_calling_off_an_upcoming_campaign_means_it_never_starts(staff_client):
 
     [called_off] = all_campaigns()
     assert called_off.active is False
-    assert campaigns.listing(now, program(), None) == ([], [])
+    assert campaigns.listing(now, running_program(), None) == ([], [])
     assert campaigns.running_at(now + timedelta(days=3, hours=1)) == []
 
 
@@ -250,7 +250,7 @@ def test_a_campaign_made_in_the_console_is_listed_by_flask_campaigns_and_back(ap
                                                                             staff_client):
     admin = staff_client("admin")
     admin.post("/admin/campaigns/new", data=form(admin, name_en="From the console"))
-    today = datetime.now(program().tz).date()
+    today = datetime.now(running_program().tz).date()
     runner = app.test_cli_runner()
     made = runner.invoke(args=["campaigns", "create", "--name", "命令行", "--name-en",
                                "From the command line", "--starts", today.isoformat(),
@@ -279,7 +279,7 @@ def test_times_are_read_and_shown_in_the_programs_time_zone(staff_client):
     admin.post("/admin/campaigns/new", data=form(
         admin, starts="2031-03-01T09:00", ends="2031-03-02T00:00"))
     [campaign] = all_campaigns()
-    assert campaign.starts_at == datetime(2031, 3, 1, 9, tzinfo=program().tz).astimezone(
+    assert campaign.starts_at == datetime(2031, 3, 1, 9, tzinfo=running_program().tz).astimezone(
         timezone.utc)
     page = admin.get(f"/admin/campaigns/{campaign.id}/edit").get_data(as_text=True)
     assert 'value="2031-03-01T09:00"' in page

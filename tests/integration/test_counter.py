@@ -7,8 +7,15 @@ from app.extensions import db
 from app.loyalty import counter, redemption
 from app.loyalty.errors import AlreadyHandedOver, DomainError
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, FULFILLED, AuditEntry
-from tests.integration.route_support import (HTMX, by_testid, english, new_key,
-                                             order_by_code, snapshot, text)
+from tests.integration.route_support import (
+    HTMX,
+    by_testid,
+    english,
+    new_key,
+    order_by_code,
+    snapshot,
+    text,
+)
 from tests.support import csrf_token, race
 
 
@@ -270,7 +277,8 @@ def test_two_clerks_handing_over_the_same_order_at_once_only_one_succeeds(app, m
 
 # Masking
 
-@pytest.mark.parametrize("name, masked", [("张三明", "张*明"), ("张三", "张*"), ("欧阳娜娜", "欧**娜"),
+@pytest.mark.parametrize("name, masked", [("张三明", "张*明"), ("张三", "张*"),
+                                          ("欧阳娜娜", "欧**娜"),
                                           ("John Smith", "J*** S."), ("John", "J***"),
                                           ("Mary Ann Lee", "M*** L."), ("", "")])
 def test_a_members_name_is_masked_at_the_counter(name, masked):

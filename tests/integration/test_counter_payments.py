@@ -7,9 +7,22 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, FULFILLED, AuditEntry,
-                                CashMovement)
-from tests.integration.route_support import by_testid, english, new_key, order_by_code, snapshot, text
+from app.loyalty.models import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    FULFILLED,
+    AuditEntry,
+    CashMovement,
+)
+from tests.integration.route_support import (
+    by_testid,
+    english,
+    new_key,
+    order_by_code,
+    snapshot,
+    text,
+)
 from tests.support import csrf_token
 
 

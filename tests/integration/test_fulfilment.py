@@ -9,8 +9,16 @@ from sqlalchemy import update
 from app.extensions import db
 from app.loyalty import redemption
 from app.loyalty.errors import AlreadyHandedOver, NotCancellable, NotCollectable, NotFound
-from app.loyalty.models import (AWAITING_PAYMENT, CANCELLED, CONFIRMED, COUPON, FULFILLED,
-                                LAPSED, Order, utcnow)
+from app.loyalty.models import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    COUPON,
+    FULFILLED,
+    LAPSED,
+    Order,
+    utcnow,
+)
 from tests.integration.route_support import HTMX, by_testid, new_key, order_by_code, snapshot, text
 from tests.support import csrf_token
 

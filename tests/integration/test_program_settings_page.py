@@ -11,7 +11,7 @@ from app import create_app
 from app.extensions import db
 from app.loyalty import audit_log, tasks
 from app.loyalty.models import AuditEntry, ProgramSetting, utcnow
-from app.loyalty.program import Program, program
+from app.loyalty.program import Program, running_program
 from app.loyalty.settings import EDITABLE
 from tests.conftest import _config
 from tests.integration.api_support import purchase_body
@@ -23,7 +23,7 @@ FORM_FIELDS = tuple(name.lower() for name in EDITABLE)
 
 def form(client, **changes) -> dict:
     """The settings form as the page fills it, with `changes` typed over it."""
-    running = program()
+    running = running_program()
     data = {f.name: str(getattr(running, f.name)) for f in fields(Program)
             if f.name in FORM_FIELDS}
     data.update({name: str(value) for name, value in changes.items()})
@@ -75,12 +75,12 @@ def test_the_page_shows_every_setting_in_sections_with_its_running_value(admin):
     ("referral_inviter_points", 250), ("low_stock", 3),
 ])
 def test_each_setting_saved_is_the_running_programs_with_one_audit_entry(admin, field, value):
-    before = getattr(program(), field)
+    before = getattr(running_program(), field)
 
     response = save(admin, **{field: value})
 
     assert response.status_code == 303 and response.headers["Location"] == "/admin/settings"
-    assert getattr(program(), field) == value
+    assert getattr(running_program(), field) == value
     [entry] = setting_changes()
     assert (entry.actor_id, entry.subject) == (admin.staff.id, field.upper())
     assert entry.before == {field.upper(): before} and entry.after == {field.upper(): value}
@@ -130,7 +130,7 @@ def test_several_settings_saved_at_once_record_one_entry_each_and_the_history_sh
 ])
 def test_a_bad_value_is_refused_beside_its_field_and_nothing_is_saved(
         admin, field, value, message):
-    before = program()
+    before = running_program()
 
     response = save(admin, **{"earn_per_yuan": 2, field: value})
 
@@ -140,7 +140,7 @@ def test_a_bad_value_is_refused_beside_its_field_and_nothing_is_saved(
         by_testid(html, "error-message")
     assert f'id="{field}-error"' in html     # beside the field it is about
     assert stored_rows() == 0 and setting_changes() == []
-    assert program() == before
+    assert running_program() == before
 
 
 def test_a_form_without_its_csrf_token_is_refused_and_saves_nothing(admin):
@@ -148,7 +148,7 @@ def test_a_form_without_its_csrf_token_is_refused_and_saves_nothing(admin):
     del data["csrf_token"]
 
     assert admin.post("/admin/settings", data=data).status_code in (400, 403)
-    assert stored_rows() == 0 and program().earn_per_yuan == 1
+    assert stored_rows() == 0 and running_program().earn_per_yuan == 1
 
 
 @pytest.mark.parametrize("url", ["/admin/settings", "/admin/tiers"])
@@ -195,27 +195,27 @@ def test_a_check_in_earns_the_saved_points(admin, make_member):
 def test_a_setting_from_the_environment_is_overridden_by_the_one_saved(database, staff_client):
     configured = create_app({**_config(database), "CANCEL_WINDOW_HOURS": 48})
     with configured.app_context():
-        assert program().cancel_window_hours == 48
+        assert running_program().cancel_window_hours == 48
     admin = staff_client("admin")
 
     save(admin, cancel_window_hours=2)
 
     with configured.app_context():
         configured.extensions["program"].forget()
-        assert program().cancel_window_hours == 2
+        assert running_program().cancel_window_hours == 2
         db.engine.dispose()
 
 
 def test_another_process_follows_a_saved_setting_within_ten_seconds(database, admin):
     other = create_app(_config(database))   # another worker: its own engine and settings
     with other.app_context():
-        assert program().earn_per_yuan == 1
+        assert running_program().earn_per_yuan == 1
 
     save(admin, earn_per_yuan=2)
     saved = time.monotonic()
 
     with other.app_context():
-        while program().earn_per_yuan != 2:
+        while running_program().earn_per_yuan != 2:
             assert time.monotonic() - saved < 10, "another process missed the change"
             time.sleep(0.25)
         db.engine.dispose()

@@ -29,7 +29,7 @@ from app.loyalty.models import (
     LAPSED,
     Member,
 )
-from app.loyalty.program import program
+from app.loyalty.program import running_program
 from app.loyalty.report_periods import Month, Period
 from app.loyalty.reports import ExpiryBucket, Flow, Issued, StatusCount, TierCount
 from app.loyalty.transaction import lock_member, write_transaction
@@ -103,7 +103,7 @@ def flow(month, **figures) -> Flow:
 
 
 def test_every_monthly_figure_agrees_with_the_history(history):
-    found = reports.flows(WHOLE, program())
+    found = reports.flows(WHOLE, running_program())
 
     expected = {m: flow(m) for m in WHOLE.months}
     expected[Month(2025, 2)] = flow(Month(2025, 2), adjustments=400)
@@ -126,14 +126,14 @@ def test_every_monthly_figure_agrees_with_the_history(history):
 
 
 def test_a_purchase_at_17_00_utc_on_31_march_belongs_to_april_in_shanghai(history):
-    april = reports.flows(Period(Month(2026, 4), Month(2026, 4)), program())
-    march = reports.flows(Period(Month(2026, 3), Month(2026, 3)), program())
+    april = reports.flows(Period(Month(2026, 4), Month(2026, 4)), running_program())
+    march = reports.flows(Period(Month(2026, 3), Month(2026, 3)), running_program())
     assert april.total.issued.purchases == 123
     assert march.total.issued.purchases == 83
 
 
 def test_outstanding_points_by_month_of_expiry_equal_the_sum_of_balances(history):
-    found = reports.liability(NOW, program())
+    found = reports.liability(NOW, running_program())
 
     assert found.buckets == [
         ExpiryBucket(Month(2026, 3), 140, 140, lapsed=True),
@@ -148,7 +148,7 @@ def test_outstanding_points_by_month_of_expiry_equal_the_sum_of_balances(history
 
 
 def test_breakage_counts_lapsed_lots_once_and_prices_the_live_points(history):
-    found = reports.liability(NOW, program())
+    found = reports.liability(NOW, running_program())
     # Lapsed lots: A 300, E 100, D 80 (E's 60 came back into a lot of their own, not issued
     # again). Expired: 200 + 40 written, 80 + 60 waiting for the job.
     assert (found.breakage.issued, found.breakage.expired) == (480, 380)
@@ -159,20 +159,21 @@ def test_breakage_counts_lapsed_lots_once_and_prices_the_live_points(history):
 
 def test_point_value_prices_the_liability_in_fen(history, app):
     app.config["POINTS_PER_YUAN"] = 200
-    half = reports.liability(NOW, program())
+    half = reports.liability(NOW, running_program())
     assert half.value_fen == 1639 * 100 // 200
     assert [b.value_fen for b in half.buckets] == [70, 240, 9, 500]
 
 
 def test_orders_items_and_tiers(history):
-    assert reports.orders_by_status(WHOLE, program()) == [
+    assert reports.orders_by_status(WHOLE, running_program()) == [
         StatusCount(AWAITING_PAYMENT, 0, 0, 0), StatusCount(CONFIRMED, 2, 200, 0),
         StatusCount(FULFILLED, 0, 0, 0), StatusCount(CANCELLED, 2, 100, 0),
         StatusCount(LAPSED, 0, 0, 0)]
-    top = reports.top_items(WHOLE, program())
+    top = reports.top_items(WHOLE, running_program())
     assert [(i.item_id, i.name_en, i.orders, i.quantity, i.points) for i in top] == \
         [(history["x"], "X", 2, 2, 200)]
-    april = reports.top_items(Period(Month(2026, 4), Month(2026, 4)), program(), by="orders")
+    april = reports.top_items(Period(Month(2026, 4), Month(2026, 4)), running_program(),
+                              by="orders")
     assert [(i.orders, i.points) for i in april] == [(1, 100)]
     assert reports.members_by_tier() == [
         TierCount("silver", "银卡", "Silver", 5, 1639), TierCount("gold", "金卡", "Gold", 0, 0),
@@ -180,7 +181,7 @@ def test_orders_items_and_tiers(history):
 
 
 def test_an_empty_program_reports_zeros_and_no_rates(app):
-    found = reports.report(WHOLE, NOW, program())
+    found = reports.report(WHOLE, NOW, running_program())
     assert found.flows.months == [Flow(m) for m in WHOLE.months]
     assert found.flows.total == Flow(None)
     assert found.flows.total.redemption_rate is None
