@@ -43,9 +43,11 @@ def describe(error: DomainError, item=None) -> str:
             return wait_message(d["seconds"])
         case "code_refused":
             return _code_refusal(d["reason"], d.get("tries_left", 0))
-        case "adjustment_below_zero":
+        case "adjustment_below_zero" if "most" in d:
             return _("That would take the balance below zero: at most %(most)s points can be "
                      "taken.", most=f"{d['most']:,}")
+        case "adjustment_below_zero":
+            return _("That would take the balance below zero.")
         case "invalid_adjustment" if d.get("field") == "reason":
             return _("Enter a reason: the member reads it in their points history.")
         case "invalid_adjustment":
