@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from app.loyalty import phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
-from . import catalog_words
+from . import catalog_words, report_words
 from .i18n import localized
 
 
@@ -45,6 +45,8 @@ def describe(error: DomainError, item=None) -> str:
             return _code_refusal(d["reason"], d.get("tries_left", 0))
         case "invalid_item" | "invalid_codes" | "invalid_catalog_file":
             return catalog_words.describe(error)
+        case "invalid_period":
+            return report_words.period_problem(d.get("reason"))
         case _:
             return _fixed_sentence(error.code)
 
@@ -55,9 +57,6 @@ def _fixed_sentence(code: str) -> str:
         case "invalid_staff":
             return _("That staff account cannot be saved: check the username, password, "
                      "role and store.")
-        case "invalid_period":
-            return _("Choose months as YYYY-MM, the first no later than the last, "
-                     "at most ten years apart.")
         case "birthday_gift_not_offered":
             return _("There is no birthday gift to claim: your birthday month earns double points.")
         case "no_birthday":
