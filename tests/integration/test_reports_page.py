@@ -2,7 +2,7 @@
 refuse a bad period beside its field, and are for administrators only."""
 import csv
 import io
-from datetime import datetime, timezone
+import re
 
 import pytest
 
@@ -26,7 +26,6 @@ def rows(response) -> list[list[str]]:
 
 def table_row(html: str, attribute: str) -> list[str]:
     """The cells of the table row carrying `attribute` (like data-month="total")."""
-    import re
     row = re.search(rf'<tr {attribute}>(.*?)</tr>', html, flags=re.S)
     assert row, f"no row {attribute}"
     return [re.sub(r"<[^>]+>", "", c).strip()
