@@ -3,10 +3,10 @@ Each part of the program adds its own command group from a module in this packag
 from flask import Flask
 
 from . import (campaigns, demo, deploy, jobs, ledger, notify, orders, payments, points,
-               purchases, staff, stores, tiers)
+               purchases, reports, staff, stores, tiers)
 
 _GROUPS = (demo, ledger, orders, payments, points, tiers, stores, staff, purchases, campaigns,
-           notify, jobs, deploy)
+           notify, jobs, deploy, reports)
 
 
 def register(app: Flask) -> None:

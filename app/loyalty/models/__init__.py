@@ -15,6 +15,7 @@ from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, T
 from .stock import (CODE_MAX_LENGTH, CODES_ADDED, CORRECTION, OPENING, REDEMPTION, RESTOCK,
                     RETURNED, STOCK_REASONS, CouponCode, StockMovement)
 from .types import UTCDateTime, utcnow
+from .reports import ReportMonth
 
 __all__ = [
     "ADMIN", "AuditEntry", "CLERK", "ROLES", "Staff",
@@ -29,4 +30,5 @@ __all__ = [
     "TaskReward", "Tier", "TierChange", "UNDONE", "UPGRADE", "UTCDateTime", "utcnow",
     "CODE_MAX_LENGTH", "CODES_ADDED", "CORRECTION", "OPENING", "REDEMPTION", "RESTOCK",
     "RETURNED", "STOCK_REASONS", "CouponCode", "StockMovement",
+    "ReportMonth",
 ]
