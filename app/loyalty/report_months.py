@@ -102,8 +102,16 @@ def _campaign_bonus(bounds: list[tuple[datetime, datetime]]) -> dict[int, int]:
     the birthday month's double), points - floor(points x 100 / multiplier_pct).
     Read from the few purchases that earned a bonus (ix_purchases_bonus), each entry found
     by its key: the month is a CASE, not a filter on the ledger, so that the database does
-    not walk the ledger's purchases of the period instead."""
+    not walk the ledger's purchases of the months instead."""
     if not bounds:
+        return {}
+    # Every purchase entry of these months comes at or after the first one's key: the
+    # bonus purchases are read from there on (ix_purchases_bonus), not from the beginning.
+    first = db.session.scalar(select(func.min(LedgerEntry.id)).where(
+        LedgerEntry.kind == EARN, LedgerEntry.created_at >= min(b[0] for b in bounds),
+        LedgerEntry.created_at < max(b[1] for b in bounds),
+        LedgerEntry.ref_type == PURCHASE_REF))
+    if first is None:
         return {}
     month = case(*[(and_(LedgerEntry.created_at >= start, LedgerEntry.created_at < end), n)
                    for n, (start, end) in enumerate(bounds)], else_=None)
@@ -111,7 +119,8 @@ def _campaign_bonus(bounds: list[tuple[datetime, datetime]]) -> dict[int, int]:
     rows = db.session.execute(
         select(month, func.sum(bonus))
         .select_from(Purchase).join(LedgerEntry, LedgerEntry.id == Purchase.entry_id)
-        .where(Purchase.multiplier_pct > 100).group_by(month)).all()
+        .where(Purchase.multiplier_pct > 100, Purchase.entry_id >= first)
+        .group_by(month)).all()
     return {n: int(points) for n, points in rows if n is not None}
 
 
