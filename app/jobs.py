@@ -45,6 +45,8 @@ SCHEDULE: tuple[Job, ...] = (
         "Write the expiry reminders now due, in the inbox and by email."),
     Job("send-email", 60, "app.notify.outbox:send_pending",
         "Send the unsent emails in the outbox over SMTP."),
+    Job("report-months", 3600, "app.loyalty.report_months:close_months",
+        "Keep the points of each month that has ended, for the reports."),
 )
 
 

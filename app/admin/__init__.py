@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
         counter,
         home,
         members,
+        reports,
         settings,
         sign_in,
         stores,

@@ -13,13 +13,14 @@ from . import (
     payments,
     points,
     purchases,
+    reports,
     staff,
     stores,
     tiers,
 )
 
 _GROUPS = (demo, ledger, orders, payments, points, tiers, stores, staff, purchases, campaigns,
-           notify, jobs, deploy)
+           notify, jobs, deploy, reports)
 
 
 def register(app: Flask) -> None:

@@ -10,11 +10,19 @@ from .errors import DomainError
 MAX_MONTHS = 120        # ten years: a longer period is refused, not read
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 DEFAULT_MONTHS = 12
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+# Why a period is refused: the `reason` of InvalidPeriod (its `field` is "from" or "to").
+NOT_A_MONTH = "not_a_month"             # not written YYYY-MM
+OUT_OF_RANGE = "out_of_range"           # a month before FIRST_YEAR or after LAST_YEAR
+ENDS_BEFORE_START = "ends_before_start"
+TOO_LONG = "too_long"                   # more than MAX_MONTHS months
 
 
 class InvalidPeriod(DomainError):
-    """A month that is not YYYY-MM, a period that ends before it starts, or one too long."""
+    """A month that is not YYYY-MM, a period that ends before it starts, or one too long.
+    Details: `field` ("from" or "to"), `reason` (one of the codes above), `value`."""
 
     code = "invalid_period"
 
@@ -27,16 +35,14 @@ class Month:
     month: int
 
     @classmethod
-    def parse(cls, text: str) -> "Month":
-        """"2026-03" as a Month; InvalidPeriod for anything else."""
+    def parse(cls, text: str, field: str = "from") -> "Month":
+        """"2026-03" as a Month; InvalidPeriod (naming `field`) for anything else."""
         found = _MONTH.fullmatch(text.strip()) if isinstance(text, str) else None
         if found is None:
-            raise InvalidPeriod(field="month", value=str(text)[:20],
-                                reason="a month is written YYYY-MM, like 2026-03")
+            raise InvalidPeriod(field=field, value=str(text)[:20], reason=NOT_A_MONTH)
         year, month = int(found.group(1)), int(found.group(2))
         if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
-            raise InvalidPeriod(field="month", value=text.strip(),
-                                reason=f"a month from {FIRST_YEAR}-01 to {LAST_YEAR}-12")
+            raise InvalidPeriod(field=field, value=text.strip(), reason=OUT_OF_RANGE)
         return cls(year, month)
 
     @classmethod
@@ -88,16 +94,14 @@ def period(from_month: str | None, to_month: str | None, now: datetime,
     that is not YYYY-MM, a period that ends before it starts or spans over ten years."""
     from_month = (from_month or "").strip() or None
     to_month = (to_month or "").strip() or None
-    last = Month.parse(to_month) if to_month else None
-    first = Month.parse(from_month) if from_month else None
+    first = Month.parse(from_month, "from") if from_month else None
+    last = Month.parse(to_month, "to") if to_month else None
     if last is None:
         last = max(Month.of(now, tz), first) if first else Month.of(now, tz)
     if first is None:
         first = last.plus(-(DEFAULT_MONTHS - 1))
     if last < first:
-        raise InvalidPeriod(field="to", value=str(last),
-                            reason="the period ends before it starts")
+        raise InvalidPeriod(field="to", value=str(last), reason=ENDS_BEFORE_START)
     if last.index - first.index + 1 > MAX_MONTHS:
-        raise InvalidPeriod(field="to", value=str(last),
-                            reason=f"a period of at most {MAX_MONTHS} months")
+        raise InvalidPeriod(field="to", value=str(last), reason=TOO_LONG)
     return Period(first, last)

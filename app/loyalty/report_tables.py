@@ -15,12 +15,14 @@ class Table:
 
 
 def percent(rate: Fraction | None) -> str:
-    """A rate as a percentage with two decimals, rounded half up; empty when there is none."""
+    """A rate as a percentage with two decimals, halves rounded away from zero; empty when
+    there is none. A month whose returns exceed its redemptions has a negative rate."""
     if rate is None:
         return ""
-    hundredths = rate * 10000
+    hundredths = abs(rate) * 10000
     whole = (hundredths.numerator * 2 + hundredths.denominator) // (2 * hundredths.denominator)
-    return f"{whole // 100}.{whole % 100:02d}%"
+    sign = "-" if rate < 0 and whole else ""
+    return f"{sign}{whole // 100}.{whole % 100:02d}%"
 
 
 def tables(report: Report) -> dict[str, Table]:

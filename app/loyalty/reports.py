@@ -2,8 +2,9 @@
 
 Read-only and set-based: every figure is an aggregate the database computes, never a loop
 over ledger rows here. Months are local months of the program's time zone; their bounds are
-computed here (exact under any time zone), and each month's sums are index range scans
-(ix_ledger_entries_kind_created), which keeps two million entries under a second.
+computed here (exact under any time zone). The sums of months that have ended are kept by
+the report job (report_months.py); the open months, and every month's expiry, are index
+range scans of the ledger (ix_ledger_entries_kind_created).
 
 Where issued points come from, as the ledger records it:
   purchases    `earn` entries whose reference is a purchase, less their campaign bonus;
@@ -22,35 +23,29 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
+from . import report_months
 from .lots import expiry_day
 from .models import (
-    ADJUST,
     AWAITING_PAYMENT,
     CANCELLED,
-    CLAWBACK,
     CONFIRMED,
     COUNTED_STATUSES,
-    EARN,
     EXPIRE,
     FULFILLED,
     LAPSED,
-    REDEEM,
     RETURN,
     Item,
     LedgerEntry,
     Member,
     Order,
     PointLot,
-    Purchase,
     Tier,
 )
 from .program import Program
 from .report_periods import Month, Period
-
-PURCHASE_REF = "purchase"   # the reference type of a purchase's earn entry (purchases.py)
 
 
 @dataclass(frozen=True)
@@ -105,62 +100,38 @@ def ratio(part: int, whole: int) -> Fraction | None:
     return Fraction(part, whole) if whole else None
 
 
-def _sum(*conditions):
-    return (select(func.coalesce(func.sum(LedgerEntry.points), 0))
-            .where(*conditions).scalar_subquery())
-
-
 def flows(period: Period, program: Program) -> Flows:
     """Points issued by source, redeemed, returned, expired and clawed back, per local month
-    of the period."""
-    tz = program.tz
+    of the period. Ended months are read from their kept sums where the report job has
+    written them (report_months.py), the others from the ledger; expiry always from the
+    ledger."""
     months = period.months
-    bounds = [(m.starts_at(tz), m.plus(1).starts_at(tz)) for m in months]
-    columns = []
-    for start, end in bounds:
-        when = (LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
-        columns += [
-            _sum(LedgerEntry.kind == EARN, *when),
-            _sum(LedgerEntry.kind == EARN, LedgerEntry.ref_type == PURCHASE_REF, *when),
-            _sum(LedgerEntry.kind == ADJUST, LedgerEntry.points > 0, *when),
-            _sum(LedgerEntry.kind == ADJUST, LedgerEntry.points < 0, *when),
-            _sum(LedgerEntry.kind == REDEEM, *when),
-            _sum(LedgerEntry.kind == RETURN, *when),
-            # A lot lapses at the local midnight after its last day: its expiry belongs
-            # to the month of that day, (start, end].
-            _sum(LedgerEntry.kind == EXPIRE, LedgerEntry.created_at > start,
-                 LedgerEntry.created_at <= end),
-            _sum(LedgerEntry.kind == CLAWBACK, *when),
-        ]
-    sums = db.session.execute(select(*columns)).one()
-    bonus = _campaign_bonus(bounds)
+    found = report_months.sums(months, program.tz, program.timezone)
+    expired = _expired(months, program)
     rows = []
-    for n, month in enumerate(months):
-        earn, purchased, up, down, redeemed, returned, expired, clawed = sums[n * 8:n * 8 + 8]
-        rows.append(Flow(month, Issued(purchases=purchased - bonus.get(n, 0),
-                                       tasks=earn - purchased, adjustments=up,
-                                       campaigns=bonus.get(n, 0)),
-                         redeemed=-redeemed, returned=returned, expired=-expired,
-                         clawed_back=-clawed, adjusted_down=-down))
+    for month in months:
+        m = found[month]
+        rows.append(Flow(month, Issued(purchases=m.purchased - m.campaign_bonus,
+                                       tasks=m.earned - m.purchased, adjustments=m.adjusted_up,
+                                       campaigns=m.campaign_bonus),
+                         redeemed=m.redeemed, returned=m.returned, expired=expired[month],
+                         clawed_back=m.clawed_back, adjusted_down=m.adjusted_down))
     return Flows(period, rows, _add_up(rows))
 
 
-def _campaign_bonus(bounds: list[tuple[datetime, datetime]]) -> dict[int, int]:
-    """The bonus part of purchase points credited in each month (by index in `bounds`).
-    Read from the few purchases that earned a bonus (ix_purchases_bonus), each entry found
-    by its key: the month is a CASE, not a filter on the ledger, so that the database does
-    not walk the ledger's purchases of the period instead."""
-    if not bounds:
-        return {}
-    month = case((LedgerEntry.created_at < bounds[0][0], None),
-                 *[(LedgerEntry.created_at < end, n) for n, (_, end) in enumerate(bounds)],
-                 else_=None)
-    bonus = LedgerEntry.points - LedgerEntry.points * 100 // Purchase.multiplier_pct
-    rows = db.session.execute(
-        select(month, func.sum(bonus))
-        .select_from(Purchase).join(LedgerEntry, LedgerEntry.id == Purchase.entry_id)
-        .where(Purchase.multiplier_pct > 100).group_by(month)).all()
-    return {n: int(points) for n, points in rows if n is not None}
+def _expired(months: list[Month], program: Program) -> dict[Month, int]:
+    """Points expired in each month. A lot lapses at the local midnight after its last
+    day and its entry is dated then: its expiry belongs to the month of that day,
+    (start, end]."""
+    tz = program.tz
+    columns = []
+    for month in months:
+        start, end = month.starts_at(tz), month.plus(1).starts_at(tz)
+        columns.append(select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
+            LedgerEntry.kind == EXPIRE, LedgerEntry.created_at > start,
+            LedgerEntry.created_at <= end).scalar_subquery())
+    values = db.session.execute(select(*columns)).one() if columns else ()
+    return {month: -int(value) for month, value in zip(months, values, strict=True)}
 
 
 def _add_up(rows: list[Flow]) -> Flow:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
-from . import catalog_words
+from . import catalog_words, report_words
 from .i18n import localized
 
 
@@ -61,6 +61,8 @@ def describe(error: DomainError, item=None) -> str:
             return _("Enter a reason.")
         case "invalid_item" | "invalid_codes" | "invalid_catalog_file":
             return catalog_words.describe(error)
+        case "invalid_period":
+            return report_words.period_problem(d.get("reason"))
         case _:
             return _fixed_sentence(error.code)
 
@@ -91,9 +93,6 @@ def _fixed_sentence(code: str) -> str:
             return _("This adjustment has already been decided.")
         case "invalid_member_search":
             return _("Enter at least 4 digits of a phone number, or a member number.")
-        case "invalid_period":
-            return _("Choose months as YYYY-MM, the first no later than the last, "
-                     "at most ten years apart.")
         case "birthday_gift_not_offered":
             return _("There is no birthday gift to claim: your birthday month earns double points.")
         case "no_birthday":

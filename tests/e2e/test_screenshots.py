@@ -325,3 +325,57 @@ def test_screenshots_of_the_member_search_member_page_and_approvals_are_saved(
         context.close()
 
     assert all(path.stat().st_size > 0 for path in saved)
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    """A mall of its own with the demo data (members, orders, the demo staff), served."""
+    import threading
+
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from app import create_app, demo
+    from app.extensions import db
+    from app.loyalty import report_months
+    from app.loyalty.models import utcnow
+
+    path = tmp_path_factory.mktemp("demo") / "mall.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "SECRET_KEY": "demo-shots", "SERVER_NAME": None})
+    with app.app_context():
+        upgrade()
+        demo.load()
+        db.session.commit()
+        report_months.close_months(utcnow())
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_reports_page_with_the_demo_data_are_saved(browser, demo_url, screen):
+    context = browser.new_context(base_url=demo_url, viewport=CONSOLE_SCREENS[screen])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"console-{screen}-reports.png"
+    try:
+        page = context.new_page()
+        page.goto("/admin/login")
+        page.get_by_test_id("staff-username").fill("admin")
+        page.get_by_test_id("staff-password").fill("mall-admin-2026")
+        page.get_by_test_id("staff-sign-in").click()
+        page.get_by_test_id("staff-who").wait_for()
+        page.goto("/admin/reports")
+        page.get_by_test_id("liability-points").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= \
+            CONSOLE_SCREENS[screen]["width"], "the reports page scrolls sideways"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+    finally:
+        context.close()
+    assert path.stat().st_size > 0

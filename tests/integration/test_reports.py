@@ -1,7 +1,7 @@
 """The liability reports agree exactly with a history built through the services: every
 source of points, redemptions, a cancellation, expiry (written and still waiting), a
 negative adjustment, a refund's clawback, and a purchase just after a local midnight."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 
 import pytest
@@ -15,6 +15,7 @@ from app.loyalty import (
     ledger,
     purchases,
     redemption,
+    report_months,
     reports,
     stores,
     tasks,
@@ -28,6 +29,7 @@ from app.loyalty.models import (
     FULFILLED,
     LAPSED,
     Member,
+    ReportMonth,
 )
 from app.loyalty.program import running_program
 from app.loyalty.report_periods import Month, Period
@@ -93,7 +95,7 @@ def history(make_member, make_item):
     purchases.refund(store.id, "b-april", "r1", 12345, now=utc(2026, 4, 5, 2))  # 123 back
     adjust(c.id, 1000, utc(2026, 4, 10, 2), expires=False)
     db.session.commit()
-    return {"x": x}
+    return {"x": x, "c": c.id}
 
 
 def flow(month, **figures) -> Flow:
@@ -102,7 +104,15 @@ def flow(month, **figures) -> Flow:
     return Flow(month, issued, **figures)
 
 
-def test_every_monthly_figure_agrees_with_the_history(history):
+@pytest.fixture(params=["ledger", "kept"])
+def kept(request, history):
+    """The history read from the ledger alone, or with its ended months kept."""
+    if request.param == "kept":
+        assert report_months.close_months(NOW) == 14     # February 2025 to March 2026
+    return history
+
+
+def test_every_monthly_figure_agrees_with_the_history(kept):
     found = reports.flows(WHOLE, running_program())
 
     expected = {m: flow(m) for m in WHOLE.months}
@@ -125,7 +135,7 @@ def test_every_monthly_figure_agrees_with_the_history(history):
     assert found.months[13].redemption_rate is None   # February 2026: nothing issued
 
 
-def test_a_purchase_at_17_00_utc_on_31_march_belongs_to_april_in_shanghai(history):
+def test_a_purchase_at_17_00_utc_on_31_march_belongs_to_april_in_shanghai(kept):
     april = reports.flows(Period(Month(2026, 4), Month(2026, 4)), running_program())
     march = reports.flows(Period(Month(2026, 3), Month(2026, 3)), running_program())
     assert april.total.issued.purchases == 123
@@ -190,3 +200,60 @@ def test_an_empty_program_reports_zeros_and_no_rates(app):
     assert found.top_items == []
     assert all(s.orders == 0 for s in found.orders_by_status)
     assert [t.members for t in found.members_by_tier] == [0, 0, 0]
+
+
+def test_kept_months_and_entries_written_after_them_still_agree_with_the_ledger(history):
+    settings = running_program()
+    report_months.close_months(NOW)
+    # After the months were kept: the open month moves, and the expiry job writes D's 80
+    # and E's 60, which lapsed in March, into that kept month.
+    redemption.redeem(history["c"], history["x"], "c-x", now=utc(2026, 4, 14, 2))
+    adjust(history["c"], 7, utc(2026, 4, 14, 3))
+    expiry.expire_all(NOW)
+    db.session.commit()
+
+    with_kept = reports.flows(WHOLE, settings)
+    db.session.execute(db.delete(ReportMonth))
+    db.session.commit()
+    from_ledger = reports.flows(WHOLE, settings)
+
+    assert with_kept == from_ledger
+    assert with_kept.months[-2].expired == 140          # March 2026
+    assert with_kept.months[-1].redeemed == 240 and with_kept.months[-1].issued.adjustments == 1007
+    assert with_kept.total.net == reports.liability(NOW, settings).points
+
+
+def test_a_month_is_kept_once_and_only_a_day_after_it_ends(history):
+    settings = running_program()
+    april_ends = Month(2026, 4).plus(1).starts_at(settings.tz)
+    assert report_months.close_months(april_ends + timedelta(hours=23)) == 14   # not April
+    assert report_months.close_months(NOW) == 0
+    assert report_months.close_months(april_ends + timedelta(days=1)) == 1
+    assert report_months.close_months(april_ends + timedelta(days=1)) == 0
+    kept = db.session.scalars(select(ReportMonth.month).order_by(ReportMonth.month)).all()
+    assert (kept[0], kept[-1], len(kept)) == ("2025-02", "2026-04", 15)
+
+
+def test_months_kept_in_another_time_zone_are_not_read(history, app):
+    report_months.close_months(NOW)
+    shanghai = reports.flows(WHOLE, running_program())
+    app.config["MALL_TIMEZONE"] = "UTC"
+    in_utc = reports.flows(WHOLE, running_program())
+    # 23:59 on 31 March in Shanghai is 15:59 UTC: March either way; 01:00 on 1 April in
+    # Shanghai is 17:00 UTC on 31 March: March in UTC.
+    assert shanghai.months[-2].issued.purchases == 83
+    assert in_utc.months[-2].issued.purchases == 83 + 123
+    db.session.execute(db.delete(ReportMonth).where(ReportMonth.timezone == "Asia/Shanghai"))
+    db.session.commit()
+    assert reports.flows(WHOLE, running_program()) == in_utc
+
+
+def test_the_report_job_and_command_keep_the_ended_months(history, app):
+    from app import jobs
+    job = next(j for j in jobs.SCHEDULE if j.name == "report-months")
+    assert jobs.run_job(job, NOW) == 14
+    result = app.test_cli_runner().invoke(
+        args=["reports", "close-months", "--now", "2026-05-02T00:00:00+08:00"])
+    assert result.exit_code == 0, result.output
+    assert "1 months kept." in result.output
+    assert report_months.close_months(utc(2026, 5, 3)) == 0

@@ -4,7 +4,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.loyalty.report_periods import InvalidPeriod, Month, Period, period
+from app.loyalty.report_periods import (
+    ENDS_BEFORE_START,
+    NOT_A_MONTH,
+    OUT_OF_RANGE,
+    TOO_LONG,
+    InvalidPeriod,
+    Month,
+    Period,
+    period,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 4, 15, 4, 0, tzinfo=timezone.utc)
@@ -14,16 +23,21 @@ def utc(*args) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("given, reason", [
-    (("2026-13", None), "from 2000"), (("26-03", None), "YYYY"), (("", "2026-1"), "YYYY"),
-    (("2026-05", "2026-04"), "ends before"), (("2000-01", "2026-04"), "at most"),
-    (("1999-12", None), "from 2000"), (("<script>", None), "YYYY"), (("2026-03\n", "x" * 999),
-                                                                    "YYYY"),
+@pytest.mark.parametrize("given, field, reason", [
+    (("2026-13", None), "from", OUT_OF_RANGE), (("26-03", None), "from", NOT_A_MONTH),
+    (("", "2026-1"), "to", NOT_A_MONTH), (("2026-05", "2026-04"), "to", ENDS_BEFORE_START),
+    (("2000-01", "2026-04"), "to", TOO_LONG), (("1999-12", None), "from", OUT_OF_RANGE),
+    (("<script>", None), "from", NOT_A_MONTH), (("2026-03", "x" * 999), "to", NOT_A_MONTH),
+    (("2026-03", "-2026-03"), "to", NOT_A_MONTH), (("2026-03", "3000-01"), "to", OUT_OF_RANGE),
+    (("２０２６-０３", None), "from", NOT_A_MONTH),
 ])
-def test_a_period_that_cannot_be_read_is_refused_with_a_reason(given, reason):
+def test_a_period_that_cannot_be_read_is_refused_naming_the_field_and_a_reason_code(
+        given, field, reason):
     with pytest.raises(InvalidPeriod) as refused:
         period(*given, now=NOW, tz=SHANGHAI)
-    assert reason in refused.value.details["reason"]
+    assert refused.value.details["field"] == field
+    assert refused.value.details["reason"] == reason
+    assert len(refused.value.details["value"]) <= 20
 
 
 def test_a_period_defaults_to_the_twelve_local_months_up_to_now():

@@ -4,52 +4,53 @@ from .cash import CAPTURED, REFUNDED, REQUESTED, CashMovement
 from .catalog import COUPON, PICKUP, SERVICE, Category, Item
 from .codes import CODE_PURPOSES, JOIN, RESET_PASSWORD, SIGN_IN, PhoneCode
 from .earning import (
-                          CREDITED,
-                          PENDING,
-                          ApiKey,
-                          ApiRequest,
-                          Campaign,
-                          Purchase,
-                          PurchaseRefund,
-                          Store,
+    CREDITED,
+    PENDING,
+    ApiKey,
+    ApiRequest,
+    Campaign,
+    Purchase,
+    PurchaseRefund,
+    Store,
 )
 from .ledger import (
-                          ADJUST,
-                          CLAWBACK,
-                          EARN,
-                          ENTRY_KINDS,
-                          EXPIRE,
-                          REDEEM,
-                          RETURN,
-                          LedgerEntry,
-                          LotAllocation,
-                          PointLot,
+    ADJUST,
+    CLAWBACK,
+    EARN,
+    ENTRY_KINDS,
+    EXPIRE,
+    REDEEM,
+    RETURN,
+    LedgerEntry,
+    LotAllocation,
+    PointLot,
 )
 from .members import DOWNGRADE, KEPT, UNDONE, UPGRADE, Member, Tier, TierChange
 from .notices import EMAIL, INBOX, Notice, OutboxEmail, Reminder
 from .orders import (
-                          AWAITING_PAYMENT,
-                          CANCELLED,
-                          CONFIRMED,
-                          COUNTED_STATUSES,
-                          FULFILLED,
-                          LAPSED,
-                          OPEN_STATUSES,
-                          Order,
+    AWAITING_PAYMENT,
+    CANCELLED,
+    CONFIRMED,
+    COUNTED_STATUSES,
+    FULFILLED,
+    LAPSED,
+    OPEN_STATUSES,
+    Order,
 )
+from .reports import ReportMonth
 from .settings import ProgramSetting
 from .staff import ADMIN, CLERK, ROLES, AuditEntry, Staff
 from .stock import (
-                          CODE_MAX_LENGTH,
-                          CODES_ADDED,
-                          CORRECTION,
-                          OPENING,
-                          REDEMPTION,
-                          RESTOCK,
-                          RETURNED,
-                          STOCK_REASONS,
-                          CouponCode,
-                          StockMovement,
+    CODE_MAX_LENGTH,
+    CODES_ADDED,
+    CORRECTION,
+    OPENING,
+    REDEMPTION,
+    RESTOCK,
+    RETURNED,
+    STOCK_REASONS,
+    CouponCode,
+    StockMovement,
 )
 from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, TaskReward
 from .types import UTCDateTime, utcnow
@@ -69,4 +70,5 @@ __all__ = [
     "CODE_MAX_LENGTH", "CODES_ADDED", "CORRECTION", "OPENING", "REDEMPTION", "RESTOCK",
     "RETURNED", "STOCK_REASONS", "CouponCode", "StockMovement",
     "ProgramSetting",
+    "ReportMonth",
 ]
