@@ -6,7 +6,7 @@ from app.web.errors import answer_errors
 
 
 def register(app: Flask) -> None:
-    from . import account, audit, home, sign_in  # noqa: F401  (the views on bp)
+    from . import account, audit, catalog, catalog_stock, home, sign_in  # noqa: F401
     from .console import bp, error_page
 
     app.register_blueprint(bp)

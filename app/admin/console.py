@@ -63,6 +63,7 @@ NAV = (
     NavLink("admin.home", _l("Overview"), EVERYONE),
     NavLink("admin.audit_log", _l("Audit log"), ADMINS),
     NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
+    NavLink("admin.items", _l("Catalog"), ADMINS),
 )
 
 
