@@ -61,9 +61,34 @@ def _refused(form: ItemForm, refused: InvalidItem) -> None:
             form.form_errors.append(words)
 
 
+def _also_refused(form: ItemForm, item: Item | None) -> None:
+    """What the catalog would also refuse, beside fields the form itself accepted, so that
+    every problem shows at once."""
+    if "csrf_token" in form.errors:
+        return
+    values = form.values(program().tz)
+    try:
+        if item is None:
+            values = {**values, "image": ""}
+            if values["kind"] == COUPON and not values.get("stock"):
+                values["stock"] = 0
+            found = catalog.problems(values)
+            if values["kind"] == COUPON and values.get("stock"):
+                found["stock"] = catalog.SET_BY_CODES
+        else:
+            found = catalog.edit_problems(item, values)
+    except (TypeError, ValueError):
+        return
+    found = {name: problem for name, problem in found.items()
+             if name not in form.errors and name in form}
+    if found:
+        _refused(form, InvalidItem(field=next(iter(found)), problems=found))
+
+
 def _save(form: ItemForm, item: Item | None):
     """Check the form, then the catalog; store the image once both accept the item."""
     if not form.validate_on_submit():
+        _also_refused(form, item)
         return None
     values = form.values(program().tz)
     upload = form.image.data

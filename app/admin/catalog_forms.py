@@ -188,7 +188,7 @@ class ItemFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name"), validators=[Optional(), Length(max=80)])
+    q = StringField(_l("Item name"), validators=[Optional(), Length(max=80)])
     category = SelectField(_l("Category"), default="")
     state = SelectField(_l("State"), default="")
     low = BooleanField(_l("Low stock only"))

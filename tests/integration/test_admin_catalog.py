@@ -297,3 +297,15 @@ def test_a_bad_catalog_file_lists_its_rows_and_imports_nothing(admin, make_item)
                                  "/admin/items/export.csv"])
 def test_a_clerk_is_refused_every_catalog_page(staff_client, url):
     assert staff_client("clerk").get(url).status_code == 403
+
+
+def test_every_problem_shows_at_once_when_the_form_refuses_some_fields(admin, category_id):
+    response = post(admin, "/admin/items/new", form(
+        category_id, name="", points_price="0", stock="-5",
+        sale_starts_at="2030-01-02T10:00", sale_ends_at="2030-01-01T10:00"))
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for field in ("name", "points_price", "stock", "sale_ends_at"):
+        assert f'id="{field}-error"' in html
+    assert count(Item) == 0
