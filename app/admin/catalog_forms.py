@@ -132,7 +132,8 @@ class ItemForm(FlaskForm):
         values = {name: self[name].data for name in (
             "name", "name_en", "description", "description_en", "category_id", "kind",
             "points_price", "cash_fen", "per_member_limit")}
-        values["name"], values["name_en"] = values["name"].strip(), values["name_en"].strip()
+        values["name"] = (values["name"] or "").strip()
+        values["name_en"] = (values["name_en"] or "").strip()
         values["description"] = values["description"] or ""
         values["description_en"] = values["description_en"] or ""
         if "stock" in self:

@@ -309,3 +309,9 @@ def test_every_problem_shows_at_once_when_the_form_refuses_some_fields(admin, ca
     for field in ("name", "points_price", "stock", "sale_ends_at"):
         assert f'id="{field}-error"' in html
     assert count(Item) == 0
+
+
+def test_a_post_with_no_fields_at_all_is_refused_with_messages(admin):
+    response = post(admin, "/admin/items/new", {})
+    assert response.status_code == 422 and 'id="name-error"' in response.get_data(True)
+    assert count(Item) == 0
