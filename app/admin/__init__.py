@@ -11,6 +11,8 @@ def register(app: Flask) -> None:
         approvals,
         audit,
         campaigns,
+        catalog,
+        catalog_stock,
         counter,
         home,
         members,

@@ -74,6 +74,7 @@ NAV = (
     NavLink("admin.counter_page", _l("Counter"), EVERYONE),
     NavLink("admin.members_page", _l("Members"), EVERYONE),
     NavLink("admin.approvals", _l("Approvals"), ADMINS),
+    NavLink("admin.items", _l("Catalog"), ADMINS),
     NavLink("admin.reports", _l("Reports"), ADMINS),
     NavLink("admin.campaigns", _l("Campaigns"), ADMINS),
     NavLink("admin.program_settings", _l("Program settings"), ADMINS),

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from . import stock
+from . import audit_log, stock
 from .errors import InvalidItem, NotFound
 from .models import (
     CORRECTION,
@@ -94,12 +94,28 @@ def problems(values: dict) -> dict[str, str]:
     return found
 
 
-def create_item(values: dict, *, staff_id: int | None = None,
-                now: datetime | None = None) -> Change:
+def create_item(values: dict, *, staff_id: int | None = None, actor_id: int | None = None,
+                address: str = "", now: datetime | None = None) -> Change:
     """List a new item. Limited stock opens with a movement; a coupon item starts with an
-    empty pool (sold out until codes are added), so it takes no stock of its own."""
+    empty pool (sold out until codes are added), so it takes no stock of its own. With an
+    `actor_id` (staff acting from `address`) the change is audited in the same transaction."""
+    now = now or utcnow()
     with write_transaction():
-        return create_locked(values, staff_id=staff_id, now=now or utcnow())
+        change = create_locked(values, staff_id=actor_id or staff_id, now=now)
+        audit_change(change, actor_id, address, now)
+        return change
+
+
+def audit_change(change: Change, actor_id: int | None, address: str, now: datetime) -> None:
+    """The audit entry of an item created or edited by staff (none without an actor)."""
+    if actor_id is None:
+        return
+    before = change.before
+    if before is not None:
+        before = {k: v for k, v in before.items() if change.after.get(k) != v}
+    after = change.after if before is None else {k: change.after[k] for k in before}
+    audit_log.record(actor_id, audit_log.ITEM_CHANGE, f"item {change.item_id}", address,
+                     before=before, after=after, now=now)
 
 
 def create_locked(values: dict, *, staff_id: int | None, now: datetime) -> Change:
@@ -124,11 +140,15 @@ def create_locked(values: dict, *, staff_id: int | None, now: datetime) -> Chang
 
 
 def edit_item(item_id: int, changes: dict, *, staff_id: int | None = None,
+              actor_id: int | None = None, address: str = "",
               now: datetime | None = None) -> Change:
     """Change some of an item's details. A new stock is a correction (one movement); a
-    coupon item's stock follows its pool and cannot be set."""
+    coupon item's stock follows its pool and cannot be set. Audited as create_item()."""
+    now = now or utcnow()
     with write_transaction():
-        return edit_locked(_locked(item_id), changes, staff_id=staff_id, now=now or utcnow())
+        change = edit_locked(_locked(item_id), changes, staff_id=actor_id or staff_id, now=now)
+        audit_change(change, actor_id, address, now)
+        return change
 
 
 def edit_locked(item: Item, changes: dict, *, staff_id: int | None, now: datetime) -> Change:
@@ -166,18 +186,23 @@ def _values(item: Item) -> dict:
     return {name: getattr(item, name) for name in FIELDS}
 
 
-def set_active(item_id: int, active: bool, *, staff_id: int | None = None) -> Change:
+def set_active(item_id: int, active: bool, *, staff_id: int | None = None,
+               actor_id: int | None = None, address: str = "",
+               now: datetime | None = None) -> Change:
     """Show an item to members, or hide it (its orders stand)."""
     with write_transaction():
         item = _locked(item_id)
         before = details(item)
         item.active = bool(active)
         db.session.flush()
-        return Change(item.id, before, details(item))
+        change = Change(item.id, before, details(item))
+        audit_change(change, actor_id, address, now or utcnow())
+        return change
 
 
 def adjust_stock(item_id: int, change: int, reason: str, note: str = "", *,
-                 staff_id: int | None = None, now: datetime | None = None) -> Change:
+                 staff_id: int | None = None, actor_id: int | None = None, address: str = "",
+                 now: datetime | None = None) -> Change:
     """Restock (a positive change) or correct (either way) a limited item's stock, with a
     reason; never below zero. Coupon items are stocked by adding codes."""
     now = now or utcnow()
@@ -202,8 +227,14 @@ def adjust_stock(item_id: int, change: int, reason: str, note: str = "", *,
         if item.stock + change < 0:
             _refuse({"change": NEGATIVE})
         before = details(item)
-        stock.move(item.id, change, reason, staff_id=staff_id, note=note or "", now=now)
+        stock.move(item.id, change, reason, staff_id=actor_id or staff_id, note=note or "",
+                   now=now)
         db.session.refresh(item)
+        if actor_id is not None:
+            audit_log.record(actor_id, audit_log.STOCK_CHANGE, f"item {item.id}", address,
+                             before={"stock": before["stock"]},
+                             after={"stock": item.stock, "change": change, "reason": reason,
+                                    "note": note or ""}, now=now)
         return Change(item.id, before, details(item))
 
 

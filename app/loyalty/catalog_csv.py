@@ -52,11 +52,13 @@ def export_items() -> str:
     return out.getvalue()
 
 
-def import_items(data: bytes, *, staff_id: int | None = None,
-                 now: datetime | None = None) -> Imported:
+def import_items(data: bytes, *, staff_id: int | None = None, actor_id: int | None = None,
+                 address: str = "", now: datetime | None = None) -> Imported:
     """Import a catalog file, all or nothing; InvalidCatalogFile lists (line, field,
-    problem) for every bad row, and nothing is changed then."""
+    problem) for every bad row, and nothing is changed then. With an `actor_id` each item
+    created or changed is audited in the same transaction."""
     now = now or utcnow()
+    staff_id = actor_id or staff_id
     rows = _rows(data)
     with write_transaction():
         plan, problems = _checked(rows)
@@ -74,6 +76,7 @@ def import_items(data: bytes, *, staff_id: int | None = None,
                 change = catalog.edit_locked(item, changed, staff_id=staff_id, now=now)
                 done.updated.append(change.item_id)
             done.changes.append(change)
+            catalog.audit_change(change, actor_id, address, now)
         return done
 
 

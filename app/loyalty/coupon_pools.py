@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from . import stock
+from . import audit_log, stock
 from .errors import InvalidCodes, InvalidItem, NotFound, SoldOut
 from .models import CODE_MAX_LENGTH, CODES_ADDED, COUPON, RETURNED, CouponCode, Item, utcnow
 from .program import running_program
@@ -65,9 +65,12 @@ def parse_codes(text: str) -> list[tuple[int, str]]:
 
 
 def add_codes(item_id: int, text: str, *, staff_id: int | None = None,
+              actor_id: int | None = None, address: str = "",
               now: datetime | None = None) -> CodesAdded:
     """Add the codes of a paste or file to a coupon item's pool, all or none: a batch with
-    any bad line, or a code already in any pool, is refused with the lines at fault."""
+    any bad line, or a code already in any pool, is refused with the lines at fault. With
+    an `actor_id` the upload is audited (how many codes, never the codes)."""
+    staff_id = actor_id or staff_id
     now = now or utcnow()
     codes = parse_codes(text)
     try:
@@ -85,6 +88,11 @@ def add_codes(item_id: int, text: str, *, staff_id: int | None = None,
                 db.session.flush()
             movement = stock.move(item.id, len(codes), CODES_ADDED, staff_id=staff_id,
                                   note=f"{len(codes)}", now=now)
+            if actor_id is not None:
+                audit_log.record(actor_id, audit_log.CODE_POOL_UPLOAD, f"item {item.id}",
+                                 address, before={"unused": before},
+                                 after={"added": len(codes), "unused": movement.stock_after},
+                                 now=now)
             return CodesAdded(item.id, len(codes), before, movement.stock_after)
     except IntegrityError:
         # Someone added some of the same codes between our check and our insert.

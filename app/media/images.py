@@ -36,7 +36,7 @@ def folder(instance_path: str) -> Path:
 def store(data: bytes, instance_path: str) -> str:
     """Check and store an uploaded image; its base name, which the item keeps."""
     image = _opened(data)
-    base = hashlib.sha256(data).hexdigest()[:16]
+    base = base_name(data)
     target = folder(instance_path)
     target.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
@@ -51,6 +51,16 @@ def store(data: bytes, instance_path: str) -> str:
         copy.save(partial, "WEBP", quality=82, method=4)  # no EXIF, no ICC, no XMP
         partial.replace(path)  # readers never see half a file
     return base
+
+
+def base_name(data: bytes) -> str:
+    """The base name store() gives these bytes, known before storing them."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def check(data: bytes) -> None:
+    """Refuse (ImageRefused) what store() would refuse, storing nothing."""
+    _opened(data)
 
 
 def widths_of(base: str, instance_path: str) -> list[int]:

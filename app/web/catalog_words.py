@@ -95,3 +95,28 @@ def describe(error) -> str:
                 _("These coupon codes were not added.")
     return " ".join(file_problem(*problem) for problem in problems) or \
         _("Nothing was imported from this catalog file.")
+
+
+def image_problem(reason: str) -> str:
+    """Why an uploaded image was refused."""
+    from app.media import images
+
+    match reason:
+        case images.TOO_LARGE:
+            return _("The image is too large: at most 5 MB.")
+        case images.TOO_MANY_PIXELS:
+            return _("The image has too many pixels: at most 40 megapixels.")
+        case images.ANIMATED:
+            return _("Upload a still image, not an animation.")
+        case images.EMPTY:
+            return _("The file is empty.")
+    return _("This file is not a JPEG, PNG or WebP image.")
+
+
+def stock_reason(reason: str) -> str:
+    """Why stock moved, in a word or two for staff."""
+    from app.loyalty.models import CODES_ADDED, CORRECTION, OPENING, REDEMPTION, RESTOCK
+
+    return {RESTOCK: _("Restock"), CORRECTION: _("Correction"), REDEMPTION: _("Redemption"),
+            CODES_ADDED: _("Codes added"), OPENING: _("Opening stock")}.get(
+        reason, _("Returned by an order"))

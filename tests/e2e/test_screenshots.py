@@ -379,3 +379,84 @@ def test_screenshots_of_the_reports_page_with_the_demo_data_are_saved(browser, d
     finally:
         context.close()
     assert path.stat().st_size > 0
+
+
+def _seed_catalog_pages(live_app, username: str) -> tuple[int, int]:
+    """A few items to look at: one restocked and sold from, one coupon item with codes."""
+    from app.extensions import db
+    from app.loyalty import catalog, coupon_pools
+    from app.loyalty import staff as staff_accounts
+    from app.loyalty.models import CORRECTION, COUPON, RESTOCK, Category, Item
+
+    with live_app.app_context():
+        staff = staff_accounts.by_username(username)
+        found = db.session.scalar(db.select(Item.id).where(Item.name == "桂花乌龙"))
+        if found is None:
+            gifts = db.session.scalar(db.select(Category.id).where(Category.slug == "gifts"))
+            base = {"category_id": gifts, "description": "", "description_en": ""}
+            found = catalog.create_item({**base, "name": "桂花乌龙", "name_en": "Osmanthus oolong",
+                                         "points_price": 1_800, "cash_fen": 990, "stock": 40},
+                                        actor_id=staff.id, address="10.0.0.8").item_id
+            catalog.adjust_stock(found, 120, RESTOCK, "春季到货", actor_id=staff.id)
+            catalog.adjust_stock(found, -3, CORRECTION, "盘点破损", actor_id=staff.id)
+            catalog.create_item({**base, "name": "限量帆布包", "name_en": "Canvas tote",
+                                 "points_price": 2_400, "stock": 4}, actor_id=staff.id)
+            coupon = catalog.create_item({**base, "name": "咖啡券", "name_en": "Coffee voucher",
+                                          "points_price": 600, "kind": COUPON},
+                                         actor_id=staff.id).item_id
+            coupon_pools.add_codes(coupon, "\n".join(f"CAFE-{n:04d}" for n in range(8)),
+                                   actor_id=staff.id)
+        coupon = db.session.scalar(db.select(Item.id).where(Item.name == "咖啡券"))
+        db.session.remove()
+    return found, coupon
+
+
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_consoles_catalog_pages_are_saved(browser, base_url, live_app,
+                                                              member, screen):
+    from app.extensions import db
+    from app.loyalty import staff as staff_accounts
+
+    username = f"shots-catalog-{screen}"
+    with live_app.app_context():
+        if staff_accounts.by_username(username) is None:
+            staff_accounts.create_staff(username, "陈管理", "console-shots-2026", "admin")
+        db.session.remove()
+    item_id, coupon_id = _seed_catalog_pages(live_app, username)
+    context = browser.new_context(base_url=base_url, viewport=CONSOLE_SCREENS[screen])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = SCREENSHOTS / f"console-{screen}-{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        page.goto("/admin/login")
+        page.get_by_test_id("staff-username").fill(username)
+        page.get_by_test_id("staff-password").fill("console-shots-2026")
+        page.get_by_test_id("staff-sign-in").click()
+        page.get_by_test_id("staff-who").wait_for()
+        page.goto("/admin/items")
+        shot("items")
+        page.goto("/admin/items/new")
+        page.get_by_test_id("item-points").fill("0")
+        page.get_by_test_id("item-stock").fill("-5")
+        page.get_by_test_id("item-sale-starts").fill("2030-05-02T10:00")
+        page.get_by_test_id("item-sale-ends").fill("2030-05-01T10:00")
+        page.get_by_test_id("item-save").click()
+        page.get_by_test_id("error-message").first.wait_for()
+        shot("item-errors")
+        page.goto(f"/admin/items/{item_id}/stock")
+        shot("stock")
+        page.goto(f"/admin/items/{coupon_id}/codes")
+        page.get_by_test_id("pool-codes").fill("CAFE-0001\nNEW-1\nNEW-1")
+        page.get_by_test_id("pool-submit").click()
+        page.get_by_test_id("code-problem").first.wait_for()
+        shot("pool")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
