@@ -46,9 +46,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("members") as batch_op:
-        batch_op.drop_column("frozen_reason")
-        batch_op.drop_column("frozen_at")
     op.drop_index("ix_adjustment_requests_member_id", table_name="adjustment_requests")
     op.drop_index("ix_adjustment_requests_status", table_name="adjustment_requests")
     op.drop_table("adjustment_requests")
+    # Dropped in place (SQLite 3.35+ and PostgreSQL): copying the members table, as a batch
+    # would on SQLite, cannot drop it while the ledger and orders refer to its rows.
+    op.drop_column("members", "frozen_reason")
+    op.drop_column("members", "frozen_at")
