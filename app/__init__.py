@@ -62,7 +62,7 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import admin, media, sms
+    from . import admin, kiosk, media, sms
     from .api.views import bp as api_bp
     from .auth import account, codes, credentials, views  # noqa: F401  (routes on auth's bp)
     from .auth import bp as auth_bp
@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     media.register(app)
     sms.register(app)
     admin.register(app)
+    kiosk.register(app)
     errors.register(app)
     security.register(app)
     requestlog.register(app)

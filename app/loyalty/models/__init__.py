@@ -25,6 +25,7 @@ from .ledger import (
     LotAllocation,
     PointLot,
 )
+from .kiosks import CardToken, Kiosk
 from .members import DOWNGRADE, KEPT, UNDONE, UPGRADE, Member, Tier, TierChange
 from .notices import EMAIL, INBOX, Notice, OutboxEmail, Reminder
 from .orders import (
@@ -71,4 +72,5 @@ __all__ = [
     "RETURNED", "STOCK_REASONS", "CouponCode", "StockMovement",
     "ProgramSetting",
     "ReportMonth",
+    "CardToken", "Kiosk",
 ]
