@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from .earn.views import bp as earn_bp
     from .inbox import views as inbox
     from .payments.views import bp as payments_bp
+    from .storefront import card  # noqa: F401  (the member card's routes on the bp)
     from .storefront.views import bp as storefront_bp
     from .web import errors, i18n, layout, messages, requestlog, security
 

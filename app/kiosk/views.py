@@ -1,5 +1,5 @@
 """The kiosk's pages: enrolment, the attract screen, signing in with the member card, done."""
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import limiter
@@ -80,22 +80,8 @@ def done():
     return redirect(url_for("kiosk.attract"))
 
 
-@bp.get("/member")
+@bp.post("/still-here")
 @kiosk_required
-def member():
-    person = kiosk_member()
-    if person is None:
-        flash(_("Your session has ended."), "info")
-        return redirect(url_for("kiosk.attract"))
-    return render_template("kiosk/member.html", person=person, masked_name=masked(person.name),
-                           done_form=DoneForm())
-
-
-def masked(name: str) -> str:
-    """A name as a kiosk shows it: first and last character, the middle hidden (王*明)."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+def still_here():
+    """A touch on a page that sent no request: the member is still there."""
+    return ("", 204) if kiosk_member() is not None else ("", 401)

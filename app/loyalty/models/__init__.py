@@ -13,6 +13,7 @@ from .earning import (
     PurchaseRefund,
     Store,
 )
+from .kiosks import CardToken, Kiosk
 from .ledger import (
     ADJUST,
     CLAWBACK,
@@ -25,7 +26,6 @@ from .ledger import (
     LotAllocation,
     PointLot,
 )
-from .kiosks import CardToken, Kiosk
 from .members import DOWNGRADE, KEPT, UNDONE, UPGRADE, Member, Tier, TierChange
 from .notices import EMAIL, INBOX, Notice, OutboxEmail, Reminder
 from .orders import (
