@@ -1,13 +1,15 @@
 """Store kiosks: enrolment, revoking, the member card's codes and the kiosk session's limits."""
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.loyalty import card_tokens, kiosks
+from app.loyalty import card_tokens, kiosks, redemption
 from app.loyalty.models import CardToken, Kiosk
 from tests.conftest import sign_in
+from tests.integration.sweep_support import changes, routes, snapshot
 from tests.kiosk_support import card_code, enrol, enrolled, make_kiosk, scan
 from tests.support import csrf_token
 
@@ -208,3 +210,31 @@ def test_the_kiosk_listing_has_every_kiosk(app):
 
 def test_signing_in_on_the_phone_is_unaffected_by_the_kiosk(app, client, member):
     assert sign_in(client, member.phone).status_code == 302
+
+
+def _filled(rule: str) -> str:
+    return re.sub(r"<(?:[^<>:]+:)?[^<>]+>", "1", rule)
+
+
+@pytest.mark.parametrize("route", routes(kiosk=True, where=lambda r: r.endpoint != "kiosk.enrol"))
+def test_every_kiosk_route_refuses_a_browser_that_is_not_enrolled(client, route):
+    before = snapshot()
+    response = client.open(_filled(route.rule), method=route.method,
+                           data={"csrf_token": csrf(client), "code": "123456", "key": "k" * 16})
+    assert response.status_code == 403, f"{route}: {response.status_code}"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert not changes(before, snapshot())
+
+
+@pytest.mark.parametrize("route", routes(kiosk=True, methods={"GET"}))
+def test_reading_a_kiosk_page_changes_nothing_in_the_database(app, client, make_member,
+                                                              make_item, route):
+    client, _ = enrolled(client)
+    item = make_item(points_price=10)
+    assert scan(client, card_code(make_member(points=100).id)).status_code == 302
+    order = redemption.redeem(db.session.scalar(select(CardToken.member_id)), item.id, "k" * 16)
+    path = route.rule.replace("<int:item_id>", str(item.id)).replace("<code>", order.code)
+    before = snapshot()
+    response = client.get(path)
+    assert response.status_code in (200, 302), f"{route}: {response.status_code}"
+    assert not changes(before, snapshot())
