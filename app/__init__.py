@@ -62,13 +62,14 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import admin, media, sms
+    from . import admin, kiosk, media, sms
     from .api.views import bp as api_bp
     from .auth import account, codes, credentials, views  # noqa: F401  (routes on auth's bp)
     from .auth import bp as auth_bp
     from .earn.views import bp as earn_bp
     from .inbox import views as inbox
     from .payments.views import bp as payments_bp
+    from .storefront import card  # noqa: F401  (the member card's routes on the bp)
     from .storefront.views import bp as storefront_bp
     from .web import errors, i18n, layout, messages, requestlog, security
 
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     media.register(app)
     sms.register(app)
     admin.register(app)
+    kiosk.register(app)
     errors.register(app)
     security.register(app)
     requestlog.register(app)

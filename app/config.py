@@ -45,6 +45,12 @@ class Config:
     # entered longer ago than REAUTH_MINUTES.
     REAUTH_ABOVE_POINTS = int(os.environ.get("REAUTH_ABOVE_POINTS", "20000"))
     REAUTH_MINUTES = int(os.environ.get("REAUTH_MINUTES", "10"))
+    # A kiosk warns after KIOSK_IDLE_SECONDS without a touch and ends the member's session
+    # KIOSK_WARNING_SECONDS later; the server ends it too, after both.
+    KIOSK_IDLE_SECONDS = int(os.environ.get("KIOSK_IDLE_SECONDS", "45"))
+    KIOSK_WARNING_SECONDS = int(os.environ.get("KIOSK_WARNING_SECONDS", "15"))
+    # Card codes tried on one kiosk (wrong or right) before it is slowed down.
+    KIOSK_CODE_LIMITS = os.environ.get("KIOSK_CODE_LIMITS", "10 per minute; 100 per hour")
 
     # The points program's settings (POINTS_PER_YUAN, EXPIRY_POLICY, ...) come from
     # program_settings() below; their defaults and rules are in app/loyalty/program.py.

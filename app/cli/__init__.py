@@ -7,6 +7,7 @@ from . import (
     demo,
     deploy,
     jobs,
+    kiosks,
     ledger,
     notify,
     orders,
@@ -20,7 +21,7 @@ from . import (
 )
 
 _GROUPS = (demo, ledger, orders, payments, points, tiers, stores, staff, purchases, campaigns,
-           notify, jobs, deploy, reports)
+           notify, jobs, deploy, reports, kiosks)
 
 
 def register(app: Flask) -> None:

@@ -4,6 +4,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.loyalty import kiosks
 from app.loyalty.models import Member
 
 
@@ -27,3 +28,15 @@ def register(app: Flask) -> None:
         for username, password, role, store, _name in DEMO_STAFF:
             where = f" at {store}" if store else ""
             click.echo(f"Console /admin/login: {username} / {password} ({role}{where})")
+        kiosk_code = demo_kiosk_code()
+        if kiosk_code:
+            click.echo(f"Kiosk: open /kiosk/enrol and enter {kiosk_code}")
+
+
+def demo_kiosk_code() -> str | None:
+    """A fresh enrolment code for the demo's kiosk (the first one at the demo store)."""
+    from app.demo.earning import STORE_CODE
+
+    kiosk = next((k for k in kiosks.listing()
+                  if k.store.code == STORE_CODE and k.revoked_at is None), None)
+    return kiosks.new_code(kiosk.id).code if kiosk is not None else None

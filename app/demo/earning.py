@@ -2,13 +2,14 @@
 and a double-points week for Gold and Platinum members that is running when loaded."""
 from datetime import datetime, time, timedelta
 
-from app.loyalty import campaigns, stores
+from app.loyalty import campaigns, kiosks, stores
 
 STORE_CODE, STORE_NAME = "SH001", "上海南京西路店"
 
 
 def load(now: datetime, tz) -> None:
     stores.create_store(STORE_CODE, STORE_NAME, now=now)
+    kiosks.create("入口自助机", STORE_CODE, now=now)
     today = now.astimezone(tz).date()
 
     def local(day) -> datetime:

@@ -31,6 +31,8 @@ PUBLIC = {"auth.login", "auth.join", "auth.join_code", "auth.login_code",
           "api.openapi_json", "api.openapi_yaml", "media.image"}
 # The staff console has sign-ins of its own: tests/integration/test_admin_access.py sweeps it.
 CONSOLE_BLUEPRINT = "admin"
+# Store kiosks open only on an enrolled device: tests/integration/test_kiosk.py sweeps them.
+KIOSK_BLUEPRINT = "kiosk"
 # Routes a store's till calls with `Authorization: Bearer <key>`; cookies count for nothing.
 BEARER_BLUEPRINT = "api"
 # Callers that hold no session cookie, so no CSRF token either: tills (bearer keys) and the
@@ -87,6 +89,10 @@ class Route:
         return self.endpoint.split(".")[0] == CONSOLE_BLUEPRINT
 
     @property
+    def is_kiosk(self) -> bool:
+        return self.endpoint.split(".")[0] == KIOSK_BLUEPRINT
+
+    @property
     def is_public(self) -> bool:
         return self.endpoint in PUBLIC
 
@@ -115,12 +121,13 @@ def route_map() -> tuple[Route, ...]:
     return tuple(sorted(found, key=lambda r: (r.rule, r.method)))
 
 
-def routes(*, methods=None, where=lambda route: True, console: bool = False) -> list:
+def routes(*, methods=None, where=lambda route: True, console: bool = False,
+           kiosk: bool = False) -> list:
     """pytest params, one per route, each named by its method and rule: the members' side,
-    or the staff console's routes alone with `console=True`."""
+    or the staff console's routes alone with `console=True`, the kiosks' with `kiosk=True`."""
     return [pytest.param(r, id=str(r)) for r in route_map()
             if (methods is None or r.method in methods) and where(r)
-            and r.is_console == console]
+            and r.is_console == console and r.is_kiosk == kiosk]
 
 
 def endpoints() -> set[str]:

@@ -7,6 +7,7 @@ import pytest
 from app import create_app
 from tests.conftest import _config, sign_in
 from tests.integration.sweep_support import route_map
+from tests.kiosk_support import card_code, enrolled, scan
 from tests.support import csrf_token
 
 HUGE_IDS = [2**31, 2**63, 10**20, 10**400]
@@ -34,10 +35,15 @@ def _filled(rule: str, value) -> str:
 
 
 def _signed_in(route, client, make_member, staff_client):
-    """A member's client for the mall's routes, an administrator's for the console's."""
+    """A member's client for the mall's routes, an administrator's for the console's, an
+    enrolled kiosk with a member's session for the kiosks'."""
     if route.rule.startswith("/admin/"):
         return staff_client("admin")
     member = make_member(points=100)
+    if route.rule.startswith("/kiosk/"):
+        client, _ = enrolled(client)
+        assert scan(client, card_code(member.id)).status_code == 302
+        return client
     assert sign_in(client, member.phone).status_code == 302
     return client
 

@@ -13,6 +13,7 @@ from .earning import (
     PurchaseRefund,
     Store,
 )
+from .kiosks import CardToken, Kiosk
 from .ledger import (
     ADJUST,
     CLAWBACK,
@@ -71,4 +72,5 @@ __all__ = [
     "RETURNED", "STOCK_REASONS", "CouponCode", "StockMovement",
     "ProgramSetting",
     "ReportMonth",
+    "CardToken", "Kiosk",
 ]
