@@ -31,7 +31,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Sign-in attempts that fail, per phone number from one address, and per address.
-    SIGN_IN_LIMITS = os.environ.get("SIGN_IN_LIMITS", "10 per minute; 30 per hour")
+    SIGN_IN_LIMITS = os.environ.get("SIGN_IN_LIMITS", "5 per minute; 20 per hour")
     SIGN_IN_LIMITS_PER_ADDRESS = os.environ.get("SIGN_IN_LIMITS_PER_ADDRESS", "300 per hour")
     # Refused phone-and-PIN sign-ins at the kiosks: per kiosk, and per phone number tried.
     KIOSK_PIN_LIMITS = os.environ.get("KIOSK_PIN_LIMITS", "10 per minute; 60 per hour")
