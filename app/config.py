@@ -33,6 +33,10 @@ class Config:
     # Sign-in attempts that fail, per phone number from one address, and per address.
     SIGN_IN_LIMITS = os.environ.get("SIGN_IN_LIMITS", "5 per minute; 20 per hour")
     SIGN_IN_LIMITS_PER_ADDRESS = os.environ.get("SIGN_IN_LIMITS_PER_ADDRESS", "300 per hour")
+    # Refused phone-and-PIN sign-ins at the kiosks: per kiosk, and per phone number tried.
+    KIOSK_PIN_LIMITS = os.environ.get("KIOSK_PIN_LIMITS", "10 per minute; 60 per hour")
+    KIOSK_PIN_LIMITS_PER_PHONE = os.environ.get("KIOSK_PIN_LIMITS_PER_PHONE",
+                                                "10 per minute; 30 per hour")
     # Member look-ups by number (GET /api/v1/members/<no>), per store API key.
     MEMBER_LOOKUP_LIMITS = os.environ.get("MEMBER_LOOKUP_LIMITS", "60 per minute")
     # Where the limits count: the mall's own database by default, shared by every process of

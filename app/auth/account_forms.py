@@ -109,3 +109,18 @@ class ReauthForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter your password.")), Length(max=128)],
         render_kw={"autocomplete": "current-password"})
+
+
+class PinForm(FlaskForm):
+    """A new 6-digit PIN for store kiosks, given the password; the core judges the PIN."""
+
+    pin = PasswordField(_l("New PIN"), validators=[
+        DataRequired(_l("Choose a 6-digit PIN.")), Length(max=32)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 6})
+    confirm = PasswordField(_l("New PIN again"), validators=[
+        DataRequired(_l("Enter the new PIN again.")),
+        EqualTo("pin", message=_l("The two PINs don't match."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 6})
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"})

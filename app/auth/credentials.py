@@ -4,13 +4,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from werkzeug.exceptions import HTTPException
 
-from app.loyalty import accounts
+from app.loyalty import accounts, pins
 from app.web.errors import refusal_status
 from app.web.messages import describe
 from app.web.reauth import mark_authenticated
 from app.web.redirects import local_path
 from . import bp
-from .account_forms import PasswordForm, PhoneForm, ReauthForm
+from .account_forms import PasswordForm, PhoneForm, PinForm, ReauthForm
 from .sessions import password_guesses_limited, wrong_guess
 
 # Where a big redemption sends the member after confirming: the reauth page then says why.
@@ -90,6 +90,29 @@ def change_phone():
     if form.errors and status == 200:
         status = 422
     return render_template("auth/phone.html", form=form), status
+
+
+@bp.route("/account/pin", methods=["GET", "POST"])
+@login_required
+@password_guesses_limited(_member_from_address)
+def change_pin():
+    """The PIN that signs the member in at a store kiosk with their phone number."""
+    form = PinForm()
+    if form.validate_on_submit():
+        try:
+            pins.set_pin(current_user.id, form.pin.data, form.password.data)
+        except accounts.WrongPassword as error:
+            wrong_guess()
+            form.password.errors.append(describe(error))
+        except pins.WeakPin as error:
+            form.pin.errors.append(describe(error))
+        else:
+            flash(_("PIN saved. Sign in at a store kiosk with your phone number and this PIN."),
+                  "success")
+            return redirect(url_for("auth.profile"), 303)
+    status = 422 if form.errors else 200
+    return render_template("auth/pin.html", form=form, has_pin=pins.has_pin(current_user.id)), \
+        status
 
 
 def _signed_in_again(member) -> None:

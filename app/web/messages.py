@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
-from . import catalog_words, report_words
+from . import catalog_words, pin_words, report_words
 from .i18n import localized
 
 
@@ -61,6 +61,8 @@ def describe(error: DomainError, item=None) -> str:
             return _("Enter a reason.")
         case "invalid_item" | "invalid_codes" | "invalid_catalog_file":
             return catalog_words.describe(error)
+        case "weak_pin" | "pin_refused":
+            return pin_words.describe(error)
         case "invalid_period":
             return report_words.period_problem(d.get("reason"))
         case _:

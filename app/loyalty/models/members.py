@@ -58,6 +58,11 @@ class Member(db.Model):
     # (purchase points wait as pending until the account is unfrozen).
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     frozen_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The 6-digit PIN for signing in at a store kiosk, hashed like the password (None: no PIN
+    # yet). Five wrong PINs in a row lock PIN sign-in until `pin_locked_until`.
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    pin_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    pin_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tier: Mapped[Tier] = relationship(lazy="joined")
 

@@ -1,0 +1,28 @@
+"""members.pin_hash, pin_failures, pin_locked_until: the PIN members sign in with at a
+store kiosk, and its lock after too many wrong tries
+
+Revision ID: 0021
+Revises: 0019
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0021"
+down_revision = "0019"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("members") as batch_op:
+        batch_op.add_column(sa.Column("pin_hash", sa.String(255), nullable=True))
+        batch_op.add_column(sa.Column("pin_failures", sa.Integer(), nullable=False,
+                                      server_default="0"))
+        batch_op.add_column(sa.Column("pin_locked_until", sa.DateTime(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("members") as batch_op:
+        batch_op.drop_column("pin_locked_until")
+        batch_op.drop_column("pin_failures")
+        batch_op.drop_column("pin_hash")
