@@ -7,7 +7,7 @@ from app.web.errors import answer_errors
 
 
 def register(app: Flask) -> None:
-    from . import member, views  # noqa: F401  (the views on bp)
+    from . import member, pin, views  # noqa: F401  (the views on bp)
     from .blueprint import bp, error_page
 
     app.register_blueprint(bp)

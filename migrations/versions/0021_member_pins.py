@@ -2,13 +2,13 @@
 store kiosk, and its lock after too many wrong tries
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
@@ -22,7 +22,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("members") as batch_op:
-        batch_op.drop_column("pin_locked_until")
-        batch_op.drop_column("pin_failures")
-        batch_op.drop_column("pin_hash")
+    # Dropped in place (SQLite 3.35+ and PostgreSQL): copying the members table, as a batch
+    # would on SQLite, cannot drop it while the ledger and orders refer to its rows.
+    op.drop_column("members", "pin_locked_until")
+    op.drop_column("members", "pin_failures")
+    op.drop_column("members", "pin_hash")
