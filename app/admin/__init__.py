@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
         catalog_stock,
         counter,
         home,
+        kiosks,
         members,
         reports,
         settings,

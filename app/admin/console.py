@@ -80,6 +80,7 @@ NAV = (
     NavLink("admin.program_settings", _l("Program settings"), ADMINS),
     NavLink("admin.tiers", _l("Tiers"), ADMINS),
     NavLink("admin.stores", _l("Stores and till keys"), ADMINS),
+    NavLink("admin.kiosks", _l("Kiosks"), ADMINS),
     NavLink("admin.audit_log", _l("Audit log"), ADMINS),
     NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
 )

@@ -139,3 +139,14 @@ class StoreForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that writes: a CSRF token and nothing else."""
+
+
+class KioskForm(FlaskForm):
+    """A new kiosk: its name and the store it stands in (the store's choices are set by the
+    view; an unknown one is refused by the core, in the page's words)."""
+
+    name = StringField(_l("Kiosk name"), id="kiosk-name", filters=[_strip], validators=[
+        DataRequired(_l("Enter the kiosk's name, such as Entrance.")),
+        Length(max=60, message=_l("Enter a name of at most 60 characters."))],
+        render_kw={"maxlength": 60, "autocomplete": "off"})
+    store = SelectField(_l("Store"), id="kiosk-store", choices=[], validate_choice=False)
