@@ -11,7 +11,6 @@ from .console import address, bp
 from .program_forms import ActionForm, KioskForm
 
 
-
 def _form(blank: bool = False) -> KioskForm:
     form = KioskForm(formdata=None) if blank else KioskForm()
     form.store.choices = [(store.code, f"{store.code} {store.name}")
