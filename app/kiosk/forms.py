@@ -19,7 +19,8 @@ class ScanForm(FlaskForm):
 
     code = StringField(_l("Member code"), validators=[Length(max=200)],
                        render_kw={"autocomplete": "off", "inputmode": "numeric",
-                                  "spellcheck": "false", "autofocus": True})
+                                  "spellcheck": "false", "autofocus": True,
+                                  "placeholder": "000 000"})
 
 
 class DoneForm(FlaskForm):

@@ -460,3 +460,52 @@ def test_screenshots_of_the_consoles_catalog_pages_are_saved(browser, base_url, 
         context.close()
 
     assert all(path.stat().st_size > 0 for path in saved)
+
+
+def test_screenshots_of_the_kiosks_attract_keypad_member_confirm_and_result_are_saved(
+        browser, base_url, live_app, member, catalog):
+    from app.extensions import db
+    from app.loyalty import card_tokens
+    from tests.kiosk_support import make_kiosk
+
+    with live_app.app_context():
+        enrol_code = make_kiosk("SH001", "Entrance").code
+        card_code = card_tokens.issue(member.id).code
+        db.session.remove()
+    context = browser.new_context(base_url=base_url, **KIOSK)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = SCREENSHOTS / f"kiosk-screen-{name}.png"
+        page.screenshot(path=path, full_page=False, animations="disabled")
+        saved.append(path)
+
+    try:
+        page = context.new_page()
+        page.goto("/kiosk/enrol")
+        page.get_by_test_id("kiosk-enrol-code").fill(enrol_code)
+        page.get_by_test_id("kiosk-enrol-code").press("Enter")
+        page.get_by_test_id("kiosk-attract").wait_for()
+        shot("attract")
+        page.get_by_test_id("kiosk-use-phone").tap()
+        for digit in member.phone[:7]:
+            page.get_by_test_id(f"pin-key-{digit}").tap()
+        shot("keypad")
+        page.goto("/kiosk")
+        page.get_by_test_id("kiosk-scan-input").fill(card_code)
+        with page.expect_navigation():
+            page.get_by_test_id("kiosk-scan-input").press("Enter")
+        page.get_by_test_id("balance").wait_for()
+        shot("member")
+        item = page.locator(f'[data-testid="catalog-item"][data-item-id="{catalog.points_only}"]')
+        item.get_by_test_id("redeem-button").tap()
+        page.get_by_test_id("redeem-confirm").wait_for()
+        shot("confirm")
+        page.get_by_test_id("redeem-confirm").tap()
+        page.get_by_test_id("redeem-result").wait_for()
+        shot("result")
+    finally:
+        context.close()
+
+    assert all(path.stat().st_size > 0 for path in saved)
