@@ -238,3 +238,34 @@ def test_reading_a_kiosk_page_changes_nothing_in_the_database(app, client, make_
     response = client.get(path)
     assert response.status_code in (200, 302), f"{route}: {response.status_code}"
     assert not changes(before, snapshot())
+
+
+def language_next(response) -> str:
+    match = re.search(r'name="next" value="([^"]*)"', page(response))
+    assert match, "no language button on the page"
+    return match.group(1)
+
+
+def switch_language(client, response):
+    return client.post("/lang/en", data={"next": language_next(response),
+                                             "csrf_token": csrf_token(client, "/kiosk/enrol")})
+
+
+def test_the_language_button_comes_back_to_a_kiosk_page_after_every_screen(app, client,
+                                                                            make_member):
+    enrolled(client)
+    refused = scan(client, "000000")
+    assert refused.status_code == 422
+    back = switch_language(client, refused)
+    assert back.status_code == 302 and back.location.endswith("/kiosk")
+    assert 'data-testid="kiosk-attract"' in page(client.get(back.location))
+
+    keypad = client.post("/kiosk/pin", data={"key": "1", "phone": "", "step": "phone",
+                                             "csrf_token": csrf_token(client, "/kiosk/enrol")})
+    assert switch_language(client, keypad).location.endswith("/kiosk/pin")
+
+    person = make_member()
+    scan(client, card_code(person.id))
+    back = switch_language(client, client.get("/kiosk/member"))
+    assert back.location.endswith("/kiosk/member")
+    assert 'data-testid="balance"' in page(client.get(back.location))
