@@ -2,7 +2,7 @@
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from app.loyalty import adjustments, members
+from app.loyalty import adjustments, phones
 from app.loyalty.errors import DomainError, NotFound
 from app.web.messages import describe
 from .console import address, bp
@@ -44,4 +44,4 @@ def _decide(request_id: int, decide, done: str):
 def _page(form=None, failed_id: int | None = None):
     return render_template("admin/approvals.html", waiting=adjustments.pending(),
                            form=form or DecideForm(formdata=None), failed_id=failed_id,
-                           masked=members.mask)
+                           masked=phones.mask)

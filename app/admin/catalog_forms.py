@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
@@ -28,7 +27,7 @@ from app.loyalty import catalog, catalog_listing, coupon_pools
 from app.loyalty.models import CORRECTION, COUPON, PICKUP, RESTOCK, SERVICE
 from app.media import images
 from app.web.catalog_words import image_problem
-from app.web.fields import WholeNumberField
+from app.web.fields import LocalTimeField, WholeNumberField
 
 SIGNED = re.compile(r"-?[0-9]{1,9}\Z")
 YUAN = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?\Z")
@@ -70,19 +69,6 @@ class YuanField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return f"{self.data / 100:.2f}" if isinstance(self.data, int) else ""
-
-
-class LocalTimeField(DateTimeLocalField):
-    """A date and time in the program's time zone, typed as the browser's picker writes it."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a date and time like 2026-01-31 09:00.")) from None
 
 
 def real_image(form, field):

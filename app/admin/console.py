@@ -3,9 +3,9 @@ session.
 
 Every view is for administrators unless it says otherwise:
 
-    @bp.get("/fulfil")
+    @bp.get("/example")
     @for_roles(ADMIN, CLERK)
-    def fulfil(): ...
+    def example(): ...
 
 `@public` marks the few pages for staff who have not signed in yet (the sign-in itself).
 The blueprint's before_request loads the signed-in staff into `g.staff` and turns away

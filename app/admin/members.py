@@ -4,7 +4,7 @@ import secrets
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.loyalty import adjustments, members, purchases, reads
+from app.loyalty import adjustments, members, phones, purchases, reads
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import ADMIN, AWAITING, CLERK, utcnow
 from app.loyalty.program import running_program
@@ -21,9 +21,9 @@ def members_page():
     if request.args:
         if not form.validate():
             return render_template("admin/members.html", form=form, found=None,
-                                   masked=members.mask), 422
+                                   masked=phones.mask), 422
         found = members.search(form.q.data)
-    return render_template("admin/members.html", form=form, found=found, masked=members.mask)
+    return render_template("admin/members.html", form=form, found=found, masked=phones.mask)
 
 
 @bp.get("/members/<member_no>")
@@ -100,7 +100,7 @@ def _member(member_no: str, full_phone: str | None = None, adjust_form=None,
     adjust_form = adjust_form or AdjustForm(formdata=None)
     adjust_form.token.data = secrets.token_urlsafe(24)
     return render_template(
-        "admin/member.html", member=member, full_phone=full_phone, masked=members.mask,
+        "admin/member.html", member=member, full_phone=full_phone, masked=phones.mask,
         lots=members.live_lots(member.id, now), orders=members.recent_orders(member.id),
         tier_changes=reads.tier_changes(member.id, limit=20),
         pending=purchases.pending_points(member.id),

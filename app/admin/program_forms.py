@@ -1,9 +1,8 @@
 """The forms of the campaigns and stores pages."""
-from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,8 +14,7 @@ from wtforms.validators import (
 )
 
 from app.loyalty import campaigns
-from app.loyalty.program import running_program
-from app.web.fields import WholeNumberField
+from app.web.fields import LocalTimeField, WholeNumberField
 from app.web.i18n import localized
 
 DESCRIPTION_MAX = 500
@@ -35,26 +33,6 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class MomentField(DateTimeLocalField):
-    """A local date and time (the program's time zone), typed or picked."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a date and time like 2026-01-31 09:00.")) from None
-
-    def utc(self) -> datetime:
-        return self.data.replace(tzinfo=running_program().tz).astimezone(timezone.utc)
-
-    def show(self, at: datetime) -> None:
-        """Fill the field with a UTC moment, in local time."""
-        self.data = at.astimezone(running_program().tz).replace(tzinfo=None)
-
-
 class CampaignForm(FlaskForm):
     name = StringField(_l("Name in Chinese"), filters=[_strip], validators=[
         DataRequired(_l("Enter the name members read in Chinese.")),
@@ -70,9 +48,9 @@ class CampaignForm(FlaskForm):
         InputRequired(REFUSALS["multiplier"]),
         NumberRange(min=101, max=campaigns.MULTIPLIER_MAX, message=REFUSALS["multiplier"])],
         default=200, render_kw={"inputmode": "numeric"})
-    starts = MomentField(_l("Starts"), validators=[
+    starts = LocalTimeField(_l("Starts"), validators=[
         InputRequired(_l("Enter when the campaign starts."))])
-    ends = MomentField(_l("Ends"), validators=[
+    ends = LocalTimeField(_l("Ends"), validators=[
         InputRequired(_l("Enter when the campaign ends."))])
     monthly_day = WholeNumberField(_l("Only on this day of each month"), validators=[
         Optional(), NumberRange(min=1, max=28, message=REFUSALS["monthly_day"])],

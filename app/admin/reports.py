@@ -43,16 +43,16 @@ def _period(form: PeriodForm, now):
 
 @bp.get("/reports", endpoint="reports")
 def reports_page():
-    now, settings = utcnow(), running_program()
+    now, program = utcnow(), running_program()
     form = PeriodForm(formdata=request.args)
     chosen = _period(form, now)
     if chosen is None:
         return render_template("admin/reports.html", form=form, report=None), 422
-    found = reports.report(chosen, now, settings)
+    found = reports.report(chosen, now, program)
     link = {"from": str(chosen.first), "to": str(chosen.last)}
     return render_template("admin/reports.html", form=form, report=found, link=link,
                            charts=charts(found), rate=report_tables.percent,
-                           zone=settings.timezone, status_word=_status_word,
+                           zone=program.timezone, status_word=_status_word,
                            h=report_words.header)
 
 

@@ -11,7 +11,13 @@ from app.web.messages import describe
 from . import bp
 from .account_forms import ProfileForm
 from .code_forms import JoinCodeForm, JoinPhoneForm
-from .codes import code_page, pending, send_code, sent_phone_from_address, start_code_session
+from .codes import (
+    ask_for_code,
+    code_page,
+    pending,
+    sent_phone_from_address,
+    start_code_session,
+)
 from .sessions import password_guesses_limited, start_session, wrong_guess
 
 
@@ -24,15 +30,8 @@ def join():
     form = JoinPhoneForm()
     if request.method == "GET":
         form.invite.data = request.args.get("invite", "")[:16]   # links members shared
-    status = 200
-    if form.validate_on_submit():
-        problem = send_code(JOIN, form.phone.data, invite=form.invite.data or "")
-        if problem is None:
-            return redirect(url_for("auth.join_code"), 303)
-        form.phone.errors.append(problem)
-        status = 429
-    status = 422 if form.errors and status == 200 else status
-    return render_template("auth/join.html", form=form), status
+    return ask_for_code("auth/join.html", form, JOIN, "auth.join_code",
+                        {"invite": form.invite.data or ""})
 
 
 @bp.route("/join/code", methods=["GET", "POST"])

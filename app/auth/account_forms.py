@@ -71,12 +71,9 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Check the year of your birthday."))
 
 
-class PasswordForm(FlaskForm):
-    """A new password, given the current one; `phone` is the member's, which it may not be."""
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice; `phone` is the member's, which it may not be."""
 
-    current_password = PasswordField(_l("Current password"), validators=[
-        DataRequired(_l("Enter your current password.")), Length(max=128)],
-        render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(_l("New password"),
                                  validators=password_rules(lambda form: form.phone),
                                  render_kw={"autocomplete": "new-password", "minlength": 8})
@@ -88,6 +85,14 @@ class PasswordForm(FlaskForm):
     def __init__(self, *args, phone: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.phone = phone
+
+
+class PasswordForm(NewPasswordForm):
+    """A new password, given the current one."""
+
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password.")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"})
 
 
 class PhoneForm(FlaskForm):

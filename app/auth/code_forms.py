@@ -2,11 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.loyalty.phones import PHONE_PATTERN
 from app.web.validators import name_rules
-from .account_forms import password_rules, strip
+from .account_forms import NewPasswordForm, password_rules, strip
 
 
 def phone_field(label=_l("Phone number")) -> StringField:
@@ -72,18 +72,7 @@ class JoinCodeForm(FlaskForm):
         return bool(self.errors) and "code" not in self.errors and "csrf_token" not in self.errors
 
 
-class ResetForm(FlaskForm):
+class ResetForm(NewPasswordForm):
     """A forgotten password: the code, and the new password twice."""
 
     code = code_field()
-    new_password = PasswordField(_l("New password"),
-                                 validators=password_rules(lambda form: form.phone),
-                                 render_kw={"autocomplete": "new-password", "minlength": 8})
-    confirm = PasswordField(_l("New password again"), validators=[
-        DataRequired(_l("Enter the new password again.")),
-        EqualTo("new_password", message=_l("The two new passwords don't match."))],
-        render_kw={"autocomplete": "new-password"})
-
-    def __init__(self, *args, phone: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.phone = phone

@@ -60,6 +60,21 @@ def start_code_session(member) -> None:
     session.pop(AUTHENTICATED_AT, None)
 
 
+def ask_for_code(template: str, form, purpose: str, then: str, carry: dict[str, str],
+                 **context):
+    """A step that asks for a code: sent, it goes on to the page `then`; refused, the form
+    comes back saying why (429 when the code was not sent)."""
+    status = 200
+    if form.validate_on_submit():
+        problem = send_code(purpose, form.phone.data, **carry)
+        if problem is None:
+            return redirect(url_for(then), 303)
+        form.phone.errors.append(problem)
+        status = 429
+    status = 422 if form.errors and status == 200 else status
+    return render_template(template, form=form, **context), status
+
+
 def code_page(template: str, form, purpose: str, **context):
     """A step that takes a code: the form, or a page saying to ask for a code first."""
     sent = pending(purpose)
@@ -79,16 +94,8 @@ def _next() -> str:
 def login_code():
     if current_user.is_authenticated:
         return redirect(url_for("storefront.home"))
-    form = PhoneForm()
-    status = 200
-    if form.validate_on_submit():
-        problem = send_code(SIGN_IN, form.phone.data, next=_next())
-        if problem is None:
-            return redirect(url_for("auth.login_code_verify"), 303)
-        form.phone.errors.append(problem)
-        status = 429
-    status = 422 if form.errors and status == 200 else status
-    return render_template("auth/login_code.html", form=form, next=_next()), status
+    return ask_for_code("auth/login_code.html", PhoneForm(), SIGN_IN,
+                        "auth.login_code_verify", {"next": _next()}, next=_next())
 
 
 @bp.route("/login/code/verify", methods=["GET", "POST"])
@@ -117,15 +124,8 @@ def forgot_password():
     form = PhoneForm()
     if request.method == "GET" and current_user.is_authenticated:
         form.phone.data = current_user.phone
-    status = 200
-    if form.validate_on_submit():
-        problem = send_code(RESET_PASSWORD, form.phone.data, next=_next())
-        if problem is None:
-            return redirect(url_for("auth.reset_password"), 303)
-        form.phone.errors.append(problem)
-        status = 429
-    status = 422 if form.errors and status == 200 else status
-    return render_template("auth/forgot.html", form=form, next=_next()), status
+    return ask_for_code("auth/forgot.html", form, RESET_PASSWORD, "auth.reset_password",
+                        {"next": _next()}, next=_next())
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])

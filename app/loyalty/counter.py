@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app.extensions import db
+from . import phones
 from .models import Member, Order
 
 MAX_TYPED = 200
@@ -49,7 +50,7 @@ def look_up(code: str) -> Found | None:
     if order is None:
         return None
     member = db.session.get(Member, order.member_id)
-    return Found(order, masked_name(member.name), masked_phone(member.phone))
+    return Found(order, masked_name(member.name), phones.mask(member.phone))
 
 
 def masked_name(name: str) -> str:
@@ -65,9 +66,3 @@ def masked_name(name: str) -> str:
     if len(name) <= 2:
         return name[0] + "*" * (len(name) - 1)
     return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def masked_phone(phone: str) -> str:
-    """138****8000."""
-    phone = phone or ""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"

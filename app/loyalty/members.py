@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from . import audit_log, member_numbers, purchases
+from . import audit_log, member_numbers, phones, purchases
 from .errors import DomainError
 from .models import LedgerEntry, Member, Order, PointLot, utcnow
 from .transaction import lock_member, write_transaction
@@ -29,11 +29,6 @@ class InvalidFreeze(DomainError):
     """No reason, or the account is already in the state asked for: `problem` says which."""
 
     code = "invalid_freeze"
-
-
-def mask(phone: str) -> str:
-    """A phone as staff see it by default: 138****8000."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
 def search(query: str) -> list[Member]:
@@ -66,7 +61,7 @@ def show_phone(member_no: str, *, actor_id: int, address: str,
     with write_transaction():
         member = by_number(member_no)
         audit_log.record(actor_id, audit_log.PHONE_SHOWN, f"member {member.member_no}",
-                         address, after={"phone": mask(member.phone)}, now=now)
+                         address, after={"phone": phones.mask(member.phone)}, now=now)
         return member.phone
 
 

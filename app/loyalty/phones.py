@@ -25,3 +25,10 @@ def require_mobile(phone: object) -> str:
     if not is_mobile(phone):
         raise InvalidPhone()
     return phone
+
+
+def mask(phone: str | None) -> str:
+    """A phone as staff see it unless they ask: the first three and last four digits,
+    138****8000."""
+    phone = phone or ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"

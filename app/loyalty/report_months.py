@@ -143,8 +143,8 @@ def close_months(now: datetime, tz: ZoneInfo | None = None, zone: str | None = N
     """Keep the sums of every closed month not kept yet, from the ledger's first month;
     the number of months written. Safe to run twice, or on two hosts at once."""
     if tz is None or zone is None:
-        settings = running_program()
-        tz, zone = settings.tz, settings.timezone
+        program = running_program()
+        tz, zone = program.tz, program.timezone
     first_at = db.session.scalar(select(func.min(LedgerEntry.created_at)))
     db.session.rollback()
     if first_at is None:

@@ -49,7 +49,7 @@ CELLS = {
     "lapsed": _r("Lapsed, waiting for the expiry job"),
     "awaiting_payment": _r("Awaiting payment"),
     "confirmed": _r("Confirmed"),
-    "fulfilled": _r("Fulfilled"),
+    "fulfilled": _r("Collected"),
     "cancelled": _r("Cancelled"),
     "lapsed_order": _r("Lapsed"),
 }

@@ -5,19 +5,17 @@ Tests find things by the `data-testid` hooks of DESIGN.md, never by visible text
 """
 import itertools
 import logging
-import threading
 import uuid
 from dataclasses import dataclass
 
 import pytest
 from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, redemption
 from app.loyalty.models import ADJUST, Category, Item
-from .helpers import DESKTOP, PASSWORD, QUALIFYING, START_POINTS, Member
+from .helpers import DESKTOP, PASSWORD, QUALIFYING, START_POINTS, Member, served
 
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1"]
@@ -85,12 +83,8 @@ def catalog(live_app) -> Catalog:
 @pytest.fixture(scope="session")
 def live_server(live_app, catalog):
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(live_app, "e2e-server") as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

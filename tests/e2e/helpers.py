@@ -1,6 +1,12 @@
-"""What the browser tests share: members, signing in, reading numbers, viewports."""
+"""What the browser tests share: a served app, members, signing in, reading numbers,
+viewports."""
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+
+from werkzeug.serving import make_server
 
 PASSWORD = "correct-horse-42"
 START_POINTS = 12_000
@@ -37,3 +43,38 @@ def tap(locator, phone: bool) -> None:
         locator.tap()
     else:
         locator.click()
+
+
+@contextmanager
+def served(app, name: str):
+    """`app` served from a thread on a free port of 127.0.0.1; yields its address."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def expiring_and_reminded(live_app, member: Member, points: int, days: int) -> date:
+    """`points` more for `member` that can be spent for `days` more local days, and the
+    reminder job run; the local day those points last through."""
+    from app.extensions import db
+    from app.loyalty import ledger
+    from app.loyalty.lots import end_of_local_day
+    from app.loyalty.models import ADJUST, utcnow
+    from app.loyalty.program import running_program
+    from app.loyalty.transaction import lock_member, write_transaction
+    from app.notify.expiry import remind
+
+    with live_app.app_context():
+        tz = running_program().tz
+        last_day = utcnow().astimezone(tz).date() + timedelta(days=days)
+        with write_transaction():
+            ledger.credit(lock_member(member.id), points, kind=ADJUST, detail="gift",
+                          now=utcnow(), expires_at=end_of_local_day(last_day, tz))
+        remind(utcnow())
+        db.session.remove()
+    return last_day

@@ -1,19 +1,11 @@
 """The inbox on a phone: an expiry reminder rings the bell, states the figure and the date,
 and one tap on it shows what the points can buy. An opened notice marks itself read (htmx,
 no reload); without JavaScript a button does it."""
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
-from app.loyalty import ledger
-from app.loyalty.lots import end_of_local_day
-from app.loyalty.models import ADJUST, utcnow
-from app.loyalty.program import running_program
-from app.loyalty.transaction import lock_member, write_transaction
-from app.notify.expiry import remind
-from .helpers import KIOSK, SCREENSHOTS, START_POINTS, points, sign_in
+from .helpers import KIOSK, SCREENSHOTS, START_POINTS, expiring_and_reminded, points, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -24,15 +16,7 @@ EXPIRING = 1_200
 def reminded(live_app, member):
     """The member has EXPIRING points that can be spent for 5 more local days, and the
     reminder job has run. The local day those points last through."""
-    with live_app.app_context():
-        tz = running_program().tz
-        last_day = utcnow().astimezone(tz).date() + timedelta(days=5)
-        with write_transaction():
-            ledger.credit(lock_member(member.id), EXPIRING, kind=ADJUST, detail="gift",
-                          now=utcnow(), expires_at=end_of_local_day(last_day, tz))
-        remind(utcnow())
-        db.session.remove()
-    return last_day
+    return expiring_and_reminded(live_app, member, EXPIRING, days=5)
 
 
 @pytest.fixture

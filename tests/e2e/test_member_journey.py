@@ -1,19 +1,11 @@
 """A member's morning on a phone, under the mall's Content-Security-Policy: check in, see
 the points and the streak, find the expiry reminder in the inbox, and redeem in one tap —
 without the browser refusing a single script or style."""
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
-from app.loyalty import ledger
-from app.loyalty.lots import end_of_local_day
-from app.loyalty.models import ADJUST, utcnow
-from app.loyalty.program import running_program
-from app.loyalty.transaction import lock_member, write_transaction
-from app.notify.expiry import remind
-from .helpers import START_POINTS, sign_in
+from .helpers import START_POINTS, expiring_and_reminded, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,15 +20,7 @@ def viewport_name():
 @pytest.fixture
 def expiring_soon(live_app, member):
     """EXPIRING points that lapse in three local days, and the reminder job has run."""
-    with live_app.app_context():
-        tz = running_program().tz
-        last_day = utcnow().astimezone(tz).date() + timedelta(days=3)
-        with write_transaction():
-            ledger.credit(lock_member(member.id), EXPIRING, kind=ADJUST, detail="gift",
-                          now=utcnow(), expires_at=end_of_local_day(last_day, tz))
-        remind(utcnow())
-        db.session.remove()
-    return last_day
+    return expiring_and_reminded(live_app, member, EXPIRING, days=3)
 
 
 def test_checking_in_then_reading_the_reminder_and_redeeming_breaks_no_security_policy(

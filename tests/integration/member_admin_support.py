@@ -4,7 +4,7 @@ import re
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty.models import AdjustmentRequest, AuditEntry
+from app.loyalty.models import AdjustmentRequest
 from tests.integration.route_support import english
 from tests.support import csrf_token
 
@@ -29,12 +29,6 @@ def adjust(client, member, points, reason="门店补录积分", token=None):
 def post(client, url: str, **data):
     english(client)
     return client.post(url, data={"csrf_token": csrf_token(client, "/admin/members"), **data})
-
-
-def audits(action: str) -> list[AuditEntry]:
-    db.session.rollback()
-    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                              .order_by(AuditEntry.id)).all()
 
 
 def requests_count() -> int:

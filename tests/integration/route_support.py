@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loyalty.models import Item, LedgerEntry, Member, Order, PointLot
+from app.loyalty.models import AuditEntry, Item, LedgerEntry, Member, Order, PointLot
 from tests.support import csrf_token
 
 HTMX = {"HX-Request": "true"}
@@ -118,3 +118,10 @@ def bulk_history(member_id: int, entries: int, start=None) -> None:
     db.session.execute(update(Member).where(Member.id == member_id)
                        .values(points_balance=balance_now + entries))
     db.session.commit()
+
+
+def audits(action: str) -> list[AuditEntry]:
+    """The audit entries of `action`, oldest first, as committed."""
+    db.session.rollback()
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
+                                   .order_by(AuditEntry.id)))

@@ -2,12 +2,14 @@
 for every URL argument, a small world of two members, and a snapshot of every table."""
 import io
 import re
+import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from html import escape
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -19,10 +21,33 @@ from app.extensions import db
 from app.loyalty import accounts, redemption, stores
 from app.loyalty.models import ADJUST, Category, Item, Notice, utcnow
 from app.media import images
-from tests.conftest import PASSWORD, _config
+from tests.conftest import PASSWORD, RequestClient, _config
+from tests.databases import SQLITE
 from tests.support import balance
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def module_app(request, folder: Path):
+    """One app and database for a whole module, on the database `request.param` names: a
+    copy of the migrated SQLite file in `folder`, or the shared PostgreSQL one, reset after."""
+    if request.param == SQLITE:
+        path = folder / "mall.sqlite3"
+        shutil.copy(request.getfixturevalue("migrated_db"), path)
+        url, reset = f"sqlite:///{path}", None
+    else:
+        cluster, shared = request.getfixturevalue("postgres")
+        url, reset = cluster.url("mall"), shared.reset
+    app = create_app(_config(url))
+    app.test_client_class = RequestClient
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if reset:
+            reset()
 
 # Routes anyone may use without signing in. The POS API is not here: it has keys of its own.
 PUBLIC = {"auth.login", "auth.join", "auth.join_code", "auth.login_code",

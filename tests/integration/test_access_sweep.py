@@ -3,16 +3,13 @@
 
 A route added later is swept without editing this file; a route with a URL argument the
 sweep cannot fill fails until sweep_support.py knows a sample value for it."""
-import shutil
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app import create_app
-from app.extensions import db
-from tests.conftest import RequestClient, _config, sign_in
-from tests.databases import SQLITE, requested
+from tests.conftest import sign_in
+from tests.databases import requested
 from tests.integration.sweep_support import (
     CSRF_EXEMPT,
     FOREIGN_BODIES,
@@ -26,6 +23,7 @@ from tests.integration.sweep_support import (
     changes,
     endpoints,
     leaks,
+    module_app,
     owner,
     route_map,
     routes,
@@ -37,23 +35,7 @@ from tests.support import csrf_token
 @pytest.fixture(scope="module", params=requested())
 def sweep_app(request, tmp_path_factory):
     """One app and database for the whole sweep: the world is built once per database."""
-    if request.param == SQLITE:
-        path = tmp_path_factory.mktemp("sweep") / "mall.sqlite3"
-        shutil.copy(request.getfixturevalue("migrated_db"), path)
-        url, reset = f"sqlite:///{path}", None
-    else:
-        cluster, shared = request.getfixturevalue("postgres")
-        url, reset = cluster.url("mall"), shared.reset
-    app = create_app(_config(url))
-    app.test_client_class = RequestClient
-    try:
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if reset:
-            reset()
+    yield from module_app(request, tmp_path_factory.mktemp("sweep"))
 
 
 @pytest.fixture(scope="module")

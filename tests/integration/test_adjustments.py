@@ -9,14 +9,13 @@ from app.loyalty.models import ADJUST, APPROVED, AWAITING, REJECTED, LedgerEntry
 from tests.conftest import sign_in
 from tests.integration.member_admin_support import (
     adjust,
-    audits,
     form_token,
     latest_request,
     page,
     post,
     requests_count,
 )
-from tests.integration.route_support import english, text
+from tests.integration.route_support import audits, english, text
 from tests.support import balance, race
 
 

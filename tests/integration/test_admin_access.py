@@ -3,20 +3,26 @@ for who may use it (signed out, a member, a clerk on an administrator's page), f
 every write, and for no writes on GET. A console page added later is swept without editing
 this file; a URL argument it does not know is filled with a harmless value."""
 import re
-import shutil
 import uuid
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from app import create_app
 from app.extensions import db
 from app.loyalty import accounts, redemption
 from app.loyalty.models import ADJUST, Category, Item
-from tests.conftest import PASSWORD, STAFF_PASSWORD, RequestClient, _config, sign_in, staff_sign_in
-from tests.databases import SQLITE, requested
-from tests.integration.sweep_support import WRITES, Route, changes, route_map, routes, snapshot
+from tests.conftest import PASSWORD, STAFF_PASSWORD, sign_in, staff_sign_in
+from tests.databases import requested
+from tests.integration.sweep_support import (
+    WRITES,
+    Route,
+    changes,
+    module_app,
+    route_map,
+    routes,
+    snapshot,
+)
 from tests.support import csrf_token
 
 # The only console pages for staff who have not signed in yet.
@@ -47,23 +53,7 @@ class Console:
 
 @pytest.fixture(scope="module", params=requested())
 def console_app(request, tmp_path_factory):
-    if request.param == SQLITE:
-        path = tmp_path_factory.mktemp("console") / "mall.sqlite3"
-        shutil.copy(request.getfixturevalue("migrated_db"), path)
-        url, reset = f"sqlite:///{path}", None
-    else:
-        cluster, shared = request.getfixturevalue("postgres")
-        url, reset = cluster.url("mall"), shared.reset
-    app = create_app(_config(url))
-    app.test_client_class = RequestClient
-    try:
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if reset:
-            reset()
+    yield from module_app(request, tmp_path_factory.mktemp("console"))
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import audit_log, campaigns
-from app.loyalty.models import AuditEntry, Campaign, utcnow
+from app.loyalty.models import Campaign, utcnow
 from app.loyalty.program import running_program
 from tests.conftest import tier_id
+from tests.integration.route_support import audits
 from tests.support import csrf_token
 
 
@@ -38,12 +39,6 @@ def make(**fields) -> Campaign:
               "starts_at": now - timedelta(days=1), "ends_at": now + timedelta(days=1)}
     values.update(fields)
     return campaigns.create(**values)
-
-
-def entries() -> list[AuditEntry]:
-    db.session.rollback()
-    return list(db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == audit_log.CAMPAIGN_CHANGE).order_by(AuditEntry.id)))
 
 
 def all_campaigns() -> list[Campaign]:
@@ -88,7 +83,7 @@ def test_an_administrator_creates_a_campaign_with_every_field_and_it_is_audited(
     assert (campaign.multiplier_pct, campaign.monthly_day, campaign.tier_id, campaign.category) \
         == (250, 18, tier_id("gold"), "coffee")
     assert (campaign.starts_at, campaign.ends_at) == (starts, ends)
-    [entry] = entries()
+    [entry] = audits(audit_log.CAMPAIGN_CHANGE)
     assert entry.actor_id == admin.staff.id and entry.subject == f"campaign {campaign.id}"
     assert entry.before is None and entry.after["multiplier_pct"] == 250
     assert entry.after["tier"] == "gold"
@@ -107,7 +102,7 @@ def test_an_administrator_edits_a_running_campaign_and_the_change_is_audited(sta
     assert response.status_code == 303
     [saved] = all_campaigns()
     assert (saved.name_en, saved.multiplier_pct) == ("Triple", 300)
-    [edited] = entries()   # made with no actor, edited by the administrator
+    [edited] = audits(audit_log.CAMPAIGN_CHANGE)   # made with no actor, edited by the administrator
     assert edited.actor_id == admin.staff.id
     assert (edited.before["multiplier_pct"], edited.after["multiplier_pct"]) == (200, 300)
     assert (edited.before["name_en"], edited.after["name_en"]) == ("Double", "Triple")
@@ -124,7 +119,7 @@ def test_ending_a_running_campaign_early_stops_it_now_and_is_audited(staff_clien
     [ended] = all_campaigns()
     assert ended.ends_at <= utcnow() and campaigns.state(ended, utcnow()) == campaigns.ENDED
     assert campaigns.running_at(utcnow()) == []
-    assert entries()[-1].after["ends_at"] == ended.ends_at.isoformat()
+    assert audits(audit_log.CAMPAIGN_CHANGE)[-1].after["ends_at"] == ended.ends_at.isoformat()
     page = admin.get("/admin/campaigns").get_data(as_text=True)
     assert 'data-state="ended"' in page
 
@@ -148,7 +143,7 @@ def test_an_ended_campaign_can_be_neither_edited_nor_ended_again(staff_client):
     over = make(starts_at=now - timedelta(days=9), ends_at=now - timedelta(days=1))
     admin = staff_client("admin")
     token = csrf_token(admin, "/admin/campaigns")
-    before = entries()
+    before = audits(audit_log.CAMPAIGN_CHANGE)
 
     again = admin.post(f"/admin/campaigns/{over.id}/end", data={"csrf_token": token})
     edited = admin.post(f"/admin/campaigns/{over.id}/edit",
@@ -159,7 +154,7 @@ def test_an_ended_campaign_can_be_neither_edited_nor_ended_again(staff_client):
     assert again.status_code == 422 and edited.status_code == 422
     assert 'data-testid="error-message"' in again.get_data(as_text=True)
     assert opened.status_code == 302
-    assert all_campaigns()[0].multiplier_pct == 150 and entries() == before
+    assert all_campaigns()[0].multiplier_pct == 150 and audits(audit_log.CAMPAIGN_CHANGE) == before
 
 
 def test_an_unknown_campaign_is_404(staff_client):
@@ -204,7 +199,7 @@ def test_bad_campaign_input_is_refused_beside_the_field_and_nothing_is_saved(
     admin = staff_client("admin")
     fields = fields() if callable(fields) else fields
     existing = make(name_en="Existing")
-    before = entries()
+    before = audits(audit_log.CAMPAIGN_CHANGE)
 
     created = admin.post("/admin/campaigns/new", data=form(admin, **fields))
     edited = admin.post(f"/admin/campaigns/{existing.id}/edit", data=form(admin, **fields))
@@ -214,7 +209,7 @@ def test_bad_campaign_input_is_refused_beside_the_field_and_nothing_is_saved(
         html = response.get_data(as_text=True)
         assert f'id="{field}-error" data-testid="error-message"' in html, field
     assert [c.name_en for c in all_campaigns()] == ["Existing"]
-    assert all_campaigns()[0].multiplier_pct == 150 and entries() == before
+    assert all_campaigns()[0].multiplier_pct == 150 and audits(audit_log.CAMPAIGN_CHANGE) == before
 
 
 def test_a_hostile_name_is_saved_as_text_and_shown_escaped(staff_client):
@@ -262,7 +257,8 @@ def test_a_campaign_made_in_the_console_is_listed_by_flask_campaigns_and_back(ap
     assert made.exit_code == 0, made.output
     assert "From the console" in listed and "From the command line" in listed
     assert "From the console" in page and "From the command line" in page
-    assert [e.actor_id for e in entries()] == [admin.staff.id]  # the command line is no one
+    # the command line is no one
+    assert [e.actor_id for e in audits(audit_log.CAMPAIGN_CHANGE)] == [admin.staff.id]
 
 
 def test_the_core_refuses_a_huge_multiplier_from_the_command_line_too(app):

@@ -9,9 +9,10 @@ from werkzeug.test import EnvironBuilder
 
 from app.extensions import db
 from app.loyalty import audit_log
-from app.loyalty.models import AuditEntry, Category, Item, StockMovement
+from app.loyalty.models import Item, StockMovement
 from app.media import images
 from tests.conftest import tier_id
+from tests.integration.route_support import audits
 from tests.support import csrf_token
 
 
@@ -21,14 +22,6 @@ def admin(app, staff_client, tmp_path):
     client = staff_client("admin")
     db.session.rollback()  # the sign-in wrote since this session last read
     return client
-
-
-@pytest.fixture
-def category_id(app):
-    category = Category(slug="tea", name="茶饮", name_en="Tea")
-    db.session.add(category)
-    db.session.commit()
-    return category.id
 
 
 def png(size=(400, 300)) -> bytes:
@@ -61,12 +54,6 @@ def post(client, url, data, page=None):
 def count(model) -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(model))
-
-
-def audits(action):
-    db.session.rollback()
-    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                              .order_by(AuditEntry.id)).all()
 
 
 def errors(response) -> str:

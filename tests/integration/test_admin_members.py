@@ -10,8 +10,8 @@ from app.loyalty.errors import AccountFrozen
 from app.loyalty.models import CREDITED, Purchase, utcnow
 from tests.conftest import sign_in
 from tests.integration.api_support import purchase_body
-from tests.integration.member_admin_support import audits, page, post
-from tests.integration.route_support import by_testid, english, new_key, text
+from tests.integration.member_admin_support import page, post
+from tests.integration.route_support import audits, by_testid, english, new_key, text
 from tests.support import balance, csrf_token
 
 

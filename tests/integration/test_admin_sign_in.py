@@ -4,20 +4,13 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import select
 
-from app.extensions import db
 from app.loyalty import audit_log
 from app.loyalty import staff as staff_accounts
-from app.loyalty.models import AuditEntry, utcnow
+from app.loyalty.models import utcnow
 from tests.conftest import STAFF_PASSWORD, sign_in, staff_sign_in
+from tests.integration.route_support import audits
 from tests.support import csrf_token
-
-
-def _entries(action: str) -> list[AuditEntry]:
-    db.session.rollback()
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                   .order_by(AuditEntry.id)))
 
 
 def _code(staff, shift: int = 0) -> str:
@@ -36,7 +29,7 @@ def test_the_right_password_signs_staff_in_and_the_sign_in_is_audited(client, ma
 
     assert response.status_code == 302 and response.headers["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
-    [entry] = _entries(audit_log.SIGN_IN)
+    [entry] = audits(audit_log.SIGN_IN)
     assert entry.actor_id == admin.id and entry.address == "127.0.0.1"
 
 
@@ -52,7 +45,7 @@ def test_a_wrong_password_and_an_unknown_username_get_the_same_answer_and_are_au
     assert message in wrong.get_data(as_text=True)
     assert message in unknown.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
-    failed = _entries(audit_log.SIGN_IN_FAILED)
+    failed = audits(audit_log.SIGN_IN_FAILED)
     assert [e.actor_id for e in failed] == [admin.id, None]
     assert failed[1].subject == "username nobody-here"
 
@@ -91,13 +84,13 @@ def test_a_two_step_account_is_signed_in_only_after_its_code(client, make_staff,
     assert response.status_code == 302 and response.headers["Location"].startswith(
         "/admin/login/code")
     assert client.get("/admin/").status_code == 302      # not signed in yet
-    assert _entries(audit_log.SIGN_IN) == []
+    assert audits(audit_log.SIGN_IN) == []
 
     signed = _post_code(client, _code(admin))
 
     assert signed.status_code == 302 and signed.headers["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
-    [entry] = _entries(audit_log.SIGN_IN)
+    [entry] = audits(audit_log.SIGN_IN)
     assert entry.after == {"two_step": True}
 
 
@@ -112,7 +105,7 @@ def test_a_wrong_two_step_code_is_refused_and_audited(client, make_staff, clock)
     assert response.status_code == 422
     assert "验证码错误或已使用过" in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
-    assert _entries(audit_log.SIGN_IN_FAILED)[-1].after == {
+    assert audits(audit_log.SIGN_IN_FAILED)[-1].after == {
         "reason": "wrong or used two-step code"}
 
 
@@ -190,7 +183,7 @@ def test_a_deactivated_account_cannot_sign_in_and_its_sessions_end(staff_client,
     response = staff_sign_in(client, signed_in.staff.username)
     assert response.status_code == 422
     assert "用户名或密码错误。" in response.get_data(as_text=True)
-    assert _entries(audit_log.SIGN_IN_FAILED)[-1].after == {"reason": "account deactivated"}
+    assert audits(audit_log.SIGN_IN_FAILED)[-1].after == {"reason": "account deactivated"}
 
 
 def test_a_new_password_ends_every_session_and_the_new_one_signs_in(staff_client, client):
@@ -210,7 +203,7 @@ def test_signing_out_is_a_post_that_ends_the_console_session_and_is_audited(staf
 
     assert response.status_code == 302 and response.headers["Location"] == "/admin/login"
     assert client.get("/admin/").status_code == 302
-    [entry] = _entries(audit_log.SIGN_OUT)
+    [entry] = audits(audit_log.SIGN_OUT)
     assert entry.actor_id == client.staff.id
 
 

@@ -8,19 +8,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import audit_log, stores
-from app.loyalty.models import ApiKey, AuditEntry, Store
+from app.loyalty.models import ApiKey, Store
 from tests.integration.api_support import Api, purchase_body
+from tests.integration.route_support import audits
 from tests.support import csrf_token
 
 
 def token(client) -> str:
     return csrf_token(client, "/admin/stores")
-
-
-def entries(action: str) -> list[AuditEntry]:
-    db.session.rollback()
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                   .order_by(AuditEntry.id)))
 
 
 def store_codes() -> list[str]:
@@ -47,7 +42,7 @@ def test_an_administrator_adds_a_store_and_it_is_audited(staff_client):
 
     assert response.status_code == 303
     assert store_codes() == ["HZ001"]
-    [entry] = entries(audit_log.STORE_CHANGE)
+    [entry] = audits(audit_log.STORE_CHANGE)
     assert entry.actor_id == admin.staff.id and entry.subject == "store HZ001"
     assert entry.after == {"code": "HZ001", "name": "杭州湖滨银泰店"}
     page = admin.get("/admin/stores").get_data(as_text=True)
@@ -68,14 +63,14 @@ def test_a_bad_store_is_refused_beside_the_field_and_nothing_is_saved(staff_clie
                                                                       name, field):
     stores.create_store("SH001", "上海南京西路店")
     admin = staff_client("admin")
-    before = entries(audit_log.STORE_CHANGE)
+    before = audits(audit_log.STORE_CHANGE)
 
     response = admin.post("/admin/stores", data={"code": code, "name": name,
                                                   "csrf_token": token(admin)})
 
     assert response.status_code == 422
     assert f'id="{field}-error" data-testid="error-message"' in response.get_data(as_text=True)
-    assert store_codes() == ["SH001"] and entries(audit_log.STORE_CHANGE) == before
+    assert store_codes() == ["SH001"] and audits(audit_log.STORE_CHANGE) == before
 
 
 def test_a_till_key_is_shown_in_full_once_and_then_only_by_its_prefix(staff_client):
@@ -94,7 +89,7 @@ def test_a_till_key_is_shown_in_full_once_and_then_only_by_its_prefix(staff_clie
     assert key not in later and key.split("_")[3] not in later
     assert f'data-prefix="{prefix}"' in later
     assert stores.authenticate(key).code == "SH001"
-    [entry] = entries(audit_log.TILL_KEY_ISSUED)
+    [entry] = audits(audit_log.TILL_KEY_ISSUED)
     assert entry.actor_id == admin.staff.id and entry.after == {"prefix": prefix}
     assert key.split("_")[3] not in str(entry.after) + entry.subject
 
@@ -114,7 +109,7 @@ def test_a_key_revoked_in_the_console_is_refused_by_the_api_at_once(app, staff_c
 
     assert response.status_code == 303
     assert api.post("/purchases", purchase_body(member)).status_code == 401
-    [entry] = entries(audit_log.TILL_KEY_REVOKED)
+    [entry] = audits(audit_log.TILL_KEY_REVOKED)
     assert entry.actor_id == admin.staff.id and entry.after["prefix"] == prefix
     assert entry.before["revoked_at"] is None and entry.after["revoked_at"]
     page = admin.get("/admin/stores").get_data(as_text=True)
@@ -135,7 +130,7 @@ def test_revoking_a_key_twice_changes_nothing_more(staff_client):
     assert again.status_code == 303
     db.session.rollback()
     assert db.session.scalars(select(ApiKey.revoked_at)).one() == revoked_at
-    assert len(entries(audit_log.TILL_KEY_REVOKED)) == 1
+    assert len(audits(audit_log.TILL_KEY_REVOKED)) == 1
 
 
 @pytest.mark.parametrize("path", ["/admin/stores/NOPE/keys", "/admin/stores/keys/00000000/revoke",
@@ -146,7 +141,7 @@ def test_an_unknown_store_or_key_is_404_and_changes_nothing(staff_client, path):
     assert admin.post(path, data={"csrf_token": token(admin)}).status_code == 404
     db.session.rollback()
     assert db.session.scalars(select(ApiKey)).all() == []
-    assert entries(audit_log.TILL_KEY_ISSUED) == entries(audit_log.TILL_KEY_REVOKED) == []
+    assert audits(audit_log.TILL_KEY_ISSUED) == audits(audit_log.TILL_KEY_REVOKED) == []
 
 
 def test_store_writes_without_a_csrf_token_are_refused(staff_client):
@@ -187,6 +182,6 @@ def test_the_console_and_flask_stores_see_the_same_stores_and_keys(app, staff_cl
 
     assert "HZ001\t杭州湖滨银泰店" in listed and f"key {console_key.split('_')[2]}" in listed
     assert 'data-store-code="SH001"' in page and f'data-prefix="{cli_key.split("_")[2]}"' in page
-    issued = entries(audit_log.TILL_KEY_ISSUED)   # the command line is no one
+    issued = audits(audit_log.TILL_KEY_ISSUED)   # the command line is no one
     assert [(e.actor_id, e.after["prefix"]) for e in issued] == [
         (admin.staff.id, console_key.split("_")[2])]

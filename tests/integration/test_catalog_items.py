@@ -14,21 +14,12 @@ from app.loyalty.models import (
     COUPON,
     OPENING,
     RESTOCK,
-    Category,
     Item,
     StockMovement,
     utcnow,
 )
 from app.web.messages import describe
 from tests.conftest import tier_id
-
-
-@pytest.fixture
-def category_id(app):
-    category = Category(slug="tea", name="茶饮", name_en="Tea")
-    db.session.add(category)
-    db.session.commit()
-    return category.id
 
 
 @pytest.fixture

@@ -12,25 +12,17 @@ from app.loyalty.models import (
     CANCELLED,
     CONFIRMED,
     FULFILLED,
-    AuditEntry,
     CashMovement,
 )
 from tests.integration.route_support import (
+    audits,
     by_testid,
-    english,
     new_key,
     order_by_code,
     snapshot,
     text,
 )
 from tests.support import csrf_token
-
-
-@pytest.fixture
-def clerk(staff_client):
-    client = staff_client("clerk")
-    english(client)
-    return client
 
 
 @pytest.fixture
@@ -64,11 +56,6 @@ def captures(order_id: int) -> int:
                              .where(CashMovement.order_id == order_id))
 
 
-def audited(action: str) -> list[AuditEntry]:
-    db.session.rollback()
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
-
-
 # Cash
 
 def test_cash_taken_confirms_the_order_through_the_payment_path_and_then_it_is_handed_over(
@@ -80,7 +67,7 @@ def test_cash_taken_confirms_the_order_through_the_payment_path_and_then_it_is_h
     assert order.status == CONFIRMED and order.paid_at is not None
     capture = db.session.scalar(select(CashMovement).where(CashMovement.order_id == order.id))
     assert (capture.provider, capture.amount_fen) == ("counter", 1990)
-    assert [e.after["cash_fen"] for e in audited("cash_taken")] == [1990]
+    assert [e.after["cash_fen"] for e in audits("cash_taken")] == [1990]
     assert by_testid(text(shopper.get(f"/orders/{unpaid.code}")), "order-status") == [
         "Ready for pickup"]
     assert clerk.post(f"/admin/counter/{unpaid.code}/hand-over", data={
@@ -101,7 +88,7 @@ def test_a_wrong_amount_gets_a_message_beside_the_field_and_takes_nothing(clerk,
     assert by_testid(text(response), "error-message")
     assert "<b>19.90</b>" not in text(response)
     assert order_by_code(unpaid.code).status == AWAITING_PAYMENT
-    assert captures(unpaid.id) == 0 and audited("cash_taken") == []
+    assert captures(unpaid.id) == 0 and audits("cash_taken") == []
     assert snapshot(member.id, unpaid.item_id) == before
 
 
@@ -111,7 +98,7 @@ def test_the_same_cash_form_submitted_twice_records_one_capture(clerk, unpaid):
     first, second = pay(clerk, unpaid.code, "19.90", form), pay(clerk, unpaid.code, "19.90", form)
 
     assert (first.status_code, second.status_code) == (302, 302)
-    assert captures(unpaid.id) == 1 and len(audited("cash_taken")) == 1
+    assert captures(unpaid.id) == 1 and len(audits("cash_taken")) == 1
     assert order_by_code(unpaid.code).status == CONFIRMED
 
 
@@ -149,7 +136,7 @@ def test_a_clerk_cancels_with_a_reason_points_and_stock_return_and_the_member_re
     after = order_by_code(order.code)
     assert (after.status, after.cancel_reason) == (CANCELLED, "Damaged in the store")
     assert snapshot(member.id, item.id)[:2] == (balance_before + 400, 5)
-    [entry] = audited("cancel")
+    [entry] = audits("cancel")
     assert entry.after["reason"] == "Damaged in the store" and entry.actor_id == clerk.staff.id
     html = text(shopper.get(f"/orders/{order.code}"))
     assert by_testid(html, "cancel-reason") == ["Cancelled by the store: Damaged in the store"]
@@ -181,7 +168,7 @@ def test_a_cancel_without_a_reason_is_refused_and_changes_nothing(clerk, member,
 
     assert response.status_code == 422 and by_testid(text(response), "error-message")
     assert order_by_code(order.code).status == CONFIRMED
-    assert snapshot(member.id, order.item_id) == before and audited("cancel") == []
+    assert snapshot(member.id, order.item_id) == before and audits("cancel") == []
 
 
 def test_a_handed_over_order_cannot_be_cancelled(clerk, member, make_item):

@@ -1,7 +1,6 @@
 """The expiry job: every lapsed lot's remainder expires once, exactly as the per-member
 expiry would write it, in batches, however many times and on however many hosts it runs."""
 import random
-import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -25,7 +24,7 @@ from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import days, utc
 from tests.integration.route_support import by_testid, english, text
-from tests.support import balance
+from tests.support import balance, race
 
 NOW = utc(2026, 6, 1, 4, 0)
 LONG_AGO = NOW - days(400)
@@ -209,23 +208,7 @@ def test_two_hosts_running_the_job_at_once_expire_each_lot_once(app, make_member
         give(member_id, 100, NOW - days(1 + n % 5))
         give(member_id, 50, NOW - days(2))
         give(member_id, 25, NOW + days(3))
-    barrier, results = threading.Barrier(2), []
-
-    def run():
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(expiry.expire_all(NOW, batch_size=4))
-            except Exception as error:  # handed to the test, not lost in the thread
-                results.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = race([lambda: expiry.expire_all(NOW, batch_size=4)] * 2, app)
 
     assert not any(isinstance(r, Exception) for r in results), results
     assert sum(results) == 30 * 150

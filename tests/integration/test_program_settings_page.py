@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
 from app.loyalty import audit_log, tasks
-from app.loyalty.models import AuditEntry, ProgramSetting, utcnow
+from app.loyalty.models import ProgramSetting, utcnow
 from app.loyalty.program import Program, running_program
 from app.loyalty.settings import EDITABLE
 from tests.conftest import _config
 from tests.integration.api_support import purchase_body
-from tests.integration.route_support import by_testid, english, text
+from tests.integration.route_support import audits, by_testid, text
 from tests.support import balance, csrf_token
 
 FORM_FIELDS = tuple(name.lower() for name in EDITABLE)
@@ -38,19 +38,6 @@ def save(client, **changes):
 def stored_rows() -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(ProgramSetting))
-
-
-def setting_changes() -> list[AuditEntry]:
-    db.session.rollback()
-    return db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == audit_log.SETTING_CHANGE).order_by(AuditEntry.id)).all()
-
-
-@pytest.fixture
-def admin(staff_client):
-    client = staff_client("admin")
-    english(client)
-    return client
 
 
 def test_the_page_shows_every_setting_in_sections_with_its_running_value(admin):
@@ -81,7 +68,7 @@ def test_each_setting_saved_is_the_running_programs_with_one_audit_entry(admin, 
 
     assert response.status_code == 303 and response.headers["Location"] == "/admin/settings"
     assert getattr(running_program(), field) == value
-    [entry] = setting_changes()
+    [entry] = audits(audit_log.SETTING_CHANGE)
     assert (entry.actor_id, entry.subject) == (admin.staff.id, field.upper())
     assert entry.before == {field.upper(): before} and entry.after == {field.upper(): value}
     assert "1 setting saved." in text(admin.get("/admin/settings"))
@@ -91,14 +78,15 @@ def test_saving_the_form_unchanged_stores_and_audits_nothing(admin):
     response = save(admin)
 
     assert response.status_code == 303
-    assert stored_rows() == 0 and setting_changes() == []
+    assert stored_rows() == 0 and audits(audit_log.SETTING_CHANGE) == []
 
 
 def test_several_settings_saved_at_once_record_one_entry_each_and_the_history_shows_them(
         admin):
     save(admin, earn_per_yuan=2, check_in_points=4)
 
-    assert [e.subject for e in setting_changes()] == ["EARN_PER_YUAN", "CHECK_IN_POINTS"]
+    assert [e.subject for e in audits(audit_log.SETTING_CHANGE)] == ["EARN_PER_YUAN",
+                                                                    "CHECK_IN_POINTS"]
     html = text(admin.get("/admin/settings"))
     rows = by_testid(html, "setting-change-row")
     assert len(rows) == 2
@@ -139,7 +127,7 @@ def test_a_bad_value_is_refused_beside_its_field_and_nothing_is_saved(
     assert any(message in error for error in by_testid(html, "error-message")), \
         by_testid(html, "error-message")
     assert f'id="{field}-error"' in html     # beside the field it is about
-    assert stored_rows() == 0 and setting_changes() == []
+    assert stored_rows() == 0 and audits(audit_log.SETTING_CHANGE) == []
     assert running_program() == before
 
 

@@ -1,6 +1,5 @@
 """The yearly tier review, which points qualify, and where members see their tier's story."""
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -24,6 +23,7 @@ from app.loyalty.tiers import next_review
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import PASSWORD, days, sign_in, utc
 from tests.integration.route_support import english, text
+from tests.support import race
 
 JOIN = utc(2025, 3, 10, 2, 0)
 
@@ -122,23 +122,7 @@ def test_two_hosts_reviewing_at_once_review_each_member_once(app):
     for member_id in members:
         accounts.award(member_id, 8000, "purchase", now=JOIN)
     ran = next_review(JOIN) + days(1)
-    barrier, results = threading.Barrier(2), []
-
-    def run():
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(tier_reviews.review_due(ran))
-            except Exception as error:  # handed to the test, not lost in the thread
-                results.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = race([lambda: tier_reviews.review_due(ran)] * 2, app)
 
     assert sum(results) == 12, results
     db.session.rollback()

@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import audit_log
-from app.loyalty.models import AuditEntry, Member, Tier
+from app.loyalty.models import Member, Tier
 from tests.conftest import tier_id
 from tests.integration.api_support import purchase_body
-from tests.integration.route_support import by_testid, english, text
+from tests.integration.route_support import audits, by_testid, text
 from tests.support import csrf_token
 
 CODES = ("silver", "gold", "platinum")
@@ -28,19 +28,6 @@ def form(client, **changes) -> dict:
             value = changes.get(f"{tier.code}_{field}", getattr(tier, field))
             data[f"tiers-{index}-{field}"] = str(value)
     return data
-
-
-def tier_changes() -> list[AuditEntry]:
-    db.session.rollback()
-    return db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == audit_log.SETTING_CHANGE).order_by(AuditEntry.id)).all()
-
-
-@pytest.fixture
-def admin(staff_client):
-    client = staff_client("admin")
-    english(client)
-    return client
 
 
 def test_the_page_lists_each_tier_and_says_members_move_at_their_next_review(admin):
@@ -62,7 +49,7 @@ def test_saved_tiers_are_audited_and_the_rules_page_shows_them(admin, visitor):
     gold, platinum = tiers()[1:]
     assert (gold.threshold, gold.multiplier_pct) == (3000, 175)
     assert (platinum.name, platinum.name_en) == ("钻石", "Diamond")
-    entries = tier_changes()
+    entries = audits(audit_log.SETTING_CHANGE)
     assert [e.subject for e in entries] == ["tier gold", "tier platinum"]
     assert entries[0].actor_id == admin.staff.id
     assert entries[0].before["threshold"] == before["gold"] and entries[0].after == {
@@ -111,7 +98,7 @@ def test_a_bad_tier_is_refused_beside_its_field_and_nothing_changes(
         by_testid(html, "error-message")
     assert f'id="{field}-error"' in html
     assert [(t.name, t.name_en, t.threshold, t.multiplier_pct) for t in tiers()] == before
-    assert tier_changes() == []
+    assert audits(audit_log.SETTING_CHANGE) == []
 
 
 @pytest.mark.parametrize("tampered", [
@@ -125,4 +112,4 @@ def test_a_form_naming_other_tiers_than_the_programs_changes_nothing(admin, tamp
     response = admin.post("/admin/tiers", data=data)
 
     assert response.status_code == 422 and by_testid(text(response), "error-message")
-    assert tiers()[1].threshold == 2000 and tier_changes() == []
+    assert tiers()[1].threshold == 2000 and audits(audit_log.SETTING_CHANGE) == []
