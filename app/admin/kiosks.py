@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from app.loyalty import kiosks, stores
 from app.loyalty.errors import NotFound
 from app.loyalty.kiosks import InvalidKiosk
+from app.web.messages import describe
 from .console import address, bp
 from .program_forms import ActionForm, KioskForm
 
@@ -38,11 +39,8 @@ def create_kiosk():
             issued = kiosks.create(form.name.data, form.store.data or "",
                                    actor_id=g.staff.id, address=address())
         except InvalidKiosk as error:
-            if error.details.get("field") == "name":
-                form.name.errors = [_("Enter a name of at most 60 characters, without line "
-                                      "breaks or control characters.")]
-            else:
-                form.store.errors = [_("Choose a store from the list.")]
+            field = form.name if error.details.get("field") == "name" else form.store
+            field.errors = [describe(error)]
         else:
             return _page(issued=issued)
     return _page(form, 422)

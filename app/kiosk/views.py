@@ -1,9 +1,9 @@
 """The kiosk's pages: enrolment, the attract screen, signing in with the member card, done."""
 from flask import current_app, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from app.extensions import limiter
 from app.loyalty import card_tokens, kiosks
+from app.web.messages import describe
 from .blueprint import bp, kiosk_required
 from .forms import DoneForm, EnrolForm, ScanForm
 from .session import (
@@ -31,9 +31,8 @@ def enrol():
     if form.validate_on_submit():
         try:
             kiosk, secret = kiosks.enrol(form.code.data)
-        except kiosks.EnrolmentRefused:
-            form.code.errors.append(_("That enrolment code is not valid. Ask an administrator "
-                                      "for a new one."))
+        except kiosks.EnrolmentRefused as error:
+            form.code.errors.append(describe(error))
         else:
             end_member_session()
             response = redirect(url_for("kiosk.attract"))
@@ -67,8 +66,7 @@ def scan():
             return redirect(url_for("kiosk.member"))
     g.code_refused = True
     form.code.data = ""
-    form.code.errors = [_("That code did not work. Open your member card on your phone and "
-                          "scan the new code, or type its 6 digits.")]
+    form.code.errors = [describe(card_tokens.CardCodeRefused())]
     return render_template("kiosk/attract.html", form=form), 422
 
 

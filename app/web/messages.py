@@ -65,6 +65,11 @@ def describe(error: DomainError, item=None) -> str:
             return pin_words.describe(error)
         case "invalid_period":
             return report_words.period_problem(d.get("reason"))
+        case "invalid_kiosk" if d.get("field") == "name":
+            return _("Enter a name of at most 60 characters, without line breaks or control "
+                     "characters.")
+        case "invalid_kiosk":
+            return _("Choose a store from the list.")
         case _:
             return _fixed_sentence(error.code)
 
@@ -78,6 +83,11 @@ def _fixed_sentence(code: str) -> str:
             return _("This order is not waiting for cash: nothing was taken.")
         case "reason_required":
             return _("Give a reason for cancelling: the member reads it.")
+        case "enrolment_refused":
+            return _("That enrolment code is not valid. Ask an administrator for a new one.")
+        case "card_code_refused":
+            return _("That code did not work. Open your member card on your phone and "
+                     "scan the new code, or type its 6 digits.")
         case "invalid_staff":
             return _("That staff account cannot be saved: check the username, password, "
                      "role and store.")
