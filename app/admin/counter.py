@@ -1,12 +1,13 @@
 """The counter, for clerks and administrators: scan or type a pickup code, see the order,
-hand the item over once, take the cash still due, or cancel it with a reason.
+hand the item over once, take the cash still due, or cancel it with a reason; or scan a
+member card and go to the member's page.
 
 One URL per action; each answers the whole page, or for htmx the counter's panel alone.
 """
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.loyalty import counter, redemption
+from app.loyalty import card_tokens, counter, redemption
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import ADMIN, CLERK, OPEN_STATUSES
 from app.web.fragments import wants_fragment
@@ -21,10 +22,36 @@ def counter_page():
     scan = ScanForm(formdata=request.args if "code" in request.args else None)
     found, code = None, None
     if "code" in request.args and scan.validate():
+        if scan.card_code:  # a look-up that uses the card up is posted, never in a link
+            scan.code.errors = [_("Press Look up to find the member with this card code.")]
+            return _answer(scan, None, None)
         code = scan.pickup_code
         found = counter.look_up(code)
         scan = ScanForm(formdata=None)  # empty again for the next scan
     return _answer(scan, found, code)
+
+
+@bp.post("/counter")
+@for_roles(ADMIN, CLERK)
+def counter_scan():
+    scan = ScanForm()
+    if not scan.validate():
+        return _answer(scan, None, None, status=422)
+    if scan.pickup_code:
+        if not wants_fragment():
+            return redirect(url_for("admin.counter_page", code=scan.pickup_code), 303)
+        page, status = _answer(ScanForm(formdata=None), counter.look_up(scan.pickup_code),
+                               scan.pickup_code)
+        return page, status, {"HX-Push-Url": url_for("admin.counter_page", code=scan.pickup_code)}
+    try:
+        member = card_tokens.find_at_counter(scan.card_code, g.staff.id, address())
+    except DomainError as error:
+        scan.code.errors = [_counter_words(error)]
+        return _answer(scan, None, None, status=422)
+    target = url_for("admin.member_page", member_no=member.member_no)
+    if wants_fragment():
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target, 303)
 
 
 @bp.post("/counter/<code>/hand-over")
@@ -119,5 +146,8 @@ def _counter_words(error: DomainError) -> str:
             return _("This order is already closed.")
         case "not_found":
             return _("No order has this pickup code.")
+        case "card_code_refused":
+            return _("That member card code is unknown, used or expired: ask the member to "
+                     "open their card again.")
         case _:
             return describe(error)

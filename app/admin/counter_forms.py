@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from app.loyalty import counter
+from app.loyalty import card_tokens, counter
 from app.loyalty.redemption import REASON_LENGTH
 
 YUAN = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?\Z")
@@ -18,21 +18,24 @@ def _stripped(value):
 
 
 class ScanForm(FlaskForm):
-    """The pickup code, scanned or typed (a GET form: it changes nothing)."""
+    """A pickup code or a member card code, scanned or typed. The form is posted (a card
+    code is used up); the app's CSRF protection checks every post, so the form does not."""
 
     class Meta:
         csrf = False
 
-    code = StringField(_l("Pickup code"), validators=[
-        DataRequired(_l("Scan or type the pickup code."))],
+    code = StringField(_l("Pickup code or member card"), validators=[
+        DataRequired(_l("Scan or type the pickup code or the member card."))],
         render_kw={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters",
                    "spellcheck": "false", "enterkeyhint": "go"})
 
     def validate_code(self, field):
-        self.pickup_code = counter.pickup_code(field.data)
-        if self.pickup_code is None:
-            raise ValidationError(_l("That is not a pickup code: it has 10 letters and digits, "
-                                "like ABCD 2345 XY."))
+        # 6 digits are a card code: a pickup code has 10 letters and digits
+        self.card_code = card_tokens.normal_code(field.data or "")
+        self.pickup_code = None if self.card_code else counter.pickup_code(field.data)
+        if self.card_code is None and self.pickup_code is None:
+            raise ValidationError(_l("That is not a pickup code (10 letters and digits, like "
+                                     "ABCD 2345 XY) or a member card code (6 digits)."))
 
 
 class HandOverForm(FlaskForm):

@@ -1,5 +1,5 @@
 """The member card's sign-in tokens: a 6-digit code (shown as digits and as a QR) that
-signs the member in on a kiosk once, within VALID_SECONDS.
+signs the member in on a kiosk, or finds them at the counter, once, within VALID_SECONDS.
 
 Only the code's SHA-256 is kept. A new token ends the member's earlier ones, and no two
 live tokens share a code, so a code names one member. Using one is a single conditional
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from app.extensions import db
+from . import audit_log
 from .errors import DomainError
 from .models import CardToken, Member, utcnow
 from .transaction import write_transaction
@@ -70,18 +71,35 @@ def issue(member_id: int, now: datetime | None = None) -> Issued:
 def use(code_text: str, kiosk_id: int, now: datetime | None = None) -> Member:
     """Use a card code on a kiosk: the member it signs in. CardCodeRefused for a malformed,
     unknown, used or expired code; nothing changes then."""
+    now = now or utcnow()
+    with write_transaction():
+        return _used_up(code_text, now, kiosk_id=kiosk_id)
+
+
+def find_at_counter(code_text: str, staff_id: int, address: str = "",
+                    now: datetime | None = None) -> Member:
+    """Use a card code at the counter: the member it names, the look-up written to the audit
+    log. CardCodeRefused for a malformed, unknown, used or expired code; nothing changes then."""
+    now = now or utcnow()
+    with write_transaction():
+        member = _used_up(code_text, now)
+        audit_log.record(staff_id, audit_log.MEMBER_FOUND_BY_CARD, subject=f"member {member.member_no}",
+                         address=address, now=now)
+        return member
+
+
+def _used_up(code_text: str, now: datetime, kiosk_id: int | None = None) -> Member:
+    """Mark the live token of the code used, in the caller's transaction: its member."""
     code = normal_code(code_text)
     if code is None:
         raise CardCodeRefused()
-    now = now or utcnow()
-    with write_transaction():
-        token_id = db.session.execute(
-            update(CardToken).where(
-                CardToken.code_hash == _digest(code), CardToken.used_at.is_(None),
-                CardToken.expires_at > now)
-            .values(used_at=now, kiosk_id=kiosk_id)
-            .returning(CardToken.id)).scalar()
-        if token_id is None:
-            raise CardCodeRefused()
-        token = db.session.get(CardToken, token_id)
-        return db.session.get(Member, token.member_id)
+    token_id = db.session.execute(
+        update(CardToken).where(
+            CardToken.code_hash == _digest(code), CardToken.used_at.is_(None),
+            CardToken.expires_at > now)
+        .values(used_at=now, kiosk_id=kiosk_id)
+        .returning(CardToken.id)).scalar()
+    if token_id is None:
+        raise CardCodeRefused()
+    token = db.session.get(CardToken, token_id)
+    return db.session.get(Member, token.member_id)
