@@ -1,6 +1,7 @@
 """The counter's forms: the scan, cash taken for an order, and a cancel with its reason."""
 import re
 import secrets
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,8 +31,10 @@ class ScanForm(FlaskForm):
                    "spellcheck": "false", "enterkeyhint": "go"})
 
     def validate_code(self, field):
-        # 6 digits are a card code: a pickup code has 10 letters and digits
-        self.card_code = card_tokens.normal_code(field.data or "")
+        # 6 digits are a card code (full-width ones from a Chinese keyboard too): a pickup
+        # code has 10 letters and digits
+        self.card_code = card_tokens.normal_code(
+            unicodedata.normalize("NFKC", (field.data or "")[:counter.MAX_TYPED]))
         self.pickup_code = None if self.card_code else counter.pickup_code(field.data)
         if self.card_code is None and self.pickup_code is None:
             raise ValidationError(_l("That is not a pickup code (10 letters and digits, like "
