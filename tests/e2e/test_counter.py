@@ -1,11 +1,13 @@
 """The counter in a browser: a clerk types a pickup code and presses Enter, sees the order,
-hands it over, then scans it again and reads when, where and by whom."""
+hands it over, then scans it again and reads when, where and by whom; or types the 6 digits
+of the member card on a member's phone and sees the member's page."""
 import pytest
 
 from app.extensions import db
 from app.loyalty import staff as staff_accounts
 from app.loyalty import stores
 from app.loyalty.models import Store, utcnow
+from .test_kiosk import card_code, phone  # noqa: F401 (phone is a fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,3 +57,18 @@ def test_a_clerk_types_a_pickup_code_hands_the_order_over_and_a_second_scan_says
     words = verdict.inner_text()
     assert "已于" in words and "王店员" in words and "静安门店" in words
     assert page.get_by_test_id("fulfil-button").count() == 0
+
+
+def test_a_clerk_types_the_member_card_code_from_the_phone_and_sees_the_members_page(
+        page, phone, live_app, member):
+    digits = card_code(phone, member)
+    sign_in_at_the_counter(page, make_clerk(live_app))
+
+    field = page.get_by_test_id("pickup-code-input")
+    field.fill(digits)
+    field.press("Enter")
+
+    page.wait_for_url("**/admin/members/*")
+    page.get_by_test_id("member-balance").wait_for()
+    shown = page.get_by_test_id("member-phone").inner_text()
+    assert member.phone[-4:] in shown and member.phone not in shown
