@@ -83,8 +83,8 @@ def find_at_counter(code_text: str, staff_id: int, address: str = "",
     now = now or utcnow()
     with write_transaction():
         member = _used_up(code_text, now)
-        audit_log.record(staff_id, audit_log.MEMBER_FOUND_BY_CARD, subject=f"member {member.member_no}",
-                         address=address, now=now)
+        audit_log.record(staff_id, audit_log.MEMBER_FOUND_BY_CARD,
+                         subject=f"member {member.member_no}", address=address, now=now)
         return member
 
 

@@ -142,3 +142,11 @@ def browser_context_args(browser_context_args, playwright, viewport_name):
 @pytest.fixture
 def is_phone(viewport_name) -> bool:
     return viewport_name == "iphone"
+
+
+@pytest.fixture
+def phone(browser, base_url, playwright):
+    """A page on a phone, for the member's card."""
+    context = browser.new_context(base_url=base_url, **playwright.devices["iPhone 13"])
+    yield context.new_page()
+    context.close()

@@ -78,3 +78,12 @@ def expiring_and_reminded(live_app, member: Member, points: int, days: int) -> d
         remind(utcnow())
         db.session.remove()
     return last_day
+
+
+def card_code(phone_page, member) -> str:
+    """The 6 digits on the member's card, as the phone shows them."""
+    sign_in(phone_page, member)
+    phone_page.goto("/card")
+    digits = phone_page.get_by_test_id("member-card-code")
+    digits.wait_for()
+    return digits.inner_text().replace(" ", "")

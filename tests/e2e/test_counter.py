@@ -7,7 +7,7 @@ from app.extensions import db
 from app.loyalty import staff as staff_accounts
 from app.loyalty import stores
 from app.loyalty.models import Store, utcnow
-from .test_kiosk import card_code, phone  # noqa: F401 (phone is a fixture)
+from .helpers import card_code
 
 pytestmark = pytest.mark.e2e
 

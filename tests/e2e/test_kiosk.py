@@ -10,7 +10,7 @@ from app.extensions import db
 from app.loyalty import card_tokens, pins
 from app.loyalty.models import utcnow
 from tests.kiosk_support import make_kiosk
-from .helpers import KIOSK, points, sign_in
+from .helpers import KIOSK, card_code, points
 from .test_accessibility import blocking_violations
 
 pytestmark = pytest.mark.e2e
@@ -38,23 +38,6 @@ def kiosk(browser, base_url, kiosk_code):
     page.get_by_test_id("kiosk-attract").wait_for()
     yield page
     context.close()
-
-
-@pytest.fixture
-def phone(browser, base_url, playwright):
-    """A page on a phone, for the member's card."""
-    context = browser.new_context(base_url=base_url, **playwright.devices["iPhone 13"])
-    yield context.new_page()
-    context.close()
-
-
-def card_code(phone_page, member) -> str:
-    """The 6 digits on the member's card, as the phone shows them."""
-    sign_in(phone_page, member)
-    phone_page.goto("/card")
-    digits = phone_page.get_by_test_id("member-card-code")
-    digits.wait_for()
-    return digits.inner_text().replace(" ", "")
 
 
 def scan(page, code: str) -> None:
