@@ -24,19 +24,24 @@ class Line:
 class Earned:
     points: int
     multiplier_pct: int     # the best bonus that applied to any line (100 when none did)
+    bonus_points: int       # of `points`, those earned beyond the same lines without a bonus
 
 
 def purchase_points(lines: Sequence[Line], earn_points: int, earn_per_yuan: int,
                     tier_multiplier_pct: int, bonus_pct: Callable[[Line], int]) -> Earned:
     """floor(sum of amount_fen * earn_points * tier % * line bonus % / (earn_per_yuan *
     1,000,000)): the rate is `earn_points` for every `earn_per_yuan` yuan (100 fen each) and
-    both multipliers are percentages, so the exact sum is divided once."""
-    total, best = 0, NO_BONUS
+    both multipliers are percentages, so the exact sum is divided once.
+    The bonus points are the points less what the same lines earn at the tier without any
+    bonus (campaign or birthday month), rounded down the same way: base + bonus = points."""
+    total, base, best = 0, 0, NO_BONUS
     for line in lines:
         bonus = max(NO_BONUS, bonus_pct(line))
         best = max(best, bonus)
         total += line.amount_fen * earn_points * tier_multiplier_pct * bonus
-    return Earned(total // (earn_per_yuan * 1_000_000), best)
+        base += line.amount_fen * earn_points * tier_multiplier_pct * NO_BONUS
+    points = total // (earn_per_yuan * 1_000_000)
+    return Earned(points, best, points - base // (earn_per_yuan * 1_000_000))
 
 
 def birthday_bonus_pct(birthday: date | None, at: datetime, tz: ZoneInfo, setting: str) -> int:

@@ -88,7 +88,8 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     held = (program.purchase_hold_days > 0 and available_at > now) or member.frozen
     purchase = Purchase(store_id=store_id, reference=data.reference, member_id=member.id,
                         amount_fen=data.amount_fen, lines=data.lines, points=earned.points,
-                        multiplier_pct=earned.multiplier_pct, status=PENDING if held else CREDITED,
+                        multiplier_pct=earned.multiplier_pct, bonus_points=earned.bonus_points,
+                        status=PENDING if held else CREDITED,
                         available_at=available_at if held else now,
                         occurred_at=data.occurred_at, created_at=now)
     db.session.add(purchase)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import BigInteger, and_, case, cast, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -108,8 +108,9 @@ def read_ledger(months: list[Month], tz: ZoneInfo) -> dict[Month, MonthSums]:
 def _campaign_bonus(bounds: list[tuple[datetime, datetime]]) -> dict[int, int]:
     """The bonus part of purchase points credited in each month (by index in `bounds`, which
     need not follow one another):
-    for a purchase that earned a bonus (purchases.multiplier_pct above 100: a campaign, or
-    the birthday month's double), points - floor(points x 100 / multiplier_pct).
+    the purchases' bonus_points (what a campaign or the birthday month's double added, stored
+    when the purchase earned). When refunds while it was pending lowered the credit, the entry
+    carries the bonus's share of it, rounded down: entry points x bonus_points / points.
     Read from the few purchases that earned a bonus (ix_purchases_bonus), each entry found
     by its key: the month is a CASE, not a filter on the ledger, so that the database does
     not walk the ledger's purchases of the months instead."""
@@ -125,11 +126,11 @@ def _campaign_bonus(bounds: list[tuple[datetime, datetime]]) -> dict[int, int]:
         return {}
     month = case(*[(and_(LedgerEntry.created_at >= start, LedgerEntry.created_at < end), n)
                    for n, (start, end) in enumerate(bounds)], else_=None)
-    bonus = LedgerEntry.points - LedgerEntry.points * 100 // Purchase.multiplier_pct
+    bonus = cast(LedgerEntry.points, BigInteger) * Purchase.bonus_points // Purchase.points
     rows = db.session.execute(
         select(month, func.sum(bonus))
         .select_from(Purchase).join(LedgerEntry, LedgerEntry.id == Purchase.entry_id)
-        .where(Purchase.multiplier_pct > 100, Purchase.entry_id >= first)
+        .where(Purchase.multiplier_pct > 100, Purchase.entry_id >= first)  # all with a bonus
         .group_by(month)).all()
     return {n: int(points) for n, points in rows if n is not None}
 

@@ -8,16 +8,18 @@ range scans of the ledger (ix_ledger_entries_kind_created).
 
 Where issued points come from, as the ledger records it:
   purchases    `earn` entries whose reference is a purchase, less their campaign bonus;
-  campaigns    the bonus part of those entries: for a purchase that earned a bonus
-               (purchases.multiplier_pct above 100: a campaign, or the birthday month's
-               double), points - floor(points x 100 / multiplier_pct);
+  campaigns    the bonus part of those entries: purchases.bonus_points, the points a
+               campaign or the birthday month's double added beyond what the same lines earn
+               at the tier without one, stored when the purchase earned (of an entry that
+               refunds while pending lowered, its share: entry x bonus_points / points);
   tasks        every other `earn` entry: check-ins, the profile, birthday gifts, referrals;
   adjustments  `adjust` entries that add points (those that take points away are
                `adjusted_down`).
 Redeemed are `redeem` entries, returned the points that come back from a cancelled or
 lapsed order, expired `expire` entries (in the month of the lot's last day: the entry is
 written at the local midnight after it), clawed back `clawback` entries (refunded purchases,
-referral rewards taken back, points owed). All figures are positive numbers of points.
+referral rewards taken back, points owed), whole: a refund's clawback is not split between
+purchases and campaigns, which keep what the purchase earned. All figures are positive numbers of points.
 """
 from dataclasses import dataclass, field
 from datetime import datetime

@@ -1,6 +1,7 @@
 """The liability reports agree exactly with a history built through the services: every
 source of points, redemptions, a cancellation, expiry (written and still waiting), a
-negative adjustment, a refund's clawback, and a purchase just after a local midnight."""
+negative adjustment, a refund's clawback, a purchase just after a local midnight, and a
+purchase with one line under a campaign and one not."""
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 
@@ -79,6 +80,15 @@ def history(make_member, make_item):
     redemption.redeem(a.id, x, "a-x", now=utc(2025, 3, 5, 2))
     adjust(d.id, 80, utc(2025, 3, 20, 2))           # lapses at the end of March 2026
     adjust(c.id, 500, utc(2026, 1, 15, 2))
+    # Tea earns double in January 2026: D's tea line earns 20, the food line 10. The bonus is
+    # the 10 the tea line earned beyond its base, not 30 - 30 x 100 / 200 = 15.
+    campaigns.create(name="茶饮双倍", name_en="Tea double", multiplier_pct=200, category="tea",
+                     starts_at=utc(2026, 1, 10), ends_at=utc(2026, 1, 31), now=utc(2026, 1, 1))
+    purchases.record(store.id, purchases.PurchaseInput(
+        reference="d-tea", amount_fen=2000, occurred_at=utc(2026, 1, 20, 2),
+        member_phone=d.phone, lines=[{"category": "tea", "amount_fen": 1000},
+                                     {"category": "food", "amount_fen": 1000}]),
+        now=utc(2026, 1, 20, 2))
     # E spends 60 an hour before the lot's last local day ends and cancels after it: 40
     # expire, the 60 come back in a lot that lives 30 days (and lapses before NOW).
     order = redemption.redeem(e.id, z, "e-z", now=utc(2026, 2, 28, 15))
@@ -118,19 +128,19 @@ def test_every_monthly_figure_agrees_with_the_history(kept):
     expected = {m: flow(m) for m in WHOLE.months}
     expected[Month(2025, 2)] = flow(Month(2025, 2), adjustments=400)
     expected[Month(2025, 3)] = flow(Month(2025, 3), adjustments=80, redeemed=100)
-    expected[Month(2026, 1)] = flow(Month(2026, 1), adjustments=500)
+    expected[Month(2026, 1)] = flow(Month(2026, 1), purchases=20, campaigns=10, adjustments=500)
     expected[Month(2026, 2)] = flow(Month(2026, 2), redeemed=60, expired=240)
     expected[Month(2026, 3)] = flow(Month(2026, 3), purchases=83, campaigns=33, tasks=3,
                                     returned=60, adjusted_down=20)
     expected[Month(2026, 4)] = flow(Month(2026, 4), purchases=123, adjustments=1000,
                                     redeemed=140, returned=40, clawed_back=123)
     assert found.months == [expected[m] for m in WHOLE.months]
-    assert found.total == flow(None, purchases=206, campaigns=33, tasks=3, adjustments=1980,
+    assert found.total == flow(None, purchases=226, campaigns=43, tasks=3, adjustments=1980,
                                redeemed=300, returned=100, expired=240, clawed_back=123,
                                adjusted_down=20)
-    assert found.total.issued.total == 2222
-    assert found.total.net == 1639
-    assert found.total.redemption_rate == Fraction(200, 2222)
+    assert found.total.issued.total == 2252
+    assert found.total.net == 1669
+    assert found.total.redemption_rate == Fraction(200, 2252)
     assert found.months[-1].redemption_rate == Fraction(100, 1123)
     assert found.months[13].redemption_rate is None   # February 2026: nothing issued
 
@@ -147,13 +157,13 @@ def test_outstanding_points_by_month_of_expiry_equal_the_sum_of_balances(history
 
     assert found.buckets == [
         ExpiryBucket(Month(2026, 3), 140, 140, lapsed=True),
-        ExpiryBucket(Month(2027, 1), 480, 480),
+        ExpiryBucket(Month(2027, 1), 510, 510),
         ExpiryBucket(Month(2027, 4), 19, 19),
         ExpiryBucket(None, 1000, 1000),
     ]
     balances = db.session.scalar(select(func.sum(Member.points_balance)))
-    assert found.points == balances == 1639
-    assert found.value_fen == 1639
+    assert found.points == balances == 1669
+    assert found.value_fen == 1669
     assert check_ledger() == []
 
 
@@ -163,15 +173,15 @@ def test_breakage_counts_lapsed_lots_once_and_prices_the_live_points(history):
     # again). Expired: 200 + 40 written, 80 + 60 waiting for the job.
     assert (found.breakage.issued, found.breakage.expired) == (480, 380)
     assert found.breakage.rate == Fraction(19, 24)
-    # 1000 never expire; 499 live at 5/24 of their worth (103.96 fen); 140 lapsed cost nothing.
-    assert found.expected_cost_fen == 1000 + 104
+    # 1000 never expire; 529 live at 5/24 of their worth (110.21 fen); 140 lapsed cost nothing.
+    assert found.expected_cost_fen == 1000 + 110
 
 
 def test_point_value_prices_the_liability_in_fen(history, app):
     app.config["POINTS_PER_YUAN"] = 200
     half = reports.liability(NOW, running_program())
-    assert half.value_fen == 1639 * 100 // 200
-    assert [b.value_fen for b in half.buckets] == [70, 240, 9, 500]
+    assert half.value_fen == 1669 * 100 // 200
+    assert [b.value_fen for b in half.buckets] == [70, 255, 9, 500]
 
 
 def test_orders_items_and_tiers(history):
@@ -186,7 +196,7 @@ def test_orders_items_and_tiers(history):
                               by="orders")
     assert [(i.orders, i.points) for i in april] == [(1, 100)]
     assert reports.members_by_tier() == [
-        TierCount("silver", "银卡", "Silver", 5, 1639), TierCount("gold", "金卡", "Gold", 0, 0),
+        TierCount("silver", "银卡", "Silver", 5, 1669), TierCount("gold", "金卡", "Gold", 0, 0),
         TierCount("platinum", "白金卡", "Platinum", 0, 0)]
 
 

@@ -37,17 +37,17 @@ def test_the_reports_page_shows_the_known_historys_figures(history, admin):  # n
     html = text(response)
 
     assert response.status_code == 200
-    assert by_testid(html, "liability-points") == ["1,639"]
-    assert by_testid(html, "liability-yuan") == ["¥16.39"]
-    assert by_testid(html, "expected-cost") == ["¥11.04"]
+    assert by_testid(html, "liability-points") == ["1,669"]
+    assert by_testid(html, "liability-yuan") == ["¥16.69"]
+    assert by_testid(html, "expected-cost") == ["¥11.10"]
     assert by_testid(html, "breakage-rate") == ["79.17%"]
-    assert by_testid(html, "redemption-rate") == ["9.00%"]
+    assert by_testid(html, "redemption-rate") == ["8.88%"]
     assert table_row(html, 'data-month="total"')[1:] == [
-        "206", "33", "3", "1,980", "2,222", "300", "100", "240", "123", "20", "1,639", "9.00%"]
+        "226", "43", "3", "1,980", "2,252", "300", "100", "240", "123", "20", "1,669", "8.88%"]
     assert table_row(html, 'data-month="2026-03"')[1:6] == ["83", "33", "3", "0", "119"]
     assert table_row(html, 'data-month="2026-02"')[-1] == "—"
     assert table_row(html, 'data-status="confirmed"')[1:] == ["2", "200", "¥0.00"]
-    assert table_row(html, 'data-tier="silver"')[1:] == ["5", "1,639"]
+    assert table_row(html, 'data-tier="silver"')[1:] == ["5", "1,669"]
     assert f'data-item-id="{history["x"]}"' in html
     for chart in ("chart-issued", "chart-spent", "chart-outstanding"):
         assert f'id="{chart}"' in html
@@ -80,9 +80,9 @@ def test_every_table_downloads_as_csv_for_the_pages_period(history, admin, table
     expected = {
         "flows": (["月份", "购物", "活动", "任务", "调整", "发放", "兑换", "退回", "过期", "扣回",
                    "调减", "净变化", "兑换率"],
-                  ["合计", "206", "33", "3", "1980", "2222", "300", "100", "240", "123", "20",
-                   "1639", "9.00%"]),
-        "liability": (["到期月份", "积分", "价值（分）", "状态"], ["合计", "1639", "1639", ""]),
+                  ["合计", "226", "43", "3", "1980", "2252", "300", "100", "240", "123", "20",
+                   "1669", "8.88%"]),
+        "liability": (["到期月份", "积分", "价值（分）", "状态"], ["合计", "1669", "1669", ""]),
         "top_items": (["商品编号", "名称", "名称（英文）", "订单数", "数量", "积分"],
                       [str(history["x"]), found[-1][1], "X", "2", "2", "200"]),
         "orders_by_status": (["状态", "订单数", "积分", "现金（分）"], ["已失效", "0", "0", "0"]),

@@ -21,7 +21,7 @@ def no_bonus(line: Line) -> int:
 
 
 def test_one_yuan_earns_one_point_at_the_default_rate():
-    assert purchase_points([Line("coffee", 100)], 1, 1, 100, no_bonus) == Earned(1, 100)
+    assert purchase_points([Line("coffee", 100)], 1, 1, 100, no_bonus) == Earned(1, 100, 0)
 
 
 def test_points_are_rounded_down_once_over_the_whole_purchase_not_per_line():
@@ -35,14 +35,27 @@ def test_points_are_rounded_down_once_over_the_whole_purchase_not_per_line():
 def test_the_tier_multiplier_and_the_campaign_bonus_multiply():
     # ¥100 x Gold 1.5 x double = 300 points
     earned = purchase_points([Line("coffee", 10_000)], 1, 1, 150, lambda line: 200)
-    assert earned == Earned(300, 200)
+    assert earned == Earned(300, 200, 150)
 
 
 def test_a_category_campaign_doubles_only_its_own_lines():
     lines = [Line("coffee", 5_000), Line("bakery", 3_000)]
     earned = purchase_points(lines, 1, 1, 100,
                              lambda line: 200 if line.category == "coffee" else 100)
-    assert earned == Earned(100 + 30, 200)
+    assert earned == Earned(100 + 30, 200, 50)
+
+
+def test_the_bonus_points_are_what_the_bonus_added_to_the_lines_each_rounded_down_once():
+    # Tea ¥10.50 at double earns 21, coffee ¥10.50 without a bonus 10.5: 31.5 -> 31 points.
+    # Without any bonus both earn 21 -> 21, so the bonus is 10 and base + bonus = points;
+    # working it back from the best multiplier would give 31 - 31 x 100 / 200 = 16.
+    lines = [Line("tea", 1_050), Line("coffee", 1_050)]
+    earned = purchase_points(lines, 1, 1, 100, lambda line: 200 if line.category == "tea" else 100)
+    assert earned == Earned(31, 200, 10)
+    # At Gold 1.5 with uneven rounding: 3.33 x 1.5 x 2 = 9.99 -> 9; without 4.995 -> 4
+    earned = purchase_points([Line("tea", 333)], 1, 1, 150, lambda line: 200)
+    assert earned == Earned(9, 200, 5)
+    assert purchase_points([Line("tea", 99)], 1, 1, 100, lambda line: 200) == Earned(1, 200, 1)
 
 
 def test_the_earn_rate_scales_points():
@@ -63,7 +76,7 @@ def test_a_ratio_earn_rate_takes_the_tier_multiplier_and_the_campaign_bonus():
 
 
 def test_a_bonus_below_100_never_takes_points_away():
-    assert purchase_points([Line("coffee", 1_000)], 1, 1, 100, lambda line: 50) == Earned(10, 100)
+    assert purchase_points([Line("coffee", 1_000)], 1, 1, 100, lambda line: 50) == Earned(10, 100, 0)
 
 
 @pytest.mark.parametrize("lines, points", [
@@ -105,7 +118,7 @@ def test_the_birthday_bonus_and_a_campaign_do_not_stack_the_best_wins():
     birthday = birthday_bonus_pct(date(1990, 7, 1), datetime(2026, 7, 10, tzinfo=timezone.utc),
                                   SHANGHAI, "double")
     earned = purchase_points([Line("coffee", 10_000)], 1, 1, 100, lambda line: max(birthday, 300))
-    assert earned == Earned(300, 300)
+    assert earned == Earned(300, 300, 200)
 
 
 # Clawbacks

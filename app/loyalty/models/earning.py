@@ -71,6 +71,8 @@ class Purchase(db.Model):
     points: Mapped[int]                   # what the purchase earned
     points_clawed: Mapped[int] = mapped_column(default=0)
     multiplier_pct: Mapped[int] = mapped_column(default=100)  # the best bonus that applied
+    bonus_points: Mapped[int] = mapped_column(default=0, server_default="0")  # of points, what
+    # a campaign or the birthday month added: the reports' campaign points
     status: Mapped[str] = mapped_column(String(12), index=True)
     available_at: Mapped[datetime] = mapped_column(UTCDateTime)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
