@@ -19,7 +19,8 @@ Redeemed are `redeem` entries, returned the points that come back from a cancell
 lapsed order, expired `expire` entries (in the month of the lot's last day: the entry is
 written at the local midnight after it), clawed back `clawback` entries (refunded purchases,
 referral rewards taken back, points owed), whole: a refund's clawback is not split between
-purchases and campaigns, which keep what the purchase earned. All figures are positive numbers of points.
+purchases and campaigns, which keep what the purchase earned. All figures are positive
+numbers of points.
 """
 from dataclasses import dataclass, field
 from datetime import datetime

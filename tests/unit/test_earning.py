@@ -76,7 +76,8 @@ def test_a_ratio_earn_rate_takes_the_tier_multiplier_and_the_campaign_bonus():
 
 
 def test_a_bonus_below_100_never_takes_points_away():
-    assert purchase_points([Line("coffee", 1_000)], 1, 1, 100, lambda line: 50) == Earned(10, 100, 0)
+    earned = purchase_points([Line("coffee", 1_000)], 1, 1, 100, lambda line: 50)
+    assert earned == Earned(10, 100, 0)
 
 
 @pytest.mark.parametrize("lines, points", [
