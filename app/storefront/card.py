@@ -1,15 +1,13 @@
 """The member card on the phone (/card): a QR code and 6 digits that sign the member in on a
 store's kiosk once, within two minutes. The page asks for a code by POST (no GET writes);
 htmx asks for a new one every minute, and without JavaScript the member taps for one."""
-import io
-
-import segno
 from flask import render_template
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.loyalty import card_tokens
 from app.web.fragments import wants_fragment
+from app.web.qr import qr_svg
 from .views import bp
 
 REFRESH_SECONDS = 60
@@ -17,13 +15,6 @@ REFRESH_SECONDS = 60
 
 class CardForm(FlaskForm):
     """Ask for a new card code; the CSRF token is its only field."""
-
-
-def _qr_svg(code: str) -> str:
-    out = io.BytesIO()
-    segno.make(code, error="m").save(out, kind="svg", scale=10, border=2, xmldecl=False,
-                                    svgns=True, title=None, dark="#1b1b1f", light="#ffffff")
-    return out.getvalue().decode()
 
 
 @bp.get("/card")
@@ -40,5 +31,5 @@ def card_code():
     form.validate_on_submit()  # CSRFProtect has checked the token already
     issued = card_tokens.issue(current_user.id)
     template = "storefront/_card_code.html" if wants_fragment() else "storefront/card.html"
-    return render_template(template, form=form, issued=issued, qr=_qr_svg(issued.code),
-                           refresh=REFRESH_SECONDS)
+    qr = qr_svg(issued.code, sized=False).decode()
+    return render_template(template, form=form, issued=issued, qr=qr, refresh=REFRESH_SECONDS)
