@@ -19,11 +19,14 @@ from app.extensions import db
 from app.loyalty import accounts, coupon_pools, stock
 from app.loyalty.models import ADJUST, COUPON, EARN, OPENING, Category, Item, Tier, utcnow
 from app.loyalty.redemption import new_code
+from tests.app_build import compile_once_per_process
 from tests.databases import SQLITE, PostgresCluster, ReusableDatabase, postgres_bindir, requested
 from tests.support import csrf_token
 
 PASSWORD = "correct-horse-42"
 ROOT = Path(__file__).resolve().parent.parent
+
+compile_once_per_process()
 
 
 def pytest_sessionstart(session):

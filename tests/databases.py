@@ -99,29 +99,37 @@ class PostgresCluster:
 
 class ReusableDatabase:
     """One migrated PostgreSQL database shared by the tests one after another: after each
-    test its tables are emptied and the rows the migrations seeded are put back, which is
-    many times faster than creating a database per test."""
+    test every row is deleted, the rows the migrations seeded are put back and the ids
+    start again from where the migrations left them. That is many times faster than a
+    database per test, and than TRUNCATE, which makes new files for every table."""
 
     def __init__(self, url: str):
         self.engine = create_engine(url)
         self.metadata = MetaData()
         self.metadata.reflect(self.engine)
+        tables = [t for t in self.metadata.sorted_tables if t.name != "alembic_version"]
         with self.engine.connect() as connection:
             self.seeded = {table: [row._asdict() for row in connection.execute(select(table))]
-                           for table in self.metadata.sorted_tables
-                           if table.name != "alembic_version"}
+                           for table in tables}
+            sequences = {table.name: connection.scalar(text(
+                f"SELECT pg_get_serial_sequence('\"{table.name}\"', 'id')"))
+                for table in tables if "id" in table.c}
         self.seeded = {table: rows for table, rows in self.seeded.items() if rows}
+        # Children before parents; the audit log's append-only triggers are not for tests'
+        # clean-up, so the deletes run as a replica, which fires no triggers.
+        self.deletes = ";".join(f'DELETE FROM "{t.name}"' for t in reversed(tables))
+        self.restarts = "SELECT " + ", ".join(
+            f"setval('{sequence}', "
+            f"coalesce((SELECT max(id) FROM \"{name}\"), 0) + 1, false)"
+            for name, sequence in sequences.items() if sequence)
 
     def reset(self) -> None:
-        names = ", ".join(f'"{t.name}"' for t in self.metadata.sorted_tables
-                          if t.name != "alembic_version")
         with self.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+            connection.execute(text(self.deletes))
             for table, rows in self.seeded.items():
                 connection.execute(insert(table), rows)
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"(SELECT max(id) FROM \"{table.name}\"))"))
+            connection.execute(text(self.restarts))
 
     def dispose(self) -> None:
         self.engine.dispose()
