@@ -9,7 +9,7 @@ from . import program_source
 from .config import ProductionConfig, config_class, instance_secret, program_settings, sqlite_url
 from .deployment import refuse_unsafe_start
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-from .web import routing
+from .web import routing, static_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:  # behind nginx: the client's address and scheme
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    static_files.register(app)  # hashed, compressed copies served with a year's cache
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(app.instance_path)

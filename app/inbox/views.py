@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from app.loyalty import inbox
 from app.loyalty.errors import NotFound
 from app.web.fragments import wants_fragment
+from app.web.paging import page_number
 from app.web.redirects import local_path
 from .forms import MarkAllReadForm, NoticeForm
 
@@ -15,7 +16,9 @@ bp = Blueprint("inbox", __name__)
 @bp.get("/inbox")
 @login_required
 def notices():
-    return render_template("inbox/inbox.html", notices=inbox.notices(current_user.id),
+    page = page_number()
+    rows, more = inbox.notices(current_user.id, page)
+    return render_template("inbox/inbox.html", notices=rows, page=page, more=more,
                            form=MarkAllReadForm(), notice_form=NoticeForm())
 
 

@@ -11,10 +11,12 @@ from .transaction import write_transaction
 PAGE = 50
 
 
-def notices(member_id: int, limit: int = PAGE) -> list[Notice]:
-    """A member's latest notices, newest first."""
-    return db.session.scalars(select(Notice).where(Notice.member_id == member_id)
-                              .order_by(Notice.id.desc()).limit(limit)).all()
+def notices(member_id: int, page: int = 1, per_page: int = PAGE) -> tuple[list[Notice], bool]:
+    """A page of a member's notices, newest first, and whether an older page follows."""
+    rows = db.session.scalars(select(Notice).where(Notice.member_id == member_id)
+                              .order_by(Notice.id.desc())
+                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return list(rows[:per_page]), len(rows) > per_page
 
 
 def unread_count(member_id: int) -> int:

@@ -197,9 +197,12 @@ def history(member_id: int, page: int, per_page: int = 50) -> tuple[list[History
     return [HistoryRow(e, at) for e, at in rows[:per_page]], len(rows) > per_page
 
 
-def orders(member_id: int) -> list[Order]:
-    return db.session.scalars(select(Order).where(Order.member_id == member_id)
-                              .order_by(Order.id.desc())).all()
+def orders(member_id: int, page: int = 1, per_page: int = 20) -> tuple[list[Order], bool]:
+    """A page of the member's orders, newest first, and whether an older page follows."""
+    rows = db.session.scalars(select(Order).where(Order.member_id == member_id)
+                              .order_by(Order.id.desc())
+                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return list(rows[:per_page]), len(rows) > per_page
 
 
 def order(member_id: int, code: str) -> Order | None:

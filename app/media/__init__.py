@@ -35,7 +35,15 @@ def image_src(base: str) -> str:
     return url_for("media.image", name=f"{base}-{images.WIDTHS[1]}.webp")
 
 
+def thumbnail(name: str | None) -> str:
+    """A small picture of an item: its uploaded image at the smallest width, else its file
+    under static/ (or the placeholder)."""
+    if images.is_upload(name):
+        return url_for("media.image", name=f"{name}-{images.WIDTHS[0]}.webp")
+    return url_for("static", filename=name or "img/placeholder.svg")
+
+
 def register(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(image_srcset=image_srcset, image_src=image_src,
-                                 is_upload=images.is_upload)
+                                 is_upload=images.is_upload, thumbnail=thumbnail)

@@ -14,6 +14,7 @@ from app.web.errors import refusal_status
 from app.web.fragments import wants_fragment
 from app.web.layout import current_wallet
 from app.web.messages import describe
+from app.web.paging import page_number
 from app.web.pickup import pickup_qr_svg
 from app.web.reauth import needs_reauth
 from .forms import CancelForm, RedeemForm, RevealForm
@@ -103,7 +104,9 @@ def redeem(item_id: int):
 @bp.get("/orders")
 @login_required
 def orders():
-    return render_template("storefront/orders.html", orders=reads.orders(current_user.id))
+    page = page_number()
+    rows, more = reads.orders(current_user.id, page)
+    return render_template("storefront/orders.html", orders=rows, page=page, more=more)
 
 
 @bp.get("/orders/<code>")
@@ -171,9 +174,7 @@ def cancel(code: str):
 @bp.get("/points")
 @login_required
 def points():
-    page = request.args.get("page", "1")
-    # isdigit() alone accepts "²", which int() refuses: a page number is plain ASCII digits.
-    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100000 else 1
+    page = page_number()
     rows, more = reads.history(current_user.id, page)
     changes = reads.tier_changes(current_user.id) if page == 1 else []
     pending = purchases.pending_points(current_user.id) if page == 1 else None

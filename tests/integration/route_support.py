@@ -2,10 +2,22 @@
 import re
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from app.extensions import db
-from app.loyalty.models import AuditEntry, Item, LedgerEntry, Member, Order, PointLot
+from app.loyalty.models import (
+    FULFILLED,
+    REDEEM,
+    AuditEntry,
+    Item,
+    LedgerEntry,
+    LotAllocation,
+    Member,
+    Notice,
+    Order,
+    PointLot,
+    utcnow,
+)
 from tests.support import csrf_token
 
 HTMX = {"HX-Request": "true"}
@@ -125,3 +137,47 @@ def audits(action: str) -> list[AuditEntry]:
     db.session.rollback()
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
                                    .order_by(AuditEntry.id)))
+
+
+def bulk_orders(member_id: int, item_ids: list[int], count: int) -> None:
+    """`count` fulfilled one-point orders of the items in turn, written in bulk with their
+    ledger entries and the one-point lots of the member's earlier history that they drew, so
+    the ledger still adds up (see `bulk_history`)."""
+    db.session.rollback()
+    now = utcnow()
+    balance_now = db.session.scalar(select(Member.points_balance).where(Member.id == member_id))
+    lots = db.session.scalars(select(PointLot.id).where(PointLot.member_id == member_id,
+                                                        PointLot.points == 1,
+                                                        PointLot.remaining == 1)
+                              .order_by(PointLot.id).limit(count)).all()
+    assert len(lots) == count, "bulk_history first: each order draws one lot"
+    codes = [f"Q{uuid.uuid4().hex[:12].upper()}" for _ in range(count)]
+    entries = db.session.scalars(
+        insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True),
+        [{"member_id": member_id, "kind": REDEEM, "points": -1,
+          "balance_after": balance_now - n - 1, "detail": "bulk", "ref_type": "order",
+          "ref_id": code, "lot_id": None, "created_at": now} for n, code in enumerate(codes)]
+    ).all()
+    db.session.execute(insert(LotAllocation), [{"entry_id": entry, "lot_id": lot, "points": 1}
+                                               for entry, lot in zip(entries, lots, strict=True)])
+    db.session.execute(update(PointLot).where(PointLot.id.in_(lots)).values(remaining=0))
+    db.session.execute(insert(Order), [
+        {"code": code, "member_id": member_id, "item_id": item_ids[n % len(item_ids)],
+         "quantity": 1, "points": 1, "cash_fen": 0, "status": FULFILLED, "idempotency_key": code,
+         "redeem_entry_id": entry, "fulfilled_at": now, "created_at": now}
+        for n, (code, entry) in enumerate(zip(codes, entries, strict=True))])
+    db.session.execute(update(Member).where(Member.id == member_id)
+                       .values(points_balance=balance_now - count))
+    db.session.commit()
+
+
+def bulk_notices(member_id: int, count: int, read: bool | None = None) -> None:
+    """`count` notices in the member's inbox, written in bulk: every other one read, or all
+    of them read (`read=True`) or unread (`read=False`)."""
+    now = utcnow()
+    db.session.execute(insert(Notice), [
+        {"member_id": member_id, "kind": "expiry", "title": f"通知 {n}", "body": "积分即将过期。",
+         "link": "/points", "created_at": now,
+         "read_at": now if (n % 2 if read is None else read) else None}
+        for n in range(count)])
+    db.session.commit()

@@ -1,13 +1,16 @@
 """Uploaded item images: judged by content, cleaned, resized to fixed widths as WebP under
 content-hashed names, served with a year's cache and shown on members' item cards."""
 import io
+import re
 
 import pytest
 from PIL import Image
 
 from app.extensions import db
+from app.loyalty import redemption
 from app.loyalty.models import Item
 from app.media import images
+from tests.integration.route_support import new_key
 
 
 @pytest.fixture
@@ -139,5 +142,15 @@ def test_the_catalog_shows_an_uploaded_image_over_its_widths(member_client, inst
 
     for html in (card, page):
         assert f"/media/{base}-240.webp 240w" in html and f"/media/{base}-960.webp 960w" in html
-    assert "/static/img/catalog/latte.svg" in card
+    assert re.search(r'"/static/img/catalog/latte\.[0-9a-f]{12}\.svg"', card)
     assert db.session.get(Item, plain.id).image == "img/catalog/latte.svg"
+
+
+def test_an_order_of_an_item_with_an_uploaded_image_shows_its_smallest_width(
+        member_client, member, instance, make_item):
+    base = images.store(encoded(), instance)
+    order = redemption.redeem(member.id, make_item(image=base).id, new_key())
+
+    for page in ("/orders", f"/orders/{order.code}"):
+        html = member_client.get(page).get_data(as_text=True)
+        assert f'src="/media/{base}-240.webp"' in html

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty.models import Notice
 from tests.conftest import sign_in
-from tests.integration.route_support import HTMX, attrs, by_testid, text
+from tests.integration.route_support import HTMX, attrs, bulk_notices, by_testid, text
 from tests.support import csrf_token
 
 
@@ -275,3 +275,36 @@ def test_each_member_sees_only_their_own_notices_and_count(app, member_client, m
     sign_in(other_client, other.phone)
     assert badge(other_client) == ["1"]
     assert by_testid(text(other_client.get("/inbox")), "notice-body") == ["theirs"]
+
+
+def test_the_inbox_shows_fifty_notices_at_a_time_and_links_to_older_ones(member_client,
+                                                                          member):
+    bulk_notices(member.id, 55)
+
+    first = text(member_client.get("/inbox"))
+    second = text(member_client.get("/inbox?page=2"))
+
+    assert len(by_testid(first, "notice-row")) == 50 and len(by_testid(second, "notice-row")) == 5
+    assert 'href="/inbox?page=2"' in first and 'href="/inbox?page=1"' not in first
+    assert 'href="/inbox?page=1"' in second and 'href="/inbox?page=3"' not in second
+
+
+@pytest.mark.parametrize("page", ["0", "abc", "999999999999", "٣"])
+def test_a_bogus_inbox_page_number_shows_the_first_page(member_client, member, page):
+    bulk_notices(member.id, 55)
+
+    response = member_client.get(f"/inbox?page={page}")
+
+    assert response.status_code == 200
+    assert len(by_testid(text(response), "notice-row")) == 50
+
+
+def test_mark_all_read_is_offered_while_an_older_page_holds_an_unread_notice(member_client,
+                                                                            member):
+    bulk_notices(member.id, 1, read=False)
+    bulk_notices(member.id, 50, read=True)
+
+    first = text(member_client.get("/inbox"))
+
+    assert 'data-unread="true"' not in first
+    assert by_testid(first, "inbox-read-all")

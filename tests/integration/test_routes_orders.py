@@ -2,10 +2,22 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.models import CANCELLED, CONFIRMED, COUPON, utcnow
-from tests.integration.route_support import by_testid, new_key, order_by_code, snapshot, stock, text
+from app.loyalty.ledger_check import check_ledger
+from app.loyalty.models import CANCELLED, CONFIRMED, COUPON, Order, utcnow
+from tests.integration.route_support import (
+    bulk_history,
+    bulk_orders,
+    by_testid,
+    new_key,
+    order_by_code,
+    snapshot,
+    stock,
+    text,
+)
 from tests.support import balance, csrf_token
 
 
@@ -43,6 +55,42 @@ def test_the_orders_page_says_when_there_are_none(shopper):
 
     assert by_testid(html, "order-row") == []
     assert "No orders yet." in html
+
+
+@pytest.fixture
+def many_orders(member, make_item) -> list[str]:
+    """25 orders of the member: their codes, oldest first."""
+    bulk_history(member.id, 25)
+    bulk_orders(member.id, [make_item().id], 25)
+    assert check_ledger() == []
+    return list(db.session.scalars(select(Order.code).where(Order.member_id == member.id)
+                                   .order_by(Order.id)))
+
+
+def test_the_orders_page_shows_twenty_orders_at_a_time_and_links_to_the_others(shopper,
+                                                                               many_orders):
+    first, second = text(shopper.get("/orders")), text(shopper.get("/orders?page=2"))
+
+    assert len(by_testid(first, "order-row")) == 20 and len(by_testid(second, "order-row")) == 5
+    assert all(code in first for code in many_orders[5:])
+    assert all(code in second for code in many_orders[:5])
+    assert 'href="/orders?page=2"' in first and 'href="/orders?page=1"' not in first
+    assert 'href="/orders?page=1"' in second and 'href="/orders?page=3"' not in second
+
+
+@pytest.mark.parametrize("page", ["-1", "0", "abc", "", "999999999999", "²", "2.0", "%20"])
+def test_a_bogus_orders_page_number_shows_the_first_page(shopper, many_orders, page):
+    response = shopper.get(f"/orders?page={page}")
+
+    assert response.status_code == 200
+    assert len(by_testid(text(response), "order-row")) == 20
+
+
+def test_an_orders_page_past_the_end_lists_nothing_and_leads_back(shopper, many_orders):
+    html = text(shopper.get("/orders?page=9"))
+
+    assert by_testid(html, "order-row") == [] and "No orders yet." not in html
+    assert 'href="/orders?page=8"' in html
 
 
 def test_an_order_for_pickup_shows_its_code_and_a_pickup_qr(shopper, pickup_order):
