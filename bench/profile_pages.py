@@ -2,10 +2,11 @@
 
 Each page is timed through Flask's test client against a bare Flask app that answers
 "hello" in the same process and the same run, so the ratio means the same on a fast or a
-slow machine; times are CPU time, so other processes on the machine do not count. With --profile, each page's requests are profiled too (pyinstrument, or
-cProfile sorted by cumulative time when pyinstrument is not installed).
+slow machine; times are CPU time, so other processes on the machine do not count. With
+--profile, each page's requests are profiled too (pyinstrument, or cProfile sorted by
+cumulative time when pyinstrument is not installed).
 
-    .venv/bin/python -m bench.profile_pages [--rounds 200] [--profile] [--page /catalog]
+    .venv/bin/python -m bench.profile_pages [--rounds 200] [--profile] [--page catalog]
 """
 import argparse
 import cProfile
