@@ -99,7 +99,12 @@ def listing(now: datetime, program: Program, tier_id: int | None
     rows = db.session.scalars(select(Campaign).where(
         Campaign.active.is_(True), Campaign.ends_at > now, Campaign.starts_at <= horizon)
         .order_by(Campaign.id)).all()
-    tiers = {t.id: t for t in db.session.scalars(select(Tier))}
+    # Only the tiers the listed campaigns name: a member's list names at most their own,
+    # which was loaded with them, so it is found in the session without a query.
+    named = {c.tier_id for c in rows if c.tier_id is not None}
+    if tier_id is not None:
+        named &= {tier_id}
+    tiers = {named_id: db.session.get(Tier, named_id) for named_id in named}
     running, upcoming = [], []
     for c in rows:
         if tier_id is not None and c.tier_id not in (None, tier_id):

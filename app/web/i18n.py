@@ -1,7 +1,10 @@
 """Languages: Simplified Chinese by default, English on request; numbers, dates, money."""
 from datetime import date, datetime
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_skeleton, get_timezone_name
+from babel.numbers import get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
@@ -11,11 +14,39 @@ from app.loyalty.program import running_program
 from .redirects import local_path
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     wanted = session.get("lang")
     if wanted in current_app.config["LANGUAGES"]:
-        return wanted
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return parsed_locale(wanted)
+    return parsed_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@lru_cache(maxsize=8)
+def parsed_locale(code: str) -> Locale:
+    """A language's locale, looked up in Babel's data once per process, not once a request."""
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=8)
+def _number_symbols(locale: Locale) -> tuple[str, str]:
+    return get_group_symbol(locale), get_minus_sign_symbol(locale)
+
+
+def grouped(number: int, locale: Locale) -> str:
+    """A whole number with the locale's thousands separator, as Babel's pattern `#,##0`
+    writes it: 12345 -> 12,345."""
+    group, minus = _number_symbols(locale)
+    text = f"{abs(number):,}"
+    if group != ",":
+        text = text.replace(",", group)
+    return minus + text if number < 0 else text
+
+
+def points(number) -> str:
+    """Points as members read them, in their language."""
+    if isinstance(number, int):
+        return grouped(number, get_locale())
+    return format_decimal(number, format="#,##0")
 
 
 def yuan(fen: int) -> str:
@@ -30,7 +61,7 @@ def multiplier(pct: int) -> str:
 
 def localized(obj, field: str) -> str:
     """A data field in the member's language: `name` is Chinese, `name_en` English."""
-    if str(get_locale()).startswith("en"):
+    if get_locale().language == "en":
         return getattr(obj, f"{field}_en", None) or getattr(obj, field)
     return getattr(obj, field)
 
@@ -59,7 +90,7 @@ def timezone_name(tz: str) -> str:
 
 def register(app: Flask) -> None:
     env = app.jinja_env
-    env.filters["points"] = lambda n: format_decimal(n, format="#,##0")
+    env.filters["points"] = points
     env.filters["yuan"] = yuan
     env.filters["multiplier"] = multiplier
     env.filters["day"] = lambda d: format_date(d, format="medium")

@@ -1,6 +1,7 @@
 """Words for what the core reports: refusals, statuses and ledger entries."""
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
@@ -161,14 +162,32 @@ def _code_refusal(reason: str, tries: int) -> str:
         _("That code is not right. Ask for a new one.")
 
 
+# The words of each label, translated when one is shown: a page of fifty ledger entries or
+# thirty catalog cards asks for the one it shows, not for every label each time.
+REFUSAL_LABELS = {"sold_out": _l("Sold out"), "insufficient_points": _l("Not enough points"),
+                  "limit_reached": _l("Limit reached"), "tier_too_low": _l("Higher tier only")}
+STATUS_LABELS = {"awaiting_payment": _l("Awaiting payment"), "fulfilled": _l("Collected"),
+                 "cancelled": _l("Cancelled"), "lapsed": _l("Lapsed")}
+CONFIRMED_LABELS = {"coupon": _l("Ready to use"), "service": _l("Booked")}
+KIND_LABELS = {"pickup": _l("Collect in store"), "coupon": _l("Coupon code"),
+               "service": _l("In-store service")}
+TASK_LABELS = {"check_in": _l("Daily check-in"), "profile": _l("Profile completed"),
+               "birthday": _l("Birthday gift"),
+               "referral_new": _l("Welcome: joined through a friend"),
+               "referral_inviter": _l("A friend you invited made their first purchase")}
+TAKEN_BACK_LABELS = {
+    "referral_new": _l("Welcome points taken back: your purchase was refunded"),
+    "referral_inviter": _l("Invite points taken back: your friend's purchase was refunded")}
+ENTRY_LABELS = {"earn": _l("Earned"), "redeem": _l("Redeemed"), "return": _l("Returned"),
+                "expire": _l("Expired"), "adjust": _l("Adjustment"), "clawback": _l("Deducted")}
+
+
 def refusal_label(offer: Offer) -> str:
     """The short label of a disabled redeem button."""
-    labels = {"sold_out": _("Sold out"), "insufficient_points": _("Not enough points"),
-              "limit_reached": _("Limit reached"),
-              "not_on_sale": _("Coming soon") if offer.refusal.details.get("starts_at")
-              else _("Not on sale"),
-              "tier_too_low": _("Higher tier only")}
-    return labels.get(offer.refusal.code, _("Unavailable"))
+    code = offer.refusal.code
+    if code == "not_on_sale":
+        return _("Coming soon") if offer.refusal.details.get("starts_at") else _("Not on sale")
+    return str(REFUSAL_LABELS.get(code) or _("Unavailable"))
 
 
 def refusal_reason(offer: Offer) -> str:
@@ -178,18 +197,14 @@ def refusal_reason(offer: Offer) -> str:
 def status_label(status: str, kind: str = "pickup") -> str:
     """An order's status in words; what "confirmed" means depends on the item's kind."""
     if status == "confirmed":
-        return {"coupon": _("Ready to use"), "service": _("Booked")}.get(
-            kind, _("Ready for pickup"))
+        return str(CONFIRMED_LABELS.get(kind) or _("Ready for pickup"))
     if status == "fulfilled" and kind == "coupon":
         return _("Code shown")
-    return {"awaiting_payment": _("Awaiting payment"),
-            "fulfilled": _("Collected"), "cancelled": _("Cancelled"),
-            "lapsed": _("Lapsed")}.get(status, status)
+    return str(STATUS_LABELS.get(status, status))
 
 
 def kind_label(kind: str) -> str:
-    return {"pickup": _("Collect in store"), "coupon": _("Coupon code"),
-            "service": _("In-store service")}.get(kind, kind)
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def entry_label(entry) -> str:
@@ -199,20 +214,13 @@ def entry_label(entry) -> str:
     if entry.ref_type in ("purchase", "refund"):
         kind = _("Purchase") if entry.ref_type == "purchase" else _("Purchase refunded")
         return f"{kind} · {entry.detail}" if entry.detail else kind
-    task = {"check_in": _("Daily check-in"), "profile": _("Profile completed"),
-            "birthday": _("Birthday gift"), "referral_new": _("Welcome: joined through a friend"),
-            "referral_inviter": _("A friend you invited made their first purchase")
-            }.get(entry.ref_type or "")
-    if task and entry.kind == "earn":
+    task = TASK_LABELS.get(entry.ref_type or "")
+    if task is not None and entry.kind == "earn":
         return f"{_('Earned')} · {task}"
-    taken_back = {"referral_new": _("Welcome points taken back: your purchase was refunded"),
-                  "referral_inviter": _("Invite points taken back: your friend's purchase "
-                                        "was refunded")}.get(entry.ref_type or "")
-    if taken_back and entry.kind == "clawback":
+    taken_back = TAKEN_BACK_LABELS.get(entry.ref_type or "")
+    if taken_back is not None and entry.kind == "clawback":
         return f"{_('Deducted')} · {taken_back}"
-    kind = {"earn": _("Earned"), "redeem": _("Redeemed"), "return": _("Returned"),
-            "expire": _("Expired"), "adjust": _("Adjustment"),
-            "clawback": _("Deducted")}.get(entry.kind, entry.kind)
+    kind = str(ENTRY_LABELS.get(entry.kind, entry.kind))
     return f"{kind} · {entry.detail}" if entry.detail else kind
 
 
