@@ -29,11 +29,11 @@ LARGE = 1_000_000
 # lot with its running balance, then the cached balances.
 FILL = [
     """WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < :members)
-       INSERT INTO members (phone, name, password_hash, points_balance, points_owed, tier_id,
-                            tier_since, created_at)
-       SELECT printf('13%09d', n), 'bench', 'x', 0, 0,
+       INSERT INTO members (member_no, phone, name, password_hash, points_balance, points_owed,
+                            tier_id, tier_since, session_epoch, created_at)
+       SELECT printf('9%014d', n), printf('13%09d', n), 'bench', 'x', 0, 0,
               (SELECT id FROM tiers ORDER BY rank LIMIT 1),
-              '2024-01-01 00:00:00.000000', '2024-01-01 00:00:00.000000' FROM seq""",
+              '2024-01-01 00:00:00.000000', 0, '2024-01-01 00:00:00.000000' FROM seq""",
     """WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < :lots - 1)
        INSERT INTO point_lots (member_id, points, remaining, earned_at, expires_at)
        SELECT (SELECT min(id) FROM members) + n % :members, 10 + n % 7, 10 + n % 7,
