@@ -10,11 +10,10 @@ import uuid
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import accounts, redemption
-from app.loyalty.models import Category, Item
+from bench import pages as bench_pages
 from bench.hello import probe, probe_engine
 from bench.load_data import bench_app
 from tests.conftest import PASSWORD, sign_in
@@ -79,11 +78,9 @@ def statements_per_page(small: int = counts.SMALL, large: int = counts.LARGE) ->
         app = bench_app(f"sqlite:///{Path(folder) / 'counts.sqlite3'}")
         with app.app_context():
             upgrade()
-            db.session.add(Category(slug="bench", name="测试", name_en="Bench"))
-            db.session.commit()
+            item_id = bench_pages.catalog(items=5)[0]     # one point: the member can redeem it
             member_id = accounts.join("13600000001", "bench", PASSWORD).id
             counts.grow(member_id, small, small)
-            item_id = db.session.scalar(select(Item.id).order_by(Item.id))
             redemption.redeem(member_id, item_id, uuid.uuid4().hex)
             client = app.test_client()
             assert sign_in(client, "13600000001").status_code == 302
