@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run lint test unit integration e2e screenshots bench bench-expiry translations extract-messages check clean chromium postgresql redis lock
+.PHONY: run lint test unit integration e2e screenshots bench bench-expiry translations extract-messages check clean chromium postgresql redis wrk lock
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
@@ -37,11 +37,13 @@ e2e: $(VENV)/.dev chromium translations
 screenshots: $(VENV)/.dev chromium translations
 	$(BIN)/pytest -m screenshots tests/e2e/test_screenshots.py
 
-bench: $(VENV)/.runtime translations
+# The load bench (bench/load.py) drives the mall under gunicorn with wrk and writes
+# bench/results.json; its database is built once under bench/data/ and reused.
+bench: $(VENV)/.dev translations wrk postgresql
 	$(BIN)/python -m bench.pages
-	$(BIN)/python -m bench.expiry
 	$(BIN)/python -m bench.durability
 	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.load
 
 bench-expiry: $(VENV)/.runtime translations
 	$(BIN)/python -m bench.expiry --large
@@ -87,6 +89,12 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
 		echo "Installing PostgreSQL for the database tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+# The load bench drives the mall over loopback with Debian's wrk.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing wrk for the load bench"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 # One test shows sign-in limits shared between processes through a real Redis server.
 redis:

@@ -27,11 +27,13 @@ PASSWORD = "bench-password-1"
 PAGES = ("/", "/catalog", "/points", "/orders")
 
 
-def member_with_history(phone: str, entries: int) -> int:
-    """A member with `entries` one-point earn entries, each in its own lot, written in bulk."""
-    member_id = accounts.join(phone, "bench", PASSWORD).id
+def member_with_history(phone: str, entries: int, points: int = 1, name: str = "bench",
+                        password: str = PASSWORD) -> int:
+    """A member with `entries` earn entries of `points` each, each in its own lot, written in
+    bulk."""
+    member_id = accounts.join(phone, name, password).id
     start, program = utcnow() - timedelta(days=300), running_program()
-    lots = [{"member_id": member_id, "points": 1, "remaining": 1,
+    lots = [{"member_id": member_id, "points": points, "remaining": points,
              "earned_at": start + timedelta(minutes=n),
              "expires_at": lot_expiry(start + timedelta(minutes=n), program)}
             for n in range(entries)]
@@ -39,11 +41,12 @@ def member_with_history(phone: str, entries: int) -> int:
     lot_ids = db.session.scalars(db.select(PointLot.id).where(PointLot.member_id == member_id)
                                  .order_by(PointLot.id)).all()
     db.session.execute(insert(LedgerEntry), [
-        {"member_id": member_id, "kind": EARN, "points": 1, "balance_after": n + 1,
+        {"member_id": member_id, "kind": EARN, "points": points,
+         "balance_after": (n + 1) * points,
          "detail": "visit", "lot_id": lot_id, "created_at": start + timedelta(minutes=n)}
         for n, lot_id in enumerate(lot_ids)])
     db.session.execute(update(Member).where(Member.id == member_id)
-                       .values(points_balance=entries))
+                       .values(points_balance=entries * points))
     db.session.commit()
     return member_id
 

@@ -1,0 +1,95 @@
+"""The load bench's in-process figures: a redemption against the bare write probe in one
+process (and where the redemption's time goes), and SQL statements per page as a member's
+history grows, counted as tests/integration/test_query_counts.py counts them."""
+import cProfile
+import pstats
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+from app.extensions import db
+from app.loyalty import accounts, redemption
+from bench import pages as bench_pages
+from bench.hello import probe, probe_engine
+from bench.load_data import bench_app
+from tests.conftest import PASSWORD, sign_in
+from tests.integration import test_query_counts as counts
+
+AREAS = (("sqlite3", "database driver (sqlite3)"), ("psycopg", "database driver (psycopg)"),
+         ("sqlalchemy", "SQLAlchemy"), ("/app/", "the mall's code"),
+         ("flask", "Flask and its extensions"))
+
+
+def redemption_against_probe(mall_url: str, probe_url: str, member_id: int, item_id: int,
+                             rounds: int = 200) -> dict:
+    """Median milliseconds of `rounds` redemptions one after another and of as many probes,
+    and where the redemptions spend their time (cProfile, by area and by function)."""
+    engine = probe_engine(probe_url)
+    probes = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        probe(engine)
+        probes.append(time.perf_counter() - began)
+    engine.dispose()
+    app = bench_app(mall_url)
+    with app.app_context():
+        redemption.redeem(member_id, item_id, f"warm-{time.time_ns()}")
+        spent, profile = [], cProfile.Profile()
+        for n in range(rounds):
+            began = time.perf_counter()
+            profile.enable()
+            redemption.redeem(member_id, item_id, f"inproc-{time.time_ns()}-{n}")
+            profile.disable()
+            spent.append(time.perf_counter() - began)
+        db.session.remove()
+        db.engine.dispose()
+    redeem_ms, probe_ms = (statistics.median(s) * 1000 for s in (spent, probes))
+    return {"rounds": rounds, "redeem_ms": round(redeem_ms, 3), "probe_ms": round(probe_ms, 3),
+            "share_of_probe": round(probe_ms / redeem_ms, 4),
+            "beyond_probe_ms": round(redeem_ms - probe_ms, 3), **summary(profile)}
+
+
+def summary(profile: cProfile.Profile, top: int = 12) -> dict:
+    """Own time by area (driver, SQLAlchemy, the mall, Flask, the rest) and the functions
+    taking the most time with what they call, from a profile."""
+    stats = pstats.Stats(profile)
+    total = sum(row[2] for row in stats.stats.values()) or 1
+    areas: dict[str, float] = {}
+    for (path, _line, name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+        where = f"{path}:{name}"
+        area = next((label for needle, label in AREAS if needle in where), "other")
+        areas[area] = areas.get(area, 0) + own
+    heaviest = sorted(stats.stats.items(), key=lambda item: item[1][3], reverse=True)
+    return {"profile_by_area_percent": {area: round(100 * own / total, 1) for area, own in
+                                        sorted(areas.items(), key=lambda a: -a[1])},
+            "profile_top_cumulative": [
+                f"{100 * row[3] / total:5.1f}%  {Path(key[0]).name}:{key[1]} {key[2]}"
+                for key, row in heaviest[:top]]}
+
+
+def statements_per_page(small: int = counts.SMALL, large: int = counts.LARGE) -> dict:
+    """Statements per page for a member with `small`, then `large` ledger entries, orders
+    and notices, on a fresh SQLite file (the query-count test's pages and bulk writes)."""
+    with tempfile.TemporaryDirectory() as folder:
+        app = bench_app(f"sqlite:///{Path(folder) / 'counts.sqlite3'}")
+        with app.app_context():
+            upgrade()
+            item_id = bench_pages.catalog(items=5)[0]     # one point: the member can redeem it
+            member_id = accounts.join("13600000001", "bench", PASSWORD).id
+            counts.grow(member_id, small, small)
+            redemption.redeem(member_id, item_id, uuid.uuid4().hex)
+            client = app.test_client()
+            assert sign_in(client, "13600000001").status_code == 302
+            pages = list(counts.PAGES)
+            if not any(page.startswith("/catalog/") for page in pages):
+                pages.append(f"/catalog/{item_id}")
+            few = {url: counts.statements_for(client, url) for url in pages}
+            counts.grow(member_id, large, getattr(counts, "LARGE_SHOWN_WHOLE", large))
+            many = {url: counts.statements_for(client, url) for url in pages}
+            db.session.remove()
+            db.engine.dispose()
+    return {"few": few, "many": many, "small": small, "large": large}

@@ -1,0 +1,73 @@
+-- wrk script for the load bench: counts the answers by status and prints one JSON line.
+-- BENCH_MODE: get (the URL as given), redeem (the redeem form as htmx sends it), purchase
+-- (a till's POST /api/v1/purchases) or probe (an empty POST). Every write carries a key
+-- of its own: the run, the thread and a counter.
+local mode = os.getenv("BENCH_MODE") or "get"
+local run = os.getenv("BENCH_RUN") or "run"
+local csrf = os.getenv("BENCH_CSRF") or ""
+local api_key = os.getenv("BENCH_API_KEY") or ""
+local members = tonumber(os.getenv("BENCH_MEMBERS") or "1")
+local occurred_at = os.getenv("BENCH_OCCURRED_AT") or ""
+
+local threads = {}
+local counter = 0
+statuses = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+
+local function with_headers(extra)
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  for name, value in pairs(extra) do headers[name] = value end
+  return headers
+end
+
+function request()
+  counter = counter + 1
+  local key = string.format("%s-%d-%d", run, id, counter)
+  if mode == "redeem" then
+    return wrk.format("POST", nil, with_headers({
+      ["Content-Type"] = "application/x-www-form-urlencoded", ["HX-Request"] = "true"}),
+      "csrf_token=" .. csrf .. "&quantity=1&key=" .. key)
+  elseif mode == "purchase" then
+    local phone = string.format("139%08d", 1 + (counter * 7919 + id * 104729) % members)
+    local body = string.format('{"member_phone": "%s", "reference": "%s", ' ..
+      '"amount_fen": 8800, "lines": [{"category": "coffee", "amount_fen": 8800}], ' ..
+      '"occurred_at": "%s"}', phone, key, occurred_at)
+    return wrk.format("POST", nil, with_headers({
+      ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. api_key,
+      ["Idempotency-Key"] = key}), body)
+  elseif mode == "probe" then
+    return wrk.format("POST", nil, nil, "")
+  end
+  return wrk.format("GET")
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local counts = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do
+      counts[status] = (counts[status] or 0) + n
+    end
+  end
+  local parts = {}
+  for status, n in pairs(counts) do
+    table.insert(parts, string.format('"%d": %d', status, n))
+  end
+  local errors = summary.errors
+  io.write(string.format('BENCH {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
+    '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f, ' ..
+    '"socket_errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d}, ' ..
+    '"statuses": {%s}}\n',
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    latency.mean, errors.connect, errors.read, errors.write, errors.timeout,
+    table.concat(parts, ", ")))
+end
