@@ -10,6 +10,7 @@ from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
 from app.loyalty.program import running_program
 from app.payments.providers import provider
 from app.payments.refunds import send_for
+from app.web import devices
 from app.web.errors import refusal_status
 from app.web.fragments import wants_fragment
 from app.web.layout import current_wallet
@@ -81,7 +82,8 @@ def redeem(item_id: int):
     if item is not None and needs_reauth(item.points_price * form.quantity.data):
         return _reauth_first(url_for("storefront.item", item_id=item_id))
     try:
-        order = redemption.redeem(current_user.id, item_id, form.key.data, form.quantity.data)
+        order = redemption.redeem(current_user.id, item_id, form.key.data, form.quantity.data,
+                                  origin=devices.origin())
     except NotFound:
         abort(404)
     except DomainError as error:
