@@ -8,6 +8,7 @@ from app.loyalty import campaigns, cash, expiry, purchases, reads, redemption, t
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
 from app.loyalty.program import running_program
+from app.loyalty.risk import cases as risk_cases
 from app.payments.providers import provider
 from app.payments.refunds import send_for
 from app.web import devices
@@ -179,8 +180,10 @@ def points():
     rows, more = reads.history(current_user.id, page)
     changes = reads.tier_changes(current_user.id) if page == 1 else []
     pending = purchases.pending_points(current_user.id) if page == 1 else None
+    held = [(case, risk_cases.held_points(case)) for case in
+            risk_cases.holds_of(current_user.id)] if page == 1 else []
     return render_template("storefront/points.html", rows=rows, page=page, more=more,
-                           tier_changes=changes, pending=pending)
+                           tier_changes=changes, pending=pending, held=held)
 
 
 @bp.get("/rules")

@@ -128,3 +128,18 @@ def test_a_held_purchase_is_not_released_by_the_pending_job(app, make_member):
 
     assert purchases.release_pending() == 0
     assert db.session.get(Purchase, purchase.id).status == HELD
+
+
+def test_the_member_reads_under_review_then_the_reason_in_their_history(
+        app, client, make_member, make_staff):
+    from tests.conftest import sign_in
+    from tests.integration.route_support import english
+    member_id, case_id = _held_check_in(make_member)
+    english(client)
+    sign_in(client, db.session.get(Member, member_id).phone)
+
+    assert 'data-status="held"' in client.get("/points").get_data(as_text=True)
+    review.reject(case_id, "Shared device", actor_id=make_staff("admin").id)
+
+    page = client.get("/points").get_data(as_text=True)
+    assert 'data-status="rejected"' in page and "Shared device" in page
