@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.loyalty import accounts, phone_codes, referrals, tasks
 from app.loyalty.models import JOIN, utcnow
 from app.loyalty.program import running_program
-from app.loyalty.risk.guard import Blocked
+from app.loyalty.risk.errors import Blocked
 from app.loyalty.streaks import local_day
 from app.web import devices
 from app.web.messages import describe

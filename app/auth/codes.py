@@ -10,8 +10,8 @@ from flask_login import current_user
 from app import sms
 from app.loyalty import phone_codes
 from app.loyalty.models import RESET_PASSWORD, SIGN_IN
-from app.loyalty.risk import signals
-from app.loyalty.risk.guard import Blocked
+from app.loyalty.risk import guard
+from app.loyalty.risk.errors import Blocked
 from app.web import devices
 from app.web.messages import describe
 from app.web.reauth import AUTHENTICATED_AT
@@ -116,7 +116,7 @@ def login_code_verify():
             form.code.errors.append(describe(error))
         else:
             try:
-                signals.signed_in(member.id, devices.origin())
+                guard.signed_in(member.id, devices.origin())
             except Blocked as error:
                 form.code.errors.append(describe(error))
                 return code_page("auth/login_code_verify.html", form, SIGN_IN)

@@ -10,8 +10,8 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.loyalty import accounts
 from app.loyalty.models import Member
-from app.loyalty.risk import signals
-from app.loyalty.risk.guard import Blocked
+from app.loyalty.risk import guard
+from app.loyalty.risk.errors import Blocked
 from app.web import devices
 from app.web.messages import describe
 from app.web.redirects import local_path
@@ -40,7 +40,7 @@ def login():
         member = db.session.scalar(select(Member).where(Member.phone == form.phone.data))
         if member and member.check_password(form.password.data):
             try:
-                signals.signed_in(member.id, devices.origin())
+                guard.signed_in(member.id, devices.origin())
             except Blocked as error:
                 form.password.errors.append(describe(error))
                 return render_template("auth/login.html", form=form), 422

@@ -11,6 +11,7 @@ from ..errors import DomainError, NotFound
 from ..models import utcnow
 from ..models.risk import ADDRESS, BLOCK_KINDS, DEVICE, PHONE, BlockEntry
 from ..transaction import write_transaction
+from .errors import Blocked
 from .rules import mask_address
 from .signals import Origin
 
@@ -26,7 +27,6 @@ class InvalidBlock(DomainError):
 def refuse_blocked(*, phone: str | None = None, origin: Origin) -> None:
     """Blocked (the reason is for staff, not said) when the phone, device or address is on
     the block list."""
-    from .guard import Blocked
     pairs = [(PHONE, phone), (DEVICE, origin.device), (ADDRESS, origin.address)]
     wanted = [(kind, value) for kind, value in pairs if value]
     if not wanted:

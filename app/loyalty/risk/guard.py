@@ -8,20 +8,15 @@ from sqlalchemy import distinct, func, select
 
 from app.extensions import db
 from .. import accounts
-from ..errors import DomainError
-from ..models import LedgerEntry, Member, Purchase
-from ..models.risk import BLOCK, FLAG, HOLD, REFERRAL_SIGNAL, RiskRule, RiskSignal
-from . import cases, rules
+from ..models import LedgerEntry, Member, Purchase, utcnow
+from ..models.risk import BLOCK, FLAG, HOLD, REFERRAL_SIGNAL, SIGN_IN_SIGNAL, RiskRule, RiskSignal
+from ..transaction import write_transaction
+from . import blocklist, cases, rules
+from .errors import Blocked
 from .rules import AMOUNT, MEMBERS, NEW_MEMBER_DAYS, POINTS, SHARED, Hit, Rule
 from .signals import Origin, record
 
 EVIDENCE_OTHERS = 50   # the most other members a case names
-
-
-class Blocked(DomainError):
-    """Refused by risk control: a block-list entry or a rule whose action is block."""
-
-    code = "risk_blocked"
 
 
 @dataclass(frozen=True)
@@ -35,6 +30,16 @@ class Verdict:
     def action(self) -> str | None:
         top = rules.strongest(self.hits)
         return top.rule.action if top else None
+
+
+def signed_in(member_id: int, origin: Origin, now: datetime | None = None) -> None:
+    """Record a member's sign-in (any way in); a blocked phone, device or address is
+    refused first."""
+    now = now or utcnow()
+    with write_transaction():
+        phone = db.session.scalar(select(Member.phone).where(Member.id == member_id))
+        blocklist.refuse_blocked(phone=phone, origin=origin)
+        record(SIGN_IN_SIGNAL, member_id, origin, now)
 
 
 def running_rules() -> list[Rule]:
@@ -174,4 +179,5 @@ def one_purchase_invitees(rule: Rule, signal: RiskSignal, now: datetime) -> Hit 
     return Hit(rule, len(once), tuple(sorted(once)[:EVIDENCE_OTHERS]))
 
 
-__all__ = ["Blocked", "FLAG", "HOLD", "Verdict", "earn", "note", "observe", "settle"]
+__all__ = ["Blocked", "FLAG", "HOLD", "Verdict", "earn", "note", "observe", "settle",
+           "signed_in"]

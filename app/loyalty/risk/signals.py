@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from ..models import Member, utcnow
+from ..models import utcnow
 from ..models.risk import RiskSignal
 from ..program import running_program
 from ..transaction import write_transaction
@@ -47,17 +47,6 @@ def record(kind: str, member_id: int | None, origin: Origin, now: datetime, *,
 def _clip(value: str | None, length: int) -> str | None:
     value = (value or "").strip()
     return value[:length] or None
-
-
-def signed_in(member_id: int, origin: Origin, now: datetime | None = None) -> None:
-    """Record a member's sign-in (any way in); a blocked phone, device or address is
-    refused first."""
-    from . import blocklist
-    now = now or utcnow()
-    with write_transaction():
-        phone = db.session.scalar(select(Member.phone).where(Member.id == member_id))
-        blocklist.refuse_blocked(phone=phone, origin=origin)
-        record("sign_in", member_id, origin, now)
 
 
 def purge(now: datetime | None = None) -> int:
