@@ -72,7 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from .payments.views import bp as payments_bp
     from .storefront import card  # noqa: F401  (the member card's routes on the bp)
     from .storefront.views import bp as storefront_bp
-    from .web import errors, i18n, layout, messages, requestlog, security
+    from .web import devices, errors, i18n, layout, messages, requestlog, security
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     kiosk.register(app)
     errors.register(app)
     security.register(app)
+    devices.register(app)
     requestlog.register(app)
     i18n.register(app)
     layout.register(app)

@@ -47,6 +47,8 @@ SCHEDULE: tuple[Job, ...] = (
         "Send the unsent emails in the outbox over SMTP."),
     Job("report-months", 3600, "app.loyalty.report_months:close_months",
         "Keep the points of each month that has ended, for the reports."),
+    Job("purge-signals", 3600, "app.loyalty.risk.signals:purge",
+        "Delete risk signals older than the program keeps them."),
 )
 
 

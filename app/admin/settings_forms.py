@@ -54,6 +54,7 @@ class ProgramSettingsForm(FlaskForm):
     referral_new_points = _whole(_l("Points for a friend who joins"), 0)
     referral_inviter_points = _whole(_l("Points for the member who invited them"), 0)
     low_stock = _whole(_l("Low-stock warning at"), 0)
+    risk_signal_days = _whole(_l("Days risk signals are kept"), 1, 3660)
 
     SECTIONS = (
         (_l("Earning"), ("earn_points", "earn_per_yuan", "points_per_yuan")),
@@ -63,6 +64,7 @@ class ProgramSettingsForm(FlaskForm):
                               "profile_points", "birthday_bonus", "birthday_gift_points",
                               "referral_new_points", "referral_inviter_points")),
         (_l("Catalog"), ("low_stock",)),
+        (_l("Risk control"), ("risk_signal_days",)),
     )
 
     def validate_expiry_clearing_date(self, field):

@@ -15,6 +15,7 @@ DOMAIN_TITLES = {
     "refund_exceeds_purchase": "Refund exceeds the purchase",
     "not_found": "Not found",
     "idempotency_key_reused": "Idempotency-Key already used for another request",
+    "risk_blocked": "Refused by risk control",
 }
 DOMAIN_DETAILS = {
     "unknown_member": "No member has this phone number or member number.",
@@ -22,6 +23,8 @@ DOMAIN_DETAILS = {
     "not_found": "Nothing with this reference is visible to your store.",
     "idempotency_key_reused": "This Idempotency-Key was first sent with a different request; "
                               "use a new key for a new request.",
+    "risk_blocked": "The member's phone is on the block list, or a rule that blocks was "
+                    "tripped; ask the store's manager.",
 }
 
 

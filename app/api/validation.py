@@ -200,7 +200,8 @@ def purchase(body: dict, now: datetime) -> PurchaseInput:
              for line in body["lines"]]
     return PurchaseInput(reference=body["reference"], amount_fen=int(body["amount_fen"]),
                          lines=lines, occurred_at=when,
-                         member_phone=body.get("member_phone"), member_no=body.get("member_no"))
+                         member_phone=body.get("member_phone"), member_no=body.get("member_no"),
+                         till=body.get("till"))
 
 
 def refund(body: dict) -> tuple[str, int]:

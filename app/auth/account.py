@@ -6,7 +6,9 @@ from flask_login import current_user, login_required
 from app.loyalty import accounts, phone_codes, referrals, tasks
 from app.loyalty.models import JOIN, utcnow
 from app.loyalty.program import running_program
+from app.loyalty.risk.errors import Blocked
 from app.loyalty.streaks import local_day
+from app.web import devices
 from app.web.messages import describe
 from . import bp
 from .account_forms import ProfileForm
@@ -49,7 +51,8 @@ def join_code():
         details = None if form.errors else phone_codes.NewMember(
             form.name.data, form.password.data, form.invite.data)
         try:
-            joined = phone_codes.join(sent["phone"], form.code.data, details)
+            joined = phone_codes.join(sent["phone"], form.code.data, details,
+                                      origin=devices.origin())
         except phone_codes.DetailsNeeded:
             pass   # the form already says which of them is missing
         except phone_codes.CodeRefused as error:
@@ -59,6 +62,8 @@ def join_code():
             form.invite.errors.append(describe(error))
         except accounts.PhoneInUse:
             form.code.errors.append(_("This phone number joined a moment ago. Sign in instead."))
+        except Blocked as error:
+            form.code.errors.append(describe(error))
         else:
             return _welcome(joined)
     return code_page("auth/join_code.html", form, JOIN)

@@ -10,6 +10,9 @@ from flask_login import current_user
 from app import sms
 from app.loyalty import phone_codes
 from app.loyalty.models import RESET_PASSWORD, SIGN_IN
+from app.loyalty.risk import guard
+from app.loyalty.risk.errors import Blocked
+from app.web import devices
 from app.web.messages import describe
 from app.web.reauth import AUTHENTICATED_AT
 from app.web.redirects import local_path
@@ -112,6 +115,11 @@ def login_code_verify():
             wrong_guess()
             form.code.errors.append(describe(error))
         else:
+            try:
+                guard.signed_in(member.id, devices.origin())
+            except Blocked as error:
+                form.code.errors.append(describe(error))
+                return code_page("auth/login_code_verify.html", form, SIGN_IN)
             start_code_session(member)
             return redirect(local_path(sent.get("next")) or url_for("storefront.home"), 303)
     return code_page("auth/login_code_verify.html", form, SIGN_IN)

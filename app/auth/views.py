@@ -10,6 +10,10 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.loyalty import accounts
 from app.loyalty.models import Member
+from app.loyalty.risk import guard
+from app.loyalty.risk.errors import Blocked
+from app.web import devices
+from app.web.messages import describe
 from app.web.redirects import local_path
 from . import bp
 from .forms import LoginForm
@@ -35,6 +39,11 @@ def login():
     if form.validate_on_submit():
         member = db.session.scalar(select(Member).where(Member.phone == form.phone.data))
         if member and member.check_password(form.password.data):
+            try:
+                guard.signed_in(member.id, devices.origin())
+            except Blocked as error:
+                form.password.errors.append(describe(error))
+                return render_template("auth/login.html", form=form), 422
             start_session(member, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         if member is None:

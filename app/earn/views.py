@@ -8,6 +8,7 @@ from app.loyalty import campaigns, referrals, tasks
 from app.loyalty.errors import DomainError
 from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
+from app.web import devices
 from app.web.fragments import wants_fragment
 from app.web.messages import describe
 from .forms import CheckInForm, ClaimForm
@@ -38,8 +39,8 @@ def check_in():
     if not CheckInForm().validate():
         abort(400)
     try:
-        outcome = tasks.check_in(current_user.id)
-    except DomainError as error:   # a frozen account
+        outcome = tasks.check_in(current_user.id, origin=devices.origin())
+    except DomainError as error:   # a frozen account, a blocked device
         outcome, message, category = None, describe(error), "error"
     else:
         message = check_in_message(outcome)

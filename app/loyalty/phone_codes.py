@@ -19,7 +19,10 @@ from app.extensions import db
 from . import accounts, referrals
 from .errors import DomainError
 from .models import CODE_PURPOSES, JOIN, RESET_PASSWORD, SIGN_IN, Member, PhoneCode, utcnow
+from .models.risk import JOIN_SIGNAL
 from .phones import require_mobile
+from .risk import blocklist, guard
+from .risk.signals import NOWHERE, Origin
 from .transaction import lock_member, write_transaction
 
 CODE_LIFETIME = timedelta(minutes=5)
@@ -129,10 +132,11 @@ class Joined:
 
 
 def join(phone: str, code: str, details: NewMember | None,
-         now: datetime | None = None) -> Joined:
+         now: datetime | None = None, origin: Origin = NOWHERE) -> Joined:
     """A new member for a phone that received `code` to join. A phone that is already a
     member's gets that member back (the code signs them in). DetailsNeeded when the code is
-    right but the new member's details are missing; the code then stays usable."""
+    right but the new member's details are missing; the code then stays usable. A blocked
+    phone, device or address may not join; the risk rules look at every join."""
     now = now or utcnow()
     try:
         with write_transaction():
@@ -145,9 +149,12 @@ def join(phone: str, code: str, details: NewMember | None,
                     row.used_at = now
                     joined = Joined(member, new=False)
                 elif details is not None:
+                    blocklist.refuse_blocked(phone=phone, origin=origin)
                     row.used_at = now
                     joined = Joined(accounts.add_member(phone, details.name, details.password,
                                                         now, referred_by_id=referrer_id), True)
+                    guard.note(guard.observe(JOIN_SIGNAL, joined.member, origin, now),
+                               joined.member, now, "join")
     except IntegrityError:   # the phone joined a moment ago: the code is still there
         raise accounts.PhoneInUse() from None
     if refusal:

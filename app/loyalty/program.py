@@ -54,6 +54,8 @@ class Program:
     referral_inviter_points: int = _setting(200, minimum=0)
     referral_monthly_cap: int = _setting(5, minimum=0)
     referral_min_purchase_fen: int = _setting(2000, minimum=0)
+    # Risk control: how long signals (address, device, till of each action) are kept.
+    risk_signal_days: int = _setting(180, minimum=1)
 
     def __post_init__(self):
         for setting in fields(self):

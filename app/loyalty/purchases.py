@@ -15,8 +15,22 @@ from . import accounts, campaigns, expiry, member_numbers, referrals
 from .earning import Earned, Line, birthday_bonus_pct, clawback, purchase_points
 from .errors import DomainError, NotFound
 from .idempotency import Answer, RequestKey, once
-from .models import CREDITED, EARN, PENDING, Member, Purchase, PurchaseRefund, Store, utcnow
+from .models import (
+    CREDITED,
+    EARN,
+    PENDING,
+    LedgerEntry,
+    Member,
+    Purchase,
+    PurchaseRefund,
+    Store,
+    utcnow,
+)
+from .models.earning import HELD
+from .models.risk import PURCHASE_SIGNAL, REFUND_SIGNAL
 from .program import Program, running_program
+from .risk import blocklist, cases, guard
+from .risk.signals import NOWHERE, Origin
 from .transaction import lock_member, write_transaction
 
 
@@ -40,6 +54,7 @@ class PurchaseInput:
     occurred_at: datetime
     member_phone: str | None = None
     member_no: str | None = None
+    till: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,13 +98,17 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     program = running_program()
     store = db.session.get(Store, store_id)
     earned = points_for(member, data, program)
+    blocklist.refuse_blocked(phone=member.phone, origin=NOWHERE)
+    verdict = guard.observe(PURCHASE_SIGNAL, member, Origin(till=data.till), now,
+                            points=earned.points, amount_fen=data.amount_fen, store_id=store_id)
+    review = verdict.action == guard.HOLD and earned.points > 0
     available_at = data.occurred_at + timedelta(days=program.purchase_hold_days)
     # A frozen member's points wait as pending until the account is unfrozen.
-    held = (program.purchase_hold_days > 0 and available_at > now) or member.frozen
+    held = (program.purchase_hold_days > 0 and available_at > now) or member.frozen or review
     purchase = Purchase(store_id=store_id, reference=data.reference, member_id=member.id,
                         amount_fen=data.amount_fen, lines=data.lines, points=earned.points,
                         multiplier_pct=earned.multiplier_pct, bonus_points=earned.bonus_points,
-                        status=PENDING if held else CREDITED,
+                        status=HELD if review else PENDING if held else CREDITED,
                         available_at=available_at if held else now,
                         occurred_at=data.occurred_at, created_at=now)
     db.session.add(purchase)
@@ -99,6 +118,13 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
         purchase.entry_id = accounts.credit_locked(
             member, earned.points, detail=store.name, kind=EARN, now=now,
             ref=("purchase", str(purchase.id))).id
+    if verdict.hits:
+        cases.open_case(verdict, member, now, subject=f"purchase {data.reference}",
+                        points=earned.points, detail=store.name, credit_kind=EARN,
+                        ref=("purchase", str(purchase.id)),
+                        entry=db.session.get(LedgerEntry, purchase.entry_id)
+                        if purchase.entry_id else None,
+                        purchase=purchase if review else None)
     referrals.on_purchase(member, purchase, now)
     return Recorded(purchase, member, new=True)
 
@@ -155,6 +181,10 @@ def _refund_locked(store_id: int, purchase_reference: str, reference: str, amoun
                                                 now=now, ref=("refund", str(row.id)))
         row.points_clawed, row.points_owed = claw - owed, owed
         row.entry_id = entry.id if entry else None
+        if owed:   # points already spent: the rules look at how often this happens
+            guard.note(guard.observe(REFUND_SIGNAL, member, NOWHERE, now, store_id=store_id,
+                                     amount_fen=amount_fen, points=owed),
+                       member, now, f"refund {reference}")
     purchase.refunded_fen += amount_fen
     purchase.points_clawed += claw
     referrals.on_refund(member, purchase, now)

@@ -37,7 +37,10 @@ from .models import (
     Order,
     utcnow,
 )
+from .models.risk import REDEEM_SIGNAL
 from .program import running_program
+from .risk import blocklist, guard
+from .risk.signals import NOWHERE, Origin
 from .transaction import lock_member, write_transaction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
@@ -49,7 +52,7 @@ def new_code(length: int = 10) -> str:
 
 
 def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1,
-           now: datetime | None = None) -> Order:
+           now: datetime | None = None, origin: Origin = NOWHERE) -> Order:
     """Redeem an item: points (and stock) are taken at once. Points-only orders are
     confirmed; points-plus-cash orders wait for payment. The same key gives the same order."""
     now = now or utcnow()
@@ -73,6 +76,9 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
                 raise problem
             if item.kind == COUPON and quantity != 1:  # one code to an order
                 raise InvalidQuantity(quantity=quantity, maximum=1)
+            blocklist.refuse_blocked(phone=member.phone, origin=origin)
+            verdict = guard.observe(REDEEM_SIGNAL, member, origin, now, item_id=item.id,
+                                    points=item.points_price * quantity)
             code = new_code()
             entry = ledger.debit(member, item.points_price * quantity, kind=REDEEM,
                                  detail=item.name, ref=("order", code), now=now)
@@ -88,6 +94,7 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
             db.session.add(order)
             db.session.flush()
             _take_stock(item, order, now)
+            guard.note(verdict, member, now, f"order {code}")
             return order
     except IntegrityError:
         # Another process wrote an order with this key between our check and our insert.

@@ -10,7 +10,9 @@ from app.extensions import db
 from . import accounts, tasks
 from .errors import DomainError
 from .models import REFERRAL_INVITER, REFERRAL_NEW, Member, Purchase, TaskReward, utcnow
+from .models.risk import REFERRAL_SIGNAL
 from .program import Program, running_program
+from .risk import cases
 from .transaction import lock_member
 
 
@@ -80,7 +82,8 @@ def on_purchase(member: Member, purchase: Purchase, now: datetime) -> ReferralRe
         return ReferralRewards(new_points, 0)
     referrer_points = tasks.reward(referrer, REFERRAL_INVITER, str(member.id),
                                    program.referral_inviter_points, "friend invited", now,
-                                   purchase_id=purchase.id)
+                                   purchase_id=purchase.id, signal=REFERRAL_SIGNAL,
+                                   other_member_id=member.id)
     return ReferralRewards(new_points, referrer_points)
 
 
@@ -100,8 +103,11 @@ def on_refund(member: Member, purchase: Purchase, now: datetime) -> ReferralRewa
     taken = {REFERRAL_NEW: 0, REFERRAL_INVITER: 0}
     for reward in paid:
         owner = member if reward.member_id == member.id else lock_member(reward.member_id)
-        accounts.claw_back_locked(owner, reward.points, detail=REVERSAL_DETAIL[reward.task],
-                                  now=now, ref=(reward.task, str(purchase.id)))
+        held = (reward.task, reward.period or str(owner.referred_by_id))
+        if reward.entry_id is not None or cases.posted_after_review(
+                held, REVERSAL_DETAIL[reward.task], now):
+            accounts.claw_back_locked(owner, reward.points, detail=REVERSAL_DETAIL[reward.task],
+                                      now=now, ref=(reward.task, str(purchase.id)))
         if owner is not member:
             accounts.undo_unpaid_upgrades(owner, now)
         taken[reward.task] += reward.points

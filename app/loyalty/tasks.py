@@ -8,11 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from . import accounts
 from .earning import GIFT
 from .errors import AccountFrozen, DomainError
 from .models import BIRTHDAY, EARN, PROFILE, CheckIn, Member, TaskReward, utcnow
+from .models.risk import CHECK_IN_SIGNAL, TASK_SIGNAL
 from .program import Program, running_program
+from .risk import blocklist, guard
+from .risk.signals import NOWHERE, Origin
 from .streaks import StreakState, check_in_points, local_day, next_streak, streak_state
 from .transaction import lock_member, write_transaction
 
@@ -52,9 +54,11 @@ class CheckInOutcome:
     already: bool
 
 
-def check_in(member_id: int, now: datetime | None = None) -> CheckInOutcome:
+def check_in(member_id: int, now: datetime | None = None,
+             origin: Origin = NOWHERE) -> CheckInOutcome:
     """Check in for the program's local day: the daily points, the streak bonus on every
-    Nth day in a row. A second check-in on the same local day earns nothing."""
+    Nth day in a row. A second check-in on the same local day earns nothing. The risk rules
+    look at it first: its points may be held for review."""
     now = now or utcnow()
     program = running_program()
     today = local_day(now, program.tz)
@@ -66,16 +70,17 @@ def check_in(member_id: int, now: datetime | None = None) -> CheckInOutcome:
             return CheckInOutcome(today, done.streak, 0, False, True)
         if member.frozen:
             raise AccountFrozen()
+        blocklist.refuse_blocked(phone=member.phone, origin=origin)
         last = _last_check_in(member.id, before=today)
         streak = next_streak(last.day if last else None, last.streak if last else 0, today)
         points = check_in_points(streak, program.check_in_points,
                                  program.check_in_streak_days, program.check_in_streak_bonus)
         bonus = points > program.check_in_points
-        entry = accounts.credit_locked(
-            member, points, detail="daily check-in", kind=EARN, now=now,
-            ref=("check_in", today.isoformat()))
+        entry = guard.earn(CHECK_IN_SIGNAL, member, origin, now, points=points,
+                           detail="daily check-in", credit_kind=EARN,
+                           ref=("check_in", today.isoformat()), subject=f"check-in {today}")
         db.session.add(CheckIn(member_id=member.id, day=today, streak=streak, points=points,
-                               entry_id=entry.id, created_at=now))
+                               entry_id=entry.id if entry else None, created_at=now))
         db.session.flush()
         return CheckInOutcome(today, streak, points, bonus, False)
 
@@ -157,16 +162,20 @@ def rewarded(member_id: int, task: str, period: str) -> bool:
 
 
 def reward(member: Member, task: str, period: str, points: int, detail: str,
-           now: datetime, ref_id: str | None = None, purchase_id: int | None = None) -> int:
+           now: datetime, ref_id: str | None = None, purchase_id: int | None = None,
+           signal: str = TASK_SIGNAL, other_member_id: int | None = None) -> int:
     """Credit a task's points on the locked member and record that it was given
     (and, for a referral, which purchase paid it). A frozen member earns nothing: the task
-    stays unrewarded, to be earned once the account is unfrozen."""
+    stays unrewarded, to be earned once the account is unfrozen. The risk rules look at it
+    first: a held reward is recorded with no ledger entry until a review posts it."""
     if points <= 0 or member.frozen:
         return 0
-    entry = accounts.credit_locked(member, points, detail=detail, kind=EARN, now=now,
-                                   ref=(task, ref_id or period or str(member.id)))
+    entry = guard.earn(signal, member, NOWHERE, now, points=points, detail=detail,
+                       credit_kind=EARN, ref=(task, ref_id or period or str(member.id)),
+                       subject=f"{task} {period}".strip(), other_member_id=other_member_id)
     db.session.add(TaskReward(member_id=member.id, task=task, period=period, points=points,
-                              entry_id=entry.id, purchase_id=purchase_id, created_at=now))
+                              entry_id=entry.id if entry else None, purchase_id=purchase_id,
+                              created_at=now))
     db.session.flush()
     return points
 

@@ -8,8 +8,10 @@ from app.loyalty import campaigns, cash, expiry, purchases, reads, redemption, t
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
 from app.loyalty.program import running_program
+from app.loyalty.risk import cases as risk_cases
 from app.payments.providers import provider
 from app.payments.refunds import send_for
+from app.web import devices
 from app.web.errors import refusal_status
 from app.web.fragments import wants_fragment
 from app.web.layout import current_wallet
@@ -82,7 +84,8 @@ def redeem(item_id: int):
     if item is not None and needs_reauth(item.points_price * form.quantity.data):
         return _reauth_first(url_for("storefront.item", item_id=item_id))
     try:
-        order = redemption.redeem(current_user.id, item_id, form.key.data, form.quantity.data)
+        order = redemption.redeem(current_user.id, item_id, form.key.data, form.quantity.data,
+                                  origin=devices.origin())
     except NotFound:
         abort(404)
     except DomainError as error:
@@ -178,8 +181,10 @@ def points():
     rows, more = reads.history(current_user.id, page)
     changes = reads.tier_changes(current_user.id) if page == 1 else []
     pending = purchases.pending_points(current_user.id) if page == 1 else None
+    held = [(case, risk_cases.held_points(case)) for case in
+            risk_cases.holds_of(current_user.id)] if page == 1 else []
     return render_template("storefront/points.html", rows=rows, page=page, more=more,
-                           tier_changes=changes, pending=pending)
+                           tier_changes=changes, pending=pending, held=held)
 
 
 @bp.get("/rules")

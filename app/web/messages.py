@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
-from . import catalog_words, pin_words, report_words
+from . import catalog_words, pin_words, report_words, risk_words
 from .i18n import localized
 
 
@@ -64,6 +64,9 @@ def describe(error: DomainError, item=None) -> str:
             return catalog_words.describe(error)
         case "weak_pin" | "pin_refused":
             return pin_words.describe(error)
+        case ("risk_blocked" | "case_decided" | "case_reason_needed" | "invalid_rule"
+              | "invalid_block"):
+            return risk_words.describe(error)
         case "invalid_period":
             return report_words.period_problem(d.get("reason"))
         case "invalid_kiosk" if d.get("field") == "name":

@@ -39,6 +39,7 @@ from .orders import (
     Order,
 )
 from .reports import ReportMonth
+from .risk import BlockEntry, RiskCase, RiskRule, RiskSignal
 from .settings import ProgramSetting
 from .staff import ADMIN, CLERK, ROLES, AuditEntry, Staff
 from .stock import (
@@ -73,4 +74,5 @@ __all__ = [
     "ProgramSetting",
     "ReportMonth",
     "CardToken", "Kiosk",
+    "BlockEntry", "RiskCase", "RiskRule", "RiskSignal",
 ]

@@ -8,6 +8,8 @@ from app.extensions import db
 from .types import UTCDateTime, utcnow
 
 PENDING, CREDITED = "pending", "credited"
+# Held by risk control until a review credits the points, or rejects them.
+HELD, WITHHELD = "held", "rejected"
 
 
 class Store(db.Model):

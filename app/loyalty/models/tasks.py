@@ -21,7 +21,7 @@ class CheckIn(db.Model):
     day: Mapped[date]                     # the program's local day
     streak: Mapped[int]                   # consecutive days, this one included
     points: Mapped[int]
-    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -37,7 +37,7 @@ class TaskReward(db.Model):
     task: Mapped[str] = mapped_column(String(20))
     period: Mapped[str] = mapped_column(String(20), default="")
     points: Mapped[int]
-    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
     # A referral reward: the purchase that paid it.
     purchase_id: Mapped[int | None] = mapped_column(
         ForeignKey("purchases.id", name="fk_task_rewards_purchase"), index=True)

@@ -1,0 +1,183 @@
+"""The rules at work: each hook records its signal, measures the rules that watch it (one
+query each) and acts on the strongest that tripped: a block refuses, a hold keeps the
+credit back for review, a flag lets it through and opens a case."""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import distinct, func, select
+
+from app.extensions import db
+from .. import accounts
+from ..models import LedgerEntry, Member, Purchase, utcnow
+from ..models.risk import BLOCK, FLAG, HOLD, REFERRAL_SIGNAL, SIGN_IN_SIGNAL, RiskRule, RiskSignal
+from ..transaction import write_transaction
+from . import blocklist, cases, rules
+from .errors import Blocked
+from .rules import AMOUNT, MEMBERS, NEW_MEMBER_DAYS, POINTS, SHARED, Hit, Rule
+from .signals import Origin, record
+
+EVIDENCE_OTHERS = 50   # the most other members a case names
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules made of one action: every hit, and the strongest of them."""
+
+    signal: RiskSignal
+    hits: tuple[Hit, ...] = field(default=())
+
+    @property
+    def action(self) -> str | None:
+        top = rules.strongest(self.hits)
+        return top.rule.action if top else None
+
+
+def signed_in(member_id: int, origin: Origin, now: datetime | None = None) -> None:
+    """Record a member's sign-in (any way in); a blocked phone, device or address is
+    refused first."""
+    now = now or utcnow()
+    with write_transaction():
+        phone = db.session.scalar(select(Member.phone).where(Member.id == member_id))
+        blocklist.refuse_blocked(phone=phone, origin=origin)
+        record(SIGN_IN_SIGNAL, member_id, origin, now)
+
+
+def running_rules() -> list[Rule]:
+    """The rules as administrators set them (the defaults where none is stored)."""
+    stored = {row.code: row for row in db.session.scalars(select(RiskRule))}
+    return [Rule(r.code, r.threshold, r.window_seconds, r.action, r.enabled, r.dry_run_only)
+            if (r := stored.get(rule.code)) else rule for rule in rules.default_rules()]
+
+
+def observe(kind: str, member: Member, origin: Origin, now: datetime, **values) -> Verdict:
+    """Record the action's signal and measure the rules watching it; a block is raised
+    (and the transaction, signal and all, rolls back)."""
+    signal = record(kind, member.id, origin, now, **values)
+    hits = []
+    for rule in rules.watching(running_rules(), kind):
+        hit = _measure(rule, signal, member, now)
+        if hit is not None:
+            hits.append(hit)
+    verdict = Verdict(signal, tuple(hits))
+    if verdict.action == BLOCK:
+        raise Blocked(rule=rules.strongest(hits).rule.code)
+    return verdict
+
+
+def earn(kind: str, member: Member, origin: Origin, now: datetime, *, points: int,
+         detail: str, credit_kind: str, ref: tuple[str, str], subject: str,
+         **values) -> LedgerEntry | None:
+    """A credit the rules look at first: posted (a flag opens a case naming it), or kept
+    back by a hold until a review posts it (None)."""
+    verdict = observe(kind, member, origin, now, points=points, **values)
+    return settle(verdict, member, now, points=points, detail=detail, credit_kind=credit_kind,
+                  ref=ref, subject=subject)
+
+
+def settle(verdict: Verdict, member: Member, now: datetime, *, points: int, detail: str,
+           credit_kind: str, ref: tuple[str, str], subject: str,
+           purchase: Purchase | None = None) -> LedgerEntry | None:
+    """Act on a verdict for a credit (a purchase's, when `purchase` is given, is kept back
+    by the caller)."""
+    entry = None
+    if verdict.action != HOLD and points > 0 and purchase is None:
+        entry = accounts.credit_locked(member, points, detail=detail, kind=credit_kind,
+                                       now=now, ref=ref)
+    if verdict.hits:
+        cases.open_case(verdict, member, now, subject=subject, points=points, detail=detail,
+                        credit_kind=credit_kind, ref=ref, entry=entry, purchase=purchase)
+    return entry
+
+
+def note(verdict: Verdict, member: Member, now: datetime, subject: str) -> None:
+    """An action with no credit (a join, a redemption): any hit opens a case to look at."""
+    if verdict.hits:
+        cases.open_case(verdict, member, now, subject=subject)
+
+
+def _measure(rule: Rule, signal: RiskSignal, member: Member, now: datetime) -> Hit | None:
+    spec = rules.SPECS[rule.code]
+    if spec.new_members_only and now - member.created_at > timedelta(days=NEW_MEMBER_DAYS):
+        return None
+    if spec.measure == AMOUNT:
+        return Hit(rule, signal.amount_fen) if rules.tripped(rule, signal.amount_fen) else None
+    if spec.measure == SHARED:
+        return shared_invitees(rule, signal, now)
+    if rule.code == "referral_no_purchase":
+        return one_purchase_invitees(rule, signal, now)
+    where = [RiskSignal.kind.in_(spec.kinds),
+             RiskSignal.occurred_at > now - timedelta(seconds=rule.window_seconds)]
+    for name in spec.key:
+        value, column = getattr(signal, name), getattr(RiskSignal, name)
+        if value is None and name != "till":
+            return None
+        where.append(column.is_(None) if value is None else column == value)
+    query = select(func.count(RiskSignal.id))
+    if spec.measure == MEMBERS:
+        query = select(func.count(distinct(RiskSignal.member_id)))
+    elif spec.measure == POINTS:
+        query = select(func.coalesce(func.sum(RiskSignal.points), 0))
+    if spec.new_members_only:
+        query = query.join(Member, Member.id == RiskSignal.member_id).where(
+            Member.created_at > now - timedelta(days=NEW_MEMBER_DAYS))
+    value = db.session.scalar(query.where(*where))
+    if not rules.tripped(rule, value):
+        return None
+    others = () if "member_id" in spec.key else _others(where, signal.member_id)
+    return Hit(rule, value, others)
+
+
+def _others(where: list, member_id: int | None) -> tuple[int, ...]:
+    return tuple(db.session.scalars(
+        select(RiskSignal.member_id).where(*where, RiskSignal.member_id.is_not(None),
+                                           RiskSignal.member_id != member_id)
+        .distinct().order_by(RiskSignal.member_id).limit(EVIDENCE_OTHERS)))
+
+
+def _invitees(signal: RiskSignal, now: datetime, rule: Rule) -> list[int]:
+    """The members whose referral rewards the inviter had in the rule's window."""
+    return list(db.session.scalars(
+        select(RiskSignal.other_member_id).where(
+            RiskSignal.kind == REFERRAL_SIGNAL, RiskSignal.member_id == signal.member_id,
+            RiskSignal.occurred_at > now - timedelta(seconds=rule.window_seconds))
+        .distinct()))
+
+
+def shared_invitees(rule: Rule, signal: RiskSignal, now: datetime) -> Hit | None:
+    """Invitees sharing a device or address with their inviter or with each other."""
+    invitees = [i for i in _invitees(signal, now, rule) if i is not None]
+    sharing = shared_origins([signal.member_id, *invitees])
+    caught = sorted(set(sharing) & set(invitees))
+    if not rules.tripped(rule, len(caught)):
+        return None
+    return Hit(rule, len(caught), tuple(caught[:EVIDENCE_OTHERS]))
+
+
+def shared_origins(member_ids: list[int]) -> set[int]:
+    """Of these members, those who share a device or an address with another of them."""
+    rows = db.session.execute(
+        select(RiskSignal.member_id, RiskSignal.device, RiskSignal.address)
+        .where(RiskSignal.member_id.in_(member_ids)).distinct()).all()
+    seen: dict[tuple[str, str], set[int]] = {}
+    for member_id, device, address in rows:
+        for key in (("device", device), ("address", address)):
+            if key[1]:
+                seen.setdefault(key, set()).add(member_id)
+    return {m for members in seen.values() if len(members) > 1 for m in members}
+
+
+def one_purchase_invitees(rule: Rule, signal: RiskSignal, now: datetime) -> Hit | None:
+    """Invitees rewarded whose first purchase is still their only one."""
+    invitees = [i for i in _invitees(signal, now, rule) if i is not None]
+    if not invitees:
+        return None
+    once = list(db.session.scalars(
+        select(Purchase.member_id).where(Purchase.member_id.in_(invitees))
+        .group_by(Purchase.member_id).having(func.count(Purchase.id) == 1)))
+    if not rules.tripped(rule, len(once)):
+        return None
+    return Hit(rule, len(once), tuple(sorted(once)[:EVIDENCE_OTHERS]))
+
+
+__all__ = ["Blocked", "FLAG", "HOLD", "Verdict", "earn", "note", "observe", "settle",
+           "signed_in"]

@@ -1,0 +1,56 @@
+"""The device cookie: a random identifier of our own, signed, HttpOnly, long-lived, set on
+a browser's first visit; risk control reads it with the address as where an action came
+from. A cookie whose signature does not hold is ignored and replaced."""
+import secrets
+
+from flask import Flask, current_app, g, request
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from app.loyalty.risk.signals import Origin
+
+COOKIE, SECURE_COOKIE = "device", "__Host-device"
+SALT = "device-cookie"
+MAX_AGE = 2 * 365 * 24 * 3600
+SKIPPED = ("static", "media.image")
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=SALT)
+
+
+def _name() -> str:
+    return SECURE_COOKIE if current_app.config.get("SESSION_COOKIE_SECURE") else COOKIE
+
+
+def device_id() -> str:
+    """This browser's device identifier (a new one if it came without a good cookie)."""
+    if "device_id" not in g:
+        found = None
+        try:
+            found = _serializer().loads(request.cookies.get(_name(), ""))
+        except BadSignature:
+            pass
+        if not isinstance(found, str) or not found:
+            found, g.device_new = secrets.token_urlsafe(16), True
+        g.device_id = found
+    return g.device_id
+
+
+def origin() -> Origin:
+    """Where the current request comes from, for risk control."""
+    return Origin(address=request.remote_addr, device=device_id())
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def read_device():
+        if request.endpoint not in SKIPPED and request.blueprint != "api":
+            device_id()
+
+    @app.after_request
+    def set_device(response):
+        if g.get("device_new"):
+            response.set_cookie(_name(), _serializer().dumps(g.device_id), max_age=MAX_AGE,
+                                httponly=True, samesite="Lax", path="/",
+                                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+        return response
