@@ -25,6 +25,12 @@ def field_problem(field: str, problem: str) -> str:
             return _("Choose a tier that exists.")
         case ("per_member_limit", catalog.BELOW_ONE):
             return _("The limit per member must be at least 1, or empty for no limit.")
+        case ("cost_fen", catalog.NEGATIVE):
+            return _("The cost cannot be negative.")
+        case ("quota", catalog.BELOW_ONE):
+            return _("The quota must be at least 1, or empty for no quota.")
+        case ("quota_period", _unknown):
+            return _("Choose a quota for each day or each month.")
         case ("kind", catalog.UNKNOWN):
             return _("Choose pickup, coupon code or service.")
         case ("kind", "not_coupon"):

@@ -1,5 +1,5 @@
 """Words for what the core reports: refusals, statuses and ledger entries."""
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from app.loyalty import ledger, phone_codes
@@ -19,6 +19,14 @@ def describe(error: DomainError, item=None) -> str:
             return _("Sold out. Check back soon.")
         case "limit_reached":
             return _("You have reached the limit of %(limit)s per member.", limit=d["limit"])
+        case "quota_reached" if d.get("period") == "day" and d.get("resumes_at"):
+            return _("Today's quota is gone: more on %(when)s.",
+                     when=format_date(d["resumes_at"], "long"))
+        case "quota_reached" if d.get("resumes_at"):
+            return _("This month's quota is gone: more on %(when)s.",
+                     when=format_date(d["resumes_at"], "long"))
+        case "quota_reached":
+            return _("This item's quota for now is gone.")
         case "tier_too_low" if item is not None and item.min_tier is not None:
             return _("For %(tier)s members and above.", tier=localized(item.min_tier, "name"))
         case "tier_too_low":
@@ -165,6 +173,8 @@ def refusal_label(offer: Offer) -> str:
     """The short label of a disabled redeem button."""
     labels = {"sold_out": _("Sold out"), "insufficient_points": _("Not enough points"),
               "limit_reached": _("Limit reached"),
+              "quota_reached": _("Gone today") if offer.refusal.details.get("period") == "day"
+              else _("Gone this month"),
               "not_on_sale": _("Coming soon") if offer.refusal.details.get("starts_at")
               else _("Not on sale"),
               "tier_too_low": _("Higher tier only")}
