@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
         home,
         kiosks,
         members,
+        price_steps,
         reports,
         settings,
         sign_in,
