@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
         account,
         approvals,
         audit,
+        budget,
         campaigns,
         catalog,
         catalog_stock,

@@ -31,6 +31,7 @@ from app.web.fields import LocalTimeField, WholeNumberField
 
 SIGNED = re.compile(r"-?[0-9]{1,9}\Z")
 YUAN = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?\Z")
+YUAN_BIG = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?\Z")  # a year's budget
 IMAGE_TYPES = ("jpg", "jpeg", "png", "webp")
 
 
@@ -53,14 +54,17 @@ class SignedNumberField(IntegerField):
 class YuanField(StringField):
     """An amount of yuan with at most two decimals; `data` in fen (blank: 0)."""
 
+    pattern = YUAN
+    blank: int | None = 0
+
     def process_formdata(self, valuelist):
         if not valuelist:
             return
         value = (valuelist[0] or "").strip() if isinstance(valuelist[0], str) else None
         if value == "":
-            self.data = 0
+            self.data = self.blank
             return
-        if value is None or not YUAN.match(value):
+        if value is None or not self.pattern.match(value):
             self.data = None
             raise ValueError(_l("Enter an amount in yuan, like 9.90."))
         self.data = int(Decimal(value) * 100)

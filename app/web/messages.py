@@ -71,6 +71,12 @@ def describe(error: DomainError, item=None) -> str:
             return catalog_words.describe(error)
         case "weak_pin" | "pin_refused":
             return pin_words.describe(error)
+        case "invalid_budget" if d.get("field") == "year":
+            return _("Choose a year from 2000 to 2999.")
+        case "invalid_budget" if d.get("problem") == "too_large":
+            return _("A budget is at most ¥10,000,000,000.")
+        case "invalid_budget":
+            return _("Enter a budget in yuan above 0, like 250000.")
         case "invalid_period":
             return report_words.period_problem(d.get("reason"))
         case "invalid_kiosk" if d.get("field") == "name":
