@@ -61,7 +61,7 @@ def budget_page():
     if not form.validate():
         return _page(this_year, BudgetForm(year=this_year), 422, year_form=form)
     year = form.year.data or this_year
-    return _page(year, BudgetForm(year=year))
+    return _page(year, BudgetForm(year=year, budget=budget.budget_for(year)))
 
 
 @bp.post("/budget")

@@ -5,7 +5,7 @@
                x redemption rate x average cost per point redeemed
 
 The redemption rate is points redeemed (less those returned) ÷ points issued over the last
-12 whole months, or DEFAULT_RATE (20%) with less than 12 months of history or nothing
+12 whole months (at most 1), or DEFAULT_RATE (20%) with less than 12 months of history or nothing
 issued. Expected issuance is the average issued a month over the months of history among
 those 12, times the months left in the year (the rest of this month counted as its share).
 The average cost per point is the recorded cost of the orders ÷ their points; with no
@@ -18,10 +18,12 @@ HISTORY_MONTHS = 12
 
 
 def redemption_rate(redeemed: int, issued: int, months_of_history: int) -> Fraction:
-    """Redeemed ÷ issued over a full year of history, else the default 20%."""
+    """Redeemed ÷ issued over a full year of history, else the default 20%; from 0 to 1
+    (points issued before the year and redeemed in it do not make more than every point
+    redeemed)."""
     if months_of_history < HISTORY_MONTHS or issued <= 0:
         return DEFAULT_RATE
-    return max(Fraction(0), Fraction(redeemed, issued))
+    return min(Fraction(1), max(Fraction(0), Fraction(redeemed, issued)))
 
 
 def cost_per_point(cost_fen: int, points: int, point_worth_fen: Fraction) -> Fraction:

@@ -21,8 +21,9 @@ def test_the_redemption_rate_is_twenty_percent_with_less_history_or_nothing_issu
     assert redemption_rate(0, 0, 12) == DEFAULT_RATE
 
 
-def test_more_returned_than_redeemed_is_a_rate_of_zero_not_a_negative_one():
-    assert redemption_rate(-10, 100, 12) == 0
+def test_the_rate_stays_between_zero_and_one():
+    assert redemption_rate(-10, 100, 12) == 0        # more returned than redeemed
+    assert redemption_rate(150, 100, 12) == 1        # points of earlier years redeemed
 
 
 def test_the_cost_per_point_is_the_orders_cost_over_their_points_or_a_points_worth():
