@@ -31,6 +31,8 @@ class Job:
 # In the order a round runs them: what changes points and cash first, then reminders, then email.
 # Resolved when a job runs, so a job whose code is missing fails alone, loudly.
 SCHEDULE: tuple[Job, ...] = (
+    Job("price-steps", 60, "app.loyalty.price_steps:apply_due",
+        "Write the items' price steps whose time has come onto the items."),
     Job("lapse-unpaid", 60, "app.loyalty.redemption:lapse_unpaid",
         "Lapse points-plus-cash orders unpaid after the payment window."),
     Job("refund", 60, "app.payments.refunds:send_pending",

@@ -24,13 +24,14 @@ from wtforms.validators import (
 )
 
 from app.loyalty import catalog, catalog_listing, coupon_pools
-from app.loyalty.models import CORRECTION, COUPON, PICKUP, RESTOCK, SERVICE
+from app.loyalty.models import CORRECTION, COUPON, DAY, MONTH, PICKUP, RESTOCK, SERVICE
 from app.media import images
 from app.web.catalog_words import image_problem
 from app.web.fields import LocalTimeField, WholeNumberField
 
 SIGNED = re.compile(r"-?[0-9]{1,9}\Z")
 YUAN = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?\Z")
+YUAN_BIG = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?\Z")  # a year's budget
 IMAGE_TYPES = ("jpg", "jpeg", "png", "webp")
 
 
@@ -53,14 +54,17 @@ class SignedNumberField(IntegerField):
 class YuanField(StringField):
     """An amount of yuan with at most two decimals; `data` in fen (blank: 0)."""
 
+    pattern = YUAN
+    blank: int | None = 0
+
     def process_formdata(self, valuelist):
         if not valuelist:
             return
         value = (valuelist[0] or "").strip() if isinstance(valuelist[0], str) else None
         if value == "":
-            self.data = 0
+            self.data = self.blank
             return
-        if value is None or not YUAN.match(value):
+        if value is None or not self.pattern.match(value):
             self.data = None
             raise ValueError(_l("Enter an amount in yuan, like 9.90."))
         self.data = int(Decimal(value) * 100)
@@ -109,6 +113,11 @@ class ItemForm(FlaskForm):
     per_member_limit = SignedNumberField(_l("Limit per member"), validators=[Optional()],
                                          render_kw={"inputmode": "numeric"})
     min_tier_id = SelectField(_l("Minimum tier"), default="")
+    cost_fen = YuanField(_l("Cost to the brand (yuan)"), default=0,
+                         render_kw={"inputmode": "decimal", "placeholder": "0.00"})
+    quota = WholeNumberField(_l("Quota"), validators=[Optional()],
+                             render_kw={"inputmode": "numeric"})
+    quota_period = SelectField(_l("Quota period"), default=MONTH)
     sale_starts_at = LocalTimeField(_l("Sale opens"), validators=[Optional()])
     sale_ends_at = LocalTimeField(_l("Sale ends"), validators=[Optional()])
     image = FileField(_l("Image"), validators=[
@@ -120,6 +129,7 @@ class ItemForm(FlaskForm):
         self.category_id.choices = [(c.id, f"{c.name} · {c.name_en}")
                                     for c in catalog_listing.categories()]
         self.kind.choices = _kinds()
+        self.quota_period.choices = [(MONTH, _l("Each month")), (DAY, _l("Each day"))]
         self.min_tier_id.choices = [("", _l("Every tier"))] + [
             (str(t.id), f"{t.name} · {t.name_en}") for t in catalog_listing.tiers()]
         if coupon_stock:  # a coupon item's stock is its pool: no field
@@ -129,7 +139,8 @@ class ItemForm(FlaskForm):
         """The item's details as the catalog service takes them (times in UTC)."""
         values = {name: self[name].data for name in (
             "name", "name_en", "description", "description_en", "category_id", "kind",
-            "points_price", "cash_fen", "per_member_limit")}
+            "points_price", "cash_fen", "per_member_limit", "cost_fen", "quota",
+            "quota_period")}
         values["name"] = (values["name"] or "").strip()
         values["name_en"] = (values["name_en"] or "").strip()
         values["description"] = values["description"] or ""

@@ -83,6 +83,7 @@ NAV = (
     NavLink("admin.kiosks", _l("Kiosks"), ADMINS),
     NavLink("admin.audit_log", _l("Audit log"), ADMINS),
     NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
+    NavLink("admin.budget_page", _l("Cost budget"), ADMINS),
 )
 
 

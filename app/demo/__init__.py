@@ -156,7 +156,9 @@ def _catalog(clock: Clock, tiers: dict[str, Tier]) -> dict[str, int]:
                 stock=0 if spec["kind"] == COUPON else spec["stock"],
                 per_member_limit=spec["per_member_limit"],
                 min_tier_id=tiers[spec["tier"]].id if spec["tier"] else None,
-                sale_starts_at=starts, created_at=listed)
+                sale_starts_at=starts, created_at=listed,
+                # What the brand pays for a gift: 40% of its points' worth, and its cash part.
+                cost_fen=spec["points_price"] * 2 // 5 + spec["cash_fen"])
             db.session.add(items[spec["slug"]])
         db.session.flush()
         for item in items.values():

@@ -13,8 +13,10 @@ from .errors import InvalidItem, NotFound
 from .models import (
     CORRECTION,
     COUPON,
+    MONTH,
     OPENING,
     PICKUP,
+    QUOTA_PERIODS,
     RESTOCK,
     SERVICE,
     Category,
@@ -27,7 +29,8 @@ from .transaction import write_transaction
 KINDS = (PICKUP, COUPON, SERVICE)
 FIELDS = ("name", "name_en", "description", "description_en", "category_id", "kind",
           "points_price", "cash_fen", "stock", "per_member_limit", "min_tier_id",
-          "sale_starts_at", "sale_ends_at", "image", "active")
+          "sale_starts_at", "sale_ends_at", "image", "active", "cost_fen", "quota",
+          "quota_period")
 NAME_MAX, DESCRIPTION_MAX, IMAGE_MAX, NOTE_MAX = 80, 2000, 120, 200
 STAFF_REASONS = (RESTOCK, CORRECTION)
 # What can be wrong with a field, as InvalidItem's problems name it.
@@ -67,7 +70,7 @@ def problems(values: dict) -> dict[str, str]:
             found[name] = REQUIRED
         elif len(text) > limit:
             found[name] = TOO_LONG
-    for name in ("points_price", "cash_fen", "stock", "per_member_limit"):
+    for name in ("points_price", "cash_fen", "stock", "per_member_limit", "cost_fen", "quota"):
         value = values.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             found[name] = NOT_A_NUMBER
@@ -75,6 +78,12 @@ def problems(values: dict) -> dict[str, str]:
         found["points_price"] = NOT_POSITIVE
     if "cash_fen" not in found and (values.get("cash_fen") or 0) < 0:
         found["cash_fen"] = NEGATIVE
+    if "cost_fen" not in found and (values.get("cost_fen") or 0) < 0:
+        found["cost_fen"] = NEGATIVE
+    if "quota" not in found and values.get("quota") is not None and values["quota"] < 1:
+        found["quota"] = BELOW_ONE
+    if values.get("quota_period", MONTH) not in QUOTA_PERIODS:
+        found["quota_period"] = UNKNOWN
     if "stock" not in found and values.get("stock") is not None and values["stock"] < 0:
         found["stock"] = NEGATIVE
     limit = values.get("per_member_limit")
@@ -122,7 +131,8 @@ def create_locked(values: dict, *, staff_id: int | None, now: datetime) -> Chang
     """create_item() in the caller's transaction."""
     values = {"description": "", "description_en": "", "image": "", "kind": PICKUP,
               "cash_fen": 0, "stock": None, "per_member_limit": None, "min_tier_id": None,
-              "sale_starts_at": None, "sale_ends_at": None, "active": True, **values}
+              "sale_starts_at": None, "sale_ends_at": None, "active": True, "cost_fen": 0,
+              "quota": None, "quota_period": MONTH, **values}
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ValueError(f"not item fields: {sorted(unknown)}")
@@ -146,7 +156,7 @@ def edit_item(item_id: int, changes: dict, *, staff_id: int | None = None,
     coupon item's stock follows its pool and cannot be set. Audited as create_item()."""
     now = now or utcnow()
     with write_transaction():
-        change = edit_locked(_locked(item_id), changes, staff_id=actor_id or staff_id, now=now)
+        change = edit_locked(lock_item(item_id), changes, staff_id=actor_id or staff_id, now=now)
         audit_change(change, actor_id, address, now)
         return change
 
@@ -191,7 +201,7 @@ def set_active(item_id: int, active: bool, *, staff_id: int | None = None,
                now: datetime | None = None) -> Change:
     """Show an item to members, or hide it (its orders stand)."""
     with write_transaction():
-        item = _locked(item_id)
+        item = lock_item(item_id)
         before = details(item)
         item.active = bool(active)
         db.session.flush()
@@ -219,7 +229,7 @@ def adjust_stock(item_id: int, change: int, reason: str, note: str = "", *,
         found["note"] = TOO_LONG
     _refuse(found)
     with write_transaction():
-        item = _locked(item_id)
+        item = lock_item(item_id)
         if item.kind == COUPON:
             _refuse({"stock": SET_BY_CODES})
         if item.stock is None:
@@ -261,7 +271,8 @@ def _set_stock(item: Item, new: int | None, staff_id: int | None, now: datetime)
         stock.record(item.id, new - old, CORRECTION, new, staff_id=staff_id, now=now)
 
 
-def _locked(item_id: int) -> Item:
+def lock_item(item_id: int) -> Item:
+    """The item row, read afresh and locked for the rest of the transaction."""
     item = db.session.scalar(select(Item).where(Item.id == item_id).with_for_update(of=Item)
                              .execution_options(populate_existing=True))
     if item is None:

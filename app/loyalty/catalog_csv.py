@@ -1,7 +1,8 @@
 """The catalog as CSV: every item exported with a header row; a file imported all or
 nothing, every row checked first and each bad one reported with its line number. A blank
 id lists a new item, a known id updates it, an unknown id is a bad row. Exporting and
-importing the file unchanged changes nothing."""
+importing the file unchanged changes nothing. A file written before items had a cost and a
+quota (without those last columns) still imports, and leaves them as they are."""
 import csv
 import io
 from dataclasses import dataclass, field
@@ -12,16 +13,18 @@ from sqlalchemy import select
 from app.extensions import db
 from . import catalog
 from .errors import InvalidCatalogFile, InvalidItem
-from .models import Item, Tier, utcnow
+from .models import MONTH, Item, Tier, utcnow
 from .program import running_program
 from .transaction import write_transaction
 
 COLUMNS = ("id", "category", "name", "name_en", "description", "description_en", "kind",
            "points_price", "cash_fen", "stock", "per_member_limit", "min_tier",
-           "sale_starts_at", "sale_ends_at", "active", "image")
+           "sale_starts_at", "sale_ends_at", "active", "image", "cost_fen", "quota",
+           "quota_period")
+EARLIER_COLUMNS = COLUMNS[:16]  # files exported before items had a cost and a quota
 MAX_ROWS, MAX_BYTES = 5000, 2 * 1024 * 1024
-INTEGERS = ("points_price", "cash_fen", "stock", "per_member_limit")
-OPTIONAL = ("stock", "per_member_limit")  # blank: unlimited, no limit
+INTEGERS = ("points_price", "cash_fen", "stock", "per_member_limit", "cost_fen", "quota")
+OPTIONAL = ("stock", "per_member_limit", "quota")  # blank: unlimited, no limit, no quota
 TIMES = ("sale_starts_at", "sale_ends_at")
 TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
 
@@ -48,7 +51,8 @@ def export_items() -> str:
             item.min_tier.code if item.min_tier else "",
             *(getattr(item, t).astimezone(tz).isoformat() if getattr(item, t) else ""
               for t in TIMES),
-            "1" if item.active else "0", item.image])
+            "1" if item.active else "0", item.image, item.cost_fen,
+            "" if item.quota is None else item.quota, item.quota_period])
     return out.getvalue()
 
 
@@ -80,7 +84,7 @@ def import_items(data: bytes, *, staff_id: int | None = None, actor_id: int | No
         return done
 
 
-def _rows(data: bytes) -> list[tuple[int, list[str]]]:
+def _rows(data: bytes) -> list[tuple[int, list[str], tuple[str, ...]]]:
     if len(data) > MAX_BYTES:
         raise InvalidCatalogFile(problems=[(0, "file", "too_large")])
     try:
@@ -90,12 +94,13 @@ def _rows(data: bytes) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
-        if header is None or tuple(h.strip() for h in header) != COLUMNS:
+        header = tuple(h.strip() for h in header) if header is not None else None
+        if header not in (COLUMNS, EARLIER_COLUMNS):
             raise InvalidCatalogFile(problems=[(1, "file", "header")])
         rows, start = [], reader.line_num + 1
         for row in reader:  # a row's line is where it starts (a cell may hold line breaks)
             if any(cell.strip() for cell in row):
-                rows.append((start, row))
+                rows.append((start, row, header))
             start = reader.line_num + 1
             if len(rows) > MAX_ROWS:
                 raise InvalidCatalogFile(problems=[(0, "file", "too_large")])
@@ -111,11 +116,11 @@ def _checked(rows):
     items = {item.id: item for item in db.session.scalars(
         select(Item).with_for_update(of=Item).execution_options(populate_existing=True))}
     plan, problems = [], []
-    for line, row in rows:
-        if len(row) != len(COLUMNS):
+    for line, row, header in rows:
+        if len(row) != len(header):
             problems.append((line, "row", "columns"))
             continue
-        cells = dict(zip(COLUMNS, (cell.strip() for cell in row), strict=True))
+        cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
         found, values = _values(cells, categories, tiers)
         item = None
         if cells["id"]:
@@ -150,6 +155,8 @@ def _values(cells: dict, categories: dict, tiers: dict) -> tuple[dict, dict]:
     if cells["min_tier"] and values["min_tier_id"] is None:
         found["min_tier_id"] = catalog.UNKNOWN
     for name in INTEGERS:
+        if name not in cells:  # a file from before this column: the item keeps its own
+            continue
         text = cells[name]
         if not text and name in OPTIONAL:
             values[name] = None
@@ -166,6 +173,8 @@ def _values(cells: dict, categories: dict, tiers: dict) -> tuple[dict, dict]:
                                 ).astimezone(running_program().tz)
             except ValueError:
                 found[name] = "not_a_time"
+    if "quota_period" in cells:
+        values["quota_period"] = cells["quota_period"] or MONTH
     active = cells["active"].lower()
     if active not in TRUE + FALSE:
         found["active"] = catalog.UNKNOWN

@@ -24,6 +24,13 @@ class LimitReached(DomainError):
     code = "limit_reached"
 
 
+class QuotaReached(DomainError):
+    """The item's quota for this day or month is gone: `period` ("day" or "month"),
+    `quota`, and `resumes_at`, when the next period's begin."""
+
+    code = "quota_reached"
+
+
 class TierTooLow(DomainError):
     code = "tier_too_low"
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
+from . import quotas
 from .eligibility import member_refusal
 from .errors import DomainError
 from .lots import expiry_day
@@ -133,7 +134,8 @@ class Offer:
 def offers(member: Member, balance: int, now: datetime, program: Program,
            category: str | None = None, affordable: bool = False,
            sort: str = "points") -> list[Offer]:
-    """Catalog items for a member, with their eligibility, in two queries."""
+    """Catalog items for a member, with their eligibility, in two queries (three when an
+    item has a quota)."""
     stmt = select(Item).join(Category).where(Item.active.is_(True))
     if category:
         stmt = stmt.where(Category.slug == category)
@@ -143,16 +145,21 @@ def offers(member: Member, balance: int, now: datetime, program: Program,
         sort, Item.points_price)
     items = db.session.scalars(stmt.order_by(order, Item.id)).all()
     counts = bought_counts(member.id)
-    result = [offer(item, member, balance, counts.get(item.id, 0), now, program) for item in items]
+    used = quotas.uses(items, now, program.tz)
+    result = [offer(item, member, balance, counts.get(item.id, 0), now, program,
+                    quota=used.get(item.id)) for item in items]
     if affordable:
         result = [o for o in result if o.available]
     return result
 
 
 def offer(item: Item, member: Member, balance: int, already_bought: int, now: datetime,
-          program: Program) -> Offer:
+          program: Program, quota: quotas.QuotaUse | None = None) -> Offer:
+    """The item as the member sees it now; an item's quota use is read when not given."""
+    if item.quota is not None and quota is None:
+        quota = quotas.use(item, now, program.tz)
     problem = member_refusal(item, member, balance=balance, already_bought=already_bought,
-                             now=now)
+                             now=now, quota=quota)
     low = item.stock is not None and 0 < item.stock <= program.low_stock
     return Offer(item, problem, low)
 

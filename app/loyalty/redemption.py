@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from . import accounts, audit_log, cash, coupon_pools, ledger, stock
+from . import accounts, audit_log, cash, coupon_pools, ledger, price_steps, quotas, stock
+from .catalog import lock_item
 from .eligibility import member_refusal
 from .errors import (
     AccountFrozen,
@@ -69,9 +70,16 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
             item = db.session.get(Item, item_id, populate_existing=True)
             if item is None:
                 raise NotFound(item_id=item_id)
+            quota = None
+            if item.quota is not None:
+                # The item's row stays locked to the commit, so that two members cannot
+                # both take the last of a period's quota.
+                item = lock_item(item_id)
+                quota = quotas.use(item, now, running_program().tz)
+            price_steps.apply_due_locked(item, now)
             problem = member_refusal(item, member, balance=member.points_balance,
                                      already_bought=bought(member_id, item_id), now=now,
-                                     quantity=quantity)
+                                     quantity=quantity, quota=quota)
             if problem:
                 raise problem
             if item.kind == COUPON and quantity != 1:  # one code to an order
@@ -86,6 +94,7 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
             order = Order(
                 code=code, member_id=member_id, item_id=item.id, quantity=quantity,
                 points=item.points_price * quantity, cash_fen=item.cash_fen * quantity,
+                cost_fen=item.cost_fen * quantity,
                 status=AWAITING_PAYMENT if paid_in_cash else CONFIRMED,
                 idempotency_key=idempotency_key, redeem_entry_id=entry.id,
                 pay_by=now + timedelta(minutes=running_program().payment_window_minutes)

@@ -25,6 +25,20 @@ def field_problem(field: str, problem: str) -> str:
             return _("Choose a tier that exists.")
         case ("per_member_limit", catalog.BELOW_ONE):
             return _("The limit per member must be at least 1, or empty for no limit.")
+        case ("cost_fen", catalog.NEGATIVE):
+            return _("The cost cannot be negative.")
+        case ("quota", catalog.BELOW_ONE):
+            return _("The quota must be at least 1, or empty for no quota.")
+        case ("quota_period", _unknown):
+            return _("Choose a quota for each day or each month.")
+        case ("starts_at", "past"):
+            return _("A price step starts in the future: choose a later time.")
+        case ("starts_at", "duplicate"):
+            return _("This item already has a price step at this time.")
+        case ("starts_at", "too_many"):
+            return _("At most 50 price steps can wait at once.")
+        case ("starts_at", "applied"):
+            return _("A step whose time has come stays, as the item's price history.")
         case ("kind", catalog.UNKNOWN):
             return _("Choose pickup, coupon code or service.")
         case ("kind", "not_coupon"):

@@ -1,5 +1,5 @@
 """Words for what the core reports: refusals, statuses and ledger entries."""
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -20,6 +20,14 @@ def describe(error: DomainError, item=None) -> str:
             return _("Sold out. Check back soon.")
         case "limit_reached":
             return _("You have reached the limit of %(limit)s per member.", limit=d["limit"])
+        case "quota_reached" if d.get("period") == "day" and d.get("resumes_at"):
+            return _("Today's quota is gone: more on %(when)s.",
+                     when=format_date(d["resumes_at"], "long"))
+        case "quota_reached" if d.get("resumes_at"):
+            return _("This month's quota is gone: more on %(when)s.",
+                     when=format_date(d["resumes_at"], "long"))
+        case "quota_reached":
+            return _("This item's quota for now is gone.")
         case "tier_too_low" if item is not None and item.min_tier is not None:
             return _("For %(tier)s members and above.", tier=localized(item.min_tier, "name"))
         case "tier_too_low":
@@ -67,6 +75,12 @@ def describe(error: DomainError, item=None) -> str:
         case ("risk_blocked" | "case_decided" | "case_reason_needed" | "invalid_rule"
               | "invalid_block"):
             return risk_words.describe(error)
+        case "invalid_budget" if d.get("field") == "year":
+            return _("Choose a year from 2000 to 2999.")
+        case "invalid_budget" if d.get("problem") == "too_large":
+            return _("A budget is at most ¥10,000,000,000.")
+        case "invalid_budget":
+            return _("Enter a budget in yuan above 0, like 250000.")
         case "invalid_period":
             return report_words.period_problem(d.get("reason"))
         case "invalid_kiosk" if d.get("field") == "name":
@@ -190,6 +204,9 @@ def refusal_label(offer: Offer) -> str:
     code = offer.refusal.code
     if code == "not_on_sale":
         return _("Coming soon") if offer.refusal.details.get("starts_at") else _("Not on sale")
+    if code == "quota_reached":
+        return _("Gone today") if offer.refusal.details.get("period") == "day" \
+            else _("Gone this month")
     return str(REFUSAL_LABELS.get(code) or _("Unavailable"))
 
 

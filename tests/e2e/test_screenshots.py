@@ -285,6 +285,20 @@ def test_screenshots_of_the_reports_page_with_the_demo_data_are_saved(browser, d
         shot("reports")
 
 
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_budget_page_with_the_demo_data_are_saved(browser, demo_url, screen):
+    with console_page(browser, demo_url, screen, "admin", "mall-admin-2026") as (page, shot):
+        page.goto("/admin/budget")
+        page.get_by_test_id("forecast-yuan").wait_for()
+        shot("budget-unset")
+        page.get_by_test_id("budget-input").fill("10")
+        page.get_by_test_id("budget-save").click()
+        page.get_by_test_id("budget-alert").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= \
+            CONSOLE_SCREENS[screen]["width"], "the budget page scrolls sideways"
+        shot("budget")
+
+
 def _seed_catalog_pages(live_app, username: str) -> tuple[int, int]:
     """A few items to look at: one restocked and sold from, one coupon item with codes."""
     from app.extensions import db

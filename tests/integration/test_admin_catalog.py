@@ -12,7 +12,7 @@ from app.loyalty import audit_log
 from app.loyalty.models import Item, StockMovement
 from app.media import images
 from tests.conftest import tier_id
-from tests.integration.route_support import audits
+from tests.integration.route_support import audits, english
 from tests.support import csrf_token
 
 
@@ -256,7 +256,7 @@ def test_the_catalog_exports_with_a_byte_order_mark_and_imports_again(admin, mak
     assert data.startswith("\ufeff".encode()) and "红茶".encode() in data
 
     text = data.decode("utf-8-sig").replace("红茶", "新红茶")
-    text += ",test,白茶,White tea,,,pickup,50,0,,,,,,1,\r\n"
+    text += ",test,白茶,White tea,,,pickup,50,0,,,,,,1,,0,,month\r\n"
     done = post(admin, "/admin/items/import",
                 {"file": (io.BytesIO(text.encode()), "catalog.csv")})
 
@@ -269,7 +269,7 @@ def test_the_catalog_exports_with_a_byte_order_mark_and_imports_again(admin, mak
 def test_a_bad_catalog_file_lists_its_rows_and_imports_nothing(admin, make_item):
     make_item(name="红茶")
     text = admin.get("/admin/items/export.csv").get_data().decode("utf-8-sig")
-    text += ",test,白茶,White tea,,,pickup,0,0,-1,,,,,1,\r\n"
+    text += ",test,白茶,White tea,,,pickup,0,0,-1,,,,,1,,0,,month\r\n"
 
     response = post(admin, "/admin/items/import",
                     {"file": (io.BytesIO(text.encode()), "catalog.csv")})
@@ -302,3 +302,36 @@ def test_a_post_with_no_fields_at_all_is_refused_with_messages(admin):
     response = post(admin, "/admin/items/new", {})
     assert response.status_code == 422 and 'id="name-error"' in response.get_data(True)
     assert count(Item) == 0
+
+
+def test_an_administrator_sets_an_items_cost_and_quota_and_it_is_audited(admin, category_id):
+    response = post(admin, "/admin/items/new", form(category_id, cost_fen="12.50", quota="200",
+                                                    quota_period="day"))
+
+    assert response.status_code == 302, errors(response)
+    item = db.session.scalar(select(Item))
+    assert (item.cost_fen, item.quota, item.quota_period) == (1250, 200, "day")
+    [entry] = audits(audit_log.ITEM_CHANGE)
+    assert (entry.after["cost_fen"], entry.after["quota"]) == (1250, 200)
+    page = admin.get(f"/admin/items/{item.id}").get_data(as_text=True)
+    assert 'value="12.50"' in page and 'value="200"' in page
+
+
+@pytest.mark.parametrize("fields, field, words", [
+    ({"cost_fen": "-1"}, "cost_fen", "Enter an amount in yuan"),
+    ({"cost_fen": "12345678"}, "cost_fen", "Enter an amount in yuan"),
+    ({"cost_fen": "abc"}, "cost_fen", "Enter an amount in yuan"),
+    ({"quota": "0"}, "quota", "The quota must be at least 1"),
+    ({"quota": "-5"}, "quota", "Enter a whole number"),
+    ({"quota": "9999999999"}, "quota", "Enter a whole number"),
+    ({"quota": "5", "quota_period": "week"}, "quota_period", "Not a valid choice"),
+])
+def test_a_bad_cost_or_quota_is_refused_beside_its_field_and_nothing_changes(
+        admin, category_id, fields, field, words):
+    english(admin)
+    response = post(admin, "/admin/items/new", form(category_id, **fields))
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html and words in html
+    assert count(Item) == 0 and audits(audit_log.ITEM_CHANGE) == []

@@ -135,3 +135,60 @@ def test_a_row_with_missing_cells_is_a_bad_row(app, listed):
     with pytest.raises(InvalidCatalogFile) as refused:
         catalog_csv.import_items(data.encode())
     assert refused.value.details["problems"] == [(6, "row", "columns")]
+
+
+def test_an_items_cost_and_quota_go_out_and_come_back_in_the_file(app, make_item):
+    item = make_item(cost_fen=1250, quota=200, quota_period="day")
+    exported = rows(catalog_csv.export_items())
+    row = dict(zip(exported[0], exported[1], strict=True))
+    assert (row["cost_fen"], row["quota"], row["quota_period"]) == ("1250", "200", "day")
+
+    exported[1][exported[0].index("cost_fen")] = "900"
+    exported[1][exported[0].index("quota")] = ""
+    out = io.StringIO()
+    csv.writer(out).writerows(exported)
+    catalog_csv.import_items(out.getvalue().encode())
+
+    db.session.expire_all()
+    item = db.session.get(Item, item.id)
+    assert (item.cost_fen, item.quota, item.quota_period) == (900, None, "day")
+
+
+def test_a_file_from_before_items_had_a_cost_still_imports_and_keeps_the_cost(app, make_item):
+    item = make_item(cost_fen=1250, quota=5)
+    exported = rows(catalog_csv.export_items())
+    old = [row[:len(catalog_csv.EARLIER_COLUMNS)] for row in exported]
+    old[1][old[0].index("points_price")] = "777"
+    new = list(old[1])
+    new[0], new[old[0].index("name_en")] = "", "Listed from an old file"
+    out = io.StringIO()
+    csv.writer(out).writerows([*old, new])
+
+    result = catalog_csv.import_items(out.getvalue().encode())
+
+    db.session.expire_all()
+    kept = db.session.get(Item, item.id)
+    assert (kept.points_price, kept.cost_fen, kept.quota) == (777, 1250, 5)
+    created = db.session.get(Item, result.created[0])
+    assert (created.cost_fen, created.quota, created.quota_period) == (0, None, "month")
+
+
+@pytest.mark.parametrize("column, value, problem", [
+    ("cost_fen", "-1", "negative"), ("cost_fen", "", "not_a_number"),
+    ("quota", "0", "below_one"), ("quota_period", "week", "unknown"),
+])
+def test_a_bad_cost_or_quota_in_the_file_is_reported_and_nothing_is_imported(
+        app, make_item, column, value, problem):
+    make_item()
+    exported = rows(catalog_csv.export_items())
+    exported[1][exported[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out).writerows(exported)
+    before = snapshot()
+
+    with pytest.raises(InvalidCatalogFile) as refused:
+        catalog_csv.import_items(out.getvalue().encode())
+
+    assert [(p[1], p[2]) for p in refused.value.details["problems"]] == [
+        ({"cost_fen": "cost_fen", "quota": "quota"}.get(column, column), problem)]
+    assert snapshot() == before

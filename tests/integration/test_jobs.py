@@ -93,7 +93,7 @@ def test_the_schedule_names_every_job_with_its_interval():
 
     assert every == {"expire": 300, "remind": 3600, "review-tiers": 3600, "lapse-unpaid": 60,
                      "release-pending": 300, "send-email": 60, "refund": 60,
-                     "report-months": 3600, "purge-signals": 3600}
+                     "report-months": 3600, "purge-signals": 3600, "price-steps": 60}
 
 
 def test_run_once_runs_each_job_with_the_same_now():

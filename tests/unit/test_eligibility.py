@@ -10,9 +10,11 @@ from app.loyalty.errors import (
     InvalidQuantity,
     LimitReached,
     NotOnSale,
+    QuotaReached,
     SoldOut,
     TierTooLow,
 )
+from app.loyalty.quotas import QuotaUse
 from app.web.errors import refusal_status
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -22,15 +24,16 @@ GOLD = 2
 
 def item(**fields):
     values = {"active": True, "sale_starts_at": None, "sale_ends_at": None, "stock": 10,
-              "per_member_limit": None, "points_price": 100}
+              "per_member_limit": None, "points_price": 100, "quota": None,
+              "quota_period": "month"}
     values.update(fields)
     return SimpleNamespace(**values)
 
 
 def check(it, balance=1000, tier_rank=1, min_tier_rank=None, already_bought=0, quantity=1,
-          now=NOW):
+          now=NOW, quota=None):
     return refusal(it, Shopper(balance, tier_rank), min_tier_rank=min_tier_rank,
-                   already_bought=already_bought, now=now, quantity=quantity)
+                   already_bought=already_bought, now=now, quantity=quantity, quota=quota)
 
 
 def test_a_member_with_enough_points_may_redeem_an_item_on_sale():
@@ -134,3 +137,20 @@ def test_a_quantity_out_of_bounds_is_refused_before_anything_else(quantity):
     problem = check(item(active=False, stock=0), balance=0, quantity=quantity)
     assert isinstance(problem, InvalidQuantity)
     assert refusal_status(problem) == 422   # a refusal of what the member entered
+
+
+def test_a_quota_refuses_once_the_periods_orders_would_pass_it_and_says_when_more_come():
+    resumes = NOW + 10 * HOUR
+    limited = item(quota=200, quota_period="day")
+    assert check(limited, quota=QuotaUse(199, resumes)) is None
+    gone = check(limited, quota=QuotaUse(200, resumes))
+    assert isinstance(gone, QuotaReached)
+    assert gone.details == {"period": "day", "quota": 200, "resumes_at": resumes}
+    assert isinstance(check(limited, quota=QuotaUse(199, resumes), quantity=2), QuotaReached)
+
+
+def test_a_gone_quota_comes_after_sold_out_and_before_tier_limit_and_points():
+    use = QuotaUse(1, NOW)
+    assert isinstance(check(item(stock=0, quota=1), quota=use), SoldOut)
+    assert isinstance(check(item(quota=1, per_member_limit=1), min_tier_rank=GOLD,
+                            already_bought=1, balance=0, quota=use), QuotaReached)

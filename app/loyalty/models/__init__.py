@@ -1,8 +1,9 @@
 """The program's tables, one module per part of the domain."""
 from .adjustments import ADJUSTMENT_STATUSES, APPROVED, AWAITING, REJECTED, AdjustmentRequest
 from .cash import CAPTURED, REFUNDED, REQUESTED, CashMovement
-from .catalog import COUPON, PICKUP, SERVICE, Category, Item
+from .catalog import COUPON, DAY, MONTH, PICKUP, QUOTA_PERIODS, SERVICE, Category, Item
 from .codes import CODE_PURPOSES, JOIN, RESET_PASSWORD, SIGN_IN, PhoneCode
+from .cost import CostBudget, ItemPriceStep
 from .earning import (
     CREDITED,
     PENDING,
@@ -75,4 +76,5 @@ __all__ = [
     "ReportMonth",
     "CardToken", "Kiosk",
     "BlockEntry", "RiskCase", "RiskRule", "RiskSignal",
+    "CostBudget", "DAY", "ItemPriceStep", "MONTH", "QUOTA_PERIODS",
 ]

@@ -9,6 +9,8 @@ from .members import Tier
 from .types import UTCDateTime, utcnow
 
 PICKUP, COUPON, SERVICE = "pickup", "coupon", "service"
+DAY, MONTH = "day", "month"           # the periods of an item's quota
+QUOTA_PERIODS = (DAY, MONTH)
 
 
 class Category(db.Model):
@@ -43,6 +45,11 @@ class Item(db.Model):
     sale_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sale_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(default=True)
+    # What one of it costs the brand, in fen (its points price is what members pay).
+    cost_fen: Mapped[int] = mapped_column(default=0, server_default="0")
+    # At most `quota` redeemed by all members together in each local day or month.
+    quota: Mapped[int | None]
+    quota_period: Mapped[str] = mapped_column(String(8), default=MONTH, server_default=MONTH)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     category: Mapped[Category] = relationship(lazy="joined")

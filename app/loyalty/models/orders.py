@@ -25,6 +25,8 @@ class Order(db.Model):
     quantity: Mapped[int] = mapped_column(default=1)
     points: Mapped[int]
     cash_fen: Mapped[int] = mapped_column(default=0)
+    # The item's cost to the brand when the order was placed, times the quantity.
+    cost_fen: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(20))
     idempotency_key: Mapped[str] = mapped_column(String(64))
     redeem_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
