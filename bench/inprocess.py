@@ -84,7 +84,7 @@ def statements_per_page(small: int = counts.SMALL, large: int = counts.LARGE) ->
             redemption.redeem(member_id, item_id, uuid.uuid4().hex)
             client = app.test_client()
             assert sign_in(client, "13600000001").status_code == 302
-            pages = list(counts.PAGES)
+            pages = [page.format(item=item_id) for page in counts.PAGES]
             if not any(page.startswith("/catalog/") for page in pages):
                 pages.append(f"/catalog/{item_id}")
             few = {url: counts.statements_for(client, url) for url in pages}

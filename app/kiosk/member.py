@@ -7,18 +7,20 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
-from app.loyalty import reads, redemption
+from app.loyalty import member_catalog, reads, redemption
 from app.loyalty.errors import DomainError, NotFound
-from app.loyalty.models import PICKUP, Order, utcnow
+from app.loyalty.models import PICKUP, Item, Order, utcnow
 from app.loyalty.program import running_program
 from app.storefront.forms import RedeemForm
 from app.web.errors import refusal_status
 from app.web.messages import describe
+from app.web.paging import page_number
 from .blueprint import bp, kiosk_required
 from .forms import DoneForm
 from .session import current_kiosk, kiosk_member
 
 RESULT_SECONDS = 10  # the result stays this long, then the session ends
+PAGE_SIZE = 8        # large touch cards, two to a row
 
 
 def masked(name: str) -> str:
@@ -45,34 +47,35 @@ def member_required(view):
     return kiosk_required(wrapped)
 
 
-def _offers(person):
-    """What this kiosk's store hands out at its counter: the pickup items."""
+def _looking(person):
+    """The time, the program and the member's wallet, read once for a page."""
     now, program = utcnow(), running_program()
-    wallet = reads.wallet(person, now, program)
-    offers = [o for o in reads.offers(person, wallet.balance, now, program)
-              if o.item.kind == PICKUP]
-    return now, program, wallet, offers
+    return now, program, reads.wallet(person, now, program)
 
 
-def _page(template: str, person, **context):
-    now, program, wallet, offers = _offers(person)
+def _page(template: str, person, looking=None, **context):
+    now, program, wallet = looking or _looking(person)
     return render_template(template, person=person, masked_name=masked(person.name), now=now,
                            wallet=wallet, standing=reads.standing(person, now, program),
-                           offers=offers, done_form=DoneForm(), store=current_kiosk().store,
-                           **context)
+                           done_form=DoneForm(), store=current_kiosk().store, **context)
 
 
 @bp.get("/member")
 @member_required
 def member(person):
-    return _page("kiosk/member.html", person)
+    """What this kiosk's store hands out at its counter: the pickup items, a page at a time."""
+    looking = now, program, wallet = _looking(person)
+    shown = member_catalog.page(person, wallet.balance, now, program, kind=PICKUP,
+                                number=page_number(), size=PAGE_SIZE)
+    return _page("kiosk/member.html", person, looking, shown=shown, offers=shown.offers)
 
 
 @bp.get("/items/<int:item_id>")
 @member_required
 def confirm(person, item_id: int):
-    offer = _offer(person, item_id)
-    return _page("kiosk/confirm.html", person, offer=offer, form=RedeemForm())
+    looking = _looking(person)
+    offer = _offer(person, item_id, looking)
+    return _page("kiosk/confirm.html", person, looking, offer=offer, form=RedeemForm())
 
 
 @bp.post("/items/<int:item_id>")
@@ -103,9 +106,10 @@ def result(person, code: str):
     return _page("kiosk/result.html", person, order=order, reset_after=RESULT_SECONDS)
 
 
-def _offer(person, item_id: int):
-    now, program, wallet, offers = _offers(person)
-    offer = next((o for o in offers if o.item.id == item_id), None)
-    if offer is None:
+def _offer(person, item_id: int, looking=None):
+    """One pickup item on show, as the member sees it; any other is not found."""
+    item = db.session.get(Item, item_id)
+    if item is None or not item.active or item.kind != PICKUP:
         abort(404)
-    return offer
+    now, program, wallet = looking or _looking(person)
+    return member_catalog.one(person, item, wallet.balance, now, program)

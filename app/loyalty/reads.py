@@ -11,7 +11,6 @@ from .errors import DomainError
 from .lots import expiry_day
 from .models import (
     CLAWBACK,
-    COUNTED_STATUSES,
     REDEEM,
     Category,
     Item,
@@ -131,28 +130,6 @@ class Offer:
         return self.refusal is None
 
 
-def offers(member: Member, balance: int, now: datetime, program: Program,
-           category: str | None = None, affordable: bool = False,
-           sort: str = "points") -> list[Offer]:
-    """Catalog items for a member, with their eligibility, in two queries (three when an
-    item has a quota)."""
-    stmt = select(Item).join(Category).where(Item.active.is_(True))
-    if category:
-        stmt = stmt.where(Category.slug == category)
-    if affordable:
-        stmt = stmt.where(Item.points_price <= balance)
-    order = {"points": Item.points_price, "-points": Item.points_price.desc()}.get(
-        sort, Item.points_price)
-    items = db.session.scalars(stmt.order_by(order, Item.id)).all()
-    counts = bought_counts(member.id)
-    used = quotas.uses(items, now, program.tz)
-    result = [offer(item, member, balance, counts.get(item.id, 0), now, program,
-                    quota=used.get(item.id)) for item in items]
-    if affordable:
-        result = [o for o in result if o.available]
-    return result
-
-
 def offer(item: Item, member: Member, balance: int, already_bought: int, now: datetime,
           program: Program, quota: quotas.QuotaUse | None = None) -> Offer:
     """The item as the member sees it now; an item's quota use is read when not given."""
@@ -162,21 +139,6 @@ def offer(item: Item, member: Member, balance: int, already_bought: int, now: da
                              now=now, quota=quota)
     low = item.stock is not None and 0 < item.stock <= program.low_stock
     return Offer(item, problem, low)
-
-
-def bought_counts(member_id: int) -> dict[int, int]:
-    rows = db.session.execute(
-        select(Order.item_id, func.sum(Order.quantity))
-        .where(Order.member_id == member_id, Order.status.in_(COUNTED_STATUSES))
-        .group_by(Order.item_id)).all()
-    return dict(rows)
-
-
-def suggestions(all_offers: list[Offer], expiring: int, limit: int = 4) -> list[Offer]:
-    """Items the member can redeem now, those that best use up the expiring points first."""
-    ready = [o for o in all_offers if o.available]
-    return sorted(ready, key=lambda o: (abs(o.item.points_price - expiring),
-                                        o.item.points_price))[:limit]
 
 
 def tiers() -> list[Tier]:

@@ -4,7 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.loyalty import campaigns, cash, expiry, purchases, reads, redemption, tasks
+from app.loyalty import (
+    campaigns,
+    cash,
+    expiry,
+    member_catalog,
+    purchases,
+    reads,
+    redemption,
+    tasks,
+)
 from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
 from app.loyalty.program import running_program
@@ -23,20 +32,17 @@ from .forms import CancelForm, RedeemForm, RevealForm
 
 bp = Blueprint("storefront", __name__)
 
-SORTS = ("points", "-points")
-
-
 @bp.get("/")
 @login_required
 def home():
     now, program, wallet = utcnow(), running_program(), current_wallet()
     next_expiring = wallet.next_expiring
-    offers = reads.offers(current_user, wallet.balance, now, program)
+    suggestions = member_catalog.suggestions(current_user, wallet.balance, now, program,
+                                             next_expiring.points if next_expiring else 0)
     running, _upcoming = campaigns.listing(now, program, current_user.tier_id)
     return render_template(
         "storefront/home.html", standing=reads.standing(current_user, now, program),
-        next_expiring=next_expiring,
-        suggestions=reads.suggestions(offers, next_expiring.points if next_expiring else 0),
+        next_expiring=next_expiring, suggestions=suggestions,
         now=now,
         check_in=tasks.check_in_card(current_user.id, now, program), running=running)
 
@@ -46,12 +52,19 @@ def home():
 def catalog():
     category = request.args.get("category") or None
     affordable = request.args.get("affordable") == "1"
-    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "points"
-    offers = reads.offers(current_user, current_wallet().balance, utcnow(), running_program(),
-                          category=category, affordable=affordable, sort=sort)
+    sort = request.args.get("sort", "points")
+    if sort not in member_catalog.SORTS:
+        sort = "points"
+    shown = member_catalog.page(current_user, current_wallet().balance, utcnow(),
+                                running_program(), category=category, affordable=affordable,
+                                sort=sort, number=page_number())
     template = "storefront/_catalog_grid.html" if wants_fragment() else "storefront/catalog.html"
-    return render_template(template, offers=offers, categories=reads.categories(),
-                           category=category, affordable=affordable, sort=sort)
+    # The pager's links keep the filters: only those set, in the order the form sends them.
+    kept = {"category": category, "affordable": "1" if affordable else None, "sort": sort}
+    return render_template(template, shown=shown, offers=shown.offers,
+                           categories=reads.categories(), category=category,
+                           affordable=affordable, sort=sort,
+                           kept={name: value for name, value in kept.items() if value})
 
 
 @bp.get("/catalog/<int:item_id>")
@@ -213,9 +226,8 @@ def _offer(item_id: int) -> reads.Offer:
     found = db.session.get(Item, item_id)
     if found is None or not found.active:
         abort(404)
-    bought = reads.bought_counts(current_user.id).get(item_id, 0)
-    return reads.offer(found, current_user, current_wallet().balance, bought, utcnow(),
-                       running_program())
+    return member_catalog.one(current_user, found, current_wallet().balance, utcnow(),
+                              running_program())
 
 
 def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int):

@@ -181,3 +181,18 @@ def bulk_notices(member_id: int, count: int, read: bool | None = None) -> None:
          "read_at": now if (n % 2 if read is None else read) else None}
         for n in range(count)])
     db.session.commit()
+
+
+def bulk_items(count: int, category_id: int | None = None, **fields) -> list[int]:
+    """`count` catalog items priced 100, 101, ... (up to 999, then again), written in bulk, in
+    the first category unless another is named; their ids."""
+    from app.loyalty.models import Category
+
+    category_id = category_id or db.session.scalar(select(Category.id).order_by(Category.id))
+    rows = [{"category_id": category_id, "name": f"商品 {n}", "name_en": f"Item {n}",
+             "points_price": 100 + n % 900, "stock": None, "per_member_limit": None, **fields}
+            for n in range(count)]
+    ids = db.session.scalars(insert(Item).returning(Item.id, sort_by_parameter_order=True),
+                             rows).all()
+    db.session.commit()
+    return list(ids)

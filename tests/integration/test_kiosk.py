@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import card_tokens, kiosks, redemption
-from app.loyalty.models import CardToken, Kiosk
+from app.loyalty.models import COUPON, CardToken, Kiosk
 from tests.conftest import sign_in
+from tests.integration.route_support import bulk_items, by_testid, item_ids
 from tests.integration.sweep_support import changes, routes, snapshot
 from tests.kiosk_support import card_code, enrol, enrolled, make_kiosk, scan
 from tests.support import csrf_token
@@ -269,3 +270,18 @@ def test_the_language_button_comes_back_to_a_kiosk_page_after_every_screen(app, 
     back = switch_language(client, client.get("/kiosk/member"))
     assert back.location.endswith("/kiosk/member")
     assert 'data-testid="balance"' in page(client.get(back.location))
+
+
+def test_the_kiosk_lists_the_stores_pickup_items_eight_a_page_with_large_page_links(
+        app, client, make_member, category_id):
+    client, _ = enrolled(client)
+    pickup = bulk_items(9, category_id)
+    bulk_items(3, category_id, kind=COUPON)
+    assert scan(client, card_code(make_member(points=500).id)).status_code == 302
+
+    first, second = page(client.get("/kiosk/member")), page(client.get("/kiosk/member?page=2"))
+
+    assert item_ids(first) == pickup[:8] and item_ids(second) == pickup[8:]
+    assert re.search(r'class="btn btn--light kiosk-btn" href="/kiosk/member\?page=2"', first)
+    assert by_testid(second, "page-number") == ["第 2 页，共 2 页"]
+    assert client.get(f"/kiosk/items/{pickup[8]}").status_code == 200

@@ -3,17 +3,25 @@ however many orders and notices they have and however large the catalog."""
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, select
 
 from app.extensions import db
 from app.loyalty import redemption
 from app.loyalty.ledger_check import check_ledger
-from app.loyalty.models import Category, Item, Notice, Order
+from app.loyalty.models import Item, Notice, Order
 from app.program_source import running_settings
 from tests.conftest import sign_in
-from tests.integration.route_support import bulk_history, bulk_notices, bulk_orders, new_key
+from tests.integration.route_support import (
+    bulk_history,
+    bulk_items,
+    bulk_notices,
+    bulk_orders,
+    new_key,
+)
 
-PAGES = ["/", "/catalog", "/catalog?affordable=1", "/catalog/{item}", "/points", "/points?page=2",
+PAGES = ["/", "/catalog", "/catalog?affordable=1", "/catalog?page=2",
+         "/catalog?affordable=1&sort=-points&page=2", "/catalog/{item}",
+         "/catalog/{item}/redeem", "/points", "/points?page=2",
          "/orders", "/orders?page=2", "/inbox", "/inbox?page=2"]
 MOST_STATEMENTS = 14   # with the program settings' version, asked on its own connection
 
@@ -34,21 +42,9 @@ def counting():
 
 
 SMALL, LARGE = 10, 10_000
-# The catalog shows every item at once, so ten thousand of them would time the page rather
-# than count its statements: a thousand show as well any statement run once per item.
-LARGE_CATALOG = 1_000
-
-
-def bulk_items(count: int) -> list[int]:
-    """`count` catalog items, written in bulk; their ids."""
-    category = db.session.scalar(select(Category.id).order_by(Category.id))
-    rows = [{"category_id": category, "name": f"商品 {n}", "name_en": f"Item {n}",
-             "points_price": 100 + n % 900, "stock": None, "per_member_limit": None}
-            for n in range(count)]
-    ids = db.session.scalars(insert(Item).returning(Item.id, sort_by_parameter_order=True),
-                             rows).all()
-    db.session.commit()
-    return list(ids)
+# The catalog shows a page of its items: thirty have a second page, five thousand are as
+# large a catalog as a busy program's.
+SMALL_CATALOG, LARGE_CATALOG = 30, 5_000
 
 
 def grow(member_id: int, size: int, items: int) -> None:
@@ -84,7 +80,7 @@ def shopper(app, make_member, make_item):
     make_item(points_price=300, min_tier="gold")
     make_item(points_price=300, stock=0)
     member = make_member(points=0)
-    grow(member.id, SMALL, SMALL)
+    grow(member.id, SMALL, SMALL_CATALOG)
     redemption.redeem(member.id, catalog[0], new_key())
     client = app.test_client()
     assert sign_in(client, member.phone).status_code == 302

@@ -1,12 +1,22 @@
 """The catalog: filters, sort order, the htmx grid, why a card is disabled; item pages."""
 from datetime import timedelta
+from html import unescape
 
 import pytest
 
 from app.extensions import db
 from app.loyalty import redemption
 from app.loyalty.models import Category
-from tests.integration.route_support import HTMX, card, item_ids, new_key, text
+from tests.integration.route_support import (
+    HTMX,
+    attrs,
+    bulk_items,
+    by_testid,
+    card,
+    item_ids,
+    new_key,
+    text,
+)
 
 
 @pytest.fixture
@@ -46,15 +56,20 @@ def test_an_unknown_category_shows_the_empty_state(shopper, make_item):
     assert 'class="empty"' in html
 
 
-def test_the_affordable_filter_shows_only_items_the_member_can_redeem(shopper, make_item):
-    # The member has 5,000 points and is Silver.
-    fits, exact = make_item(points_price=100), make_item(points_price=5000)
-    make_item(points_price=5001)
+def test_the_affordable_filter_shows_only_items_the_member_can_redeem(shopper, member,
+                                                                      make_item):
+    # The member has 5,000 points and is Silver; 4,900 once they have the item limited to one.
+    fits, exact = make_item(points_price=100), make_item(points_price=4900)
+    make_item(points_price=4901)
     make_item(points_price=100, stock=0)
     make_item(points_price=100, min_tier="gold")
     make_item(points_price=100, sale_starts_at=timedelta(days=1))
+    make_item(points_price=100, sale_ends_at=timedelta(days=-1))
+    bought_out = make_item(points_price=100, per_member_limit=1)
+    redemption.redeem(member.id, bought_out.id, new_key())
 
     assert item_ids(catalog(shopper, affordable="1")) == [fits.id, exact.id]
+    assert "Page 1 of" not in catalog(shopper, affordable="1")
 
 
 @pytest.mark.parametrize("sort, expected", [("points", [100, 500, 900]),
@@ -175,3 +190,66 @@ def test_an_inactive_item_is_not_found(shopper, make_item):
 
     assert shopper.get(f"/catalog/{item.id}").status_code == 404
     assert shopper.get(f"/catalog/{item.id}/redeem").status_code == 404
+
+
+def link(html: str, testid: str) -> str:
+    """Where the pager's link `testid` goes."""
+    return unescape(attrs(html, testid)["href"])
+
+
+def test_the_catalog_shows_24_items_a_page_and_links_to_the_next_keeping_the_filters(
+        shopper, make_item, drinks):
+    ids = bulk_items(50, category_id=drinks.category_id)     # 100 to 149 points; a latte 250
+
+    first = catalog(shopper, category="drinks", sort="-points")
+    third = catalog(shopper, category="drinks", sort="-points", page="3")
+
+    assert item_ids(first) == [drinks.id, *ids[::-1][:23]]
+    assert by_testid(first, "page-number") == ["Page 1 of 3"]
+    assert link(first, "page-next") == "/catalog?page=2&category=drinks&sort=-points"
+    assert item_ids(third) == [ids[2], ids[1], ids[0]]
+    assert link(third, "page-previous") == "/catalog?page=2&category=drinks&sort=-points"
+    assert 'data-testid="page-next"' not in third
+
+
+def test_what_i_can_afford_is_counted_and_paged_among_the_items_the_member_can_redeem(
+        shopper, category_id):
+    # 5,000 points: the 30 items from 100 to 129 points, not those of 5,001 and more.
+    fits = bulk_items(30, category_id)
+    bulk_items(30, category_id, points_price=5001)
+
+    second = catalog(shopper, affordable="1", page="2")
+
+    assert item_ids(second) == fits[24:]
+    assert by_testid(second, "page-number") == ["Page 2 of 2"]
+    assert link(second, "page-previous") == "/catalog?page=1&affordable=1&sort=points"
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "", "1.5", "²", str(10**30), "%00"])
+def test_a_bad_page_number_shows_the_first_page(shopper, category_id, page):
+    ids = bulk_items(30, category_id)
+
+    html = catalog(shopper, page=page)
+
+    assert item_ids(html) == ids[:24]
+    assert by_testid(html, "page-number") == ["Page 1 of 2"]
+
+
+def test_a_page_past_the_end_shows_the_last_page(shopper, category_id):
+    ids = bulk_items(30, category_id)
+
+    html = catalog(shopper, page="99999")
+
+    assert item_ids(html) == ids[24:]
+    assert by_testid(html, "page-number") == ["Page 2 of 2"]
+
+
+def test_the_next_page_comes_into_the_grid_for_htmx_and_the_address_follows(shopper, category_id):
+    ids = bulk_items(30, category_id)
+
+    pager = attrs(catalog(shopper), "page-next")
+    response = shopper.get(unescape(pager["hx-get"]), headers=HTMX)
+
+    assert pager["hx-target"] == "#catalog-grid" and pager["hx-push-url"] == "true"
+    assert text(response).lstrip().startswith('<section id="catalog-grid"')
+    assert item_ids(text(response)) == ids[24:]
