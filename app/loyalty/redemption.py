@@ -66,9 +66,10 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
             item = db.session.get(Item, item_id, populate_existing=True)
             if item is None:
                 raise NotFound(item_id=item_id)
+            limited = item.per_member_limit is not None  # else no count is needed
             problem = member_refusal(item, member, balance=member.points_balance,
-                                     already_bought=bought(member_id, item_id), now=now,
-                                     quantity=quantity)
+                                     already_bought=bought(member_id, item_id) if limited
+                                     else 0, now=now, quantity=quantity)
             if problem:
                 raise problem
             if item.kind == COUPON and quantity != 1:  # one code to an order
