@@ -13,6 +13,7 @@ EARN, REDEEM, RETURN, EXPIRE, ADJUST, CLAWBACK = (
     "earn", "redeem", "return", "expire", "adjust", "clawback")
 ENTRY_KINDS = (EARN, REDEEM, RETURN, EXPIRE, ADJUST, CLAWBACK)
 LIVE = "remaining > 0"  # a lot with points left, to spend or to expire
+LAPSE_ENTRY = "kind = 'expire'"  # the entry that expired a lot: one a lot
 
 
 class PointLot(db.Model):
@@ -49,7 +50,7 @@ class LedgerEntry(db.Model):
         Index("ix_ledger_entries_kind_created", "kind", "created_at", "ref_type", "points"),
         # A lot lapses once: a second expiry job, on this host or another, cannot repeat it.
         Index("ux_ledger_entries_lot_expiry", "lot_id", unique=True,
-              sqlite_where=text("kind = 'expire'"), postgresql_where=text("kind = 'expire'")),
+              sqlite_where=text(LAPSE_ENTRY), postgresql_where=text(LAPSE_ENTRY)),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
