@@ -203,6 +203,8 @@ def move_up_if_qualified(member: Member, now: datetime) -> None:
     """A member moves up the moment their qualifying points reach a higher threshold;
     the change is recorded and the next review is a year away."""
     views = reads.tier_views(db.session.scalars(select(Tier)).all())
+    if all(view.rank <= views[member.tier_id].rank for view in views.values()):
+        return  # no tier above theirs: the year's points need not be counted
     qualifying = reads.qualifying_points(member.id, now)
     reached = tier_for(list(views.values()), qualifying)
     if reached.rank > views[member.tier_id].rank:

@@ -9,11 +9,23 @@ Three policies, chosen by the EXPIRY_POLICY setting:
 """
 from datetime import date, datetime
 
-from sqlalchemy import String, bindparam, cast, exists, func, insert, literal, select, update
+from sqlalchemy import (
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    update,
+)
 
 from app.extensions import db
 from .lots import add_months, end_of_local_day
 from .models import EXPIRE, LedgerEntry, LotAllocation, Member, PointLot
+from .models.ledger import LAPSE_ENTRY
 from .program import ACTIVITY, ANNUAL, MONTHLY, Program, parse_month_day
 from .transaction import write_transaction
 
@@ -103,11 +115,15 @@ def _expire_batch(member_ids: list[int], now: datetime) -> int:
         ["member_id", "kind", "points", "balance_after", "detail", "ref_type", "ref_id",
          "lot_id", "created_at"], entries))
 
+    # Each lapsed lot draws its remainder for its expire entry, found by the lot through the
+    # unique index of expire entries (its condition written out so that SQLite uses it):
+    # the batch reads its own lots, never the expire entries of earlier batches.
+    expire_entry = (select(LedgerEntry.id)
+                    .where(LedgerEntry.lot_id == PointLot.id, literal_column(LAPSE_ENTRY))
+                    .scalar_subquery())
     session.execute(insert(LotAllocation).from_select(
         ["entry_id", "lot_id", "points"],
-        select(LedgerEntry.id, LedgerEntry.lot_id, -LedgerEntry.points)
-        .join(PointLot, PointLot.id == LedgerEntry.lot_id)
-        .where(LedgerEntry.kind == EXPIRE, *lapsed)))
+        select(expire_entry, PointLot.id, PointLot.remaining).where(*lapsed)))
 
     lapsed_sum = (select(func.sum(PointLot.remaining))
                   .where(PointLot.member_id == Member.id, PointLot.remaining > 0,

@@ -6,16 +6,19 @@ the draw, returns put points back into the lots they came from.
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, insert, literal_column, select, update
 
 from app.extensions import db
 from .errors import InsufficientPoints
 from .lots import LotView, allocate, end_of_local_day
 from .models import EXPIRE, RETURN, LedgerEntry, LotAllocation, Member, PointLot
+from .models.ledger import LIVE
 from .program import Program
 
 # The detail of a clawback that settles points owed from a refunded purchase.
 OWED = "owed"
+# Live lots a debit reads at first; most debits draw from one or two lots.
+FIRST_PAGE = 8
 
 
 def credit(member: Member, points: int, *, kind: str, detail: str, now: datetime,
@@ -33,37 +36,56 @@ def credit(member: Member, points: int, *, kind: str, detail: str, now: datetime
 def debit(member: Member, points: int, *, kind: str, detail: str, now: datetime,
           ref: tuple[str, str] | None = None) -> LedgerEntry:
     """Take points from the live lots, soonest to expire first; InsufficientPoints if short."""
-    lots = {lot.id: lot for lot in _lots_to_spend(member.id, points, now)}
-    views = [LotView(lot.id, lot.remaining, lot.earned_at, lot.expires_at) for lot in lots.values()]
+    views = _lots_to_spend(member.id, points, now)
     drawn = allocate(views, points, now)
     if not drawn:
         available = sum(v.remaining for v in views)
         raise InsufficientPoints(needed=points, balance=available, short=points - available)
     entry = _write(member, kind, -points, detail, ref, now)
-    for lot_id, take in drawn:
-        lots[lot_id].remaining -= take
-        db.session.add(LotAllocation(entry_id=entry.id, lot_id=lot_id, points=take))
+    _draw(entry.id, drawn)
     return entry
 
 
-def _lots_to_spend(member_id: int, points: int, now: datetime) -> list[PointLot]:
+def _draw(entry_id: int, drawn: list[tuple[int, int]]) -> None:
+    """Take `drawn` (lot id, points) from the lots and record each draw for the entry: one
+    statement for the lots and one for the allocations, however many lots it spans."""
+    connection = db.session.connection()
+    connection.execute(
+        update(PointLot.__table__).where(PointLot.__table__.c.id == bindparam("lot"))
+        .values(remaining=PointLot.__table__.c.remaining - bindparam("take")),
+        [{"lot": lot_id, "take": take} for lot_id, take in drawn])
+    connection.execute(insert(LotAllocation.__table__),
+                       [{"entry_id": entry_id, "lot_id": lot_id, "points": take}
+                        for lot_id, take in drawn])
+    for lot_id, _take in drawn:  # a lot loaded earlier in this transaction reads afresh
+        loaded = db.session.identity_map.get(db.session.identity_key(PointLot, lot_id))
+        if loaded is not None:
+            db.session.expire(loaded, ["remaining"])
+
+
+def _lots_to_spend(member_id: int, points: int, now: datetime) -> list[LotView]:
     """The live lots a debit of `points` draws from, read in spending order only as far as
-    needed: a member with thousands of small lots does not load them all."""
-    result = db.session.scalars(
-        select(PointLot)
-        .where(PointLot.member_id == member_id, PointLot.remaining > 0,
-               or_(PointLot.expires_at.is_(None), PointLot.expires_at > now))
-        .order_by(PointLot.expires_at.is_(None), PointLot.expires_at, PointLot.earned_at,
-                  PointLot.id)
-        .execution_options(yield_per=100))
-    lots, covered = [], 0
-    for lot in result:
-        lots.append(lot)
-        covered += lot.remaining
-        if covered >= points:
-            break
-    result.close()
-    return lots
+    needed: those that expire (soonest first), then those that never do, a few rows at a time
+    from the index of live lots, so a member with thousands of lots does not load them all."""
+    lots = (select(PointLot.id, PointLot.remaining, PointLot.earned_at, PointLot.expires_at)
+            .where(PointLot.member_id == member_id, literal_column(LIVE)))
+    expiring = (lots.where(PointLot.expires_at > now)
+                .order_by(PointLot.expires_at, PointLot.earned_at, PointLot.id))
+    lasting = lots.where(PointLot.expires_at.is_(None)).order_by(PointLot.earned_at, PointLot.id)
+    read, covered = [], 0
+    for query in (expiring, lasting):
+        offset, page = 0, FIRST_PAGE
+        while True:
+            rows = db.session.execute(query.offset(offset).limit(page)).all()
+            for row in rows:
+                read.append(LotView(*row))
+                covered += row.remaining
+                if covered >= points:
+                    return read
+            if len(rows) < page:
+                break
+            offset, page = offset + page, page * 4
+    return read
 
 
 def restore(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datetime,
@@ -94,12 +116,14 @@ def restore(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datet
 
 def expire_lapsed(member: Member, now: datetime) -> list[LedgerEntry]:
     """Write an expire entry for each lot of this member that lapsed with points left."""
+    # Read in the order of the index of live lots (the member's spent lots are not in it),
+    # written in the expiry job's order.
     lapsed = db.session.scalars(
-        select(PointLot).where(PointLot.member_id == member.id, PointLot.remaining > 0,
-                               PointLot.expires_at <= now).order_by(PointLot.expires_at,
-                                                                     PointLot.id)).all()
+        select(PointLot).where(PointLot.member_id == member.id, literal_column(LIVE),
+                               PointLot.expires_at <= now)
+        .order_by(PointLot.expires_at, PointLot.earned_at, PointLot.id)).all()
     entries = []
-    for lot in lapsed:
+    for lot in sorted(lapsed, key=lambda lot: (lot.expires_at, lot.id)):
         amount, lot.remaining = lot.remaining, 0
         entry = _write(member, EXPIRE, -amount, "", ("lot", str(lot.id)), lot.expires_at,
                        lot_id=lot.id)

@@ -77,9 +77,10 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
                 item = lock_item(item_id)
                 quota = quotas.use(item, now, running_program().tz)
             price_steps.apply_due_locked(item, now)
+            limited = item.per_member_limit is not None  # else no count is needed
             problem = member_refusal(item, member, balance=member.points_balance,
-                                     already_bought=bought(member_id, item_id), now=now,
-                                     quantity=quantity, quota=quota)
+                                     already_bought=bought(member_id, item_id) if limited
+                                     else 0, now=now, quantity=quantity, quota=quota)
             if problem:
                 raise problem
             if item.kind == COUPON and quantity != 1:  # one code to an order

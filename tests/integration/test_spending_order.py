@@ -2,13 +2,16 @@
 that order only as far as a debit needs, and in Python (`lots.spending_order`, used by
 `lots.allocate`), which draws from what was read. On random lots, full of ties, both agree:
 a debit draws exactly what the rule draws from all of the member's lots."""
+import re
 from datetime import timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
+from sqlalchemy import delete, event
 
 from app.extensions import db
+from app.loyalty import redemption
 from app.loyalty.ledger import _lots_to_spend
 from app.loyalty.lots import LotView, allocate, spending_order
 from app.loyalty.models import PointLot
@@ -51,3 +54,33 @@ def test_the_lots_a_debit_reads_in_sql_are_the_ones_the_rule_draws_in_its_order(
             allocate(everything, amount, NOW)
 
     agree()
+
+
+def test_a_redemption_reads_every_table_through_an_index_and_sorts_nothing(
+        app, make_member, make_item):
+    """However long a member's history, a redemption reads only what it needs: each of its
+    queries finds its rows by an index, in the order it wants them (SQLite's plans)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plans read here are SQLite's")
+    member_id = make_member(points=500, earned_at=NOW - timedelta(days=30)).id
+    item_id = make_item(points_price=10, stock=50).id
+    redemption.redeem(member_id, item_id, "first", now=NOW)  # an order to find the key among
+    statements = []
+
+    def remember(_connection, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        redemption.redeem(member_id, item_id, "second", now=NOW)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert any("point_lots" in statement for statement, _ in statements)
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            plan = " ".join(row[3] for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+            assert "TEMP B-TREE" not in plan and not re.search(r"\bSCAN (orders|point_lots|"
+                                                                r"ledger_entries)\b", plan), \
+                (statement, plan)

@@ -1,5 +1,5 @@
 """Members move up a tier the moment their qualifying points reach its threshold."""
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.extensions import db
 from app.loyalty import accounts
@@ -48,4 +48,23 @@ def test_points_earned_over_a_year_ago_do_not_count_towards_a_tier(make_member):
 def test_a_member_is_never_moved_down_by_earning(make_member):
     member = make_member(tier="platinum")
     accounts.award(member.id, 10, "purchase", now=NOW)
+    assert tier_code(member.id) == "platinum"
+
+
+def test_a_member_at_the_top_tier_earns_without_their_years_points_being_counted(
+        app, make_member):
+    member = make_member(tier="platinum")
+    counted = []
+
+    def remember(_connection, _cursor, statement, *_rest):
+        if "sum(ledger_entries.points)" in statement:
+            counted.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        accounts.award(member.id, 500, "purchase", now=NOW)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+
+    assert counted == []
     assert tier_code(member.id) == "platinum"

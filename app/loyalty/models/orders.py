@@ -17,7 +17,11 @@ COUNTED_STATUSES = (AWAITING_PAYMENT, CONFIRMED, FULFILLED)
 class Order(db.Model):
     __tablename__ = "orders"
     __table_args__ = (UniqueConstraint("member_id", "idempotency_key"),
-                      Index("ix_orders_created", "created_at"))  # reports by period
+                      Index("ix_orders_created", "created_at"),  # reports by period
+                      # A redemption lapses the member's overdue unpaid orders and counts
+                      # their orders of a limited item, whatever their history's length.
+                      Index("ix_orders_member_status", "member_id", "status", "pay_by"),
+                      Index("ix_orders_member_item", "member_id", "item_id", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
