@@ -89,7 +89,8 @@ def matched_signals(case: RiskCase, limit: int = EVIDENCE_SIGNALS) -> list[RiskS
                    if r.get("rule") == case.rule_code), 0)
     if spec is None or not spec.key or not window:
         return [signal]
-    where = [RiskSignal.kind.in_(spec.kinds), RiskSignal.occurred_at <= signal.occurred_at,
+    where = [RiskSignal.kind.in_(spec.kinds), RiskSignal.id <= signal.id,
+             RiskSignal.occurred_at <= signal.occurred_at,
              RiskSignal.occurred_at > signal.occurred_at - timedelta(seconds=window)]
     for name in spec.key:
         value, column = getattr(signal, name), getattr(RiskSignal, name)
