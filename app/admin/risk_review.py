@@ -28,6 +28,7 @@ def risk_approve(case_id: int):
 
 @bp.post("/risk/cases/<int:case_id>/reject")
 def risk_reject(case_id: int):
+    _found(case_id)
     form = RejectForm()
     if not form.validate_on_submit():
         return _page(reject_form=form, failed_id=case_id), 422
@@ -49,6 +50,13 @@ def risk_bulk():
                 ids=", ".join(f"#{n}" for n in outcome.already + outcome.missing)), "error")
         return _page(), 409
     return redirect(url_for("admin.risk_queue"), 303)
+
+
+def _found(case_id: int) -> None:
+    try:
+        review.case(case_id)
+    except NotFound:
+        abort(404)
 
 
 def _decide(case_id: int, reason: str | None, done: str):

@@ -95,9 +95,12 @@ def test_a_rejection_without_a_fitting_reason_is_refused_beside_the_field(
 def test_an_unknown_case_is_not_found(staff_client):
     client = _admin(staff_client)
 
-    response = client.post("/admin/risk/cases/99999/approve", data={"csrf_token": _token(client)})
+    token = _token(client)
 
-    assert response.status_code == 404
+    assert client.post("/admin/risk/cases/99999/approve",
+                       data={"csrf_token": token}).status_code == 404
+    assert client.post("/admin/risk/cases/99999/reject",
+                       data={"csrf_token": token, "reason": ""}).status_code == 404
 
 
 def test_of_two_staff_deciding_one_case_the_second_is_told_it_is_decided(

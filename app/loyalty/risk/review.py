@@ -123,3 +123,11 @@ def decide_many(case_ids: list[int], reason: str | None, *, actor_id: int,
         else:
             outcome.decided.append(case_id)
     return outcome
+
+
+def case(case_id: int) -> RiskCase:
+    """A case by its number; NotFound if there is none."""
+    found = db.session.get(RiskCase, case_id)
+    if found is None:
+        raise NotFound(case=case_id)
+    return found
