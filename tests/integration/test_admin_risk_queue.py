@@ -180,3 +180,15 @@ def test_clerks_may_not_open_the_queue_or_decide(staff_client, make_member):
     assert clerk.post(f"/admin/risk/cases/{case.id}/approve",
                       data={"csrf_token": token}).status_code == 403
     assert [c.status for c in cases()] == ["open"]
+
+
+def test_the_queue_is_read_a_page_at_a_time_oldest_first(app, make_member):
+    from app.loyalty.risk import review
+    _held_check_ins(make_member, held=2)
+    ids = [c.id for c in cases()]
+
+    first, second = review.page(number=1, size=1), review.page(number=2, size=1)
+
+    assert (first.pages, first.total) == (2, 2)
+    assert [e.case.id for e in first.cases + second.cases] == ids
+    assert review.page(number=99, size=1).number == 2
