@@ -84,6 +84,9 @@ NAV = (
     NavLink("admin.audit_log", _l("Audit log"), ADMINS),
     NavLink("admin.account", _l("Two-step sign-in"), EVERYONE),
     NavLink("admin.budget_page", _l("Cost budget"), ADMINS),
+    NavLink("admin.risk_queue", _l("Review queue"), ADMINS),
+    NavLink("admin.risk_rules", _l("Risk rules"), ADMINS),
+    NavLink("admin.risk_blocklist", _l("Block list"), ADMINS),
 )
 
 

@@ -1,5 +1,6 @@
 """The words of risk control's refusals."""
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.loyalty.errors import DomainError
 
@@ -28,3 +29,30 @@ def describe(error: DomainError) -> str:
             return _("This is on the block list already.")
         case _:
             return _("Enter a reason of at most 200 characters.")
+
+
+RULE_NAMES = {
+    "join_per_device": _l("Accounts joining from one device"),
+    "join_per_address": _l("Accounts joining from one address"),
+    "check_in_per_device": _l("Accounts checking in from one device"),
+    "task_points_per_day": _l("Task points a member earns in a day"),
+    "points_per_month": _l("Points a member earns from all sources"),
+    "new_member_points": _l("Points a new member earns in their first 7 days"),
+    "till_purchases_per_minute": _l("Purchases one till posts"),
+    "purchase_amount": _l("One purchase's amount (fen)"),
+    "till_members_per_minute": _l("Different members one till posts for"),
+    "referral_shared_device": _l("Invitees sharing a device or address"),
+    "referral_no_purchase": _l("Invitees who never buy again after their reward"),
+    "redemptions_per_day": _l("Redemptions by one member"),
+    "item_new_accounts_per_device": _l("New accounts redeeming one item from one device"),
+    "refunds_after_spending": _l("Refunds leaving points owed"),
+}
+ACTION_NAMES = {"flag": _l("Flag"), "hold": _l("Hold"), "block": _l("Block")}
+SIGNAL_NAMES = {"join": _l("Join"), "sign_in": _l("Sign-in"), "check_in": _l("Check-in"),
+                "redeem": _l("Redemption"), "purchase": _l("Purchase"),
+                "task": _l("Task reward"), "referral": _l("Referral reward"),
+                "refund": _l("Refund")}
+
+
+def rule_name(code: str) -> str:
+    return str(RULE_NAMES.get(code, code))

@@ -402,3 +402,67 @@ def test_screenshots_of_the_kiosks_attract_keypad_member_confirm_and_result_are_
         context.close()
 
     assert all(path.stat().st_size > 0 for path in saved)
+
+
+def _seed_risk_pages(live_app, username: str) -> None:
+    """A few cases to review (a check-in farm on one device, a large purchase), a decided
+    one, and two block-list entries; made once."""
+    from app.extensions import db
+    from app.loyalty import accounts, stores, tasks
+    from app.loyalty import staff as staff_accounts
+    from app.loyalty.models import Store
+    from app.loyalty.models.risk import RiskCase
+    from app.loyalty.risk import blocklist
+    from app.loyalty.risk import cases as review
+    from app.loyalty.risk.signals import Origin
+    from tests.conftest import PASSWORD
+    from tests.integration.risk_support import buy
+
+    with live_app.app_context():
+        if db.session.scalar(db.select(RiskCase.id).limit(1)) is None:
+            staff = staff_accounts.by_username(username)
+            farm = [accounts.join(f"1367700{n:04d}", "新会员", PASSWORD) for n in range(6)]
+            for n, member in enumerate(farm):
+                tasks.check_in(member.id, origin=Origin(address=f"203.0.113.{40 + n}",
+                                                        device="c3f1a9e2b7d04c55a1e0"))
+            store_id = db.session.scalar(db.select(Store.id).where(Store.code == "SH001"))
+            if store_id is None:
+                store_id = stores.create_store("SH001", "上海南京西路店").id
+            buy(store_id, farm[0], amount_fen=6_800_000)
+            first = db.session.scalar(db.select(RiskCase.id).order_by(RiskCase.id))
+            review.reject(first, "同一设备多个账户签到", actor_id=staff.id, address="10.0.0.8")
+            blocklist.add("device", "c3f1a9e2b7d04c55a1e0", "批量注册的设备",
+                          actor_id=staff.id, address="10.0.0.8")
+            blocklist.add("phone", "13677000005", "转卖积分", actor_id=staff.id)
+        db.session.remove()
+
+
+@pytest.mark.parametrize("screen", sorted(CONSOLE_SCREENS))
+def test_screenshots_of_the_review_queue_risk_rules_and_block_list_are_saved(
+        browser, base_url, live_app, screen):
+    username = f"shots-risk-{screen}"
+    administrators(live_app, username)
+    _seed_risk_pages(live_app, username)
+    with console_page(browser, base_url, screen, username) as (page, shot):
+        page.goto("/admin/risk")
+        page.get_by_test_id("review-row").first.wait_for()
+        shot("risk-queue")
+        page.goto("/admin/risk?show=decided")
+        shot("risk-decided")
+        page.goto("/admin/risk/rules")
+        shot("risk-rules")
+        page.goto("/admin/risk/rules/check_in_per_device")
+        page.get_by_test_id("rule-threshold-input").fill("1")
+        page.get_by_test_id("rule-dry-run").click()
+        page.get_by_test_id("dry-run-cases").wait_for()
+        shot("risk-dry-run")
+        page.get_by_test_id("rule-window-input").fill("0")
+        page.get_by_test_id("rule-save").click()
+        page.get_by_test_id("error-message").first.wait_for()
+        shot("risk-rule-refused")
+        page.goto("/admin/risk/blocklist")
+        shot("risk-blocklist")
+        for name in ("/admin/risk", "/admin/risk/rules", "/admin/risk/blocklist"):
+            page.goto(name)
+            assert page.evaluate("document.documentElement.scrollWidth") <= \
+                CONSOLE_SCREENS[screen]["width"], f"{name} scrolls sideways"

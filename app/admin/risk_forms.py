@@ -1,0 +1,118 @@
+"""The forms of the risk-control pages: a rule's values, a review decision, and the block
+list."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from app.loyalty.models.risk import ADDRESS, BLOCK, DEVICE, FLAG, HOLD, PHONE
+from app.loyalty.risk import blocklist, cases, settings
+from app.web.fields import WholeNumberField
+
+THRESHOLD_MOST = 999_999_999
+MINUTE, HOUR, DAY = 60, 3600, 86_400
+UNITS = {"minutes": MINUTE, "hours": HOUR, "days": DAY}
+WINDOW_MOST = {name: settings.WINDOW_MAX // seconds for name, seconds in UNITS.items()}
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def window_parts(seconds: int) -> tuple[int, str]:
+    """A window in the largest unit that measures it whole."""
+    for name in ("days", "hours", "minutes"):
+        if seconds % UNITS[name] == 0:
+            return seconds // UNITS[name], name
+    return max(1, seconds // MINUTE), "minutes"
+
+
+class RuleForm(FlaskForm):
+    threshold = WholeNumberField(_l("Threshold"), validators=[
+        InputRequired(_l("Enter a whole number.")),
+        NumberRange(min=0, max=THRESHOLD_MOST,
+                    message=_l("Enter a whole number from %(min)s to %(max)s.",
+                               min="0", max=f"{THRESHOLD_MOST:,}"))],
+        render_kw={"inputmode": "numeric", "min": 0, "max": THRESHOLD_MOST})
+    window = WholeNumberField(_l("Window"), validators=[
+        InputRequired(_l("Enter a whole number.")),
+        NumberRange(min=1, message=_l("Enter a window of at least 1."))],
+        render_kw={"inputmode": "numeric", "min": 1})
+    unit = SelectField(_l("Window unit"), choices=[
+        SelectChoice("minutes", _l("minutes")), SelectChoice("hours", _l("hours")),
+        SelectChoice("days", _l("days"))], validate_choice=True)
+    action = SelectField(_l("Action"), choices=[
+        SelectChoice(FLAG, _l("Flag: allow and review")),
+        SelectChoice(HOLD, _l("Hold: keep the points for review")),
+        SelectChoice(BLOCK, _l("Block: refuse"))], validate_choice=True)
+    enabled = BooleanField(_l("On"))
+    dry_run_only = BooleanField(_l("Dry run only (never acts)"))
+
+    def validate_window(self, field):
+        unit = self.unit.data if self.unit.data in UNITS else "days"
+        if field.data is not None and field.data > WINDOW_MOST[unit]:
+            raise ValidationError(_l("Enter a window of at most 366 days."))
+
+    def window_seconds(self) -> int:
+        return self.window.data * UNITS[self.unit.data]
+
+
+class ApproveForm(FlaskForm):
+    """Approve one case (nothing to type)."""
+
+
+class RejectForm(FlaskForm):
+    reason = StringField(_l("Reason (the member reads it)"), filters=[_strip], validators=[
+        DataRequired(_l("Enter a reason: the member reads it in their points history.")),
+        Length(max=cases.REASON_MAX, message=_l("Keep the reason to 200 characters."))],
+        render_kw={"maxlength": cases.REASON_MAX, "autocomplete": "off"})
+
+
+class BulkForm(FlaskForm):
+    """Approve or reject the cases ticked, rejecting with one reason."""
+
+    case_ids = SelectMultipleField(_l("Cases"), coerce=int, validate_choice=False,
+                                   validators=[DataRequired(_l("Tick the cases to decide."))])
+    decision = SelectField(choices=[SelectChoice("approve", "approve"),
+                                    SelectChoice("reject", "reject")],
+                           validate_choice=True)
+    reason = StringField(_l("Reason for a rejection (the members read it)"), filters=[_strip],
+                         validators=[Optional(), Length(max=cases.REASON_MAX, message=_l(
+                             "Keep the reason to 200 characters."))],
+                         render_kw={"maxlength": cases.REASON_MAX, "autocomplete": "off"})
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.decision.data == "reject" and not self.reason.data:
+            self.reason.errors = [_l("Enter a reason: the member reads it in their points "
+                                     "history.")]
+            return False
+        return valid
+
+
+class BlockForm(FlaskForm):
+    kind = SelectField(_l("What to block"), choices=[
+        SelectChoice(PHONE, _l("Phone")), SelectChoice(DEVICE, _l("Device")),
+        SelectChoice(ADDRESS, _l("Address"))], validate_choice=True)
+    value = StringField(_l("Phone, device identifier or address"), filters=[_strip],
+                        validators=[DataRequired(_l(
+                            "Enter the phone number, device identifier or address to block.")),
+                            Length(max=blocklist.VALUE_MAX, message=_l(
+                                "Enter the phone number, device identifier or address to "
+                                "block."))],
+                        render_kw={"maxlength": blocklist.VALUE_MAX, "autocomplete": "off"})
+    reason = StringField(_l("Reason"), filters=[_strip], validators=[
+        DataRequired(_l("Enter a reason.")),
+        Length(max=blocklist.REASON_MAX, message=_l("Keep the reason to 200 characters."))],
+        render_kw={"maxlength": blocklist.REASON_MAX, "autocomplete": "off"})
+
+
+class RemoveForm(FlaskForm):
+    """Take an entry off the block list (nothing to type)."""
