@@ -4,8 +4,8 @@ WAL lets readers run beside one writer; every write transaction starts with
 BEGIN IMMEDIATE so two writers queue on the database lock (up to the busy timeout)
 instead of failing halfway. synchronous=FULL makes a commit durable across a power
 loss at the cost of one more fsync per commit. A 32 MB page cache per connection keeps
-the indexes a batch of writes touches in memory as the tables grow. PostgreSQL needs none of this: there
-the services lock the member row with SELECT ... FOR UPDATE.
+the indexes a batch of writes touches in memory as the tables grow. PostgreSQL needs none
+of this: there the services lock the member row with SELECT ... FOR UPDATE.
 """
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
