@@ -41,6 +41,8 @@ from app.loyalty.models import (
     PointLot,
     Purchase,
     PurchaseRefund,
+    RiskCase,
+    RiskSignal,
     TaskReward,
     Tier,
     TierChange,
@@ -171,8 +173,8 @@ class ModelPurchase:
 
 
 def reset_tables():
-    for model in (CashMovement, Order, TierChange, TaskReward, PurchaseRefund, Purchase,
-                  LotAllocation, LedgerEntry, PointLot, Member):
+    for model in (RiskCase, RiskSignal, CashMovement, Order, TierChange, TaskReward,
+                  PurchaseRefund, Purchase, LotAllocation, LedgerEntry, PointLot, Member):
         db.session.execute(delete(model))
     db.session.commit()
 

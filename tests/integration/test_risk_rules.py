@@ -1,5 +1,6 @@
 """The default risk rules at work: farms, busy tills, referral rings and redemption loops
 are flagged, held or blocked as each rule says; ordinary members raise nothing."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,9 @@ from app.extensions import db
 from app.loyalty import purchases, redemption, referrals, tasks
 from app.loyalty.models import Member, Purchase, utcnow
 from app.loyalty.models.earning import HELD
+from app.loyalty.models.risk import BLOCK
 from app.loyalty.risk import blocklist, guard, signals
+from app.loyalty.risk import settings as risk_settings
 from app.loyalty.risk.signals import Origin
 from app.loyalty.transaction import write_transaction
 from tests.integration.api_support import new_store
@@ -63,15 +66,19 @@ def test_a_referral_ring_sharing_a_device_has_the_inviters_reward_held(app):
     assert balance(inviter.id) == 0
 
 
-def test_a_member_redeeming_in_a_loop_is_blocked_after_ten_a_day(app, make_member, make_item):
-    member, item = make_member(points=10_000), make_item(points_price=10, stock=50)
-    for n in range(10):
+def test_a_member_redeeming_in_a_loop_is_flagged_past_twenty_a_day_and_blocked_if_set_so(
+        app, make_member, make_item, make_staff):
+    member, item = make_member(points=10_000), make_item(points_price=10, stock=None)
+    for n in range(21):
         redemption.redeem(member.id, item.id, f"loop-{n}")
+    assert len(cases("redemptions_per_day")) == 1       # the twenty-first
 
+    rule = risk_settings.rule("redemptions_per_day")
+    risk_settings.change(replace(rule, action=BLOCK), actor_id=make_staff().id)
     with pytest.raises(guard.Blocked):
-        redemption.redeem(member.id, item.id, "loop-10")
+        redemption.redeem(member.id, item.id, "loop-21")
 
-    assert balance(member.id) == 10_000 - 100
+    assert balance(member.id) == 10_000 - 210
 
 
 def test_one_purchase_above_the_amount_is_held(app, make_member):
