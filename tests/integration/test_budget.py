@@ -142,8 +142,8 @@ def test_a_year_out_of_range_is_refused_with_a_message(admin, year):
     assert audits(audit_log.BUDGET_SET) == []
 
 
-def test_the_budget_page_is_for_administrators_and_last_in_the_console_menu(admin, clerk):
+def test_the_budget_page_is_for_administrators_and_in_their_console_menu(admin, clerk):
     assert clerk.get("/admin/budget").status_code == 403
     html = text(admin.get("/admin/items"))
     links = html[html.index('class="console-nav'):].split("</nav>")[0]
-    assert links.rstrip().rsplit("href=", 1)[1].startswith('"/admin/budget"')
+    assert 'href="/admin/budget"' in links
