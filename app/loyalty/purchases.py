@@ -171,7 +171,9 @@ def _refund_locked(store_id: int, purchase_reference: str, reference: str, amoun
         return Refunded(done, purchase, member, new=False)
     if purchase.refunded_fen + amount_fen > purchase.amount_fen:
         raise RefundTooLarge(refundable_fen=purchase.amount_fen - purchase.refunded_fen)
-    claw = clawback(purchase.points, purchase.amount_fen, purchase.refunded_fen, amount_fen)
+    # Never more than is left: a review's rejection may have taken the rest back already.
+    claw = min(clawback(purchase.points, purchase.amount_fen, purchase.refunded_fen, amount_fen),
+               purchase.points - purchase.points_clawed)
     row = PurchaseRefund(purchase_id=purchase.id, reference=reference, amount_fen=amount_fen,
                          points_clawed=claw, points_owed=0, created_at=now)
     db.session.add(row)

@@ -104,8 +104,11 @@ def on_refund(member: Member, purchase: Purchase, now: datetime) -> ReferralRewa
     for reward in paid:
         owner = member if reward.member_id == member.id else lock_member(reward.member_id)
         held = (reward.task, reward.period or str(owner.referred_by_id))
-        if reward.entry_id is not None or cases.posted_after_review(
-                held, REVERSAL_DETAIL[reward.task], now):
+        if reward.entry_id is None:   # held: withdrawn, unless a review posted it already
+            standing = cases.posted_after_review(held, REVERSAL_DETAIL[reward.task], now)
+        else:   # a review that rejected it took it back already
+            standing = not cases.taken_back(reward.entry_id)
+        if standing:
             accounts.claw_back_locked(owner, reward.points, detail=REVERSAL_DETAIL[reward.task],
                                       now=now, ref=(reward.task, str(purchase.id)))
         if owner is not member:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from .earning import GIFT
 from .errors import AccountFrozen, DomainError
-from .models import BIRTHDAY, EARN, PROFILE, CheckIn, Member, TaskReward, utcnow
+from .models import BIRTHDAY, CHECK_IN, EARN, PROFILE, CheckIn, Member, TaskReward, utcnow
 from .models.risk import CHECK_IN_SIGNAL, TASK_SIGNAL
 from .program import Program, running_program
 from .risk import blocklist, guard
@@ -78,7 +78,7 @@ def check_in(member_id: int, now: datetime | None = None,
         bonus = points > program.check_in_points
         entry = guard.earn(CHECK_IN_SIGNAL, member, origin, now, points=points,
                            detail="daily check-in", credit_kind=EARN,
-                           ref=("check_in", today.isoformat()), subject=f"check-in {today}")
+                           ref=(CHECK_IN, today.isoformat()), subject=f"check-in {today}")
         db.session.add(CheckIn(member_id=member.id, day=today, streak=streak, points=points,
                                entry_id=entry.id if entry else None, created_at=now))
         db.session.flush()

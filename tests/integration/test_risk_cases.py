@@ -2,11 +2,12 @@
 the reason the member reads, rejecting a flagged credit takes it back through the ledger;
 a case is decided once, whoever acts at the same time."""
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.loyalty import purchases, redemption, tasks
 from app.loyalty.errors import NotFound
-from app.loyalty.models import Member, Purchase
+from app.loyalty.models import CheckIn, Member, Purchase
 from app.loyalty.models.earning import HELD
 from app.loyalty.risk import cases as review
 from app.loyalty.risk import settings as rule_settings
@@ -33,12 +34,15 @@ def _held_check_in(make_member) -> tuple[int, int]:
     return members[-1].id, case.id
 
 
-def test_approving_a_held_check_in_posts_its_points(app, make_member, make_staff):
+def test_approving_a_held_check_in_posts_its_points_as_the_check_ins_entry(
+        app, make_member, make_staff):
     member_id, case_id = _held_check_in(make_member)
 
-    review.approve(case_id, actor_id=make_staff("admin").id, address="10.0.0.1")
+    case = review.approve(case_id, actor_id=make_staff("admin").id, address="10.0.0.1")
 
     assert balance(member_id) == 3 and len(audits("risk_approval")) == 1
+    check_in = db.session.scalar(select(CheckIn).where(CheckIn.member_id == member_id))
+    assert check_in.entry_id == case.entry_id is not None
 
 
 def test_rejecting_a_hold_posts_nothing_and_keeps_the_reason(app, make_member, make_staff):

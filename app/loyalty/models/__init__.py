@@ -55,7 +55,15 @@ from .stock import (
     CouponCode,
     StockMovement,
 )
-from .tasks import BIRTHDAY, PROFILE, REFERRAL_INVITER, REFERRAL_NEW, CheckIn, TaskReward
+from .tasks import (
+    BIRTHDAY,
+    CHECK_IN,
+    PROFILE,
+    REFERRAL_INVITER,
+    REFERRAL_NEW,
+    CheckIn,
+    TaskReward,
+)
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -64,7 +72,8 @@ __all__ = [
     "ADJUST", "AWAITING_PAYMENT", "ApiKey", "ApiRequest", "BIRTHDAY", "CANCELLED", "CAPTURED",
     "CLAWBACK", "CODE_PURPOSES", "CashMovement", "JOIN", "PhoneCode", "REFUNDED", "REQUESTED",
     "RESET_PASSWORD", "SIGN_IN",
-    "CONFIRMED", "COUNTED_STATUSES", "COUPON", "CREDITED", "Campaign", "Category", "CheckIn",
+    "CHECK_IN", "CONFIRMED", "COUNTED_STATUSES", "COUPON", "CREDITED", "Campaign", "Category",
+    "CheckIn",
     "DOWNGRADE", "EARN", "EMAIL", "ENTRY_KINDS", "EXPIRE", "FULFILLED", "INBOX", "Item", "KEPT",
     "LAPSED", "LedgerEntry", "LotAllocation", "Member", "Notice", "OPEN_STATUSES", "Order",
     "OutboxEmail", "PENDING", "PICKUP", "PROFILE", "PointLot", "Purchase", "PurchaseRefund",

@@ -9,6 +9,8 @@ from .types import UTCDateTime, utcnow
 
 PROFILE, BIRTHDAY, REFERRAL_NEW, REFERRAL_INVITER = (
     "profile", "birthday", "referral_new", "referral_inviter")
+# What a check-in's ledger entry refers to: ("check_in", its local day in ISO form).
+CHECK_IN = "check_in"
 
 
 class CheckIn(db.Model):

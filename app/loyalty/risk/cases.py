@@ -5,14 +5,26 @@ reason the member reads. Rejecting a flagged credit claws it back through the le
 that reason. A case is decided once: of two staff deciding at once, the second is told
 it is decided already.
 """
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 
 from app.extensions import db
 from .. import accounts, audit_log
 from ..errors import DomainError, NotFound
-from ..models import CREDITED, PENDING, LedgerEntry, Member, Purchase, utcnow
+from ..models import (
+    CHECK_IN,
+    CREDITED,
+    PENDING,
+    REFERRAL_INVITER,
+    REFERRAL_NEW,
+    CheckIn,
+    LedgerEntry,
+    Member,
+    Purchase,
+    TaskReward,
+    utcnow,
+)
 from ..models.risk import APPROVED, FLAG, HOLD, OPEN, REJECTED, RiskCase
 from ..transaction import lock_member, write_transaction
 
@@ -116,16 +128,58 @@ def _release(case: RiskCase, member: Member, now: datetime) -> None:
         case.entry_id = accounts.credit_locked(
             member, case.points, detail=case.detail, kind=case.credit_kind, now=now,
             ref=(case.ref_type, case.ref_id)).id
+        row = _credit_row(case)
+        if row is not None and row.entry_id is None:
+            row.entry_id = case.entry_id
+
+
+def _credit_row(case: RiskCase) -> CheckIn | TaskReward | None:
+    """The check-in or task reward whose credit the case is about (none for a purchase's, or
+    once a refund took a referral reward back)."""
+    if case.ref_type == CHECK_IN:
+        return db.session.scalar(select(CheckIn).where(
+            CheckIn.member_id == case.member_id, CheckIn.day == date.fromisoformat(case.ref_id)))
+    # A reward's reference is its period, or (for a task given once) what it is given for.
+    return db.session.scalar(select(TaskReward).where(
+        TaskReward.member_id == case.member_id, TaskReward.task == case.ref_type,
+        TaskReward.period.in_((case.ref_id, ""))).limit(1))
 
 
 def _withhold(case: RiskCase, member: Member, reason: str, now: datetime) -> None:
-    if case.purchase_id is not None and case.action == HOLD:
-        db.session.get(Purchase, case.purchase_id, populate_existing=True).status = WITHHELD
-    elif case.action == FLAG and case.entry_id is not None and case.points > 0:
-        _owed, entry = accounts.claw_back_locked(member, case.points, detail=reason, now=now,
+    if case.action == HOLD:
+        if case.purchase_id is not None:
+            db.session.get(Purchase, case.purchase_id, populate_existing=True).status = WITHHELD
+        return
+    points = _flagged_points_left(case)
+    if points > 0:
+        _owed, entry = accounts.claw_back_locked(member, points, detail=reason, now=now,
                                                  ref=("risk_case", str(case.id)))
         case.clawback_entry_id = entry.id if entry else None
         accounts.undo_unpaid_upgrades(member, now)
+
+
+def _flagged_points_left(case: RiskCase) -> int:
+    """What rejecting a flagged credit takes back: of a purchase, what no refund took yet
+    (and later refunds take nothing more; a purchase still pending is credited nothing);
+    of a referral reward, nothing once a refund took it back; else the points credited."""
+    if case.ref_type == "purchase":
+        purchase = db.session.get(Purchase, int(case.ref_id), populate_existing=True)
+        left = purchase.points - purchase.points_clawed
+        purchase.points_clawed = purchase.points
+        return left if purchase.status == CREDITED else 0
+    if case.entry_id is None:
+        return 0
+    if case.ref_type in (REFERRAL_NEW, REFERRAL_INVITER):
+        row = db.session.scalar(select(TaskReward).where(TaskReward.entry_id == case.entry_id))
+        return row.points if row is not None else 0
+    return case.points
+
+
+def taken_back(entry_id: int | None) -> bool:
+    """Whether rejecting a flag took this credit back already."""
+    return entry_id is not None and db.session.scalar(
+        select(RiskCase.id).where(RiskCase.entry_id == entry_id, RiskCase.action == FLAG,
+                                  RiskCase.status == REJECTED).limit(1)) is not None
 
 
 def posted_after_review(ref: tuple[str, str], reason: str, now: datetime) -> bool:
