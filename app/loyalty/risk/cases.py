@@ -2,7 +2,8 @@
 
 Approving a hold posts the credit it kept back; rejecting it posts nothing and keeps the
 reason the member reads. Rejecting a flagged credit claws it back through the ledger with
-that reason. A case is decided once: of two staff deciding at once, the second is told
+that reason, less what a refund took back already; points are taken back once, whichever
+of the two comes first. A case is decided once: of two staff deciding at once, the second is told
 it is decided already.
 """
 from datetime import date, datetime
