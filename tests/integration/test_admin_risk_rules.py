@@ -10,7 +10,7 @@ from app.extensions import db
 from app.loyalty import tasks
 from app.loyalty.models import utcnow
 from app.loyalty.models.risk import RiskRule
-from app.loyalty.risk import blocklist, guard
+from app.loyalty.risk import blocklist, guard, rules
 from app.loyalty.risk.signals import Origin
 from tests.integration.route_support import audits, english
 from tests.support import csrf_token
@@ -38,7 +38,7 @@ def _entries():
 def test_the_rules_page_lists_every_rule_with_its_values(staff_client):
     page = _admin(staff_client).get("/admin/risk/rules").get_data(as_text=True)
 
-    assert page.count('data-testid="rule-row"') == 14
+    assert page.count('data-testid="rule-row"') == len(rules.DEFAULTS) == 15
     assert 'data-rule="purchase_amount"' in page and "50,000" in page
 
 

@@ -66,6 +66,33 @@ def test_a_referral_ring_sharing_a_device_has_the_inviters_reward_held(app):
     assert balance(inviter.id) == 0
 
 
+def test_a_family_inviting_each_other_on_one_home_network_gets_its_reward_at_once(app):
+    store_id, _key = new_store()
+    parent = join("13600000002", device="parent-phone", address="198.51.100.20")
+    code = db.session.get(Member, parent.id).referral_code
+    child = join("13600000021", device="child-phone", address="198.51.100.20", invite=code)
+    buy(store_id, child, amount_fen=3000)
+
+    assert cases("referral_shared_device") == cases("referral_shared_address") == []
+    assert balance(parent.id) > 0
+
+
+def test_a_referral_ring_from_one_address_on_different_phones_is_flagged_not_held(app):
+    store_id, _key = new_store()
+    inviter = join("13600000003", device="ring-a", address="198.51.100.30")
+    code = db.session.get(Member, inviter.id).referral_code
+    invitees = [join(f"1360000003{n}", device=f"ring-phone-{n}", address="198.51.100.30",
+                     invite=code) for n in range(3)]
+    for invitee in invitees:
+        buy(store_id, invitee, amount_fen=3000)
+
+    flagged = cases("referral_shared_address")
+    assert [c.action for c in flagged] == ["flag", "flag"]  # the rewards past the first
+    assert sorted(flagged[-1].evidence["others"]) == sorted(i.id for i in invitees)
+    assert cases("referral_shared_device") == []
+    assert balance(inviter.id) > 0                          # credited, for a look
+
+
 def test_a_member_redeeming_in_a_loop_is_flagged_past_twenty_a_day_and_blocked_if_set_so(
         app, make_member, make_item, make_staff):
     member, item = make_member(points=10_000), make_item(points_price=10, stock=None)

@@ -101,7 +101,7 @@ def _measure(rule: Rule, signal: RiskSignal, member: Member, now: datetime) -> H
         return None
     if spec.measure == AMOUNT:
         return Hit(rule, signal.amount_fen) if rules.tripped(rule, signal.amount_fen) else None
-    if spec.measure == SHARED:
+    if spec.measure in SHARED:
         return shared_invitees(rule, signal, now)
     if rule.code == "referral_no_purchase":
         return one_purchase_invitees(rule, signal, now)
@@ -144,25 +144,26 @@ def _invitees(signal: RiskSignal, now: datetime, rule: Rule) -> list[int]:
 
 
 def shared_invitees(rule: Rule, signal: RiskSignal, now: datetime) -> Hit | None:
-    """Invitees sharing a device or address with their inviter or with each other."""
+    """Invitees sharing a device (or an address, as the rule measures) with their inviter
+    or with each other."""
     invitees = [i for i in _invitees(signal, now, rule) if i is not None]
-    sharing = shared_origins([signal.member_id, *invitees])
+    sharing = shared_origins([signal.member_id, *invitees], SHARED[rules.SPECS[rule.code].measure])
     caught = sorted(set(sharing) & set(invitees))
     if not rules.tripped(rule, len(caught)):
         return None
     return Hit(rule, len(caught), tuple(caught[:EVIDENCE_OTHERS]))
 
 
-def shared_origins(member_ids: list[int]) -> set[int]:
-    """Of these members, those who share a device or an address with another of them."""
-    rows = db.session.execute(
-        select(RiskSignal.member_id, RiskSignal.device, RiskSignal.address)
-        .where(RiskSignal.member_id.in_(member_ids)).distinct()).all()
-    seen: dict[tuple[str, str], set[int]] = {}
-    for member_id, device, address in rows:
-        for key in (("device", device), ("address", address)):
-            if key[1]:
-                seen.setdefault(key, set()).add(member_id)
+def shared_origins(member_ids: list[int], origin: str) -> set[int]:
+    """Of these members, those who share a device (origin "device") or an address
+    ("address") with another of them."""
+    column = getattr(RiskSignal, origin)
+    rows = db.session.execute(select(RiskSignal.member_id, column).where(
+        RiskSignal.member_id.in_(member_ids), column.is_not(None)).distinct()).all()
+    seen: dict[str, set[int]] = {}
+    for member_id, value in rows:
+        if value:
+            seen.setdefault(value, set()).add(member_id)
     return {m for members in seen.values() if len(members) > 1 for m in members}
 
 

@@ -23,7 +23,12 @@ MINUTE, DAY = 60, 24 * 3600
 NEW_MEMBER_DAYS = 7
 
 # What a rule measures over the signals in its window that share its key.
-COUNT, MEMBERS, POINTS, AMOUNT, SHARED = "count", "members", "points", "amount", "shared"
+COUNT, MEMBERS, POINTS, AMOUNT = "count", "members", "points", "amount"
+# Invitees sharing a device, or an address, with their inviter or with each other. A shared
+# phone is strong evidence; a shared address is weak (a family's home network, a store's
+# Wi-Fi, a mobile carrier's NAT), so its default only flags, and only past one invitee.
+SHARED_DEVICE, SHARED_ADDRESS = "shared_device", "shared_address"
+SHARED = {SHARED_DEVICE: "device", SHARED_ADDRESS: "address"}   # measure: what is shared
 EARNING = (CHECK_IN_SIGNAL, TASK_SIGNAL, PURCHASE_SIGNAL)
 
 
@@ -69,8 +74,10 @@ DEFAULTS: dict[str, tuple[Spec, int, int, str]] = {
     "purchase_amount": (Spec((PURCHASE_SIGNAL,), (), AMOUNT), 5_000_000, MINUTE, HOLD),
     "till_members_per_minute": (Spec((PURCHASE_SIGNAL,), ("store_id", "till"), MEMBERS),
                                 20, MINUTE, FLAG),
-    "referral_shared_device": (Spec((REFERRAL_SIGNAL,), ("other_member_id",), SHARED),
+    "referral_shared_device": (Spec((REFERRAL_SIGNAL,), ("other_member_id",), SHARED_DEVICE),
                                0, 30 * DAY, HOLD),
+    "referral_shared_address": (Spec((REFERRAL_SIGNAL,), ("other_member_id",),
+                                     SHARED_ADDRESS), 1, 30 * DAY, FLAG),
     "referral_no_purchase": (Spec((REFERRAL_SIGNAL,), ("other_member_id",), COUNT),
                              3, 90 * DAY, FLAG),
     "redemptions_per_day": (Spec((REDEEM_SIGNAL,), ("member_id",), COUNT), 20, DAY, FLAG),

@@ -76,7 +76,7 @@ def dry_run(candidate: Rule, now: datetime | None = None) -> DryRun:
     now = now or utcnow()
     since = now - timedelta(days=DRY_RUN_DAYS)
     spec = rules.SPECS[candidate.code]
-    if spec.measure == SHARED or candidate.code == "referral_no_purchase":
+    if spec.measure in SHARED or candidate.code == "referral_no_purchase":
         return _referral_dry_run(candidate, since, now)
     rows = db.session.execute(
         select(RiskSignal, Member.created_at).outerjoin(Member, Member.id == RiskSignal.member_id)
@@ -92,7 +92,7 @@ def _referral_dry_run(candidate: Rule, since: datetime, now: datetime) -> DryRun
         RiskSignal.kind == REFERRAL_SIGNAL, RiskSignal.occurred_at > since)
         .order_by(RiskSignal.occurred_at, RiskSignal.id)).all()
     cases, members = 0, set()
-    measure = guard.shared_invitees if rules.SPECS[candidate.code].measure == SHARED \
+    measure = guard.shared_invitees if rules.SPECS[candidate.code].measure in SHARED \
         else guard.one_purchase_invitees
     for signal in signals:
         hit = measure(candidate, signal, now)
