@@ -88,6 +88,15 @@ def csrf_token(html: str) -> str:
     return found.group(1)
 
 
+def shown_price(html: str) -> dict[str, str]:
+    """The price a confirm form carries back (points_price, cash_fen), as the page shows it."""
+    found = {name: re.search(rf'name="{name}"[^>]*value="(\d+)"', html)
+             for name in ("points_price", "cash_fen")}
+    if not all(found.values()):
+        raise RuntimeError("no price on the confirm form")
+    return {name: match.group(1) for name, match in found.items()}
+
+
 def cookie_header(session: requests.Session) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
 

@@ -5,6 +5,7 @@
 local mode = os.getenv("BENCH_MODE") or "get"
 local run = os.getenv("BENCH_RUN") or "run"
 local csrf = os.getenv("BENCH_CSRF") or ""
+local price = os.getenv("BENCH_PRICE") or ""  -- the confirm form's points_price and cash_fen
 local api_key = os.getenv("BENCH_API_KEY") or ""
 local members = tonumber(os.getenv("BENCH_MEMBERS") or "1")
 local occurred_at = os.getenv("BENCH_OCCURRED_AT") or ""
@@ -31,7 +32,7 @@ function request()
   if mode == "redeem" then
     return wrk.format("POST", nil, with_headers({
       ["Content-Type"] = "application/x-www-form-urlencoded", ["HX-Request"] = "true"}),
-      "csrf_token=" .. csrf .. "&quantity=1&key=" .. key)
+      "csrf_token=" .. csrf .. "&quantity=1&" .. price .. "&key=" .. key)
   elseif mode == "purchase" then
     local phone = string.format("139%08d", 1 + (counter * 7919 + id * 104729) % members)
     local body = string.format('{"member_phone": "%s", "reference": "%s", ' ..

@@ -19,6 +19,7 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bench import drive, expiry, inprocess, load_data
 from bench.targets import table, targets
@@ -52,9 +53,11 @@ def loud(results: dict, name: str, run: dict) -> dict:
 def writes(mall: str, hello: str, member, meta: dict, seconds: int) -> dict:
     """wrk runs of redemption (and, with an API key, purchases) and of the probe."""
     item = f"{mall}/catalog/{meta['redeem_item']}"
-    csrf = drive.csrf_token(member.get(item, timeout=30).text)
+    confirm = member.get(f"{item}/redeem", timeout=30).text
+    csrf, price = drive.csrf_token(confirm), drive.shown_price(confirm)
     answer = member.post(f"{item}/redeem", headers={"HX-Request": "true"}, timeout=30,
-                         data={"csrf_token": csrf, "quantity": 1, "key": f"check-{time.time_ns()}"})
+                         data={"csrf_token": csrf, "quantity": 1, **price,
+                               "key": f"check-{time.time_ns()}"})
     runs = {"redeem": ("redeem", f"{item}/redeem", answer)}
     if meta.get("api_key") and meta.get("fill_phones"):   # till purchases by the fill's members
         occurred = (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat()
@@ -65,7 +68,8 @@ def writes(mall: str, hello: str, member, meta: dict, seconds: int) -> dict:
             "occurred_at": occurred})
         runs["purchase"] = ("purchase", f"{mall}/api/v1/purchases", answer)
     runs["probe"] = ("probe", f"{hello}/probe", member.post(f"{hello}/probe", timeout=30))
-    env = {"BENCH_CSRF": csrf, "BENCH_API_KEY": meta.get("api_key", ""),
+    env = {"BENCH_CSRF": csrf, "BENCH_PRICE": urlencode(price),
+           "BENCH_API_KEY": meta.get("api_key", ""),
            "BENCH_MEMBERS": str(meta["members"]), "BENCH_RUN": f"r{time.time_ns()}",
            "BENCH_OCCURRED_AT": (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat()}
     figures = {}

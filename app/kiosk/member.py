@@ -15,6 +15,7 @@ from app.storefront.forms import RedeemForm
 from app.web.errors import refusal_status
 from app.web.messages import describe
 from app.web.paging import page_number
+from app.web.prices import current_prices
 from .blueprint import bp, kiosk_required
 from .forms import DoneForm
 from .session import current_kiosk, kiosk_member
@@ -62,6 +63,7 @@ def _page(template: str, person, looking=None, **context):
 
 @bp.get("/member")
 @member_required
+@current_prices
 def member(person):
     """What this kiosk's store hands out at its counter: the pickup items, a page at a time."""
     looking = now, program, wallet = _looking(person)
@@ -72,6 +74,7 @@ def member(person):
 
 @bp.get("/items/<int:item_id>")
 @member_required
+@current_prices
 def confirm(person, item_id: int):
     looking = _looking(person)
     offer = _offer(person, item_id, looking)
@@ -80,6 +83,7 @@ def confirm(person, item_id: int):
 
 @bp.post("/items/<int:item_id>")
 @member_required
+@current_prices
 def redeem(person, item_id: int):
     offer = _offer(person, item_id)
     form = RedeemForm()
@@ -87,7 +91,8 @@ def redeem(person, item_id: int):
         return _page("kiosk/confirm.html", person, offer=offer, form=form,
                      message=_("Please tap the item again.")), 422
     try:
-        order = redemption.redeem(person.id, item_id, form.key.data, 1)
+        order = redemption.redeem(person.id, item_id, form.key.data, 1,
+                                  expected_price=form.shown_price())
     except NotFound:
         abort(404)
     except DomainError as error:

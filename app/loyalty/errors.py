@@ -49,6 +49,13 @@ class InvalidQuantity(DomainError):
     code = "invalid_quantity"
 
 
+class PriceChanged(DomainError):
+    """The item's price is no longer the one the member was shown: they look again first.
+    `points` and `cash_fen` are its price now."""
+
+    code = "price_changed"
+
+
 class NotCancellable(DomainError):
     code = "not_cancellable"
 

@@ -1,12 +1,17 @@
 """Scheduled price steps: a new item starts high and its price steps down on set dates.
 
 A step names the moment it starts and the price from then on. When its moment comes it
-is written onto the item, so that every page, list and sort reads the current price from
-the item itself: the `price-steps` job writes the steps that are due, and a redemption
-writes a due step of its own item first, so an order is always placed at the current
-price. An order keeps the price it was placed at. Staff add steps for the future and
-remove those not yet reached; both are audited."""
+is written onto the item, so that every list and sort reads the current price from the
+item itself. Three things write due steps, all through `apply_due_locked`: the
+`price-steps` job, every minute; a page that shows prices, before it reads them
+(`bring_up_to_date`: one indexed statement asks whether any step is due, and only then
+are they written); and a redemption, its own item's step first. So a member always sees
+the current price, and a redemption carries the price the member was shown: when the
+item's price is another by then (a step, or staff editing the item), it is refused with
+the new price and nothing changes. An order keeps the price it was placed at. Staff add
+steps for the future and remove those not yet reached; both are audited."""
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,12 +19,29 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from . import audit_log
 from .catalog import NEGATIVE, NOT_A_NUMBER, NOT_POSITIVE, lock_item
-from .errors import InvalidItem, NotFound
+from .errors import InvalidItem, NotFound, PriceChanged
 from .models import Item, ItemPriceStep, utcnow
 from .transaction import write_transaction
 
 PAST, DUPLICATE, APPLIED = "past", "duplicate", "applied"  # why a step is refused
 MAX_STEPS = 50                                              # not yet reached, per item
+
+
+class Price(NamedTuple):
+    """An item's price for one: points, and the cash part in fen."""
+
+    points: int
+    cash_fen: int = 0
+
+
+def price_of(item: Item) -> Price:
+    return Price(item.points_price, item.cash_fen)
+
+
+def refuse_changed(item: Item, shown: Price | None) -> None:
+    """PriceChanged, naming the price now, when the member was shown another one."""
+    if shown is not None and price_of(item) != tuple(shown):
+        raise PriceChanged(item_id=item.id, points=item.points_price, cash_fen=item.cash_fen)
 
 
 def steps(item_id: int) -> list[ItemPriceStep]:
@@ -123,6 +145,20 @@ def apply_due(now: datetime | None = None) -> int:
         with write_transaction():
             changed += apply_due_locked(lock_item(item_id), now)
     return changed
+
+
+def any_due(now: datetime) -> bool:
+    """Whether a step's moment has come and it is not written yet: one statement, served by
+    the index of steps not yet written."""
+    return db.session.scalar(select(ItemPriceStep.id).where(
+        ItemPriceStep.applied_at.is_(None), ItemPriceStep.starts_at <= now).limit(1)) is not None
+
+
+def bring_up_to_date(now: datetime | None = None) -> int:
+    """Before a page shows prices: write the steps that are due, as the job does, but only
+    when one is; the number of items whose price changed."""
+    now = now or utcnow()
+    return apply_due(now) if any_due(now) else 0
 
 
 def _details(step: ItemPriceStep) -> dict:

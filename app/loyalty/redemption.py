@@ -53,9 +53,12 @@ def new_code(length: int = 10) -> str:
 
 
 def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1,
-           now: datetime | None = None, origin: Origin = NOWHERE) -> Order:
+           now: datetime | None = None, origin: Origin = NOWHERE, *,
+           expected_price: price_steps.Price | None = None) -> Order:
     """Redeem an item: points (and stock) are taken at once. Points-only orders are
-    confirmed; points-plus-cash orders wait for payment. The same key gives the same order."""
+    confirmed; points-plus-cash orders wait for payment. The same key gives the same order.
+    `expected_price` is the price the member was shown: when the item's price (a due step
+    written) is another, PriceChanged names the new one and nothing changes."""
     now = now or utcnow()
     try:
         with write_transaction():
@@ -77,6 +80,7 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
                 item = lock_item(item_id)
                 quota = quotas.use(item, now, running_program().tz)
             price_steps.apply_due_locked(item, now)
+            price_steps.refuse_changed(item, expected_price)
             limited = item.per_member_limit is not None  # else no count is needed
             problem = member_refusal(item, member, balance=member.points_balance,
                                      already_bought=bought(member_id, item_id) if limited

@@ -14,7 +14,7 @@ from app.loyalty import (
     redemption,
     tasks,
 )
-from app.loyalty.errors import DomainError, NotFound
+from app.loyalty.errors import DomainError, NotFound, PriceChanged
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED, COUPON, Item, utcnow
 from app.loyalty.program import running_program
 from app.loyalty.risk import cases as risk_cases
@@ -27,6 +27,7 @@ from app.web.layout import current_wallet
 from app.web.messages import describe
 from app.web.paging import page_number
 from app.web.pickup import pickup_qr_svg
+from app.web.prices import current_prices
 from app.web.reauth import needs_reauth
 from .forms import CancelForm, RedeemForm, RevealForm
 
@@ -34,6 +35,7 @@ bp = Blueprint("storefront", __name__)
 
 @bp.get("/")
 @login_required
+@current_prices
 def home():
     now, program, wallet = utcnow(), running_program(), current_wallet()
     next_expiring = wallet.next_expiring
@@ -49,6 +51,7 @@ def home():
 
 @bp.get("/catalog")
 @login_required
+@current_prices
 def catalog():
     category = request.args.get("category") or None
     affordable = request.args.get("affordable") == "1"
@@ -69,12 +72,14 @@ def catalog():
 
 @bp.get("/catalog/<int:item_id>")
 @login_required
+@current_prices
 def item(item_id: int):
     return render_template("storefront/item.html", offer=_offer(item_id), form=RedeemForm())
 
 
 @bp.get("/catalog/<int:item_id>/redeem")
 @login_required
+@current_prices
 def confirm(item_id: int):
     """The inline confirm step (a fragment for htmx, a page without JavaScript)."""
     offer = _offer(item_id)
@@ -89,6 +94,7 @@ def confirm(item_id: int):
 
 @bp.post("/catalog/<int:item_id>/redeem")
 @login_required
+@current_prices
 def redeem(item_id: int):
     form = RedeemForm()
     if not form.validate():
@@ -98,13 +104,14 @@ def redeem(item_id: int):
         return _reauth_first(url_for("storefront.item", item_id=item_id))
     try:
         order = redemption.redeem(current_user.id, item_id, form.key.data, form.quantity.data,
-                                  origin=devices.origin())
+                                  origin=devices.origin(), expected_price=form.shown_price())
     except NotFound:
         abort(404)
     except DomainError as error:
         # Given the item, the message names the tier it needs, as the card does.
         message = describe(error, db.session.get(Item, item_id))
-        return _redeem_refused(item_id, form, message=message, status=refusal_status(error))
+        return _redeem_refused(item_id, form, message=message, status=refusal_status(error),
+                               again=isinstance(error, PriceChanged))
     if order.status == AWAITING_PAYMENT:
         target = provider().checkout_url(order.code)
         if wants_fragment():
@@ -230,13 +237,16 @@ def _offer(item_id: int) -> reads.Offer:
                               running_program())
 
 
-def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int):
+def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int,
+                    again: bool = False):
+    """The refusal on the item; `again` (the price changed) asks to confirm at the new
+    price, shown beside the message."""
     offer = _offer(item_id)
     if wants_fragment():
         return render_template("storefront/_redeem.html", offer=offer, form=RedeemForm(),
-                               state="error", message=message), status
-    return render_template("storefront/item.html", offer=offer, form=RedeemForm(),
-                           message=message), status
+                               state="confirm" if again else "error", message=message), status
+    page = "storefront/confirm.html" if again else "storefront/item.html"
+    return render_template(page, offer=offer, form=RedeemForm(), message=message), status
 
 
 def _first_error(form) -> str:

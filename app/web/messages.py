@@ -7,7 +7,7 @@ from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from . import catalog_words, pin_words, report_words, risk_words
-from .i18n import localized
+from .i18n import localized, yuan
 
 
 def describe(error: DomainError, item=None) -> str:
@@ -38,6 +38,15 @@ def describe(error: DomainError, item=None) -> str:
             return _("This item is not on sale now.")
         case "invalid_quantity":
             return _("Choose a quantity from 1 to %(maximum)s.", maximum=d["maximum"])
+        case "price_changed" if item is not None and d.get("cash_fen"):
+            return _("The price of %(name)s is now %(points)s points + %(cash)s; look again "
+                     "before you redeem.", name=localized(item, "name"),
+                     points=f"{d['points']:,}", cash=yuan(d["cash_fen"]))
+        case "price_changed" if item is not None and "points" in d:
+            return _("The price of %(name)s is now %(points)s points; look again before you "
+                     "redeem.", name=localized(item, "name"), points=f"{d['points']:,}")
+        case "price_changed":
+            return _("The price of this item has changed; look again before you redeem.")
         case "not_cancellable":
             return _("This order can no longer be cancelled.")
         case "not_collectable" if d.get("status") == "awaiting_payment":

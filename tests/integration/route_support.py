@@ -63,10 +63,23 @@ def new_key() -> str:
 
 
 def redeem_form(client, item_id: int, page: str | None = None, **overrides) -> dict:
+    """The confirm form as the page writes it: with the item's price as it is now."""
+    shown = db.session.execute(select(Item.points_price, Item.cash_fen)
+                               .where(Item.id == item_id)).first() or (1, 0)
     data = {"csrf_token": csrf_token(client, page or f"/catalog/{item_id}"),
-            "key": new_key(), "quantity": "1"}
+            "key": new_key(), "quantity": "1",
+            "points_price": str(shown[0]), "cash_fen": str(shown[1])}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of a page's form, as a browser would send them back."""
+    fields = {}
+    for tag in re.findall(r'<input\b[^>]*type="hidden"[^>]*>', html):
+        found = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+        fields[found["name"]] = found.get("value", "")
+    return fields
 
 
 def snapshot(member_id: int, item_id: int | None = None) -> tuple:

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.loyalty import card_tokens, kiosks, redemption
 from app.loyalty.models import COUPON, CardToken, Kiosk
 from tests.conftest import sign_in
-from tests.integration.route_support import bulk_items, by_testid, item_ids
+from tests.integration.route_support import bulk_items, by_testid, hidden_fields, item_ids
 from tests.integration.sweep_support import changes, routes, snapshot
 from tests.kiosk_support import card_code, enrol, enrolled, make_kiosk, scan
 from tests.support import csrf_token
@@ -174,11 +174,8 @@ def test_redeeming_on_a_kiosk_shows_the_order_code_to_collect(app, client, make_
     member = make_member(points=500)
     item = make_item(points_price=200)
     assert scan(client, card_code(member.id)).status_code == 302
-    confirm = page(client.get(f"/kiosk/items/{item.id}"))
-    key = confirm.split('name="key" type="hidden" value="')[1].split('"')[0] \
-        if 'name="key" type="hidden"' in confirm else None
-    assert key, "no key on the confirm page"
-    data = {"csrf_token": csrf(client), "key": key, "quantity": "1"}
+    data = hidden_fields(page(client.get(f"/kiosk/items/{item.id}")))
+    assert data.keys() >= {"csrf_token", "key", "quantity", "points_price", "cash_fen"}
     first = client.post(f"/kiosk/items/{item.id}", data=data)
     second = client.post(f"/kiosk/items/{item.id}", data=data)
     assert first.status_code == 302 and first.location == second.location

@@ -9,7 +9,10 @@ import time
 from pathlib import Path
 
 import requests
+from sqlalchemy import select
 
+from app.extensions import db
+from app.loyalty.models import Item
 from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +71,13 @@ class Gunicorn:
         self.process.wait(timeout=15)
 
 
+def prices(item_ids) -> dict[int, tuple[int, int]]:
+    """The items' prices (points, cash fen) as their confirm pages show them now."""
+    rows = db.session.execute(select(Item.id, Item.points_price, Item.cash_fen)
+                              .where(Item.id.in_(list(item_ids)))).all()
+    return {item_id: (points, cash_fen) for item_id, points, cash_fen in rows}
+
+
 class Visitor:
     """A member's browser session, without a browser: cookies, CSRF token, forms."""
 
@@ -84,10 +94,14 @@ class Visitor:
         assert answer.status_code == 302, f"sign-in failed: {answer.status_code}"
         self.token = self._token(self.http.get(self.base + "/", timeout=30).text)
 
-    def redeem(self, item_id: int, key: str, timeout: float = 60) -> requests.Response:
+    def redeem(self, item_id: int, key: str, price: tuple[int, int],
+               timeout: float = 60) -> requests.Response:
+        """Confirm a redemption at `price` (points, cash fen), as the confirm page shows it."""
         return self.http.post(f"{self.base}/catalog/{item_id}/redeem", timeout=timeout,
                               allow_redirects=False,
-                              data={"csrf_token": self.token, "key": key, "quantity": "1"})
+                              data={"csrf_token": self.token, "key": key, "quantity": "1",
+                                    "points_price": str(price[0]),
+                                    "cash_fen": str(price[1])})
 
     def cancel(self, code: str, timeout: float = 60) -> requests.Response:
         return self.http.post(f"{self.base}/orders/{code}/cancel", timeout=timeout,

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import CANCELLED, COUNTED_STATUSES, REDEEM, RETURN, Item, LedgerEntry, Order
 from tests.conftest import PASSWORD
-from .server import Gunicorn, Visitor, order_code
+from .server import Gunicorn, Visitor, order_code, prices
 
 # Other processes, which a test's standing clock cannot reach, share the database.
 pytestmark = pytest.mark.real_clock
@@ -25,8 +25,8 @@ TRIALS = 50
 STOCK = 400
 
 
-def shop(visitor: Visitor, item_ids: list[int], stop: threading.Event, seed: int,
-         cut_off: list) -> None:
+def shop(visitor: Visitor, shown: dict[int, tuple[int, int]], stop: threading.Event,
+         seed: int, cut_off: list) -> None:
     """Redeem and cancel until told to stop; a request cut off by a crash is counted."""
     chance, mine = random.Random(seed), []
     while not stop.is_set():
@@ -34,7 +34,8 @@ def shop(visitor: Visitor, item_ids: list[int], stop: threading.Event, seed: int
             if mine and chance.random() < 0.4:
                 visitor.cancel(mine.pop(chance.randrange(len(mine))), timeout=10)
             else:
-                code = order_code(visitor.redeem(chance.choice(item_ids), uuid.uuid4().hex,
+                item_id = chance.choice(sorted(shown))
+                code = order_code(visitor.redeem(item_id, uuid.uuid4().hex, shown[item_id],
                                                  timeout=10))
                 if code:
                     mine.append(code)
@@ -70,7 +71,8 @@ def test_orders_are_whole_or_absent_after_workers_are_killed_mid_request(
         visitor.sign_in(member.phone, PASSWORD)
         visitors.append(visitor)
     stop, cut_off = threading.Event(), []
-    shoppers = [threading.Thread(target=shop, args=(v, items, stop, n, cut_off))
+    shown = prices(items)
+    shoppers = [threading.Thread(target=shop, args=(v, shown, stop, n, cut_off))
                 for n, v in enumerate(visitors)]
     for thread in shoppers:
         thread.start()

@@ -10,7 +10,7 @@ from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import PASSWORD
 from tests.support import race
-from .server import Visitor, order_code
+from .server import Visitor, order_code, prices
 
 # Other processes, which a test's standing clock cannot reach, share the database.
 pytestmark = pytest.mark.real_clock
@@ -40,7 +40,9 @@ def test_fifty_members_racing_for_the_last_one_get_exactly_one_order(
     gunicorn = server()
     visitors = [signed_in(gunicorn.base, m.phone) for m in members]
 
-    answers = at_once([lambda v=v: v.redeem(item_id, uuid.uuid4().hex) for v in visitors])
+    price = prices([item_id])[item_id]
+    answers = at_once([lambda v=v: v.redeem(item_id, uuid.uuid4().hex, price)
+                       for v in visitors])
 
     assert all(a.status_code < 500 for a in answers)
     won = [a for a in answers if a.status_code == 302]
@@ -62,7 +64,8 @@ def test_a_hundred_redemptions_from_one_member_spend_only_what_the_balance_holds
     gunicorn = server()
     sessions = [signed_in(gunicorn.base, member.phone) for _ in range(5)]
 
-    answers = at_once([lambda v=sessions[n % 5]: v.redeem(item_id, uuid.uuid4().hex)
+    price = prices([item_id])[item_id]
+    answers = at_once([lambda v=sessions[n % 5]: v.redeem(item_id, uuid.uuid4().hex, price)
                        for n in range(100)])
 
     assert all(a.status_code < 500 for a in answers)
@@ -85,7 +88,8 @@ def test_ten_identical_requests_with_one_key_make_one_order_and_the_same_answer(
     visitor = signed_in(gunicorn.base, member.phone)
     key = uuid.uuid4().hex
 
-    answers = at_once([lambda: visitor.redeem(item_id, key) for _ in range(10)])
+    price = prices([item_id])[item_id]
+    answers = at_once([lambda: visitor.redeem(item_id, key, price) for _ in range(10)])
 
     assert {a.status_code for a in answers} == {302}
     assert len({a.headers["Location"] for a in answers}) == 1

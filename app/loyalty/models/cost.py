@@ -1,7 +1,7 @@
 """Cost control: an item's scheduled price steps and the yearly redemption-cost budget."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -13,7 +13,12 @@ class ItemPriceStep(db.Model):
     written onto the item when its time comes (`applied_at`); orders keep their own price."""
 
     __tablename__ = "item_price_steps"
-    __table_args__ = (UniqueConstraint("item_id", "starts_at", name="uq_item_price_steps_at"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "starts_at", name="uq_item_price_steps_at"),
+        # Whether any step is due, asked before a page shows prices.
+        Index("ix_item_price_steps_due", "starts_at", sqlite_where=text("applied_at IS NULL"),
+              postgresql_where=text("applied_at IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
