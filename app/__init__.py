@@ -14,9 +14,16 @@ from .web import routing, static_files
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class MallFlask(Flask):
+    """Flask, with a configuration that counts its changes (the running program is built
+    again only after one)."""
+
+    config_class = program_source.CountedConfig
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    app = MallFlask(__name__, template_folder=str(ROOT / "templates"),
+                    static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     settings = config_class()
     app.config.from_object(settings)
     app.config.from_mapping(program_settings(os.environ))
