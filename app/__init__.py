@@ -79,7 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from .payments.views import bp as payments_bp
     from .storefront import card  # noqa: F401  (the member card's routes on the bp)
     from .storefront.views import bp as storefront_bp
-    from .web import devices, errors, i18n, layout, messages, requestlog, security
+    from .web import devices, errors, i18n, layout, messages, page_links, requestlog, security
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     i18n.register(app)
     layout.register(app)
     messages.register(app)
+    page_links.register(app)
 
 
 def _register_commands(app: Flask) -> None:
