@@ -14,9 +14,16 @@ from .web import routing, static_files
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class MallFlask(Flask):
+    """Flask, with a configuration that counts its changes (the running program is built
+    again only after one)."""
+
+    config_class = program_source.CountedConfig
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    app = MallFlask(__name__, template_folder=str(ROOT / "templates"),
+                    static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     settings = config_class()
     app.config.from_object(settings)
     app.config.from_mapping(program_settings(os.environ))
@@ -72,7 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from .payments.views import bp as payments_bp
     from .storefront import card  # noqa: F401  (the member card's routes on the bp)
     from .storefront.views import bp as storefront_bp
-    from .web import devices, errors, i18n, layout, messages, requestlog, security
+    from .web import devices, errors, i18n, layout, messages, page_links, requestlog, security
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
@@ -91,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     i18n.register(app)
     layout.register(app)
     messages.register(app)
+    page_links.register(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -4,7 +4,7 @@ import math
 import time
 from collections.abc import Callable, Mapping
 
-from flask import Flask, current_app
+from flask import Config, Flask, current_app
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.extensions import db
@@ -17,6 +17,52 @@ NAMES = tuple(defaults())   # every program setting's name
 RELOAD_SECONDS = 5          # how long a process keeps the stored settings before asking again
 
 
+class CountedConfig(Config):
+    """An application's configuration that counts its changes, so that what is built from it
+    is built again only after one."""
+
+    changes = 0
+
+    def _changed(self) -> None:
+        self.changes += 1
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self._changed()
+
+    def __delitem__(self, key) -> None:
+        super().__delitem__(key)
+        self._changed()
+
+    def __ior__(self, other):
+        result = super().__ior__(other)
+        self._changed()
+        return result
+
+    def update(self, *args, **kwargs) -> None:
+        super().update(*args, **kwargs)
+        self._changed()
+
+    def setdefault(self, key, default=None):
+        result = super().setdefault(key, default)
+        self._changed()
+        return result
+
+    def pop(self, *args):
+        result = super().pop(*args)
+        self._changed()
+        return result
+
+    def popitem(self):
+        result = super().popitem()
+        self._changed()
+        return result
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+
 class ProgramSettings:
     """The program one application runs: its configuration's settings (checked when it
     starts: a setting the program cannot follow stops the start) with the settings staff
@@ -24,7 +70,8 @@ class ProgramSettings:
     by their version alone, and read again only when it has moved; so every process
     follows a change within that time, and the process that made it at once (`forget`).
     The program is built again only when what it is built from changes, and refused whole
-    (ValueError naming the setting) when it cannot be followed."""
+    (ValueError naming the setting) when it cannot be followed. A configuration that counts
+    its changes (CountedConfig) is looked through again only after one."""
 
     def __init__(self, config: Mapping[str, object],
                  read_stored: Callable[[int | None], tuple[int, dict] | None] | None = None,
@@ -36,6 +83,7 @@ class ProgramSettings:
         self._asked = -math.inf
         self._read: dict[str, object] | None = None
         self._program: Program | None = None
+        self._seen: tuple[int, int | None] | None = None
 
     def configured(self) -> dict[str, object]:
         """The configuration's program settings, by name."""
@@ -43,9 +91,14 @@ class ProgramSettings:
 
     def current(self) -> Program:
         self._follow_stored()
+        changes = getattr(self._config, "changes", None)
+        if changes is not None and (changes, self._version) == self._seen:
+            return self._program
         read = {**self.configured(), **self._stored}
         if read != self._read:
             self._program, self._read = Program.from_settings(read), read
+        if changes is not None:
+            self._seen = (changes, self._version)
         return self._program
 
     def forget(self) -> None:

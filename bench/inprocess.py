@@ -1,7 +1,16 @@
 """The load bench's in-process figures: a redemption against the bare write probe in one
-process (and where the redemption's time goes), and SQL statements per page as a member's
-history grows, counted as tests/integration/test_query_counts.py counts them."""
+process (and, with the profile, where the redemption's time goes), and SQL statements per
+page as a member's history grows, counted as tests/integration/test_query_counts.py counts them.
+
+On its own it times redemptions on a fresh SQLite file (a member with a history, an item with
+ample stock) against the probe on a file beside it; the times are taken without a profiler,
+which would slow the mall's Python and not the probe's disk:
+
+    .venv/bin/python -m bench.inprocess [--rounds 200] [--profile]
+"""
+import argparse
 import cProfile
+import json
 import pstats
 import statistics
 import tempfile
@@ -13,6 +22,7 @@ from flask_migrate import upgrade
 
 from app.extensions import db
 from app.loyalty import accounts, redemption
+from app.loyalty.models import ADJUST
 from bench import pages as bench_pages
 from bench.hello import probe, probe_engine
 from bench.load_data import bench_app
@@ -25,9 +35,11 @@ AREAS = (("sqlite3", "database driver (sqlite3)"), ("psycopg", "database driver 
 
 
 def redemption_against_probe(mall_url: str, probe_url: str, member_id: int, item_id: int,
-                             rounds: int = 200) -> dict:
+                             rounds: int = 200, profiled: bool = True) -> dict:
     """Median milliseconds of `rounds` redemptions one after another and of as many probes,
-    and where the redemptions spend their time (cProfile, by area and by function)."""
+    taken without a profiler (and the redemptions' CPU time, which other work on a shared
+    machine does not count); with `profiled`, as many redemptions again under cProfile,
+    untimed, for where they spend their time (by area and by function)."""
     engine = probe_engine(probe_url)
     probes = []
     for _ in range(rounds):
@@ -38,19 +50,29 @@ def redemption_against_probe(mall_url: str, probe_url: str, member_id: int, item
     app = bench_app(mall_url)
     with app.app_context():
         redemption.redeem(member_id, item_id, f"warm-{time.time_ns()}")
-        spent, profile = [], cProfile.Profile()
+        spent, cpu = [], []
         for n in range(rounds):
-            began = time.perf_counter()
-            profile.enable()
-            redemption.redeem(member_id, item_id, f"inproc-{time.time_ns()}-{n}")
-            profile.disable()
+            key = f"inproc-{time.time_ns()}-{n}"
+            began, began_cpu = time.perf_counter(), time.process_time()
+            redemption.redeem(member_id, item_id, key)
             spent.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
+        where = {}
+        if profiled:
+            profile = cProfile.Profile()
+            for n in range(rounds):
+                key = f"profiled-{time.time_ns()}-{n}"
+                profile.enable()
+                redemption.redeem(member_id, item_id, key)
+                profile.disable()
+            where = summary(profile)
         db.session.remove()
         db.engine.dispose()
     redeem_ms, probe_ms = (statistics.median(s) * 1000 for s in (spent, probes))
     return {"rounds": rounds, "redeem_ms": round(redeem_ms, 3), "probe_ms": round(probe_ms, 3),
             "share_of_probe": round(probe_ms / redeem_ms, 4),
-            "beyond_probe_ms": round(redeem_ms - probe_ms, 3), **summary(profile)}
+            "beyond_probe_ms": round(redeem_ms - probe_ms, 3),
+            "redeem_cpu_ms": round(statistics.median(cpu) * 1000, 3), **where}
 
 
 def summary(profile: cProfile.Profile, top: int = 12) -> dict:
@@ -93,3 +115,27 @@ def statements_per_page(small: int = counts.SMALL, large: int = counts.LARGE) ->
             db.session.remove()
             db.engine.dispose()
     return {"few": few, "many": many, "small": small, "large": large}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="where the redemptions' time goes")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        mall_url = f"sqlite:///{Path(folder) / 'mall.sqlite3'}"
+        app = bench_app(mall_url)
+        with app.app_context():
+            upgrade()
+            item_id = bench_pages.catalog(items=5)[0]     # one point, no stock to count
+            member_id = bench_pages.member_with_history("13600000002", 1_000)
+            accounts.award(member_id, 10 * args.rounds + 10, "bench", kind=ADJUST)
+            db.session.remove()
+            db.engine.dispose()
+        figures = redemption_against_probe(mall_url, f"sqlite:///{Path(folder) / 'probe.sqlite3'}",
+                                           member_id, item_id, args.rounds, args.profile)
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

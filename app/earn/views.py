@@ -1,6 +1,5 @@
 """The earn page: daily check-in, tasks (profile, birthday, referrals), campaigns."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,6 +8,7 @@ from app.loyalty.errors import DomainError
 from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
 from app.web import devices
+from app.web.dates import format_date
 from app.web.fragments import wants_fragment
 from app.web.messages import describe
 from .forms import CheckInForm, ClaimForm

@@ -323,8 +323,11 @@ def _take_stock(item: Item, order: Order, now: datetime) -> None:
 
 
 def _order_for_key(member_id: int, key: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.member_id == member_id,
-                                                 Order.idempotency_key == key))
+    """The member's order placed with `key`: its id is looked up alone (a new key, the usual
+    case, costs one narrow read), the order with its item only when there is one."""
+    order_id = db.session.scalar(select(Order.id).where(Order.member_id == member_id,
+                                                        Order.idempotency_key == key))
+    return None if order_id is None else db.session.get(Order, order_id)
 
 
 def _lock_order(code: str):

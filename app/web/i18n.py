@@ -3,14 +3,15 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_skeleton, get_timezone_name
+from babel.dates import get_timezone_name
 from babel.numbers import get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, redirect, request, session, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import running_program
+from .dates import format_date, format_datetime, skeleton_text
 from .redirects import local_path
 
 
@@ -69,7 +70,7 @@ def localized(obj, field: str) -> str:
 def short_day(day: date) -> str:
     """Month and day; the year too when it is not this year."""
     this_year = datetime.now(running_program().tz).year
-    return format_skeleton("MMMd" if day.year == this_year else "yMMMd", day, locale=get_locale())
+    return skeleton_text(day, "MMMd" if day.year == this_year else "yMMMd", get_locale())
 
 
 def countdown(expires_at: datetime, now: datetime) -> str:
@@ -93,11 +94,11 @@ def register(app: Flask) -> None:
     env.filters["points"] = points
     env.filters["yuan"] = yuan
     env.filters["multiplier"] = multiplier
-    env.filters["day"] = lambda d: format_date(d, format="medium")
+    env.filters["day"] = lambda d: format_date(d, "medium")
     env.filters["shortday"] = short_day
     env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, running_program().tz),
                                                        "medium")
-    env.filters["when"] = lambda at: format_datetime(at, format="short")
+    env.filters["when"] = lambda at: format_datetime(at, "short")
     env.globals.update(localized=localized, countdown=countdown, timezone_name=timezone_name,
                        current_locale=lambda: str(get_locale()))
 

@@ -1,5 +1,4 @@
 """Words for what the core reports: refusals, statuses and ledger entries."""
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -7,6 +6,7 @@ from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from . import catalog_words, pin_words, report_words, risk_words
+from .dates import format_date, format_datetime
 from .i18n import localized, yuan
 
 

@@ -122,3 +122,30 @@ def test_the_core_reads_a_program_it_is_given_without_an_application(monkeypatch
     monkeypatch.setattr(running, "_source", running._source)   # put back afterwards
     running.use(lambda: given)
     assert running_program() is given and running_program().worth_fen(25) == 250
+
+
+def test_the_program_is_built_again_after_any_change_to_the_configuration_and_only_then(
+        monkeypatch):
+    app = create_app(_config("sqlite://"))
+    with app.app_context():
+        before = running_program()
+        looked = []
+        settings = app.extensions["program"]
+        monkeypatch.setattr(settings, "configured", lambda: looked.append(1) or {})
+        assert all(running_program() is before for _ in range(100)) and looked == []
+        monkeypatch.undo()
+        app.config["UNRELATED_SETTING"] = 1                     # a change, but not the program's
+        assert running_program() == before
+        app.config.update(CANCEL_WINDOW_HOURS=3)
+        assert running_program().cancel_window_hours == 3
+        app.config.setdefault("REFUND_GRACE_DAYS", 99)          # already there: unchanged
+        app.config |= {"LOW_STOCK": 4}
+        assert (running_program().low_stock, running_program().refund_grace_days) == (4, 30)
+        app.config.pop("LOW_STOCK")
+        assert running_program().low_stock == 10                # back to its default
+        del app.config["CANCEL_WINDOW_HOURS"]
+        assert running_program().cancel_window_hours == 24
+        app.config["EXPIRY_POLICY"] = "weekly"
+        for _ in range(2):                                      # refused on every read
+            with pytest.raises(ValueError, match="EXPIRY_POLICY must be one of"):
+                running_program()

@@ -1,0 +1,67 @@
+"""Dates and times are written exactly as Babel writes them (as flask-babel calls it: the
+time moved to the program's timezone first), for a spread of instants, zones and languages."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+import pytz
+from babel import Locale, dates
+
+from app.web.dates import date_text, datetime_text, skeleton_text
+from app.web.i18n import parsed_locale
+
+LANGUAGES = ["zh", "en"]
+START = datetime(1990, 1, 1, 7, 13, tzinfo=timezone.utc)
+ZONES = ["Asia/Shanghai", "UTC", "America/New_York", "Europe/London", "Australia/Lord_Howe",
+         "Asia/Kolkata"]
+# Midnights, the last second of a year, a leap day, both sides of daylight saving changes,
+# and instants spread over the years to 2037 (where pytz's tables of daylight saving end; past
+# it the standard library's zones are right and pytz is not).
+INSTANTS = [datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc),
+            datetime(2025, 12, 31, 15, 59, 59, tzinfo=timezone.utc),
+            datetime(2028, 2, 29, 12, 30, tzinfo=timezone.utc),
+            datetime(2026, 3, 8, 6, 59, tzinfo=timezone.utc),
+            datetime(2026, 3, 8, 7, 1, tzinfo=timezone.utc),
+            datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc),
+            datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc),
+            datetime(2026, 7, 4, 23, 5, 7, 123456),          # no zone: taken as UTC
+            *(START + timedelta(days=173 * n, hours=5 * n) for n in range(0, 100, 7))]
+WIDTHS = ["short", "medium", "long", "full"]
+
+
+def babel_datetime(at, format, locale, zone):
+    return dates.format_datetime(at, format, tzinfo=pytz.timezone(zone), locale=locale)
+
+
+def babel_date(day, format, locale, zone):
+    if isinstance(day, datetime):
+        tz = pytz.timezone(zone)
+        day = tz.normalize((day if day.tzinfo else day.replace(tzinfo=pytz.UTC)).astimezone(tz))
+    return dates.format_date(day, format, locale=locale)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("zone", ZONES)
+def test_times_are_written_as_babel_writes_them_in_each_width_and_pattern(code, zone):
+    locale = parsed_locale(code)
+    for format in [*WIDTHS, "yyyy-MM-dd HH:mm", "EEEE h:mm a"]:
+        assert [datetime_text(at, format, locale, zone) for at in INSTANTS] == [
+            babel_datetime(at, format, locale, zone) for at in INSTANTS], format
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("zone", ZONES)
+def test_days_are_written_as_babel_writes_them_and_a_time_by_its_local_day(code, zone):
+    locale = parsed_locale(code)
+    days = [*INSTANTS, *(at.date() for at in INSTANTS)]
+    for format in [*WIDTHS, "MMMM"]:
+        assert [date_text(day, format, locale, zone) for day in days] == [
+            babel_date(day, format, locale, zone) for day in days], format
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_short_days_are_written_as_babel_writes_a_skeleton(code):
+    locale = Locale.parse(code)
+    for day in (date(2026, 1, 1), date(2028, 2, 29), date(1999, 12, 31)):
+        for skeleton in ("MMMd", "yMMMd"):
+            assert skeleton_text(day, skeleton, locale) == dates.format_skeleton(
+                skeleton, day, locale=locale)

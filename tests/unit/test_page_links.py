@@ -1,0 +1,40 @@
+"""A page's links built once per route and filled in per item are the links url_for builds,
+under a mounted prefix too, and a request never sees another request's links."""
+from flask import Flask, url_for
+
+from app.web import page_links, routing
+from app.web.page_links import STAND_IN
+
+IDS = [1, 7, 42, 2147, 214748364, int(STAND_IN), 9_999]
+
+
+def small_app() -> Flask:
+    app = Flask(__name__)
+    routing.register(app)
+    page_links.register(app)
+    app.add_url_rule("/catalog/<int:item_id>", "item", lambda item_id: "")
+    app.add_url_rule("/catalog/<int:item_id>/redeem", "confirm", lambda item_id: "")
+    app.add_url_rule("/orders/<int:item_id>", "with_query", lambda item_id: "",
+                     defaults={"page": 1})
+    return app
+
+
+def test_links_filled_in_are_the_links_url_for_builds_under_any_prefix():
+    app = small_app()
+    for root in ("", "/mall", f"/{STAND_IN}"):
+        with app.test_request_context("/", base_url=f"http://shop.example{root}"):
+            links = page_links.page_links()
+            for endpoint in ("item", "confirm", "with_query"):
+                assert [links.to(endpoint, n) for n in IDS] == [
+                    url_for(endpoint, item_id=n) for n in IDS], (root, endpoint)
+            assert links.static("css/app.css") == url_for("static", filename="css/app.css")
+
+
+def test_each_request_builds_its_own_links():
+    app = small_app()
+    with app.test_request_context("/", base_url="http://shop.example/one"):
+        first = page_links.page_links()
+        assert first is page_links.page_links() and first.to("item", 3) == "/one/catalog/3"
+    with app.test_request_context("/", base_url="http://shop.example/two"):
+        assert page_links.page_links() is not first
+        assert page_links.page_links().to("item", 3) == "/two/catalog/3"
