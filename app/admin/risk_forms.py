@@ -13,8 +13,8 @@ from wtforms.validators import (
 )
 
 from app.loyalty.models.risk import ADDRESS, BLOCK, DEVICE, FLAG, HOLD, PHONE
-from app.loyalty.risk import blocklist, cases, settings
-from app.web.fields import WholeNumberField, stripped
+from app.loyalty.risk import blocklist, cases, review, settings
+from app.web.fields import WholeNumberField, record_id, stripped
 
 THRESHOLD_MOST = 999_999_999
 MINUTE, HOUR, DAY = 60, 3600, 86_400
@@ -79,13 +79,18 @@ class RejectForm(FlaskForm):
 class BulkForm(FlaskForm):
     """Approve or reject the cases ticked, rejecting with one reason."""
 
-    case_ids = SelectMultipleField(_l("Cases"), coerce=int, validate_choice=False,
+    case_ids = SelectMultipleField(_l("Cases"), coerce=record_id, validate_choice=False,
                                    validators=[DataRequired(_l("Tick the cases to decide."))])
     decision = SelectField(choices=[SelectChoice("approve", "approve"),
                                     SelectChoice("reject", "reject")],
                            validate_choice=True)
     reason = _reason_field(_l("Reason for a rejection (the members read it)"),
                            cases.REASON_MAX, Optional())
+
+    def validate_case_ids(self, field):
+        if len(field.data) > review.BULK_MAX:
+            raise ValidationError(_l("Tick at most %(most)s cases at once.",
+                                     most=review.BULK_MAX))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

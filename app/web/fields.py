@@ -7,11 +7,24 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, IntegerField, StringField
 
 from app.loyalty.program import running_program
+from app.loyalty.report_periods import FIRST_YEAR, LAST_YEAR
+from .routing import ID_MAX, numbers_up_to
 
 ASCII_DIGITS = re.compile(r"[0-9]{1,9}\Z")
 SIGNED = re.compile(r"-?[0-9]{1,9}\Z")
 YUAN = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?\Z")
 YUAN_BIG = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?\Z")  # a year's budget
+RECORD_ID = re.compile(numbers_up_to(ID_MAX) + r"\Z")
+
+
+def record_id(value) -> int:
+    """A form's coerce for the id of a row, as an address takes one: ASCII digits up to the
+    largest id a table holds; ValueError for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ID_MAX:
+        return value
+    if not isinstance(value, str) or not RECORD_ID.match(value):
+        raise ValueError(value)
+    return int(value)
 
 
 def stripped(value):
@@ -83,6 +96,9 @@ class LocalTimeField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a date and time like 2026-01-31 09:00.")) from None
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None  # the first and last years Python has do not convert to UTC
+            raise ValueError(_l("Enter a date and time between the years 2000 and 2999."))
 
     def utc(self) -> datetime:
         """The moment typed, in UTC."""
