@@ -21,9 +21,10 @@ from wtforms.validators import (
 )
 
 from app.loyalty import catalog, catalog_listing, coupon_pools
+from app.loyalty.errors import InvalidItem
 from app.loyalty.models import CORRECTION, COUPON, DAY, MONTH, PICKUP, RESTOCK, SERVICE
 from app.media import images
-from app.web.catalog_words import image_problem
+from app.web.catalog_words import field_problem, image_problem
 from app.web.fields import (
     LocalTimeField,
     SignedNumberField,
@@ -32,6 +33,14 @@ from app.web.fields import (
 )
 
 IMAGE_TYPES = ("jpg", "jpeg", "png", "webp")
+
+
+def problems_beside_fields(form, refused: InvalidItem, other: str) -> None:
+    """Each problem the catalog found beside its field; one the form has no field for beside
+    the field named `other`."""
+    for name, problem in refused.details.get("problems", {}).items():
+        target = form[name] if name in form and name != "csrf_token" else form[other]
+        target.errors = [*target.errors, field_problem(name, problem)]
 
 
 def real_image(form, field):

@@ -10,10 +10,9 @@ from app.extensions import db
 from app.loyalty import price_steps
 from app.loyalty.errors import InvalidItem, NotFound
 from app.loyalty.program import running_program
-from app.web.catalog_words import field_problem
 from app.web.fields import LocalTimeField
 from .catalog import item_or_404
-from .catalog_forms import cash_part_field, points_price_field
+from .catalog_forms import cash_part_field, points_price_field, problems_beside_fields
 from .console import address, bp
 
 
@@ -45,8 +44,7 @@ def add_price_step(item_id: int):
                                  form.cash_fen.data, actor_id=g.staff.id, address=address())
         except InvalidItem as refused:
             db.session.rollback()
-            for name, problem in refused.details.get("problems", {}).items():
-                form[name].errors = [*form[name].errors, field_problem(name, problem)]
+            problems_beside_fields(form, refused, "starts_at")
         else:
             flash(_("The price step is scheduled."), "info")
             return redirect(url_for("admin.item_prices", item_id=item.id))
