@@ -1,6 +1,7 @@
-"""One staff decision on something waiting (an adjustment, a review case), as every console
-page that decides says it: done goes back to the list, a thing that does not exist is not
-found, and one the core refuses stays on the page with its reason."""
+"""One staff decision on one thing of a list (an adjustment waiting, a review case, an entry
+of the block list), as every console page that decides says it: done goes back to the list,
+a thing that does not exist is not found, and one the core refuses stays on the page with
+its reason."""
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, url_for
