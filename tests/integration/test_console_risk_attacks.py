@@ -9,7 +9,7 @@ from app.extensions import db
 from app.loyalty import price_steps
 from app.loyalty.models import utcnow
 from tests.integration.risk_support import cases, held_check_ins, ledger_holds
-from tests.integration.route_support import audits, english, text
+from tests.integration.route_support import audits, text
 from tests.integration.sweep_support import changes, snapshot
 from tests.support import csrf_token
 
@@ -23,13 +23,6 @@ RULE_VALUES = {"threshold": "1", "window": "1", "unit": "days", "action": "block
 def ledger_checked(app):
     yield
     ledger_holds()
-
-
-@pytest.fixture
-def admin(staff_client):
-    client = staff_client("admin")
-    english(client)
-    return client
 
 
 @pytest.fixture
@@ -66,8 +59,7 @@ def _writes(things) -> list[tuple[str, dict]]:
 
 
 def test_a_clerk_and_a_signed_out_visitor_change_nothing_of_real_cases_rules_and_steps(
-        staff_client, client, things):
-    clerk = staff_client("clerk")
+        clerk, client, things):
     tokens = {"clerk": csrf_token(clerk, "/admin/"), "visitor": csrf_token(client, "/rules")}
     before = snapshot()
 
