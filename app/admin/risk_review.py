@@ -9,6 +9,7 @@ from app.loyalty.risk import cases, review
 from app.loyalty.risk.blocklist import shown
 from app.loyalty.risk.rules import mask_address
 from app.web import risk_words
+from app.web.paging import page_number
 from .console import address, bp
 from .decisions import decide
 from .risk_forms import ApproveForm, BulkForm, RejectForm
@@ -66,10 +67,8 @@ def _found(case_id: int) -> None:
 
 def _page(reject_form=None, failed_id: int | None = None, bulk_form=None):
     decided = request.args.get("show") == "decided"
-    number = request.args.get("page", "1")
-    number = int(number) if number.isascii() and number.isdigit() and len(number) < 6 else 1
     return render_template(
-        "admin/risk_queue.html", found=review.page(decided, number), decided=decided,
+        "admin/risk_queue.html", found=review.page(decided, page_number()), decided=decided,
         approve_form=ApproveForm(formdata=None),
         reject_form=reject_form or RejectForm(formdata=None), failed_id=failed_id,
         bulk_form=bulk_form or BulkForm(formdata=None), masked=phones.mask,
