@@ -1,11 +1,10 @@
 """Adjustments waiting for a second administrator: approve or reject, never one's own."""
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import g, render_template
 from flask_babel import gettext as _
 
 from app.loyalty import adjustments, phones
-from app.loyalty.errors import DomainError, NotFound
-from app.web.messages import describe
 from .console import address, bp
+from .decisions import decide
 from .member_forms import DecideForm
 
 
@@ -24,21 +23,14 @@ def reject(request_id: int):
     return _decide(request_id, adjustments.reject, _("Rejected: nothing was posted."))
 
 
-def _decide(request_id: int, decide, done: str):
+def _decide(request_id: int, act, done: str):
     form = DecideForm()
     if not form.validate_on_submit():
         return _page(form, request_id), 422
-    try:
-        decide(request_id, actor_id=g.staff.id, address=address(), note=form.note.data or "")
-    except NotFound:
-        abort(404)
-    except adjustments.OwnAdjustment:
-        abort(403)
-    except DomainError as error:
-        flash(describe(error), "error")
-        return _page(), 409
-    flash(done, "success")
-    return redirect(url_for("admin.approvals"), 303)
+    return decide(lambda: act(request_id, actor_id=g.staff.id, address=address(),
+                              note=form.note.data or ""),
+                  done=done, page=_page, back="admin.approvals",
+                  forbidden=(adjustments.OwnAdjustment,))
 
 
 def _page(form=None, failed_id: int | None = None):

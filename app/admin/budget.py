@@ -13,9 +13,8 @@ from app.loyalty import budget, cost_plan, report_tables
 from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
 from app.loyalty.report_periods import FIRST_YEAR, LAST_YEAR, Month
-from app.web.fields import WholeNumberField
+from app.web.fields import YUAN_BIG, WholeNumberField, YuanField
 from app.web.messages import describe
-from .catalog_forms import YUAN_BIG, YuanField
 from .console import address, bp
 
 

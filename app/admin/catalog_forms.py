@@ -1,15 +1,12 @@
 """The catalog pages' forms: an item, a stock change, codes for a pool, a catalog file,
 and the list's filters."""
-import re
 from datetime import datetime
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -24,55 +21,26 @@ from wtforms.validators import (
 )
 
 from app.loyalty import catalog, catalog_listing, coupon_pools
+from app.loyalty.errors import InvalidItem
 from app.loyalty.models import CORRECTION, COUPON, DAY, MONTH, PICKUP, RESTOCK, SERVICE
 from app.media import images
-from app.web.catalog_words import image_problem
-from app.web.fields import LocalTimeField, WholeNumberField
+from app.web.catalog_words import field_problem, image_problem
+from app.web.fields import (
+    LocalTimeField,
+    SignedNumberField,
+    WholeNumberField,
+    YuanField,
+)
 
-SIGNED = re.compile(r"-?[0-9]{1,9}\Z")
-YUAN = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?\Z")
-YUAN_BIG = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?\Z")  # a year's budget
 IMAGE_TYPES = ("jpg", "jpeg", "png", "webp")
 
 
-class SignedNumberField(IntegerField):
-    """A whole number, possibly negative, in ASCII digits."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        value = valuelist[0].strip() if isinstance(valuelist[0], str) else valuelist[0]
-        if value == "":
-            self.data = None
-            return
-        if not isinstance(value, str) or not SIGNED.match(value):
-            self.data = None
-            raise ValueError(_l("Enter a whole number using the digits 0 to 9."))
-        self.data = int(value)
-
-
-class YuanField(StringField):
-    """An amount of yuan with at most two decimals; `data` in fen (blank: 0)."""
-
-    pattern = YUAN
-    blank: int | None = 0
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        value = (valuelist[0] or "").strip() if isinstance(valuelist[0], str) else None
-        if value == "":
-            self.data = self.blank
-            return
-        if value is None or not self.pattern.match(value):
-            self.data = None
-            raise ValueError(_l("Enter an amount in yuan, like 9.90."))
-        self.data = int(Decimal(value) * 100)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return f"{self.data / 100:.2f}" if isinstance(self.data, int) else ""
+def problems_beside_fields(form, refused: InvalidItem, other: str) -> None:
+    """Each problem the catalog found beside its field; one the form has no field for beside
+    the field named `other`."""
+    for name, problem in refused.details.get("problems", {}).items():
+        target = form[name] if name in form and name != "csrf_token" else form[other]
+        target.errors = [*target.errors, field_problem(name, problem)]
 
 
 def real_image(form, field):
@@ -86,6 +54,18 @@ def real_image(form, field):
         images.check(data)
     except images.ImageRefused as refused:
         raise ValidationError(image_problem(refused.reason)) from None
+
+
+def points_price_field() -> WholeNumberField:
+    """An item's points price, as the item and its price steps take it."""
+    return WholeNumberField(_l("Points"), validators=[
+        InputRequired(_l("Enter the points price."))], render_kw={"inputmode": "numeric"})
+
+
+def cash_part_field() -> YuanField:
+    """The yuan paid on top of the points (blank: none)."""
+    return YuanField(_l("Cash part (yuan)"), default=0,
+                     render_kw={"inputmode": "decimal", "placeholder": "0.00"})
 
 
 def _kinds():
@@ -104,10 +84,8 @@ class ItemForm(FlaskForm):
         Length(max=catalog.DESCRIPTION_MAX)], render_kw={"rows": 3})
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=True)
     kind = SelectField(_l("Kind"), default=PICKUP)
-    points_price = WholeNumberField(_l("Points"), validators=[
-        InputRequired(_l("Enter the points price."))], render_kw={"inputmode": "numeric"})
-    cash_fen = YuanField(_l("Cash part (yuan)"), default=0,
-                         render_kw={"inputmode": "decimal", "placeholder": "0.00"})
+    points_price = points_price_field()
+    cash_fen = cash_part_field()
     stock = SignedNumberField(_l("Stock"), validators=[Optional()],
                               render_kw={"inputmode": "numeric"})
     per_member_limit = SignedNumberField(_l("Limit per member"), validators=[Optional()],

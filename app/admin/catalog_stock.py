@@ -11,7 +11,7 @@ from app.web.catalog_words import code_problem, field_problem, file_problem, sto
 from app.web.csv_export import BOM
 from app.web.guards import takes_uploads
 from .catalog import item_or_404
-from .catalog_forms import CodesForm, ImportForm, StockForm
+from .catalog_forms import CodesForm, ImportForm, StockForm, problems_beside_fields
 from .console import address, bp
 
 
@@ -38,9 +38,7 @@ def change_stock(item_id: int):
                                  form.note.data or "", actor_id=g.staff.id, address=address())
         except InvalidItem as refused:
             db.session.rollback()
-            for name, problem in refused.details.get("problems", {}).items():
-                target = form[name] if name in ("change", "reason", "note") else form.change
-                target.errors = [*target.errors, field_problem(name, problem)]
+            problems_beside_fields(form, refused, "change")
         else:
             flash(_("The stock is changed."), "info")
             return redirect(url_for("admin.item_stock", item_id=item.id))

@@ -10,20 +10,17 @@ from app.extensions import db
 from app.loyalty import price_steps
 from app.loyalty.errors import InvalidItem, NotFound
 from app.loyalty.program import running_program
-from app.web.catalog_words import field_problem
-from app.web.fields import LocalTimeField, WholeNumberField
+from app.web.fields import LocalTimeField
 from .catalog import item_or_404
-from .catalog_forms import YuanField
+from .catalog_forms import cash_part_field, points_price_field, problems_beside_fields
 from .console import address, bp
 
 
 class PriceStepForm(FlaskForm):
     starts_at = LocalTimeField(_l("From"), validators=[
         InputRequired(_l("Enter a date and time like 2026-01-31 09:00."))])
-    points_price = WholeNumberField(_l("Points"), validators=[
-        InputRequired(_l("Enter the points price."))], render_kw={"inputmode": "numeric"})
-    cash_fen = YuanField(_l("Cash part (yuan)"), default=0,
-                         render_kw={"inputmode": "decimal", "placeholder": "0.00"})
+    points_price = points_price_field()
+    cash_fen = cash_part_field()
 
 
 def _page(item, form, status=200):
@@ -47,8 +44,7 @@ def add_price_step(item_id: int):
                                  form.cash_fen.data, actor_id=g.staff.id, address=address())
         except InvalidItem as refused:
             db.session.rollback()
-            for name, problem in refused.details.get("problems", {}).items():
-                form[name].errors = [*form[name].errors, field_problem(name, problem)]
+            problems_beside_fields(form, refused, "starts_at")
         else:
             flash(_("The price step is scheduled."), "info")
             return redirect(url_for("admin.item_prices", item_id=item.id))

@@ -2,10 +2,10 @@
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from app.loyalty.errors import DomainError, NotFound
 from app.loyalty.risk import blocklist
 from app.web.messages import describe
 from .console import address, bp
+from .decisions import decide
 from .risk_forms import BlockForm, RemoveForm
 
 
@@ -35,15 +35,8 @@ def risk_block_add():
 def risk_block_remove(entry_id: int):
     if not RemoveForm().validate_on_submit():
         abort(400)
-    try:
-        blocklist.remove(entry_id, actor_id=g.staff.id, address=address())
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        flash(describe(error), "error")
-        return _page(), 409
-    flash(_("Taken off the block list."), "success")
-    return redirect(url_for("admin.risk_blocklist"), 303)
+    return decide(lambda: blocklist.remove(entry_id, actor_id=g.staff.id, address=address()),
+                  done=_("Taken off the block list."), page=_page, back="admin.risk_blocklist")
 
 
 def _page(form=None):

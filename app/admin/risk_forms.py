@@ -13,8 +13,8 @@ from wtforms.validators import (
 )
 
 from app.loyalty.models.risk import ADDRESS, BLOCK, DEVICE, FLAG, HOLD, PHONE
-from app.loyalty.risk import blocklist, cases, settings
-from app.web.fields import WholeNumberField
+from app.loyalty.risk import blocklist, cases, review, settings
+from app.web.fields import WholeNumberField, record_id, stripped
 
 THRESHOLD_MOST = 999_999_999
 MINUTE, HOUR, DAY = 60, 3600, 86_400
@@ -22,8 +22,11 @@ UNITS = {"minutes": MINUTE, "hours": HOUR, "days": DAY}
 WINDOW_MOST = {name: settings.WINDOW_MAX // seconds for name, seconds in UNITS.items()}
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+def _reason_field(label, most: int, *needed) -> StringField:
+    """A reason typed by staff, of at most `most` characters."""
+    return StringField(label, filters=[stripped], validators=[
+        *needed, Length(max=most, message=_l("Keep the reason to 200 characters."))],
+        render_kw={"maxlength": most, "autocomplete": "off"})
 
 
 def window_parts(seconds: int) -> tuple[int, str]:
@@ -69,24 +72,25 @@ class ApproveForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    reason = StringField(_l("Reason (the member reads it)"), filters=[_strip], validators=[
-        DataRequired(_l("Enter a reason: the member reads it in their points history.")),
-        Length(max=cases.REASON_MAX, message=_l("Keep the reason to 200 characters."))],
-        render_kw={"maxlength": cases.REASON_MAX, "autocomplete": "off"})
+    reason = _reason_field(_l("Reason (the member reads it)"), cases.REASON_MAX, DataRequired(
+        _l("Enter a reason: the member reads it in their points history.")))
 
 
 class BulkForm(FlaskForm):
     """Approve or reject the cases ticked, rejecting with one reason."""
 
-    case_ids = SelectMultipleField(_l("Cases"), coerce=int, validate_choice=False,
+    case_ids = SelectMultipleField(_l("Cases"), coerce=record_id, validate_choice=False,
                                    validators=[DataRequired(_l("Tick the cases to decide."))])
     decision = SelectField(choices=[SelectChoice("approve", "approve"),
                                     SelectChoice("reject", "reject")],
                            validate_choice=True)
-    reason = StringField(_l("Reason for a rejection (the members read it)"), filters=[_strip],
-                         validators=[Optional(), Length(max=cases.REASON_MAX, message=_l(
-                             "Keep the reason to 200 characters."))],
-                         render_kw={"maxlength": cases.REASON_MAX, "autocomplete": "off"})
+    reason = _reason_field(_l("Reason for a rejection (the members read it)"),
+                           cases.REASON_MAX, Optional())
+
+    def validate_case_ids(self, field):
+        if len(field.data) > review.BULK_MAX:
+            raise ValidationError(_l("Tick at most %(most)s cases at once.",
+                                     most=review.BULK_MAX))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -101,17 +105,15 @@ class BlockForm(FlaskForm):
     kind = SelectField(_l("What to block"), choices=[
         SelectChoice(PHONE, _l("Phone")), SelectChoice(DEVICE, _l("Device")),
         SelectChoice(ADDRESS, _l("Address"))], validate_choice=True)
-    value = StringField(_l("Phone, device identifier or address"), filters=[_strip],
+    value = StringField(_l("Phone, device identifier or address"), filters=[stripped],
                         validators=[DataRequired(_l(
                             "Enter the phone number, device identifier or address to block.")),
                             Length(max=blocklist.VALUE_MAX, message=_l(
                                 "Enter the phone number, device identifier or address to "
                                 "block."))],
                         render_kw={"maxlength": blocklist.VALUE_MAX, "autocomplete": "off"})
-    reason = StringField(_l("Reason"), filters=[_strip], validators=[
-        DataRequired(_l("Enter a reason.")),
-        Length(max=blocklist.REASON_MAX, message=_l("Keep the reason to 200 characters."))],
-        render_kw={"maxlength": blocklist.REASON_MAX, "autocomplete": "off"})
+    reason = _reason_field(_l("Reason"), blocklist.REASON_MAX,
+                           DataRequired(_l("Enter a reason.")))
 
 
 class RemoveForm(FlaskForm):

@@ -4,13 +4,14 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.loyalty import phones
-from app.loyalty.errors import DomainError, NotFound
+from app.loyalty.errors import NotFound
 from app.loyalty.risk import cases, review
 from app.loyalty.risk.blocklist import shown
 from app.loyalty.risk.rules import mask_address
 from app.web import risk_words
-from app.web.messages import describe
+from app.web.paging import page_number
 from .console import address, bp
+from .decisions import decide
 from .risk_forms import ApproveForm, BulkForm, RejectForm
 
 
@@ -23,7 +24,9 @@ def risk_queue():
 def risk_approve(case_id: int):
     if not ApproveForm().validate_on_submit():
         abort(400)
-    return _decide(case_id, None, _("Approved: held points are posted."))
+    return decide(lambda: cases.approve(case_id, actor_id=g.staff.id, address=address()),
+                  done=_("Approved: held points are posted."), page=_page,
+                  back="admin.risk_queue")
 
 
 @bp.post("/risk/cases/<int:case_id>/reject")
@@ -32,7 +35,10 @@ def risk_reject(case_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return _page(reject_form=form, failed_id=case_id), 422
-    return _decide(case_id, form.reason.data, _("Rejected: the member reads the reason."))
+    return decide(lambda: cases.reject(case_id, form.reason.data, actor_id=g.staff.id,
+                                       address=address()),
+                  done=_("Rejected: the member reads the reason."), page=_page,
+                  back="admin.risk_queue")
 
 
 @bp.post("/risk/cases")
@@ -59,27 +65,10 @@ def _found(case_id: int) -> None:
         abort(404)
 
 
-def _decide(case_id: int, reason: str | None, done: str):
-    try:
-        if reason is None:
-            cases.approve(case_id, actor_id=g.staff.id, address=address())
-        else:
-            cases.reject(case_id, reason, actor_id=g.staff.id, address=address())
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        flash(describe(error), "error")
-        return _page(), 409
-    flash(done, "success")
-    return redirect(url_for("admin.risk_queue"), 303)
-
-
 def _page(reject_form=None, failed_id: int | None = None, bulk_form=None):
     decided = request.args.get("show") == "decided"
-    number = request.args.get("page", "1")
-    number = int(number) if number.isascii() and number.isdigit() and len(number) < 6 else 1
     return render_template(
-        "admin/risk_queue.html", found=review.page(decided, number), decided=decided,
+        "admin/risk_queue.html", found=review.page(decided, page_number()), decided=decided,
         approve_form=ApproveForm(formdata=None),
         reject_form=reject_form or RejectForm(formdata=None), failed_id=failed_id,
         bulk_form=bulk_form or BulkForm(formdata=None), masked=phones.mask,

@@ -36,29 +36,36 @@ def risk_rule(rule_code: str):
 
 @bp.post("/risk/rules/<rule_code>")
 def risk_rule_save(rule_code: str):
-    current, form = _rule(rule_code), RuleForm()
-    if not form.validate_on_submit():
-        return _edit(current, form), 422
-    try:
-        settings.change(_candidate(rule_code, form), actor_id=g.staff.id, address=address())
-    except DomainError as error:
-        flash(describe(error), "error")
-        return _edit(current, form), 422
-    flash(_("The rule is saved."), "success")
-    return redirect(url_for("admin.risk_rules"), 303)
+    return _submitted(rule_code, lambda rule: settings.change(
+        rule, actor_id=g.staff.id, address=address()), _saved)
 
 
 @bp.post("/risk/rules/<rule_code>/dry-run")
 def risk_rule_dry_run(rule_code: str):
     """What the form's values would have caught: nothing is saved."""
-    current, form = _rule(rule_code), RuleForm()
+    return _submitted(rule_code, settings.dry_run, _dry_run_page)
+
+
+def _submitted(code: str, act, then):
+    """The form's values as a rule, given to `act`; its outcome shown by `then`, or the form
+    again with what is wrong (422)."""
+    current, form = _rule(code), RuleForm()
     if not form.validate_on_submit():
         return _edit(current, form), 422
     try:
-        result = settings.dry_run(_candidate(rule_code, form))
+        outcome = act(_candidate(code, form))
     except DomainError as error:
         flash(describe(error), "error")
         return _edit(current, form), 422
+    return then(current, form, outcome)
+
+
+def _saved(_current, _form, _outcome):
+    flash(_("The rule is saved."), "success")
+    return redirect(url_for("admin.risk_rules"), 303)
+
+
+def _dry_run_page(current, form, result):
     shown = result.members[:DRY_RUN_SHOWN]
     caught = list(db.session.scalars(db.select(Member).where(Member.id.in_(shown))
                                      .order_by(Member.id))) if shown else []

@@ -1,34 +1,33 @@
 """The words of risk control's refusals."""
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.loyalty.errors import DomainError
 
+# Risk control's refusals by their code and, for some, the problem they name; None stands
+# for any other problem of that code.
+REFUSALS = {
+    ("risk_blocked", None): _l("This cannot be done from this account or device for now. "
+                               "Please contact customer service."),
+    ("case_decided", None): _l("This case has already been decided."),
+    ("case_reason_needed", None): _l(
+        "Enter a reason of at most 200 characters: the member reads it."),
+    ("invalid_rule", "threshold"): _l("Enter a threshold of 0 or more."),
+    ("invalid_rule", "window"): _l(
+        "Enter a window of at least 1 second and at most 366 days."),
+    ("invalid_rule", None): _l("Choose flag, hold or block."),
+    ("invalid_block", "kind"): _l("Choose a phone, a device or an address."),
+    ("invalid_block", "value"): _l(
+        "Enter the phone number, device identifier or address to block."),
+    ("invalid_block", "listed"): _l("This is on the block list already."),
+}
+OTHER_REFUSAL = _l("Enter a reason of at most 200 characters.")
+
 
 def describe(error: DomainError) -> str:
-    d = error.details
-    match error.code, d.get("problem"):
-        case "risk_blocked", _any:
-            return _("This cannot be done from this account or device for now. Please contact "
-                     "customer service.")
-        case "case_decided", _any:
-            return _("This case has already been decided.")
-        case "case_reason_needed", _any:
-            return _("Enter a reason of at most 200 characters: the member reads it.")
-        case "invalid_rule", "threshold":
-            return _("Enter a threshold of 0 or more.")
-        case "invalid_rule", "window":
-            return _("Enter a window of at least 1 second and at most 366 days.")
-        case "invalid_rule", _any:
-            return _("Choose flag, hold or block.")
-        case "invalid_block", "kind":
-            return _("Choose a phone, a device or an address.")
-        case "invalid_block", "value":
-            return _("Enter the phone number, device identifier or address to block.")
-        case "invalid_block", "listed":
-            return _("This is on the block list already.")
-        case _:
-            return _("Enter a reason of at most 200 characters.")
+    """A refusal of risk control as a sentence for staff or members."""
+    problem = error.details.get("problem")
+    words = REFUSALS.get((error.code, problem if isinstance(problem, str) else None))
+    return str(words or REFUSALS.get((error.code, None), OTHER_REFUSAL))
 
 
 RULE_NAMES = {

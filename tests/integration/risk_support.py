@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.loyalty import ledger_check, phone_codes, purchases
+from app.loyalty import ledger_check, phone_codes, purchases, tasks
 from app.loyalty.models import JOIN, Member
 from app.loyalty.models.risk import RiskCase
 from app.loyalty.risk.signals import Origin
@@ -33,6 +33,15 @@ def buy(store_id: int, member: Member, amount_fen: int = 3000, till: str | None 
         occurred_at=now - timedelta(seconds=30), member_phone=member.phone, till=till)
     recorded, _replayed = purchases.record(store_id, data, now=now)
     return recorded.purchase
+
+
+def held_check_ins(make_member, held: int = 1) -> list[int]:
+    """Members checking in from one device: the fourth on are held; their ids."""
+    members = [make_member() for _ in range(3 + held)]
+    for member in members:
+        tasks.check_in(member.id, origin=Origin(device="shared-device-0001",
+                                                address="203.0.113.9"))
+    return [m.id for m in members[3:]]
 
 
 def cases(rule: str | None = None) -> list[RiskCase]:

@@ -3,10 +3,8 @@ one or several, what happens when two staff decide the same case, and who may.""
 import pytest
 
 from app.extensions import db
-from app.loyalty import tasks
 from app.loyalty.models import Member
-from app.loyalty.risk.signals import Origin
-from tests.integration.risk_support import cases, ledger_holds
+from tests.integration.risk_support import cases, held_check_ins, ledger_holds
 from tests.integration.route_support import audits, english
 from tests.support import balance, csrf_token
 
@@ -15,15 +13,6 @@ from tests.support import balance, csrf_token
 def ledger_checked(app):
     yield
     ledger_holds()
-
-
-def _held_check_ins(make_member, held: int = 1) -> list[int]:
-    """Members checking in from one device: the fourth on are held; their ids."""
-    members = [make_member() for _ in range(3 + held)]
-    for member in members:
-        tasks.check_in(member.id, origin=Origin(device="shared-device-0001",
-                                                address="203.0.113.9"))
-    return [m.id for m in members[3:]]
 
 
 def _admin(staff_client):
@@ -38,7 +27,7 @@ def _token(client) -> str:
 
 def test_the_queue_shows_each_held_case_with_its_rule_member_and_evidence(
         staff_client, make_member):
-    [member_id] = _held_check_ins(make_member)
+    [member_id] = held_check_ins(make_member)
     client = _admin(staff_client)
 
     page = client.get("/admin/risk").get_data(as_text=True)
@@ -52,7 +41,7 @@ def test_the_queue_shows_each_held_case_with_its_rule_member_and_evidence(
 
 def test_approving_from_the_queue_posts_the_held_points_and_is_audited(
         staff_client, make_member):
-    [member_id] = _held_check_ins(make_member)
+    [member_id] = held_check_ins(make_member)
     client, [case] = _admin(staff_client), cases()
 
     response = client.post(f"/admin/risk/cases/{case.id}/approve",
@@ -66,7 +55,7 @@ def test_approving_from_the_queue_posts_the_held_points_and_is_audited(
 
 
 def test_rejecting_from_the_queue_keeps_the_reason_the_member_reads(staff_client, make_member):
-    [member_id] = _held_check_ins(make_member)
+    [member_id] = held_check_ins(make_member)
     client, [case] = _admin(staff_client), cases()
 
     response = client.post(f"/admin/risk/cases/{case.id}/reject",
@@ -81,7 +70,7 @@ def test_rejecting_from_the_queue_keeps_the_reason_the_member_reads(staff_client
 @pytest.mark.parametrize("reason", ["", "   ", "x" * 201])
 def test_a_rejection_without_a_fitting_reason_is_refused_beside_the_field(
         staff_client, make_member, reason):
-    _held_check_ins(make_member)
+    held_check_ins(make_member)
     client, [case] = _admin(staff_client), cases()
 
     response = client.post(f"/admin/risk/cases/{case.id}/reject",
@@ -105,7 +94,7 @@ def test_an_unknown_case_is_not_found(staff_client):
 
 def test_of_two_staff_deciding_one_case_the_second_is_told_it_is_decided(
         staff_client, make_member):
-    [member_id] = _held_check_ins(make_member)
+    [member_id] = held_check_ins(make_member)
     first, second = _admin(staff_client), _admin(staff_client)
     [case] = cases()
     tokens = _token(first), _token(second)
@@ -123,7 +112,7 @@ def test_of_two_staff_deciding_one_case_the_second_is_told_it_is_decided(
 
 def test_a_ring_is_rejected_at_once_with_one_reason_each_case_audited(
         staff_client, make_member):
-    held = _held_check_ins(make_member, held=3)
+    held = held_check_ins(make_member, held=3)
     client = _admin(staff_client)
     ids = [c.id for c in cases()]
 
@@ -138,7 +127,7 @@ def test_a_ring_is_rejected_at_once_with_one_reason_each_case_audited(
 
 def test_a_bulk_decision_reports_cases_decided_meanwhile_and_decides_the_rest_once(
         staff_client, make_member):
-    held = _held_check_ins(make_member, held=2)
+    held = held_check_ins(make_member, held=2)
     first, second = _admin(staff_client), _admin(staff_client)
     ids = [c.id for c in cases()]
     assert first.post(f"/admin/risk/cases/{ids[0]}/approve",
@@ -162,7 +151,7 @@ def test_a_bulk_decision_reports_cases_decided_meanwhile_and_decides_the_rest_on
 ])
 def test_a_bulk_decision_with_bad_input_is_refused_and_changes_nothing(
         staff_client, make_member, data):
-    _held_check_ins(make_member)
+    held_check_ins(make_member)
     client = _admin(staff_client)
 
     response = client.post("/admin/risk/cases", data={"csrf_token": _token(client), **data})
@@ -172,7 +161,7 @@ def test_a_bulk_decision_with_bad_input_is_refused_and_changes_nothing(
 
 
 def test_clerks_may_not_open_the_queue_or_decide(staff_client, make_member):
-    _held_check_ins(make_member)
+    held_check_ins(make_member)
     clerk, [case] = staff_client("clerk"), cases()
     token = csrf_token(clerk, "/admin/")
 
@@ -184,7 +173,7 @@ def test_clerks_may_not_open_the_queue_or_decide(staff_client, make_member):
 
 def test_the_queue_is_read_a_page_at_a_time_oldest_first(app, make_member):
     from app.loyalty.risk import review
-    _held_check_ins(make_member, held=2)
+    held_check_ins(make_member, held=2)
     ids = [c.id for c in cases()]
 
     first, second = review.page(number=1, size=1), review.page(number=2, size=1)
