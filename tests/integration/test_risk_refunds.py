@@ -13,7 +13,7 @@ from app.loyalty.models import REFERRAL_NEW as WELCOME
 from app.loyalty.risk import cases as review
 from app.loyalty.risk import settings as rule_settings
 from app.loyalty.risk.rules import Rule
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 from tests.integration.api_support import new_store
 from tests.integration.risk_support import buy, cases, ledger_holds
 from tests.support import balance, race
@@ -106,7 +106,8 @@ def test_what_was_spent_before_the_rejection_is_owed_once(app, make_member, make
     assert _clawed(member.id) == 10_000
 
 
-def test_a_rejected_flagged_purchase_still_pending_is_never_credited(app, make_member, admin_id):
+def test_a_rejected_flagged_purchase_still_pending_is_never_credited_and_the_member_reads_why(
+        app, make_member, admin_id):
     app.config["PURCHASE_HOLD_DAYS"] = 7
     store_id, _key = new_store()
     member = make_member()
@@ -119,6 +120,11 @@ def test_a_rejected_flagged_purchase_still_pending_is_never_credited(app, make_m
 
     assert balance(member.id) == 0 and _clawed(member.id) == 0
     assert purchases.pending_points(member.id).points == 0
+    client = app.test_client()
+    assert sign_in(client, member.phone).status_code == 302
+    history = client.get("/points").get_data(as_text=True)
+    assert 'data-status="rejected"' in history and "大额消费存疑" in history
+    assert f"{purchase.points:,}" in history
 
 
 def test_a_refund_racing_the_rejection_claws_the_purchase_back_once(

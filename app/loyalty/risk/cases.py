@@ -8,7 +8,7 @@ it is decided already.
 """
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from app.extensions import db
 from .. import accounts, audit_log
@@ -161,13 +161,18 @@ def _withhold(case: RiskCase, member: Member, reason: str, now: datetime) -> Non
 
 def _flagged_points_left(case: RiskCase) -> int:
     """What rejecting a flagged credit takes back: of a purchase, what no refund took yet
-    (and later refunds take nothing more; a purchase still pending is credited nothing);
-    of a referral reward, nothing once a refund took it back; else the points credited."""
+    (and later refunds take nothing more; a purchase still pending is withheld instead, as
+    a rejected hold is); of a referral reward, nothing once a refund took it back; else the
+    points credited."""
     if case.ref_type == "purchase":
         purchase = db.session.get(Purchase, int(case.ref_id), populate_existing=True)
+        if purchase.status != CREDITED:   # still pending: withheld, as a rejected hold is,
+            purchase.status = WITHHELD    # and the member reads why beside it
+            case.purchase_id = purchase.id
+            return 0
         left = purchase.points - purchase.points_clawed
         purchase.points_clawed = purchase.points
-        return left if purchase.status == CREDITED else 0
+        return left
     if case.entry_id is None:
         return 0
     if case.ref_type in (REFERRAL_NEW, REFERRAL_INVITER):
@@ -204,10 +209,13 @@ def queue(limit: int = QUEUE_SIZE) -> list[RiskCase]:
 
 def holds_of(member_id: int, limit: int = 20) -> list[RiskCase]:
     """The member's held credits still under review, and those a review refused (with the
-    reason), newest first: what their history shows."""
+    reason; a flagged purchase refused while its points were pending too), newest first:
+    what their history shows."""
     return list(db.session.scalars(
-        select(RiskCase).where(RiskCase.member_id == member_id, RiskCase.action == HOLD,
-                               RiskCase.status != APPROVED)
+        select(RiskCase).where(RiskCase.member_id == member_id, RiskCase.status != APPROVED,
+                               or_(RiskCase.action == HOLD,
+                                   and_(RiskCase.status == REJECTED,
+                                        RiskCase.purchase_id.is_not(None))))
         .order_by(RiskCase.id.desc()).limit(limit)))
 
 
