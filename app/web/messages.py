@@ -1,12 +1,11 @@
 """Words for what the core reports: refusals, statuses and ledger entries."""
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from . import catalog_words, pin_words, report_words, risk_words
 from .dates import format_date, format_datetime
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .i18n import localized, yuan
 
 
