@@ -1,4 +1,6 @@
 """Words for what the core reports: refusals, statuses and ledger entries."""
+from markupsafe import Markup
+
 from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
@@ -218,6 +220,12 @@ def refusal_label(offer: Offer) -> str:
     return str(REFUSAL_LABELS.get(code) or _("Unavailable"))
 
 
+def card_words() -> dict[str, Markup]:
+    """The words every item card says whatever its item, translated once for a page of cards
+    (as a template's own `_()` gives them: marked safe)."""
+    return {"pts": Markup(_("pts")), "redeem": Markup(_("Redeem"))}
+
+
 def refusal_reason(offer: Offer) -> str:
     return describe(offer.refusal, offer.item)
 
@@ -255,4 +263,5 @@ def entry_label(entry) -> str:
 def register(app) -> None:
     app.jinja_env.globals.update(describe=describe, refusal_label=refusal_label,
                                  refusal_reason=refusal_reason, status_label=status_label,
-                                 kind_label=kind_label, entry_label=entry_label)
+                                 kind_label=kind_label, entry_label=entry_label,
+                                 card_words=card_words)
