@@ -5,8 +5,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import get_timezone_name
 from babel.numbers import get_group_symbol, get_minus_sign_symbol
-from flask import Flask, current_app, redirect, request, session, url_for
-from flask_babel import format_decimal, get_locale, ngettext
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_babel import LazyString, format_decimal, get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 
 from app.loyalty.lots import expiry_day
@@ -89,8 +89,39 @@ def timezone_name(tz: str) -> str:
     return get_timezone_name(tz, locale=get_locale())
 
 
+def translations():
+    """The request's translations, looked up through Babel once for each language the request
+    speaks in (Babel's look-up walks its request context three times on every word)."""
+    locale = get_locale()
+    if locale is None:   # outside a request: Babel's stand-in, which translates nothing
+        return get_translations()
+    found = g.get("mall_translations")
+    if found is None or found[0] is not locale:
+        found = g.mall_translations = (locale, get_translations())
+    return found[1]
+
+
+def gettext(message: str, **variables) -> str:
+    """flask_babel's gettext, with the request's translations found once."""
+    text = translations().ugettext(message)
+    return text % variables if variables else text
+
+
+def lazy_gettext(message: str, **variables) -> LazyString:
+    """A word translated when it is shown, in the language of the request showing it."""
+    return LazyString(gettext, message, **variables)
+
+
 def register(app: Flask) -> None:
     env = app.jinja_env
+    # Templates say most of the words: their `_()` and `ngettext()` reach the request's
+    # translations without Babel's look-up on every word.
+    env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n))
     env.filters["points"] = points
     env.filters["yuan"] = yuan
     env.filters["multiplier"] = multiplier

@@ -1,12 +1,13 @@
 """Words for what the core reports: refusals, statuses and ledger entries."""
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.loyalty import ledger, phone_codes
 from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from . import catalog_words, pin_words, report_words, risk_words
 from .dates import format_date, format_datetime
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .i18n import localized, yuan
 
 
@@ -219,6 +220,12 @@ def refusal_label(offer: Offer) -> str:
     return str(REFUSAL_LABELS.get(code) or _("Unavailable"))
 
 
+def card_words() -> dict[str, Markup]:
+    """The words every item card says whatever its item, translated once for a page of cards
+    (as a template's own `_()` gives them: marked safe)."""
+    return {"pts": Markup(_("pts")), "redeem": Markup(_("Redeem"))}
+
+
 def refusal_reason(offer: Offer) -> str:
     return describe(offer.refusal, offer.item)
 
@@ -256,4 +263,5 @@ def entry_label(entry) -> str:
 def register(app) -> None:
     app.jinja_env.globals.update(describe=describe, refusal_label=refusal_label,
                                  refusal_reason=refusal_reason, status_label=status_label,
-                                 kind_label=kind_label, entry_label=entry_label)
+                                 kind_label=kind_label, entry_label=entry_label,
+                                 card_words=card_words)
