@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, literal_column, null, select, union_all
 
 from app.extensions import db
 from . import quotas
@@ -21,6 +21,7 @@ from .models import (
     Tier,
     TierChange,
 )
+from .models.ledger import LIVE
 from .program import Program, running_program
 from .tiers import TierProgress, TierView, next_review, progress
 
@@ -34,32 +35,45 @@ class ExpiringPoints:
     day: date
 
 
+EXPIRY_DATES = 6   # the soonest expiry dates a wallet reads
+
+
 @dataclass(frozen=True)
 class Wallet:
     balance: int            # spendable now: lapsed points awaiting the expiry job excluded
-    expiring: list[ExpiringPoints]  # upcoming expiries, soonest first
+    expiring: list[ExpiringPoints]  # the EXPIRY_DATES soonest expiries ahead, soonest first
+    never_expiring: int | None = None   # points in lots with no expiry date, when read
 
     @property
     def next_expiring(self) -> ExpiringPoints | None:
         return self.expiring[0] if self.expiring else None
 
-    @property
-    def never_expiring(self) -> int:
-        """Points in lots without an expiry date."""
-        return self.balance - sum(e.points for e in self.expiring)
 
-
-def wallet(member: Member, now: datetime, program: Program) -> Wallet:
-    """Spendable balance and the points expiring ahead, in one query."""
-    rows = db.session.execute(
-        select(PointLot.expires_at, func.sum(PointLot.remaining))
-        .where(PointLot.member_id == member.id, PointLot.remaining > 0,
-               PointLot.expires_at.is_not(None))
-        .group_by(PointLot.expires_at).order_by(PointLot.expires_at)).all()
-    lapsed = sum(points for at, points in rows if at <= now)
-    expiring = [ExpiringPoints(points, at, expiry_day(at, program.tz))
-                for at, points in rows if at > now]
-    return Wallet(member.points_balance - lapsed, expiring)
+def wallet(member: Member, now: datetime, program: Program, *,
+           never_expiring: bool = False) -> Wallet:
+    """Spendable balance and the points expiring on the soonest dates ahead (and, when
+    asked, the points that never expire), in one query that reads the member's lapsed lots
+    and those of the dates it shows, not every live lot."""
+    # The live-lots index's own condition, written out so that SQLite uses the index.
+    live = (PointLot.member_id == member.id, literal_column(LIVE))
+    ahead = (select(PointLot.expires_at, func.sum(PointLot.remaining).label("points"))
+             .where(*live, PointLot.expires_at > now).group_by(PointLot.expires_at)
+             .order_by(PointLot.expires_at).limit(EXPIRY_DATES).subquery())
+    parts = [select(literal("ahead"), ahead.c.expires_at, ahead.c.points),  # typed first
+             select(literal("lapsed"), null(), func.sum(PointLot.remaining))
+             .where(*live, PointLot.expires_at <= now)]
+    if never_expiring:
+        # Read from all the member's live lots: "expires_at IS NULL" as a condition would
+        # tempt SQLite into the reports' index on expiry, across every member.
+        never = case((PointLot.expires_at.is_(None), PointLot.remaining), else_=0)
+        parts.append(select(literal("never"), null(), func.sum(never)).where(*live))
+    rows = db.session.execute(union_all(*parts)).all()
+    sums = {part: points or 0 for part, _at, points in rows if part != "ahead"}
+    expiring = sorted((ExpiringPoints(points, at, expiry_day(at, program.tz))
+                       for part, at, points in rows if part == "ahead"),
+                      key=lambda batch: batch.expires_at)
+    return Wallet(member.points_balance - sums["lapsed"], expiring,
+                  sums["never"] if never_expiring else None)
 
 
 def qualifying_points(member_id: int, now: datetime,

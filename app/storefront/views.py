@@ -198,6 +198,7 @@ def cancel(code: str):
 @login_required
 def points():
     page = page_number()
+    current_wallet(never_expiring=True)     # the header's wallet, with what never expires
     rows, more = reads.history(current_user.id, page)
     changes = reads.tier_changes(current_user.id) if page == 1 else []
     pending = purchases.pending_points(current_user.id) if page == 1 else None

@@ -7,12 +7,15 @@ from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
 
 
-def current_wallet() -> reads.Wallet | None:
-    """The signed-in member's wallet, read once per request."""
+def current_wallet(*, never_expiring: bool = False) -> reads.Wallet | None:
+    """The signed-in member's wallet, read once per request (with the points that never
+    expire, for a page that shows them: ask before the page renders)."""
     if not current_user.is_authenticated:
         return None
-    if "wallet" not in g:
-        g.wallet = reads.wallet(current_user, utcnow(), running_program())
+    found = g.get("wallet")
+    if found is None or (never_expiring and found.never_expiring is None):
+        g.wallet = reads.wallet(current_user, utcnow(), running_program(),
+                                never_expiring=never_expiring)
     return g.wallet
 
 

@@ -108,3 +108,35 @@ def test_the_points_page_lists_when_points_expire_soonest_first(client, make_mem
         r'data-testid="expiry-batch"><span>[^<]*</span>\s*<strong>([^<]*)</strong>', html)
 
     assert [b.split()[0] for b in expiring] == ["300", "500"]
+
+
+def test_the_wallet_shows_the_six_soonest_expiry_dates_and_what_never_expires_not_lapsed_points(
+        client, make_member):
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.loyalty import ledger, reads
+    from app.loyalty.models import ADJUST, EARN, Member, utcnow
+    from app.loyalty.transaction import lock_member, write_transaction
+
+    member, now = make_member(points=0), utcnow()
+    with write_transaction():
+        locked = lock_member(member.id)
+        for n in range(8):
+            ledger.credit(locked, 101 + n, kind=EARN, detail="门店消费", now=now,
+                          expires_at=now + timedelta(days=30 * (n + 1)))
+        ledger.credit(locked, 50, kind=ADJUST, detail="老会员卡积分迁移", now=now, expires_at=None)
+        ledger.credit(locked, 7, kind=EARN, detail="门店消费", now=now - timedelta(days=400),
+                      expires_at=now - timedelta(days=1))     # lapsed; the job has not run
+    sign_in(client, member.phone)
+    english(client)
+
+    html = text(client.get("/points"))
+    batches = re.findall(
+        r'data-testid="expiry-batch"><span>[^<]*</span>\s*<strong>([^<]*)</strong>', html)
+    assert [b.split()[0] for b in batches] == ["101", "102", "103", "104", "105", "106"]
+    assert "50 points never expire." in html
+    wallet = reads.wallet(db.session.get(Member, member.id), now, running_program())
+    assert wallet.balance == sum(range(101, 109)) + 50        # the lapsed 7 are not spendable
+    assert len(wallet.expiring) == 6 and wallet.never_expiring is None
+    assert check_ledger() == []

@@ -14,13 +14,12 @@ def test_points_are_worth_their_stated_value_in_fen_rounded_down(points_per_yuan
     assert Program(points_per_yuan=points_per_yuan).worth_fen(points) == fen
 
 
-def test_a_wallet_knows_how_many_points_never_expire():
+def test_a_wallets_next_expiry_is_its_soonest():
     at = datetime(2026, 11, 30, 16, tzinfo=timezone.utc)
     wallet = Wallet(1000, [ExpiringPoints(300, at, date(2026, 11, 30)),
                            ExpiringPoints(200, at, date(2026, 12, 31))])
     assert wallet.next_expiring.points == 300
-    assert wallet.never_expiring == 500
 
 
 def test_an_empty_wallet_has_nothing_expiring_next():
-    assert Wallet(0, []).next_expiring is None and Wallet(0, []).never_expiring == 0
+    assert Wallet(0, []).next_expiring is None
