@@ -98,7 +98,8 @@ def _next_members(after: int, now: datetime, limit: int) -> list[int]:
 
 
 def _expire_batch(member_ids: list[int], now: datetime) -> int:
-    """What ledger.expire_lapsed does for each member, as six statements for them all."""
+    """What ledger.expire_lapsed does for each member, as five statements for them all
+    (and the lock of their rows on PostgreSQL), however many lots they hold."""
     session = db.session
     if session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds
         session.execute(select(Member.id).where(Member.id.in_(member_ids))
