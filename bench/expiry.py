@@ -2,7 +2,8 @@
 
 Each size gets a fresh migrated SQLite file, filled in bulk with SQL (not through the
 services): members with ten lapsed lots each, their earn entries and balances. The job
-then expires every lot; the ledger invariant is checked afterwards.
+then expires every lot (one entry for each member and moment their lots lapsed at, one
+allocation per lot); the ledger invariant is checked afterwards.
 
     .venv/bin/python -m bench.expiry [--large] [--batch-size 1000]
 """
@@ -18,7 +19,7 @@ from sqlalchemy import func, select, text
 from app import create_app
 from app.extensions import db
 from app.loyalty import expiry, ledger_check
-from app.loyalty.models import EXPIRE, LedgerEntry, Member, PointLot
+from app.loyalty.models import EXPIRE, LedgerEntry, LotAllocation, Member, PointLot
 
 LOTS_PER_MEMBER = 10
 NOW = datetime(2026, 6, 1, 4, 0, tzinfo=timezone.utc)
@@ -69,8 +70,12 @@ def run(size: int, batch_size: int) -> dict:
             took, cpu = time.perf_counter() - began, time.process_time() - cpu
 
             entries = db.session.scalar(select(func.count()).where(LedgerEntry.kind == EXPIRE))
+            moments = db.session.scalar(select(func.count()).select_from(
+                select(PointLot.member_id, PointLot.expires_at).distinct().subquery()))
+            drawn = db.session.scalar(select(func.count()).select_from(LotAllocation))
             left = db.session.scalar(select(func.sum(PointLot.remaining)))
-            assert expired == before and entries == size and left == 0, (expired, entries, left)
+            assert (expired == before and entries == moments and drawn == size
+                    and left == 0), (expired, entries, moments, drawn, left)
             began = time.perf_counter()
             problems = ledger_check.check_ledger()
             checked = time.perf_counter() - began

@@ -6,13 +6,25 @@ Three policies, chosen by the EXPIRY_POLICY setting:
             (EXPIRY_CLEARING_DATE, MM-DD) of the following year;
   activity  like monthly, and every purchase moves all the member's live lots to
             EXPIRY_MONTHS from that purchase.
+
+What expiry writes: one `expire` entry for each member and each moment their lots lapsed at
+(dated at that moment, no lot of its own), so a member whose 30 lots lapse at the end of
+December reads one row of their sum; one allocation per lapsed lot names the lot and its
+remainder, so expiry still knows exactly what lapsed. The job and the per-member expiry
+(ledger.expire_lapsed) write the same rows, whichever comes first.
+
+A lot expires once because, as a redemption draws, both re-read the lapsed lots (remaining
+> 0) under the member's lock and set their remainder to 0: a second run finds nothing. The
+unique index of expire entries by (member, moment) stands behind that: a second writer that
+somehow got past the lock could not write a moment twice, and the job finds each lot's
+entry through it. A guard on the allocations themselves would need a column telling expiry
+draws from the others, and one more index write per lot.
 """
 from datetime import date, datetime
 
 from sqlalchemy import (
     String,
     bindparam,
-    cast,
     exists,
     func,
     insert,
@@ -86,7 +98,8 @@ def _next_members(after: int, now: datetime, limit: int) -> list[int]:
 
 
 def _expire_batch(member_ids: list[int], now: datetime) -> int:
-    """What ledger.expire_lapsed does for each member, as five statements for them all."""
+    """What ledger.expire_lapsed does for each member, as five statements for them all
+    (and the lock of their rows on PostgreSQL), however many lots they hold."""
     session = db.session
     if session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds
         session.execute(select(Member.id).where(Member.id.in_(member_ids))
@@ -98,32 +111,31 @@ def _expire_batch(member_ids: list[int], now: datetime) -> int:
     if not points:
         return 0
 
-    # One expire entry per lapsed lot, in the order the per-member expiry writes them
-    # (expires_at, id): each entry's balance_after is the member's balance less the running
-    # sum of their lapsed remainders so far.
-    running = func.sum(PointLot.remaining).over(
-        partition_by=PointLot.member_id, order_by=(PointLot.expires_at, PointLot.id),
-        rows=(None, 0))
+    # One expire entry per member and moment their lots lapsed at, dated at that moment, in
+    # the order the per-member expiry writes them: each entry's balance_after is the member's
+    # balance less the running sum of their lapsed remainders so far.
+    moment_sum = func.sum(PointLot.remaining)
+    running = func.sum(moment_sum).over(partition_by=PointLot.member_id,
+                                        order_by=PointLot.expires_at, rows=(None, 0))
     entries = (
-        select(PointLot.member_id, literal(EXPIRE, String(12)), -PointLot.remaining,
-               Member.points_balance - running, literal("", String(200)),
-               literal("lot", String(20)), cast(PointLot.id, String(40)), PointLot.id,
-               PointLot.expires_at)
+        select(PointLot.member_id, literal(EXPIRE, String(12)), -moment_sum,
+               Member.points_balance - running, literal("", String(200)), PointLot.expires_at)
         .join(Member, Member.id == PointLot.member_id).where(*lapsed)
-        .order_by(PointLot.member_id, PointLot.expires_at, PointLot.id))
+        .group_by(PointLot.member_id, PointLot.expires_at, Member.points_balance)
+        .order_by(PointLot.member_id, PointLot.expires_at))
     session.execute(insert(LedgerEntry).from_select(
-        ["member_id", "kind", "points", "balance_after", "detail", "ref_type", "ref_id",
-         "lot_id", "created_at"], entries))
+        ["member_id", "kind", "points", "balance_after", "detail", "created_at"], entries))
 
-    # Each lapsed lot draws its remainder for its expire entry, found by the lot through the
-    # unique index of expire entries (its condition written out so that SQLite uses it):
-    # the batch reads its own lots, never the expire entries of earlier batches.
-    expire_entry = (select(LedgerEntry.id)
-                    .where(LedgerEntry.lot_id == PointLot.id, literal_column(LAPSE_ENTRY))
+    # Each lapsed lot draws its remainder for its member's entry of its moment, found through
+    # the unique index of those entries (its condition written out so that SQLite uses it).
+    moment_entry = (select(LedgerEntry.id)
+                    .where(LedgerEntry.member_id == PointLot.member_id,
+                           LedgerEntry.created_at == PointLot.expires_at,
+                           literal_column(LAPSE_ENTRY))
                     .scalar_subquery())
     session.execute(insert(LotAllocation).from_select(
         ["entry_id", "lot_id", "points"],
-        select(expire_entry, PointLot.id, PointLot.remaining).where(*lapsed)))
+        select(moment_entry, PointLot.id, PointLot.remaining).where(*lapsed)))
 
     lapsed_sum = (select(func.sum(PointLot.remaining))
                   .where(PointLot.member_id == Member.id, PointLot.remaining > 0,

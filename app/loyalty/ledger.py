@@ -5,6 +5,7 @@ transaction; credits open a lot, debits draw lots soonest-to-expire first and re
 the draw, returns put points back into the lots they came from.
 """
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from sqlalchemy import bindparam, insert, literal_column, select, update
 
@@ -115,19 +116,20 @@ def restore(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datet
 
 
 def expire_lapsed(member: Member, now: datetime) -> list[LedgerEntry]:
-    """Write an expire entry for each lot of this member that lapsed with points left."""
-    # Read in the order of the index of live lots (the member's spent lots are not in it),
-    # written in the expiry job's order.
-    lapsed = db.session.scalars(
-        select(PointLot).where(PointLot.member_id == member.id, literal_column(LIVE),
-                               PointLot.expires_at <= now)
+    """Write one expire entry for each moment at which lots of this member lapsed with points
+    left, dated then, and the draw of each of those lots; the expiry job writes the same."""
+    # Read in the order of the index of live lots (the member's spent lots are not in it).
+    lapsed = db.session.execute(
+        select(PointLot.id, PointLot.remaining, PointLot.expires_at)
+        .where(PointLot.member_id == member.id, literal_column(LIVE),
+               PointLot.expires_at <= now)
         .order_by(PointLot.expires_at, PointLot.earned_at, PointLot.id)).all()
     entries = []
-    for lot in sorted(lapsed, key=lambda lot: (lot.expires_at, lot.id)):
-        amount, lot.remaining = lot.remaining, 0
-        entry = _write(member, EXPIRE, -amount, "", ("lot", str(lot.id)), lot.expires_at,
-                       lot_id=lot.id)
-        db.session.add(LotAllocation(entry_id=entry.id, lot_id=lot.id, points=amount))
+    for moment, lots in groupby(sorted(lapsed, key=lambda lot: (lot.expires_at, lot.id)),
+                                key=lambda lot: lot.expires_at):
+        drawn = [(lot.id, lot.remaining) for lot in lots]
+        entry = _write(member, EXPIRE, -sum(take for _, take in drawn), "", None, moment)
+        _draw(entry.id, drawn)
         entries.append(entry)
     return entries
 

@@ -136,7 +136,8 @@ def test_points_left_in_a_lapsed_lot_expire_when_an_order_is_cancelled(app, make
     assert check_ledger() == []
 
 
-def test_expiry_writes_one_entry_per_lapsed_lot(app, make_item):
+def test_lots_lapsing_at_one_moment_expire_in_one_entry_whose_allocations_name_them(
+        app, make_item):
     member_id = new_member()
     accounts.award(member_id, 300, "first", now=T0)
     accounts.award(member_id, 200, "second", now=T0 + days(1))
@@ -148,8 +149,9 @@ def test_expiry_writes_one_entry_per_lapsed_lot(app, make_item):
 
     assert expired == 400
     first, second, _ = lots(member_id)
-    kinds = [(e.points, e.lot_id, e.created_at) for e in entries(member_id, EXPIRE)]
-    assert kinds == [(-200, first.id, T0_EXPIRES), (-200, second.id, T0_EXPIRES)]
+    [entry] = entries(member_id, EXPIRE)
+    assert (entry.points, entry.lot_id, entry.created_at) == (-400, None, T0_EXPIRES)
+    assert sorted(allocations(entry.id)) == [(first.id, 200), (second.id, 200)]
     assert (first.remaining, second.remaining) == (0, 0)
     assert balance(member_id) == 500
     assert entries(member_id)[-1].balance_after == 500

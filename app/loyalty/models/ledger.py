@@ -13,7 +13,10 @@ EARN, REDEEM, RETURN, EXPIRE, ADJUST, CLAWBACK = (
     "earn", "redeem", "return", "expire", "adjust", "clawback")
 ENTRY_KINDS = (EARN, REDEEM, RETURN, EXPIRE, ADJUST, CLAWBACK)
 LIVE = "remaining > 0"  # a lot with points left, to spend or to expire
-LAPSE_ENTRY = "kind = 'expire'"  # the entry that expired a lot: one a lot
+# The entry that expired a member's points lapsing at one moment (dated at that moment, no
+# lot of its own: its allocations name the lots): one a member a moment. Expire entries
+# written one per lot, before, keep their lot_id and stay outside this condition.
+LAPSE_ENTRY = "kind = 'expire' AND lot_id IS NULL"
 
 
 class PointLot(db.Model):
@@ -48,8 +51,9 @@ class LedgerEntry(db.Model):
         Index("ix_ledger_entries_member_id", "member_id", "id"),  # history, newest first
         # Reports: a month's sum of one kind is a range of this index, read alone.
         Index("ix_ledger_entries_kind_created", "kind", "created_at", "ref_type", "points"),
-        # A lot lapses once: a second expiry job, on this host or another, cannot repeat it.
-        Index("ux_ledger_entries_lot_expiry", "lot_id", unique=True,
+        # A member's points lapsing at one moment expire once: a second expiry job, on this
+        # host or another, cannot repeat it; the job finds each lot's entry through it.
+        Index("ux_ledger_entries_member_lapse", "member_id", "created_at", unique=True,
               sqlite_where=text(LAPSE_ENTRY), postgresql_where=text(LAPSE_ENTRY)),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
