@@ -10,6 +10,7 @@ from app.extensions import db
 from app.loyalty import purchases, redemption, referrals
 from app.loyalty.models import CLAWBACK, LedgerEntry, Member, Purchase, PurchaseRefund, TaskReward
 from app.loyalty.models import REFERRAL_NEW as WELCOME
+from app.loyalty.models.risk import RiskCase
 from app.loyalty.risk import cases as review
 from app.loyalty.risk import settings as rule_settings
 from app.loyalty.risk.rules import Rule
@@ -143,17 +144,25 @@ def test_a_refund_racing_the_rejection_claws_the_purchase_back_once(
     assert db.session.scalar(select(func.count()).select_from(PurchaseRefund)) == 1
 
 
-def _friend_with_flagged_welcome(make_member, admin_id: int) -> tuple[int, Purchase, int]:
-    """A referred member whose first purchase paid welcome points that a rule flagged;
-    (store, purchase, case)."""
-    rule_settings.change(Rule("task_points_per_day", 0, 86_400, "flag"), actor_id=admin_id)
+def _friend_whose_welcome_a_rule_caught(make_member, admin_id: int, action: str
+                                        ) -> tuple[int, Purchase, int]:
+    """A referred member whose first purchase paid welcome points that a rule flagged or
+    held; (store, purchase, case)."""
+    rule_settings.change(Rule("task_points_per_day", 0, 86_400, action), actor_id=admin_id)
     store_id, _key = new_store()
     friend = referrals.join("13700000001", "新朋友", PASSWORD,
                             referral_code=make_member().referral_code)
     purchase = buy(store_id, friend, amount_fen=3000)
     [case] = cases("task_points_per_day")
-    assert case.ref_type == WELCOME and case.entry_id is not None
     return store_id, purchase, case.id
+
+
+def _friend_with_flagged_welcome(make_member, admin_id: int) -> tuple[int, Purchase, int]:
+    store_id, purchase, case_id = _friend_whose_welcome_a_rule_caught(make_member, admin_id,
+                                                                      "flag")
+    case = db.session.get(RiskCase, case_id)
+    assert case.ref_type == WELCOME and case.entry_id is not None
+    return store_id, purchase, case_id
 
 
 def test_rejecting_flagged_welcome_points_then_refunding_takes_them_back_once(
@@ -180,14 +189,11 @@ def test_refunding_then_rejecting_flagged_welcome_points_takes_them_back_once(
 
 def test_approved_held_welcome_points_are_found_by_the_reward_and_a_refund_takes_them_once(
         app, make_member, admin_id):
-    rule_settings.change(Rule("task_points_per_day", 0, 86_400, "hold"), actor_id=admin_id)
-    store_id, _key = new_store()
-    friend = referrals.join("13700000002", "新朋友", PASSWORD,
-                            referral_code=make_member().referral_code)
-    purchase = buy(store_id, friend, amount_fen=3000)
-    [case] = cases("task_points_per_day")
+    store_id, purchase, case_id = _friend_whose_welcome_a_rule_caught(make_member, admin_id,
+                                                                      "hold")
+    friend = db.session.get(Member, purchase.member_id)
 
-    approved = review.approve(case.id, actor_id=admin_id)
+    approved = review.approve(case_id, actor_id=admin_id)
     reward = db.session.scalar(select(TaskReward).where(TaskReward.task == WELCOME))
     assert reward.entry_id == approved.entry_id is not None
     _refund(store_id, purchase, "RF-1", 3000)
