@@ -152,3 +152,21 @@ def test_a_bad_shown_price_is_refused_with_a_message_and_changes_nothing(shopper
     assert response.status_code == 422
     assert by_testid(text(response), "error-message") == [UNREAD]
     assert snapshot(member.id, item.id) == before
+
+
+@pytest.mark.parametrize("bad", ["", "-1", "abc", "9" * 30])
+def test_a_kiosk_tap_with_an_unreadable_shown_price_is_refused_and_redeems_nothing(
+        app, client, make_member, make_item, bad):
+    db.session.rollback()  # the sign-in wrote since this session last read
+    client, _ = enrolled(client)
+    member = make_member(points=500)
+    item = make_item(points_price=200)
+    assert scan(client, card_code(member.id)).status_code == 302
+    fields = hidden_fields(text(client.get(f"/kiosk/items/{item.id}")))
+    before = snapshot(member.id, item.id)
+
+    refused = client.post(f"/kiosk/items/{item.id}", data={**fields, "points_price": bad})
+
+    assert refused.status_code == 422
+    assert by_testid(text(refused), "error-message") == ["请再点一次商品。"]   # tap the item again
+    assert snapshot(member.id, item.id) == before
