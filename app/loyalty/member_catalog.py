@@ -6,13 +6,14 @@ count and a page read only the rows they show, however large the catalog."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from app.extensions import db
 from . import quotas
 from .models import COUNTED_STATUSES, DAY, MONTH, Category, Item, Member, Order, Tier
 from .program import Program
 from .reads import Offer, offer
+from .statements import built_once
 
 PAGE_SIZE = 24          # a multiple of the grid's 2, 3 and 4 columns
 SORTS = ("points", "-points")
@@ -32,43 +33,70 @@ class OfferPage:
         return self.number < self.pages
 
 
-def bought(member_id: int):
-    """How many of the item (the row's) the member has on counted orders, as a subquery."""
+def bought():
+    """How many of the item (the row's) the member (`member_id`) has on counted orders, as a
+    subquery."""
     return (select(func.coalesce(func.sum(Order.quantity), 0))
-            .where(Order.member_id == member_id, Order.item_id == Item.id,
+            .where(Order.member_id == bindparam("member_id"), Order.item_id == Item.id,
                    Order.status.in_(COUNTED_STATUSES))
             .correlate(Item).scalar_subquery())
 
 
-def ordered_between(start: datetime, end: datetime):
+def ordered_between(start: str, end: str):
     """How many of the item (the row's) all members have on counted orders placed in
-    [start, end), as a subquery."""
+    [start, end) (the names of their values), as a subquery."""
     return (select(func.coalesce(func.sum(Order.quantity), 0))
             .where(Order.item_id == Item.id, Order.status.in_(COUNTED_STATUSES),
-                   Order.created_at >= start, Order.created_at < end)
+                   Order.created_at >= bindparam(start), Order.created_at < bindparam(end))
             .correlate(Item).scalar_subquery())
 
 
-def within_quota(now: datetime, program: Program):
-    """SQL for "the item's quota for this local day or month is not gone"."""
-    day, month = quotas.bounds(DAY, now, program.tz), quotas.bounds(MONTH, now, program.tz)
-    return or_(Item.quota.is_(None),
-               and_(Item.quota_period == DAY, ordered_between(*day) + 1 <= Item.quota),
-               and_(Item.quota_period != DAY, ordered_between(*month) + 1 <= Item.quota))
-
-
-def redeemable(member: Member, balance: int, now: datetime, program: Program, bought_so_far):
+def redeemable(bought_so_far):
     """SQL for "refusal() finds nothing against one of this item": on sale, in stock, the
-    quota not gone, the tier reached, under the limit and within the balance."""
-    tiers_reached = select(Tier.id).where(Tier.rank <= member.tier.rank)
-    return and_(Item.active.is_(True), within_quota(now, program),
+    quota not gone, the tier reached, under the limit and within the balance. Its values
+    are those of `values()`."""
+    now = bindparam("now", type_=Item.sale_ends_at.type)
+    tiers_reached = select(Tier.id).where(Tier.rank <= bindparam("rank"))
+    within_quota = or_(
+        Item.quota.is_(None),
+        and_(Item.quota_period == DAY, ordered_between("day_start", "day_end") + 1 <= Item.quota),
+        and_(Item.quota_period != DAY,
+             ordered_between("month_start", "month_end") + 1 <= Item.quota))
+    return and_(Item.active.is_(True), within_quota,
                 or_(Item.sale_ends_at.is_(None), Item.sale_ends_at > now),
                 or_(Item.sale_starts_at.is_(None), Item.sale_starts_at <= now),
                 or_(Item.stock.is_(None), Item.stock >= 1),
                 or_(Item.min_tier_id.is_(None), Item.min_tier_id.in_(tiers_reached)),
                 or_(Item.per_member_limit.is_(None),
                     bought_so_far + 1 <= Item.per_member_limit),
-                Item.points_price <= balance)
+                Item.points_price <= bindparam("balance"))
+
+
+def values(member: Member, balance: int, now: datetime, program: Program) -> dict:
+    """The values of the statements above for this member, now."""
+    day_start, day_end = quotas.bounds(DAY, now, program.tz)
+    month_start, month_end = quotas.bounds(MONTH, now, program.tz)
+    return {"member_id": member.id, "rank": member.tier.rank, "balance": balance, "now": now,
+            "day_start": day_start, "day_end": day_end,
+            "month_start": month_start, "month_end": month_end}
+
+
+@built_once
+def _page_statements(in_category: bool, of_kind: bool, affordable: bool, dearest_first: bool):
+    """The count and the page's rows (item, bought so far) of one shape of catalog page."""
+    so_far = bought()
+    where = [Item.active.is_(True)]
+    if in_category:
+        where.append(Item.category_id.in_(
+            select(Category.id).where(Category.slug == bindparam("category"))))
+    if of_kind:
+        where.append(Item.kind == bindparam("kind"))
+    if affordable:
+        where.append(redeemable(so_far))
+    price = Item.points_price.desc() if dearest_first else Item.points_price
+    return (select(func.count()).select_from(Item).where(*where),
+            select(Item, so_far).where(*where).order_by(price, Item.id)
+            .limit(bindparam("size")).offset(bindparam("skip")))
 
 
 def page(member: Member, balance: int, now: datetime, program: Program, *,
@@ -78,32 +106,34 @@ def page(member: Member, balance: int, now: datetime, program: Program, *,
     category, of a kind, or only those the member can redeem now: two queries, one to count
     and one for the page's items with what the member has bought of each. A page past the
     end is the last page."""
-    so_far = bought(member.id)
-    where = [Item.active.is_(True)]
-    if category:
-        where.append(Item.category_id.in_(select(Category.id).where(Category.slug == category)))
-    if kind:
-        where.append(Item.kind == kind)
-    if affordable:
-        where.append(redeemable(member, balance, now, program, so_far))
-    total = db.session.scalar(select(func.count()).select_from(Item).where(*where))
+    count, page_rows = _page_statements(bool(category), bool(kind), affordable,
+                                        sort == "-points")
+    bound = {"category": category, "kind": kind}
+    bound.update(values(member, balance, now, program) if affordable
+                 else {"member_id": member.id})
+    total = db.session.scalar(count, bound)
     pages = max(1, -(-total // size))
     number = min(max(number, 1), pages)
-    price = Item.points_price.desc() if sort == "-points" else Item.points_price
-    rows = db.session.execute(select(Item, so_far).where(*where).order_by(price, Item.id)
-                              .limit(size).offset((number - 1) * size)).all()
+    rows = db.session.execute(page_rows, {**bound, "size": size,
+                                          "skip": (number - 1) * size}).all()
     return OfferPage(_offers(rows, member, balance, now, program), number, pages, total)
+
+
+@built_once
+def _suggested():
+    so_far = bought()
+    return (select(Item, so_far).where(redeemable(so_far))
+            .order_by(func.abs(Item.points_price - bindparam("expiring")), Item.points_price,
+                      Item.id)
+            .limit(bindparam("size")))
 
 
 def suggestions(member: Member, balance: int, now: datetime, program: Program,
                 expiring: int, limit: int = 4) -> list[Offer]:
     """Items the member can redeem now, those that best use up the expiring points first:
     at most `limit` rows read, in one query."""
-    so_far = bought(member.id)
-    rows = db.session.execute(
-        select(Item, so_far).where(redeemable(member, balance, now, program, so_far))
-        .order_by(func.abs(Item.points_price - expiring), Item.points_price, Item.id)
-        .limit(limit)).all()
+    rows = db.session.execute(_suggested(), {**values(member, balance, now, program),
+                                             "expiring": expiring, "size": limit}).all()
     return _offers(rows, member, balance, now, program)
 
 
@@ -114,9 +144,14 @@ def _offers(rows, member: Member, balance: int, now: datetime, program: Program)
             for item, count in rows]
 
 
+@built_once
+def _bought_of_item():
+    return select(func.coalesce(func.sum(Order.quantity), 0)).where(
+        Order.member_id == bindparam("member_id"), Order.item_id == bindparam("item_id"),
+        Order.status.in_(COUNTED_STATUSES))
+
+
 def one(member: Member, item: Item, balance: int, now: datetime, program: Program) -> Offer:
     """One item as the member sees it, reading only the member's orders of that item."""
-    count = db.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0))
-                              .where(Order.member_id == member.id, Order.item_id == item.id,
-                                     Order.status.in_(COUNTED_STATUSES)))
+    count = db.session.scalar(_bought_of_item(), {"member_id": member.id, "item_id": item.id})
     return offer(item, member, balance, count, now, program)
