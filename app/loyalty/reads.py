@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, literal, literal_column, null, select, union_all
+from sqlalchemy import bindparam, case, func, literal, literal_column, null, select, union_all
 
 from app.extensions import db
 from . import quotas
@@ -23,6 +23,7 @@ from .models import (
 )
 from .models.ledger import LIVE
 from .program import Program, running_program
+from .statements import built_once
 from .tiers import TierProgress, TierView, next_review, progress
 
 
@@ -49,13 +50,11 @@ class Wallet:
         return self.expiring[0] if self.expiring else None
 
 
-def wallet(member: Member, now: datetime, program: Program, *,
-           never_expiring: bool = False) -> Wallet:
-    """Spendable balance and the points expiring on the soonest dates ahead (and, when
-    asked, the points that never expire), in one query that reads the member's lapsed lots
-    and those of the dates it shows, not every live lot."""
+@built_once
+def _wallet_read(never_expiring: bool):
     # The live-lots index's own condition, written out so that SQLite uses the index.
-    live = (PointLot.member_id == member.id, literal_column(LIVE))
+    now = bindparam("now", type_=PointLot.expires_at.type)
+    live = (PointLot.member_id == bindparam("member_id"), literal_column(LIVE))
     ahead = (select(PointLot.expires_at, func.sum(PointLot.remaining).label("points"))
              .where(*live, PointLot.expires_at > now).group_by(PointLot.expires_at)
              .order_by(PointLot.expires_at).limit(EXPIRY_DATES).subquery())
@@ -67,13 +66,37 @@ def wallet(member: Member, now: datetime, program: Program, *,
         # tempt SQLite into the reports' index on expiry, across every member.
         never = case((PointLot.expires_at.is_(None), PointLot.remaining), else_=0)
         parts.append(select(literal("never"), null(), func.sum(never)).where(*live))
-    rows = db.session.execute(union_all(*parts)).all()
+    return union_all(*parts)
+
+
+def wallet(member: Member, now: datetime, program: Program, *,
+           never_expiring: bool = False) -> Wallet:
+    """Spendable balance and the points expiring on the soonest dates ahead (and, when
+    asked, the points that never expire), in one query that reads the member's lapsed lots
+    and those of the dates it shows, not every live lot."""
+    rows = db.session.execute(_wallet_read(never_expiring),
+                              {"member_id": member.id, "now": now}).all()
     sums = {part: points or 0 for part, _at, points in rows if part != "ahead"}
     expiring = sorted((ExpiringPoints(points, at, expiry_day(at, program.tz))
                        for part, at, points in rows if part == "ahead"),
                       key=lambda batch: batch.expires_at)
     return Wallet(member.points_balance - sums["lapsed"], expiring,
                   sums["never"] if never_expiring else None)
+
+
+@built_once
+def _qualifying(less_owed: bool):
+    created = LedgerEntry.created_at
+    total = (select(func.coalesce(func.sum(LedgerEntry.points), 0))
+             .where(LedgerEntry.member_id == bindparam("member_id"),
+                    LedgerEntry.kind.in_(bindparam("kinds", expanding=True)),
+                    created > bindparam("since", type_=created.type),
+                    created <= bindparam("now", type_=created.type)).scalar_subquery())
+    if less_owed:
+        owed = (select(Member.points_owed).where(Member.id == bindparam("member_id"))
+                .scalar_subquery())
+        total = total - func.coalesce(owed, 0)
+    return select(total)
 
 
 def qualifying_points(member_id: int, now: datetime,
@@ -83,14 +106,9 @@ def qualifying_points(member_id: int, now: datetime,
     (the QUALIFYING_KINDS setting). Points owed from a refund are clawbacks still to be
     written: they count as clawbacks already."""
     kinds = kinds or running_program().qualifying_kinds
-    total = (select(func.coalesce(func.sum(LedgerEntry.points), 0))
-             .where(LedgerEntry.member_id == member_id, LedgerEntry.kind.in_(kinds),
-                    LedgerEntry.created_at > now - timedelta(days=365),
-                    LedgerEntry.created_at <= now).scalar_subquery())
-    if CLAWBACK in kinds:
-        owed = select(Member.points_owed).where(Member.id == member_id).scalar_subquery()
-        total = total - func.coalesce(owed, 0)
-    return max(db.session.scalar(select(total)), 0)
+    return max(db.session.scalar(_qualifying(CLAWBACK in kinds), {
+        "member_id": member_id, "kinds": list(kinds), "since": now - timedelta(days=365),
+        "now": now}), 0)
 
 
 def redeemed_since(member_id: int, since: datetime) -> int:
@@ -117,7 +135,7 @@ class Standing:
 
 def standing(member: Member, now: datetime, program: Program) -> Standing:
     """Tier, qualifying points in the rolling 12 months, progress and review date."""
-    tiers = db.session.scalars(select(Tier).order_by(Tier.rank)).all()
+    tiers = db.session.scalars(_tiers()).all()
     qualifying = qualifying_points(member.id, now)
     views = tier_views(tiers)
     result = progress(list(views.values()), views[member.tier_id], qualifying)
@@ -155,12 +173,22 @@ def offer(item: Item, member: Member, balance: int, already_bought: int, now: da
     return Offer(item, problem, low)
 
 
+@built_once
+def _tiers():
+    return select(Tier).order_by(Tier.rank)
+
+
 def tiers() -> list[Tier]:
-    return db.session.scalars(select(Tier).order_by(Tier.rank)).all()
+    return db.session.scalars(_tiers()).all()
+
+
+@built_once
+def _categories():
+    return select(Category).order_by(Category.position, Category.id)
 
 
 def categories() -> list[Category]:
-    return db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
+    return db.session.scalars(_categories()).all()
 
 
 @dataclass(frozen=True)
