@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from . import audit_log
@@ -16,6 +16,7 @@ from .earning import NO_BONUS
 from .errors import DomainError, NotFound
 from .models import Campaign, Tier, utcnow
 from .program import Program
+from .statements import built_once
 from .transaction import write_transaction
 
 UPCOMING_DAYS = 30
@@ -91,14 +92,20 @@ class CampaignView:
     monthly_day: int | None
 
 
+@built_once
+def _listed():
+    at = Campaign.ends_at.type
+    return select(Campaign).where(
+        Campaign.active.is_(True), Campaign.ends_at > bindparam("now", type_=at),
+        Campaign.starts_at <= bindparam("horizon", type_=at)).order_by(Campaign.id)
+
+
 def listing(now: datetime, program: Program, tier_id: int | None
             ) -> tuple[list[CampaignView], list[CampaignView]]:
     """(running now, starting within 30 days) for a member of tier `tier_id` (every tier
     when None), running ones ending soonest first, upcoming ones starting soonest first."""
     horizon = now + timedelta(days=UPCOMING_DAYS)
-    rows = db.session.scalars(select(Campaign).where(
-        Campaign.active.is_(True), Campaign.ends_at > now, Campaign.starts_at <= horizon)
-        .order_by(Campaign.id)).all()
+    rows = db.session.scalars(_listed(), {"now": now, "horizon": horizon}).all()
     # Only the tiers the listed campaigns name: a member's list names at most their own,
     # which was loaded with them, so it is found in the session without a query.
     named = {c.tier_id for c in rows if c.tier_id is not None}

@@ -1,11 +1,12 @@
 """The member's inbox: notices to read, and marking them read."""
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.extensions import db
 from .errors import NotFound
 from .models import Notice, utcnow
+from .statements import built_once
 from .transaction import write_transaction
 
 PAGE = 50
@@ -19,10 +20,15 @@ def notices(member_id: int, page: int = 1, per_page: int = PAGE) -> tuple[list[N
     return list(rows[:per_page]), len(rows) > per_page
 
 
+@built_once
+def _unread():
+    return select(func.count()).select_from(Notice).where(
+        Notice.member_id == bindparam("member_id"), Notice.read_at.is_(None))
+
+
 def unread_count(member_id: int) -> int:
     """How many of a member's notices are unread, in one indexed query."""
-    return db.session.scalar(select(func.count()).select_from(Notice).where(
-        Notice.member_id == member_id, Notice.read_at.is_(None)))
+    return db.session.scalar(_unread(), {"member_id": member_id})
 
 
 def notice(member_id: int, notice_id: int) -> Notice | None:

@@ -13,7 +13,7 @@ steps for the future and remove those not yet reached; both are audited."""
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -21,6 +21,7 @@ from . import audit_log
 from .catalog import NEGATIVE, NOT_A_NUMBER, NOT_POSITIVE, lock_item
 from .errors import InvalidItem, NotFound, PriceChanged
 from .models import Item, ItemPriceStep, utcnow
+from .statements import built_once
 from .transaction import write_transaction
 
 PAST, DUPLICATE, APPLIED = "past", "duplicate", "applied"  # why a step is refused
@@ -147,11 +148,17 @@ def apply_due(now: datetime | None = None) -> int:
     return changed
 
 
+@built_once
+def _one_due():
+    return select(ItemPriceStep.id).where(
+        ItemPriceStep.applied_at.is_(None),
+        ItemPriceStep.starts_at <= bindparam("now", type_=ItemPriceStep.starts_at.type)).limit(1)
+
+
 def any_due(now: datetime) -> bool:
     """Whether a step's moment has come and it is not written yet: one statement, served by
     the index of steps not yet written."""
-    return db.session.scalar(select(ItemPriceStep.id).where(
-        ItemPriceStep.applied_at.is_(None), ItemPriceStep.starts_at <= now).limit(1)) is not None
+    return db.session.scalar(_one_due(), {"now": now}) is not None
 
 
 def bring_up_to_date(now: datetime | None = None) -> int:

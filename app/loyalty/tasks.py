@@ -5,7 +5,7 @@ Each runs in one write transaction on the locked member and ends in accounts.cre
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from .earning import GIFT
@@ -15,6 +15,7 @@ from .models.risk import CHECK_IN_SIGNAL, TASK_SIGNAL
 from .program import Program, running_program
 from .risk import blocklist, guard
 from .risk.signals import NOWHERE, Origin
+from .statements import built_once
 from .streaks import StreakState, check_in_points, local_day, next_streak, streak_state
 from .transaction import lock_member, write_transaction
 
@@ -103,12 +104,17 @@ class CheckInCard:
     every: int
 
 
+@built_once
+def _latest_check_in():
+    return (select(CheckIn).where(CheckIn.member_id == bindparam("member_id"),
+                                  CheckIn.day <= bindparam("today", type_=CheckIn.day.type))
+            .order_by(CheckIn.day.desc()).limit(1))
+
+
 def check_in_card(member_id: int, now: datetime, program: Program) -> CheckInCard:
     """A member's check-in state on the current local day."""
     today = local_day(now, program.tz)
-    last = db.session.scalar(select(CheckIn).where(CheckIn.member_id == member_id,
-                                                   CheckIn.day <= today)
-                             .order_by(CheckIn.day.desc()).limit(1))
+    last = db.session.scalar(_latest_check_in(), {"member_id": member_id, "today": today})
     state = streak_state(last.day if last else None, last.streak if last else 0, today,
                          program.check_in_streak_days)
     upcoming = state.streak + 1
