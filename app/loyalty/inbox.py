@@ -6,17 +6,21 @@ from sqlalchemy import bindparam, func, select, update
 from app.extensions import db
 from .errors import NotFound
 from .models import Notice, utcnow
-from .statements import built_once
+from .statements import built_once, page_values
 from .transaction import write_transaction
 
 PAGE = 50
 
 
+@built_once
+def _page():
+    return (select(Notice).where(Notice.member_id == bindparam("member_id"))
+            .order_by(Notice.id.desc()).limit(bindparam("size")).offset(bindparam("skip")))
+
+
 def notices(member_id: int, page: int = 1, per_page: int = PAGE) -> tuple[list[Notice], bool]:
     """A page of a member's notices, newest first, and whether an older page follows."""
-    rows = db.session.scalars(select(Notice).where(Notice.member_id == member_id)
-                              .order_by(Notice.id.desc())
-                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    rows = db.session.scalars(_page(), page_values(member_id, page, per_page)).all()
     return list(rows[:per_page]), len(rows) > per_page
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.extensions import db
 from . import accounts, campaigns, expiry, member_numbers, referrals
@@ -31,6 +31,7 @@ from .models.risk import PURCHASE_SIGNAL, REFUND_SIGNAL
 from .program import Program, running_program
 from .risk import blocklist, cases, guard
 from .risk.signals import NOWHERE, Origin
+from .statements import built_once
 from .transaction import lock_member, write_transaction
 
 
@@ -242,11 +243,15 @@ class Pending:
 
 def pending_points(member_id: int) -> Pending:
     """Points held on the member's pending purchases, and when the next of them comes free."""
-    points, first = db.session.execute(
-        select(func.coalesce(func.sum(Purchase.points - Purchase.points_clawed), 0),
-               func.min(Purchase.available_at))
-        .where(Purchase.member_id == member_id, Purchase.status == PENDING)).one()
+    points, first = db.session.execute(_pending(), {"member_id": member_id}).one()
     return Pending(points, first)
+
+
+@built_once
+def _pending():
+    return (select(func.coalesce(func.sum(Purchase.points - Purchase.points_clawed), 0),
+                   func.min(Purchase.available_at))
+            .where(Purchase.member_id == bindparam("member_id"), Purchase.status == PENDING))
 
 
 def find(store_id: int, reference: str) -> Purchase:

@@ -23,7 +23,7 @@ from .models import (
 )
 from .models.ledger import LIVE
 from .program import Program, running_program
-from .statements import built_once
+from .statements import built_once, page_values
 from .tiers import TierProgress, TierView, next_review, progress
 
 
@@ -199,21 +199,29 @@ class HistoryRow:
 
 def history(member_id: int, page: int, per_page: int = 50) -> tuple[list[HistoryRow], bool]:
     """A page of ledger entries, newest first, with the expiry of the lot each credit opened."""
-    rows = db.session.execute(
-        select(LedgerEntry, PointLot.expires_at)
-        .outerjoin(PointLot, LedgerEntry.lot_id == PointLot.id)
-        .where(LedgerEntry.member_id == member_id)
-        .order_by(LedgerEntry.id.desc())
-        .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    rows = db.session.execute(_history(), page_values(member_id, page, per_page)).all()
     return [HistoryRow(e, at) for e, at in rows[:per_page]], len(rows) > per_page
+
+
+@built_once
+def _history():
+    return (select(LedgerEntry, PointLot.expires_at)
+            .outerjoin(PointLot, LedgerEntry.lot_id == PointLot.id)
+            .where(LedgerEntry.member_id == bindparam("member_id"))
+            .order_by(LedgerEntry.id.desc())
+            .limit(bindparam("size")).offset(bindparam("skip")))
 
 
 def orders(member_id: int, page: int = 1, per_page: int = 20) -> tuple[list[Order], bool]:
     """A page of the member's orders, newest first, and whether an older page follows."""
-    rows = db.session.scalars(select(Order).where(Order.member_id == member_id)
-                              .order_by(Order.id.desc())
-                              .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    rows = db.session.scalars(_orders(), page_values(member_id, page, per_page)).all()
     return list(rows[:per_page]), len(rows) > per_page
+
+
+@built_once
+def _orders():
+    return (select(Order).where(Order.member_id == bindparam("member_id"))
+            .order_by(Order.id.desc()).limit(bindparam("size")).offset(bindparam("skip")))
 
 
 def order(member_id: int, code: str) -> Order | None:
@@ -224,6 +232,12 @@ def order(member_id: int, code: str) -> Order | None:
 
 def tier_changes(member_id: int, limit: int = 10) -> list[TierChange]:
     """The member's latest tier changes, newest first, with both tiers, in one query."""
-    return db.session.scalars(select(TierChange).where(TierChange.member_id == member_id)
-                              .order_by(TierChange.created_at.desc(), TierChange.id.desc())
-                              .limit(limit)).unique().all()
+    return db.session.scalars(_tier_changes(), {"member_id": member_id,
+                                                "size": limit}).unique().all()
+
+
+@built_once
+def _tier_changes():
+    return (select(TierChange).where(TierChange.member_id == bindparam("member_id"))
+            .order_by(TierChange.created_at.desc(), TierChange.id.desc())
+            .limit(bindparam("size")))

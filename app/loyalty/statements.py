@@ -18,3 +18,9 @@ as the built function's argument.
 from functools import cache
 
 built_once = cache
+
+
+def page_values(member_id: int, page: int, per_page: int) -> dict:
+    """The values of a statement reading one page of a member's rows (`size`, `skip`): one
+    row more than the page, to tell whether another follows."""
+    return {"member_id": member_id, "size": per_page + 1, "skip": (page - 1) * per_page}

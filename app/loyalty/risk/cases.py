@@ -8,7 +8,7 @@ it is decided already.
 """
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from app.extensions import db
 from .. import accounts, audit_log
@@ -27,6 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..models.risk import APPROVED, FLAG, HOLD, OPEN, REJECTED, RiskCase
+from ..statements import built_once
 from ..transaction import lock_member, write_transaction
 
 REASON_MAX = 200
@@ -211,12 +212,16 @@ def holds_of(member_id: int, limit: int = 20) -> list[RiskCase]:
     """The member's held credits still under review, and those a review refused (with the
     reason; a flagged purchase refused while its points were pending too), newest first:
     what their history shows."""
-    return list(db.session.scalars(
-        select(RiskCase).where(RiskCase.member_id == member_id, RiskCase.status != APPROVED,
-                               or_(RiskCase.action == HOLD,
-                                   and_(RiskCase.status == REJECTED,
-                                        RiskCase.purchase_id.is_not(None))))
-        .order_by(RiskCase.id.desc()).limit(limit)))
+    return list(db.session.scalars(_holds(), {"member_id": member_id, "size": limit}))
+
+
+@built_once
+def _holds():
+    return (select(RiskCase)
+            .where(RiskCase.member_id == bindparam("member_id"), RiskCase.status != APPROVED,
+                   or_(RiskCase.action == HOLD,
+                       and_(RiskCase.status == REJECTED, RiskCase.purchase_id.is_not(None))))
+            .order_by(RiskCase.id.desc()).limit(bindparam("size")))
 
 
 def held_points(case: RiskCase) -> int:
