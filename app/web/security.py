@@ -27,6 +27,7 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+SEEN_STEP_SECONDS = 60
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -68,7 +69,12 @@ def register(app: Flask) -> None:
     def end_idle_sessions():
         """A member idle for longer than SESSION_IDLE_MINUTES is signed out of this session;
         with "keep me signed in" the remember cookie (30 days from sign-in, not renewed)
-        signs them back in until it runs out."""
+        signs them back in until it runs out.
+
+        The time seen is written again once it is a minute old, not at every request: a
+        cookie signed and sent again for each page is most of what a session costs. It lags
+        the last request by under a minute, so idleness ends a session at most that much
+        sooner, never later."""
         if request.endpoint in ("static", "media.image"):  # files cached for everyone
             return
         now = int(time.time())
@@ -79,5 +85,6 @@ def register(app: Flask) -> None:
             session.clear()
             if lang:
                 session["lang"] = lang
-        if "_user_id" in session or seen is not None:
+        if ("_user_id" in session or seen is not None) and (
+                seen is None or now - seen >= SEEN_STEP_SECONDS):
             session["seen"] = now
