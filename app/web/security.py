@@ -36,6 +36,19 @@ class CookieSessions(SecureCookieSessionInterface):
     session to the next. Checked here because the session cookie is written after every
     after_request function has run."""
 
+    _signing = None  # (the keys, their serializer)
+
+    def get_signing_serializer(self, app):
+        """Flask's serializer, built once for the app's keys rather than twice a request
+        (building one serializes a sample to learn its output type)."""
+        if not app.secret_key:
+            return None
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        built = self._signing
+        if built is None or built[0] != keys:
+            built = self._signing = (keys, super().get_signing_serializer(app))
+        return built[1]
+
     def save_session(self, app, session, response) -> None:
         super().save_session(app, session, response)
         if "Set-Cookie" in response.headers and not response.cache_control.no_store:
