@@ -2,6 +2,7 @@
 a browser's first visit; risk control reads it with the address as where an action came
 from. A cookie whose signature does not hold is ignored and replaced."""
 import secrets
+from functools import lru_cache
 
 from flask import Flask, current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -15,7 +16,13 @@ SKIPPED = ("static", "media.image")
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=SALT)
+    return _serializer_for(current_app.secret_key)
+
+
+@lru_cache(maxsize=4)
+def _serializer_for(secret_key: str | bytes) -> URLSafeSerializer:
+    """Built once per key: building one serializes a sample to learn its output type."""
+    return URLSafeSerializer(secret_key, salt=SALT)
 
 
 def _name() -> str:

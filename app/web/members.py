@@ -1,8 +1,18 @@
 """Flask-Login's view of members."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.loyalty.models import Member
+from app.loyalty.statements import built_once
+
+
+@built_once
+def _member():
+    """The member with `member_id`, their tier joined. Not flushed first, like `Session.get`:
+    nothing is pending when a request begins."""
+    return (select(Member).where(Member.id == bindparam("member_id"))
+            .execution_options(autoflush=False))
 
 
 def setup(login_manager) -> None:
@@ -17,5 +27,5 @@ def setup(login_manager) -> None:
         member_id, _, epoch = session_id.partition(":")
         if not (member_id.isdigit() and epoch.isdigit()):
             return None
-        member = db.session.get(Member, int(member_id))
+        member = db.session.scalars(_member(), {"member_id": int(member_id)}).one_or_none()
         return member if member and member.session_epoch == int(epoch) else None

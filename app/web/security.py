@@ -27,6 +27,7 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+SEEN_STEP_SECONDS = 60
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -34,6 +35,19 @@ class CookieSessions(SecureCookieSessionInterface):
     remember cookie) is never stored by a cache: a shared cache must not hand one visitor's
     session to the next. Checked here because the session cookie is written after every
     after_request function has run."""
+
+    _signing = None  # (the keys, their serializer)
+
+    def get_signing_serializer(self, app):
+        """Flask's serializer, built once for the app's keys rather than twice a request
+        (building one serializes a sample to learn its output type)."""
+        if not app.secret_key:
+            return None
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        built = self._signing
+        if built is None or built[0] != keys:
+            built = self._signing = (keys, super().get_signing_serializer(app))
+        return built[1]
 
     def save_session(self, app, session, response) -> None:
         super().save_session(app, session, response)
@@ -68,7 +82,12 @@ def register(app: Flask) -> None:
     def end_idle_sessions():
         """A member idle for longer than SESSION_IDLE_MINUTES is signed out of this session;
         with "keep me signed in" the remember cookie (30 days from sign-in, not renewed)
-        signs them back in until it runs out."""
+        signs them back in until it runs out.
+
+        The time seen is written again once it is a minute old, not at every request: a
+        cookie signed and sent again for each page is most of what a session costs. It lags
+        the last request by under a minute, so idleness ends a session at most that much
+        sooner, never later."""
         if request.endpoint in ("static", "media.image"):  # files cached for everyone
             return
         now = int(time.time())
@@ -79,5 +98,6 @@ def register(app: Flask) -> None:
             session.clear()
             if lang:
                 session["lang"] = lang
-        if "_user_id" in session or seen is not None:
+        if ("_user_id" in session or seen is not None) and (
+                seen is None or now - seen >= SEEN_STEP_SECONDS):
             session["seen"] = now

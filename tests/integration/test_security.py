@@ -108,6 +108,25 @@ def test_a_member_idle_for_more_than_thirty_minutes_must_sign_in_again(
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_pages_within_a_minute_of_the_time_seen_leave_the_session_cookie_as_it_was(
+        member_client, monkeypatch):
+    member_client.get("/")
+    later(monkeypatch, 0.5)
+    assert "session=" not in " ".join(member_client.get("/").headers.getlist("Set-Cookie"))
+
+    later(monkeypatch, 0.6)
+    assert "session=" in " ".join(member_client.get("/").headers.getlist("Set-Cookie"))
+
+
+def test_a_member_busy_every_fifty_seconds_stays_signed_in_past_the_idle_minutes(
+        member_client, monkeypatch):
+    for _ in range(38):   # 31 minutes and 40 seconds
+        later(monkeypatch, 50 / 60)
+        assert member_client.get("/rules").status_code == 200
+
+    assert member_client.get("/points").status_code == 200
+
+
 def test_keep_me_signed_in_survives_idleness_for_thirty_days_from_sign_in(client, member,
                                                                          monkeypatch):
     response = client.post("/login", data={"phone": member.phone, "password": PASSWORD,
