@@ -8,6 +8,7 @@ from babel.numbers import get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import LazyString, format_decimal, get_translations, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import running_program
@@ -109,6 +110,13 @@ def gettext(message: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def pattern(message: str) -> Markup:
+    """A translated sentence with its `%(name)s` places left to fill, as a template's `_()`
+    would fill them (`pattern(...)|format(name=value)`, the value escaped): for a row of a
+    list, translated once for the page rather than once a row."""
+    return Markup(translations().ugettext(message))
+
+
 def lazy_gettext(message: str, **variables) -> LazyString:
     """A word translated when it is shown, in the language of the request showing it."""
     return LazyString(gettext, message, **variables)
@@ -132,8 +140,9 @@ def register(app: Flask) -> None:
     env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, running_program().tz),
                                                        "medium")
     env.filters["when"] = lambda at: format_datetime(at, "short")
-    env.globals.update(localized=localized, countdown=countdown, timezone_name=timezone_name,
-                       current_locale=lambda: str(request_locale()))
+    env.filters["localized"] = localized
+    env.globals.update(pattern=pattern, localized=localized, countdown=countdown,
+                       timezone_name=timezone_name, current_locale=lambda: str(request_locale()))
 
     @app.post("/lang/<code>")
     def set_language(code: str):
