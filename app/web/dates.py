@@ -13,7 +13,8 @@ from babel.dates import (
     get_time_format,
     parse_pattern,
 )
-from flask_babel import get_locale, get_timezone
+
+from .request_babel import request_locale, request_zone_name
 
 WIDTHS = ("full", "long", "medium", "short")
 
@@ -78,15 +79,11 @@ def skeleton_text(day: date, skeleton: str, locale: Locale) -> str:
     return _skeleton_template(locale, skeleton) % DateTimeFormat(day, locale)
 
 
-def _zone_name() -> str:
-    return get_timezone().zone
-
-
 def format_date(day: date | datetime, format: str = "medium") -> str:
     """A day in the member's language (a time: its day in the program's timezone)."""
-    return date_text(day, format, get_locale(), _zone_name())
+    return date_text(day, format, request_locale(), request_zone_name())
 
 
 def format_datetime(at: datetime, format: str = "medium") -> str:
     """A time in the member's language, on the program's clock."""
-    return datetime_text(at, format, get_locale(), _zone_name())
+    return datetime_text(at, format, request_locale(), request_zone_name())

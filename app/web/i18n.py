@@ -5,14 +5,16 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import get_timezone_name
 from babel.numbers import get_group_symbol, get_minus_sign_symbol
-from flask import Flask, current_app, g, redirect, request, session, url_for
-from flask_babel import LazyString, format_decimal, get_locale, get_translations, ngettext
+from flask import Flask, current_app, redirect, request, session, url_for
+from flask_babel import LazyString, format_decimal, get_translations, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import running_program
 from .dates import format_date, format_datetime, skeleton_text
 from .redirects import local_path
+from .request_babel import request_globals, request_locale
 
 
 def select_locale() -> Locale:
@@ -46,7 +48,7 @@ def grouped(number: int, locale: Locale) -> str:
 def points(number) -> str:
     """Points as members read them, in their language."""
     if isinstance(number, int):
-        return grouped(number, get_locale())
+        return grouped(number, request_locale())
     return format_decimal(number, format="#,##0")
 
 
@@ -62,7 +64,7 @@ def multiplier(pct: int) -> str:
 
 def localized(obj, field: str) -> str:
     """A data field in the member's language: `name` is Chinese, `name_en` English."""
-    if get_locale().language == "en":
+    if request_locale().language == "en":
         return getattr(obj, f"{field}_en", None) or getattr(obj, field)
     return getattr(obj, field)
 
@@ -70,7 +72,7 @@ def localized(obj, field: str) -> str:
 def short_day(day: date) -> str:
     """Month and day; the year too when it is not this year."""
     this_year = datetime.now(running_program().tz).year
-    return skeleton_text(day, "MMMd" if day.year == this_year else "yMMMd", get_locale())
+    return skeleton_text(day, "MMMd" if day.year == this_year else "yMMMd", request_locale())
 
 
 def countdown(expires_at: datetime, now: datetime) -> str:
@@ -86,18 +88,19 @@ def countdown(expires_at: datetime, now: datetime) -> str:
 
 def timezone_name(tz: str) -> str:
     """The program's timezone as members know it: China Standard Time, 中国标准时间."""
-    return get_timezone_name(tz, locale=get_locale())
+    return get_timezone_name(tz, locale=request_locale())
 
 
 def translations():
     """The request's translations, looked up through Babel once for each language the request
     speaks in (Babel's look-up walks its request context three times on every word)."""
-    locale = get_locale()
+    locale = request_locale()
     if locale is None:   # outside a request: Babel's stand-in, which translates nothing
         return get_translations()
-    found = g.get("mall_translations")
+    kept = request_globals()
+    found = getattr(kept, "mall_translations", None)
     if found is None or found[0] is not locale:
-        found = g.mall_translations = (locale, get_translations())
+        found = kept.mall_translations = (locale, get_translations())
     return found[1]
 
 
@@ -105,6 +108,13 @@ def gettext(message: str, **variables) -> str:
     """flask_babel's gettext, with the request's translations found once."""
     text = translations().ugettext(message)
     return text % variables if variables else text
+
+
+def pattern(message: str) -> Markup:
+    """A translated sentence with its `%(name)s` places left to fill, as a template's `_()`
+    would fill them (`pattern(...)|format(name=value)`, the value escaped): for a row of a
+    list, translated once for the page rather than once a row."""
+    return Markup(translations().ugettext(message))
 
 
 def lazy_gettext(message: str, **variables) -> LazyString:
@@ -130,8 +140,9 @@ def register(app: Flask) -> None:
     env.filters["expiry_day"] = lambda at: format_date(expiry_day(at, running_program().tz),
                                                        "medium")
     env.filters["when"] = lambda at: format_datetime(at, "short")
-    env.globals.update(localized=localized, countdown=countdown, timezone_name=timezone_name,
-                       current_locale=lambda: str(get_locale()))
+    env.filters["localized"] = localized
+    env.globals.update(pattern=pattern, localized=localized, countdown=countdown,
+                       timezone_name=timezone_name, current_locale=lambda: str(request_locale()))
 
     @app.post("/lang/<code>")
     def set_language(code: str):

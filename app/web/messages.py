@@ -261,6 +261,7 @@ def entry_label(entry) -> str:
 
 
 def register(app) -> None:
+    app.jinja_env.filters["entry_label"] = entry_label
     app.jinja_env.globals.update(describe=describe, refusal_label=refusal_label,
                                  refusal_reason=refusal_reason, status_label=status_label,
                                  kind_label=kind_label, entry_label=entry_label,

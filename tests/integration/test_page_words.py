@@ -40,3 +40,34 @@ def test_words_follow_a_language_forced_within_the_request(app):
             assert gettext("Redeem") == "Redeem"
         assert gettext("Redeem") == "立即兑换"
         assert gettext("Balance %(n)s", n="1,200") == "余额 1,200"
+
+
+def test_numbers_and_dates_follow_a_language_forced_within_the_request(app):
+    from datetime import date
+
+    from app.web.dates import format_date
+    from app.web.i18n import localized, pattern
+
+    class Named:
+        name, name_en = "绿茶", "Green tea"
+
+    with app.test_request_context("/"):
+        assert (format_date(date(2026, 3, 1)), localized(Named, "name")) == ("2026年3月1日", "绿茶")
+        with force_locale("en"):
+            assert format_date(date(2026, 3, 1)) == "Mar 1, 2026"
+            assert localized(Named, "name") == "Green tea"
+            assert pattern("Balance %(n)s") % {"n": "<b>"} == "Balance &lt;b&gt;"
+        assert (format_date(date(2026, 3, 1)), localized(Named, "name")) == ("2026年3月1日", "绿茶")
+
+
+def test_the_header_and_footer_say_their_words_in_the_members_language(member_client):
+    def frame(html: str) -> list[str]:
+        return [re.search(pattern, html).group(1) for pattern in (
+            r'<a class="skip-link" href="#main">([^<]*)</a>', r'aria-label="([^"]*)">\s*<span',
+            r'data-testid="balance">[^<]*</strong> ([^<]*)</span>',
+            r'<button class="linklike" type="submit">([^<]*)</button>')]
+
+    assert frame(text(member_client.get("/"))) == ["跳到主要内容", "我的积分", "积分", "退出登录"]
+    english(member_client)
+    assert frame(text(member_client.get("/"))) == ["Skip to content", "Your points", "pts",
+                                                   "Sign out"]
