@@ -106,7 +106,7 @@ translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile --use-fuzzy -d translations 2>/dev/null
 
 extract-messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k pattern -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k pattern -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:
