@@ -31,9 +31,9 @@ class PointLot(db.Model):
         # text).
         Index("ix_point_lots_live", "member_id", "expires_at", "earned_at", "id", "remaining",
               sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
-        # Reports: live points by expiry (member_id keeps the lots one expiry batch empties
-        # side by side), and lapsed lots' points from an index that spending and expiry
-        # never rewrite: an index with `remaining` in it is rewritten at every draw.
+        # Reports: live points by expiry, from an index a lot leaves once spent or expired
+        # (member_id keeps the lots one expiry batch empties side by side), and lapsed lots'
+        # points from one that spending and expiry never touch.
         Index("ix_point_lots_live_expiry", "expires_at", "member_id", "remaining",
               sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
         Index("ix_point_lots_expiry_points", "expires_at", "points"),
