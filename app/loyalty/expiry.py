@@ -24,7 +24,6 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     String,
-    bindparam,
     exists,
     func,
     insert,
@@ -37,7 +36,7 @@ from sqlalchemy import (
 from app.extensions import db
 from .lots import add_months, end_of_local_day
 from .models import EXPIRE, LedgerEntry, LotAllocation, Member, PointLot
-from .models.ledger import LAPSE_ENTRY
+from .models.ledger import LAPSE_ENTRY, LIVE
 from .program import ACTIVITY, ANNUAL, MONTHLY, Program, parse_month_day
 from .transaction import write_transaction
 
@@ -83,29 +82,39 @@ def expire_all(now: datetime, batch_size: int = 1000) -> int:
     total, after = 0, 0
     while True:
         with write_transaction():
-            member_ids = _next_members(after, now, batch_size)
-            if not member_ids:
+            last = _batch_end(after, now, batch_size)
+            if last is None:
                 return total
-            total += _expire_batch(member_ids, now)
-        after = member_ids[-1]
+            total += _expire_batch(after, last, now)
+        after = last
 
 
-def _next_members(after: int, now: datetime, limit: int) -> list[int]:
-    return db.session.scalars(
-        select(PointLot.member_id).distinct()
-        .where(PointLot.member_id > after, PointLot.remaining > 0, PointLot.expires_at <= now)
-        .order_by(PointLot.member_id).limit(limit)).all()
+def _lapsed(after: int, last: int, now: datetime) -> tuple:
+    """The lapsed lots of the members after `after` up to `last`, read from the index of
+    live lots alone."""
+    return (PointLot.member_id > after, PointLot.member_id <= last, literal_column(LIVE),
+            PointLot.expires_at <= now)
 
 
-def _expire_batch(member_ids: list[int], now: datetime) -> int:
-    """What ledger.expire_lapsed does for each member, as five statements for them all
-    (and the lock of their rows on PostgreSQL), however many lots they hold."""
+def _batch_end(after: int, now: datetime, limit: int) -> int | None:
+    """The last of the next `limit` members with lapsed lots after `after`: a batch is a
+    range of member ids, so its statements read ranges of the indexes, not lists of ids."""
+    members = (select(PointLot.member_id).distinct()
+               .where(PointLot.member_id > after, literal_column(LIVE),
+                      PointLot.expires_at <= now)
+               .order_by(PointLot.member_id).limit(limit).subquery())
+    return db.session.scalar(select(func.max(members.c.member_id)))
+
+
+def _expire_batch(after: int, last: int, now: datetime) -> int:
+    """What ledger.expire_lapsed does for each member after `after` up to `last`, as five
+    statements for them all (and the lock of their rows on PostgreSQL), however many lots
+    they hold."""
     session = db.session
     if session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds
-        session.execute(select(Member.id).where(Member.id.in_(member_ids))
+        session.execute(select(Member.id).where(Member.id > after, Member.id <= last)
                         .order_by(Member.id).with_for_update())
-    ids = bindparam("member_ids", member_ids, expanding=True)
-    lapsed = (PointLot.member_id.in_(ids), PointLot.remaining > 0, PointLot.expires_at <= now)
+    lapsed = _lapsed(after, last, now)
     points = session.scalar(select(func.coalesce(func.sum(PointLot.remaining), 0))
                             .where(*lapsed))
     if not points:
@@ -138,11 +147,11 @@ def _expire_batch(member_ids: list[int], now: datetime) -> int:
         select(moment_entry, PointLot.id, PointLot.remaining).where(*lapsed)))
 
     lapsed_sum = (select(func.sum(PointLot.remaining))
-                  .where(PointLot.member_id == Member.id, PointLot.remaining > 0,
+                  .where(PointLot.member_id == Member.id, literal_column(LIVE),
                          PointLot.expires_at <= now).scalar_subquery())
-    has_lapsed = exists().where(PointLot.member_id == Member.id, PointLot.remaining > 0,
+    has_lapsed = exists().where(PointLot.member_id == Member.id, literal_column(LIVE),
                                 PointLot.expires_at <= now)
-    session.execute(update(Member).where(Member.id.in_(ids), has_lapsed)
+    session.execute(update(Member).where(Member.id > after, Member.id <= last, has_lapsed)
                     .values(points_balance=Member.points_balance - lapsed_sum)
                     .execution_options(synchronize_session=False))
     session.execute(update(PointLot).where(*lapsed).values(remaining=0)

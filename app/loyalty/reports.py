@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from app.extensions import db
 from . import report_months
@@ -47,6 +47,7 @@ from .models import (
     PointLot,
     Tier,
 )
+from .models.ledger import LIVE
 from .program import Program
 from .report_periods import Month, Period
 
@@ -194,7 +195,7 @@ def liability(now: datetime, program: Program) -> Liability:
     and the expected cost after it."""
     held = db.session.execute(
         select(PointLot.expires_at, func.sum(PointLot.remaining))
-        .where(PointLot.remaining > 0).group_by(PointLot.expires_at)).all()
+        .where(literal_column(LIVE)).group_by(PointLot.expires_at)).all()
     by_month: dict[tuple[Month | None, bool], int] = {}
     never = live = 0
     for expires_at, points in held:   # one row per expiry instant, not per lot
@@ -225,10 +226,11 @@ def expiry_month(expires_at: datetime, program: Program) -> Month:
 def breakage(now: datetime) -> Breakage:
     """Expired ÷ issued over lots whose expiry has passed by `now` (points lapsed but not yet
     written by the expiry job count as expired)."""
-    lapsed_lots = select(func.coalesce(func.sum(PointLot.points), 0),
-                         func.coalesce(func.sum(PointLot.remaining), 0)).where(
-        PointLot.expires_at <= now)
-    issued, waiting = db.session.execute(lapsed_lots).one()
+    # Two reads, each from an index alone: the lapsed lots' points, and what is left in them.
+    issued = db.session.scalar(select(func.coalesce(func.sum(PointLot.points), 0))
+                               .where(PointLot.expires_at <= now))
+    waiting = db.session.scalar(select(func.coalesce(func.sum(PointLot.remaining), 0))
+                                .where(literal_column(LIVE), PointLot.expires_at <= now))
     returned_into = db.session.scalar(
         select(func.coalesce(func.sum(PointLot.points), 0))
         .select_from(LedgerEntry).join(PointLot, PointLot.id == LedgerEntry.lot_id)

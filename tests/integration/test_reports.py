@@ -2,11 +2,12 @@
 source of points, redemptions, a cancellation, expiry (written and still waiting), a
 negative adjustment, a refund's clawback, a purchase just after a local midnight, and a
 purchase with one line under a campaign and one not."""
+import re
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.extensions import db
 from app.loyalty import (
@@ -176,6 +177,37 @@ def test_breakage_counts_lapsed_lots_once_and_prices_the_live_points(history):
     # 1000 never expire; 529 live at 5/24 of their worth (110.21 fen); 140 lapsed cost nothing.
     assert found.expected_cost_fen == 1000 + 110
 
+
+
+def test_the_liability_reads_lots_from_indexes_alone_none_keeping_a_spent_lots_remainder(app):
+    """Spending or expiring a lot never moves it within an index the liability reads: the
+    only ones with `remaining` in them hold live lots, which a spent lot simply leaves
+    (SQLite's plans)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plans read here are SQLite's")
+    statements = []
+
+    def remember(_connection, _cursor, statement, parameters, _context, _many):
+        if "point_lots" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        reports.liability(NOW, running_program())
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert statements
+    with db.engine.connect() as connection:
+        made = dict(connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'point_lots'").all())
+        for statement, parameters in statements:
+            plan = " ".join(row[3] for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+            assert not re.search(r"\bSCAN point_lots(?! USING)", plan), (statement, plan)
+            for covering, index in re.findall(r"point_lots USING (COVERING )?INDEX (\w+)", plan):
+                assert covering, (statement, plan)
+                assert "remaining" not in made[index] or made[index].endswith(
+                    "WHERE remaining > 0"), (index, made[index])
 
 def test_point_value_prices_the_liability_in_fen(history, app):
     app.config["POINTS_PER_YUAN"] = 200

@@ -26,11 +26,17 @@ class PointLot(db.Model):
     __table_args__ = (
         Index("ix_point_lots_member_expiry", "member_id", "expires_at"),
         # A debit reads a member's live lots in spending order, only as far as it needs;
-        # the expiry of one member skips their spent lots (queries say `remaining > 0`
-        # in words, as SQLite matches a partial index only on the same text).
-        Index("ix_point_lots_live", "member_id", "expires_at", "earned_at", "id",
+        # the expiry skips spent lots; both read `remaining` from the index alone (queries
+        # say `remaining > 0` in words, as SQLite matches a partial index only on the same
+        # text).
+        Index("ix_point_lots_live", "member_id", "expires_at", "earned_at", "id", "remaining",
               sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
-        Index("ix_point_lots_expiry", "expires_at", "remaining", "points"),  # reports
+        # Reports: live points by expiry, from an index a lot leaves once spent or expired
+        # (member_id keeps the lots one expiry batch empties side by side), and lapsed lots'
+        # points from one that spending and expiry never touch.
+        Index("ix_point_lots_live_expiry", "expires_at", "member_id", "remaining",
+              sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
+        Index("ix_point_lots_expiry_points", "expires_at", "points"),
         CheckConstraint("remaining >= 0 AND remaining <= points", name="remaining_within_lot"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
