@@ -112,7 +112,10 @@ def _expire_batch(after: int, last: int, now: datetime) -> int:
     they hold."""
     session = db.session
     if session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds
-        session.execute(select(Member.id).where(Member.id > after, Member.id <= last)
+        # Only the range's members with lapsed lots: the others may redeem meanwhile.
+        session.execute(select(Member.id)
+                        .where(Member.id.in_(select(PointLot.member_id)
+                                             .where(*_lapsed(after, last, now))))
                         .order_by(Member.id).with_for_update())
     lapsed = _lapsed(after, last, now)
     points = session.scalar(select(func.coalesce(func.sum(PointLot.remaining), 0))
