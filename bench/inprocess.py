@@ -3,26 +3,31 @@ process (and, with the profile, where the redemption's time goes), and SQL state
 page as a member's history grows, counted as tests/integration/test_query_counts.py counts them.
 
 On its own it times redemptions on a fresh SQLite file (a member with a history, an item with
-ample stock) against the probe on a file beside it; the times are taken without a profiler,
-which would slow the mall's Python and not the probe's disk:
+ample stock) and till purchases (`POST /api/v1/purchases` through the test client, each with
+a new reference and Idempotency-Key, spread over a few members) against the probe on a file
+beside it; the times are taken without a profiler, which would slow the mall's Python and
+not the probe's disk:
 
     .venv/bin/python -m bench.inprocess [--rounds 200] [--profile]
 """
 import argparse
 import cProfile
 import json
+import logging
 import pstats
 import statistics
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
+from sqlalchemy import event
 
 from app.extensions import db
-from app.loyalty import accounts, redemption
-from app.loyalty.models import ADJUST
+from app.loyalty import accounts, redemption, stores
+from app.loyalty.models import ADJUST, Store, utcnow
 from bench import pages as bench_pages
 from bench.hello import probe, probe_engine
 from bench.load_data import bench_app
@@ -57,6 +62,8 @@ def redemption_against_probe(mall_url: str, probe_url: str, member_id: int, item
             redemption.redeem(member_id, item_id, key)
             spent.append(time.perf_counter() - began)
             cpu.append(time.process_time() - began_cpu)
+        statements = _statements(app, lambda: redemption.redeem(
+            member_id, item_id, f"counted-{time.time_ns()}"))
         where = {}
         if profiled:
             profile = cProfile.Profile()
@@ -72,7 +79,76 @@ def redemption_against_probe(mall_url: str, probe_url: str, member_id: int, item
     return {"rounds": rounds, "redeem_ms": round(redeem_ms, 3), "probe_ms": round(probe_ms, 3),
             "share_of_probe": round(probe_ms / redeem_ms, 4),
             "beyond_probe_ms": round(redeem_ms - probe_ms, 3),
-            "redeem_cpu_ms": round(statistics.median(cpu) * 1000, 3), **where}
+            "redeem_cpu_ms": round(statistics.median(cpu) * 1000, 3),
+            "statements": statements, **where}
+
+
+def purchases_against_probe(mall_url: str, probe_url: str, api_key: str, phones: list[str],
+                            rounds: int = 200, profiled: bool = True) -> dict:
+    """As redemption_against_probe, for till purchases through the API (the test client):
+    each a new reference and Idempotency-Key, the members taken in turn."""
+    engine = probe_engine(probe_url)
+    probes = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        probe(engine)
+        probes.append(time.perf_counter() - began)
+    engine.dispose()
+    app = bench_app(mall_url)
+    client = app.test_client()
+    occurred = (utcnow() - timedelta(minutes=1)).isoformat()
+
+    def purchase(n: int, run: str) -> None:
+        answer = client.post("/api/v1/purchases", json={
+            "member_phone": phones[n % len(phones)], "reference": f"{run}-{n}",
+            "amount_fen": 8800, "lines": [{"category": "coffee", "amount_fen": 8800}],
+            "occurred_at": occurred}, headers={"Authorization": f"Bearer {api_key}",
+                                               "Idempotency-Key": f"{run}-{n}"})
+        assert answer.status_code == 201, answer.get_data(as_text=True)[:300]
+
+    logging.disable(logging.INFO)   # one request-log line per purchase otherwise
+    for n in range(len(phones)):
+        purchase(n, f"warm-{time.time_ns()}")
+    spent, cpu, run = [], [], f"p{time.time_ns()}"
+    for n in range(rounds):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        purchase(n, run)
+        spent.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
+    statements = _statements(app, lambda: purchase(rounds, run))
+    where = {}
+    if profiled:
+        profile, run = cProfile.Profile(), f"profiled-{time.time_ns()}"
+        for n in range(rounds):
+            profile.enable()
+            purchase(n, run)
+            profile.disable()
+        where = summary(profile)
+    logging.disable(logging.NOTSET)
+    with app.app_context():
+        db.engine.dispose()
+    purchase_ms, probe_ms = (statistics.median(s) * 1000 for s in (spent, probes))
+    return {"rounds": rounds, "purchase_ms": round(purchase_ms, 3),
+            "probe_ms": round(probe_ms, 3), "share_of_probe": round(probe_ms / purchase_ms, 4),
+            "purchase_cpu_ms": round(statistics.median(cpu) * 1000, 3),
+            "statements": statements, **where}
+
+
+def _statements(app, work) -> int:
+    """The SQL statements `work` sends (BEGIN and the commit's own not counted)."""
+    with app.app_context():
+        engine = db.engine
+    sent = []
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len([s for s in sent if not s.lstrip().upper().startswith("BEGIN")])
 
 
 def summary(profile: cProfile.Profile, top: int = 12) -> dict:
@@ -130,10 +206,19 @@ def main() -> None:
             item_id = bench_pages.catalog(items=5)[0]     # one point, no stock to count
             member_id = bench_pages.member_with_history("13600000002", 1_000)
             accounts.award(member_id, 10 * args.rounds + 10, "bench", kind=ADJUST)
+            db.session.add(Store(code="B1", name="bench", created_at=utcnow()))
+            db.session.commit()
+            api_key = stores.create_key("B1")
+            phones = [f"1360000{n:04d}" for n in range(100, 120)]
+            for phone in phones:
+                accounts.join(phone, "bench", PASSWORD)
             db.session.remove()
             db.engine.dispose()
-        figures = redemption_against_probe(mall_url, f"sqlite:///{Path(folder) / 'probe.sqlite3'}",
-                                           member_id, item_id, args.rounds, args.profile)
+        probe_url = f"sqlite:///{Path(folder) / 'probe.sqlite3'}"
+        figures = {"redemption": redemption_against_probe(
+            mall_url, probe_url, member_id, item_id, args.rounds, args.profile),
+            "purchase": purchases_against_probe(mall_url, probe_url, api_key, phones,
+                                                args.rounds, args.profile)}
     print(json.dumps(figures, indent=2, ensure_ascii=False))
 
 

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from .errors import DomainError
 from .models import ApiRequest, utcnow
+from .statements import built_once
 from .transaction import write_transaction
 
 T = TypeVar("T")
@@ -81,11 +82,16 @@ def once(key: RequestKey | None, work: Callable[[], T],
     raise AssertionError("unreachable")
 
 
+@built_once
+def _kept():
+    return select(ApiRequest).where(ApiRequest.store_id == bindparam("store_id"),
+                                    ApiRequest.key == bindparam("key"))
+
+
 def _stored(key: RequestKey | None) -> Answer | None:
     if key is None:
         return None
-    row = db.session.scalar(select(ApiRequest).where(ApiRequest.store_id == key.store_id,
-                                                     ApiRequest.key == key.key))
+    row = db.session.scalar(_kept(), {"store_id": key.store_id, "key": key.key})
     if row is None:
         return None
     if row.request_hash != key.request_hash:

@@ -15,6 +15,7 @@ from .lots import LotView, allocate, end_of_local_day
 from .models import EXPIRE, RETURN, LedgerEntry, LotAllocation, Member, PointLot
 from .models.ledger import LIVE
 from .program import Program
+from .statements import built_once
 
 # The detail of a clawback that settles points owed from a refunded purchase.
 OWED = "owed"
@@ -47,37 +48,56 @@ def debit(member: Member, points: int, *, kind: str, detail: str, now: datetime,
     return entry
 
 
+@built_once
+def _take_from_lots():
+    lots = PointLot.__table__
+    return (update(lots).where(lots.c.id == bindparam("lot"))
+            .values(remaining=lots.c.remaining - bindparam("take")))
+
+
+@built_once
+def _record_draws():
+    return insert(LotAllocation.__table__)
+
+
 def _draw(entry_id: int, drawn: list[tuple[int, int]]) -> None:
     """Take `drawn` (lot id, points) from the lots and record each draw for the entry: one
     statement for the lots and one for the allocations, however many lots it spans."""
     connection = db.session.connection()
-    connection.execute(
-        update(PointLot.__table__).where(PointLot.__table__.c.id == bindparam("lot"))
-        .values(remaining=PointLot.__table__.c.remaining - bindparam("take")),
-        [{"lot": lot_id, "take": take} for lot_id, take in drawn])
-    connection.execute(insert(LotAllocation.__table__),
-                       [{"entry_id": entry_id, "lot_id": lot_id, "points": take}
-                        for lot_id, take in drawn])
+    connection.execute(_take_from_lots(), [{"lot": lot_id, "take": take}
+                                           for lot_id, take in drawn])
+    connection.execute(_record_draws(), [{"entry_id": entry_id, "lot_id": lot_id,
+                                          "points": take} for lot_id, take in drawn])
     for lot_id, _take in drawn:  # a lot loaded earlier in this transaction reads afresh
         loaded = db.session.identity_map.get(db.session.identity_key(PointLot, lot_id))
         if loaded is not None:
             db.session.expire(loaded, ["remaining"])
 
 
+@built_once
+def _live_lots(expiring: bool):
+    """A page of a member's live lots in spending order: those that expire after `now`, or
+    those that never do."""
+    lots = (select(PointLot.id, PointLot.remaining, PointLot.earned_at, PointLot.expires_at)
+            .where(PointLot.member_id == bindparam("member_id"), literal_column(LIVE)))
+    if expiring:
+        lots = (lots.where(PointLot.expires_at > bindparam("now", type_=PointLot.expires_at.type))
+                .order_by(PointLot.expires_at, PointLot.earned_at, PointLot.id))
+    else:
+        lots = lots.where(PointLot.expires_at.is_(None)).order_by(PointLot.earned_at, PointLot.id)
+    return lots.offset(bindparam("skip")).limit(bindparam("size"))
+
+
 def _lots_to_spend(member_id: int, points: int, now: datetime) -> list[LotView]:
     """The live lots a debit of `points` draws from, read in spending order only as far as
     needed: those that expire (soonest first), then those that never do, a few rows at a time
     from the index of live lots, so a member with thousands of lots does not load them all."""
-    lots = (select(PointLot.id, PointLot.remaining, PointLot.earned_at, PointLot.expires_at)
-            .where(PointLot.member_id == member_id, literal_column(LIVE)))
-    expiring = (lots.where(PointLot.expires_at > now)
-                .order_by(PointLot.expires_at, PointLot.earned_at, PointLot.id))
-    lasting = lots.where(PointLot.expires_at.is_(None)).order_by(PointLot.earned_at, PointLot.id)
     read, covered = [], 0
-    for query in (expiring, lasting):
+    for expiring in (True, False):
         offset, page = 0, FIRST_PAGE
         while True:
-            rows = db.session.execute(query.offset(offset).limit(page)).all()
+            rows = db.session.execute(_live_lots(expiring), {
+                "member_id": member_id, "now": now, "skip": offset, "size": page}).all()
             for row in rows:
                 read.append(LotView(*row))
                 covered += row.remaining
@@ -118,12 +138,7 @@ def restore(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datet
 def expire_lapsed(member: Member, now: datetime) -> list[LedgerEntry]:
     """Write one expire entry for each moment at which lots of this member lapsed with points
     left, dated then, and the draw of each of those lots; the expiry job writes the same."""
-    # Read in the order of the index of live lots (the member's spent lots are not in it).
-    lapsed = db.session.execute(
-        select(PointLot.id, PointLot.remaining, PointLot.expires_at)
-        .where(PointLot.member_id == member.id, literal_column(LIVE),
-               PointLot.expires_at <= now)
-        .order_by(PointLot.expires_at, PointLot.earned_at, PointLot.id)).all()
+    lapsed = db.session.execute(_lapsed_lots(), {"member_id": member.id, "now": now}).all()
     entries = []
     for moment, lots in groupby(sorted(lapsed, key=lambda lot: (lot.expires_at, lot.id)),
                                 key=lambda lot: lot.expires_at):
@@ -132,6 +147,15 @@ def expire_lapsed(member: Member, now: datetime) -> list[LedgerEntry]:
         _draw(entry.id, drawn)
         entries.append(entry)
     return entries
+
+
+@built_once
+def _lapsed_lots():
+    # In the order of the index of live lots (the member's spent lots are not in it).
+    return (select(PointLot.id, PointLot.remaining, PointLot.expires_at)
+            .where(PointLot.member_id == bindparam("member_id"), literal_column(LIVE),
+                   PointLot.expires_at <= bindparam("now", type_=PointLot.expires_at.type))
+            .order_by(PointLot.expires_at, PointLot.earned_at, PointLot.id))
 
 
 def _write(member: Member, kind: str, points: int, detail: str,

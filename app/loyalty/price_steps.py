@@ -117,12 +117,18 @@ def remove_step(item_id: int, step_id: int, *, actor_id: int | None = None,
                              address, before=before, now=now)
 
 
+@built_once
+def _due_steps():
+    return select(ItemPriceStep).where(
+        ItemPriceStep.item_id == bindparam("item_id"), ItemPriceStep.applied_at.is_(None),
+        ItemPriceStep.starts_at <= bindparam("now", type_=ItemPriceStep.starts_at.type)
+    ).order_by(ItemPriceStep.starts_at)
+
+
 def apply_due_locked(item: Item, now: datetime) -> bool:
     """Write the latest step of `item` whose moment has come onto it, in the caller's
     transaction (the item row locked or about to be written); whether a step was due."""
-    due = db.session.scalars(select(ItemPriceStep).where(
-        ItemPriceStep.item_id == item.id, ItemPriceStep.applied_at.is_(None),
-        ItemPriceStep.starts_at <= now).order_by(ItemPriceStep.starts_at)).all()
+    due = db.session.scalars(_due_steps(), {"item_id": item.id, "now": now}).all()
     if not due:
         return False
     latest = due[-1]

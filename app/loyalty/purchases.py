@@ -276,17 +276,27 @@ def _raise(error: Exception):
 
 
 def _purchase(store_id: int, reference: str) -> Purchase | None:
-    return db.session.scalar(select(Purchase).where(Purchase.store_id == store_id,
-                                                    Purchase.reference == reference))
+    return db.session.scalar(_by_reference(), {"store_id": store_id, "reference": reference})
+
+
+@built_once
+def _by_reference():
+    return select(Purchase).where(Purchase.store_id == bindparam("store_id"),
+                                  Purchase.reference == bindparam("reference"))
+
+
+@built_once
+def _member_by(column: str):
+    return select(Member.id).where(getattr(Member, column) == bindparam("value"))
 
 
 def _member_id(data: PurchaseInput) -> int:
     by_phone = data.member_phone is not None
     member_id = None
     if by_phone or member_numbers.is_valid(data.member_no):  # a malformed number: no look-up
-        where = (Member.phone == data.member_phone if by_phone
-                 else Member.member_no == data.member_no)
-        member_id = db.session.scalar(select(Member.id).where(where))
+        member_id = db.session.scalar(
+            _member_by("phone" if by_phone else "member_no"),
+            {"value": data.member_phone if by_phone else data.member_no})
     if member_id is None:
         field = "member_phone" if data.member_phone is not None else "member_no"
         raise UnknownMember(field=field)

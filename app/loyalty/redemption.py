@@ -3,7 +3,7 @@ an item handed over). Each is one transaction."""
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -42,6 +42,7 @@ from .models.risk import REDEEM_SIGNAL
 from .program import running_program
 from .risk import blocklist, guard
 from .risk.signals import NOWHERE, Origin
+from .statements import built_once
 from .transaction import lock_member, write_transaction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
@@ -70,7 +71,7 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
                 raise AccountFrozen()
             ledger.expire_lapsed(member, now)
             _lapse_overdue(member, now)
-            item = db.session.get(Item, item_id, populate_existing=True)
+            item = db.session.scalar(_item(), {"item_id": item_id})
             if item is None:
                 raise NotFound(item_id=item_id)
             quota = None
@@ -247,11 +248,22 @@ def _counter_cash_due(order: Order, provider: str, reference: str | None,
     return True
 
 
+@built_once
+def _item():
+    return (select(Item).where(Item.id == bindparam("item_id"))
+            .execution_options(populate_existing=True))
+
+
+@built_once
+def _overdue():
+    return select(Order).where(
+        Order.member_id == bindparam("member_id"), Order.status == AWAITING_PAYMENT,
+        Order.pay_by <= bindparam("now", type_=Order.pay_by.type))
+
+
 def _lapse_overdue(member, now: datetime) -> None:
     """The member's own unpaid orders past their window lapse before anything else they do."""
-    for order in db.session.scalars(select(Order).where(
-            Order.member_id == member.id, Order.status == AWAITING_PAYMENT,
-            Order.pay_by <= now)).all():
+    for order in db.session.scalars(_overdue(), {"member_id": member.id, "now": now}).all():
         _close(member, order, LAPSED, now)
 
 
@@ -286,11 +298,16 @@ def cancellable(order: Order, now: datetime) -> bool:
             and now < cancel_deadline(order))
 
 
+@built_once
+def _bought():
+    return select(func.coalesce(func.sum(Order.quantity), 0)).where(
+        Order.member_id == bindparam("member_id"), Order.item_id == bindparam("item_id"),
+        Order.status.in_(COUNTED_STATUSES))
+
+
 def bought(member_id: int, item_id: int) -> int:
     """How many of an item the member holds in orders that count against the limit."""
-    return db.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
-        Order.member_id == member_id, Order.item_id == item_id,
-        Order.status.in_(COUNTED_STATUSES)))
+    return db.session.scalar(_bought(), {"member_id": member_id, "item_id": item_id})
 
 
 def _close(member, order: Order, status: str, now: datetime) -> None:
@@ -325,9 +342,14 @@ def _take_stock(item: Item, order: Order, now: datetime) -> None:
 def _order_for_key(member_id: int, key: str) -> Order | None:
     """The member's order placed with `key`: its id is looked up alone (a new key, the usual
     case, costs one narrow read), the order with its item only when there is one."""
-    order_id = db.session.scalar(select(Order.id).where(Order.member_id == member_id,
-                                                        Order.idempotency_key == key))
+    order_id = db.session.scalar(_order_id_for_key(), {"member_id": member_id, "key": key})
     return None if order_id is None else db.session.get(Order, order_id)
+
+
+@built_once
+def _order_id_for_key():
+    return select(Order.id).where(Order.member_id == bindparam("member_id"),
+                                  Order.idempotency_key == bindparam("key"))
 
 
 def _lock_order(code: str):

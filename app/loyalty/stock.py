@@ -4,11 +4,13 @@ with limited stock holds exactly the sum of its movements."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from .errors import SoldOut
 from .models import STOCK_REASONS, Item, StockMovement, utcnow
+from .statements import built_once
 
 
 def move(item_id: int, change: int, reason: str, *, order_id: int | None = None,
@@ -19,15 +21,25 @@ def move(item_id: int, change: int, reason: str, *, order_id: int | None = None,
     us (SoldOut when it would)."""
     if reason not in STOCK_REASONS:
         raise ValueError(f"unknown stock reason {reason!r}")
-    stmt = update(Item).where(Item.id == item_id, Item.stock.is_not(None))
-    if change < 0:
-        stmt = stmt.where(Item.stock >= -change)
-    after = db.session.execute(stmt.values(stock=Item.stock + change)
-                               .returning(Item.stock)).scalar_one_or_none()
+    db.session.flush()   # the item's own pending changes go first, as they always have
+    after = db.session.execute(_change_stock(change < 0),
+                               {"item_id": item_id, "change": change}).scalar_one_or_none()
     if after is None:
         raise SoldOut(stock=0)
+    loaded = db.session.identity_map.get(db.session.identity_key(Item, item_id))
+    if loaded is not None:   # the item read earlier in this transaction holds the new stock
+        set_committed_value(loaded, "stock", after)
     return record(item_id, change, reason, after, order_id=order_id, staff_id=staff_id,
                   note=note, now=now)
+
+
+@built_once
+def _change_stock(taking: bool):
+    items = Item.__table__
+    stmt = update(items).where(items.c.id == bindparam("item_id"), items.c.stock.is_not(None))
+    if taking:
+        stmt = stmt.where(items.c.stock >= -bindparam("change"))
+    return stmt.values(stock=items.c.stock + bindparam("change")).returning(items.c.stock)
 
 
 def record(item_id: int, change: int, reason: str, stock_after: int | None, *,

@@ -10,12 +10,13 @@ import secrets
 import string
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from . import audit_log
 from .errors import DomainError, NotFound
 from .models import ApiKey, Store, utcnow
+from .statements import built_once
 from .transaction import write_transaction
 
 KEY_PATTERN = re.compile(r"pm_live_([a-z0-9]{8})_([A-Za-z0-9]{40})")
@@ -92,12 +93,17 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+@built_once
+def _key_by_prefix():
+    return select(ApiKey).where(ApiKey.prefix == bindparam("prefix"))
+
+
 def authenticate(key: str) -> Store | None:
     """The store a key belongs to, or None for a malformed, unknown or revoked key."""
     match = KEY_PATTERN.fullmatch(key)
     if not match:
         return None
-    row = db.session.scalar(select(ApiKey).where(ApiKey.prefix == match.group(1)))
+    row = db.session.scalar(_key_by_prefix(), {"prefix": match.group(1)})
     if row is None or row.revoked_at is not None:
         return None
     return row.store if hmac.compare_digest(row.key_hash, key_hash(key)) else None

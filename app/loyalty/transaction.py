@@ -1,11 +1,12 @@
 """The unit of work: every use case writes inside one of these, and commits once."""
 from contextlib import contextmanager
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from .models import Member
+from .statements import built_once
 
 FLUSHED = "flushed_uncommitted"  # Session.info key: what was flushed and not yet committed
 
@@ -69,11 +70,13 @@ def _forget_flushed(session, transaction):
 
 def lock_member(member_id: int) -> Member:
     """The member row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL)."""
-    return db.session.execute(member_lock(member_id)).scalar_one()
+    return db.session.execute(member_lock(), {"member_id": member_id}).scalar_one()
 
 
-def member_lock(member_id: int):
+@built_once
+def member_lock():
+    """The statement that locks a member, its id bound as `member_id`."""
     # OF members: the member's tier is joined in, and PostgreSQL will not lock the
     # nullable side of an outer join; the tier row needs no lock anyway.
-    return (select(Member).where(Member.id == member_id)
+    return (select(Member).where(Member.id == bindparam("member_id"))
             .with_for_update(of=Member).execution_options(populate_existing=True))

@@ -6,5 +6,5 @@ from app.loyalty.transaction import member_lock
 
 
 def test_postgresql_locks_only_the_member_row_not_the_joined_tier():
-    sql = str(member_lock(7).compile(dialect=postgresql.dialect()))
+    sql = str(member_lock().compile(dialect=postgresql.dialect()))
     assert sql.rstrip().endswith("FOR UPDATE OF members")

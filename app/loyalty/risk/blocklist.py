@@ -2,7 +2,7 @@
 check-ins, redemptions and purchases from one are refused."""
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -10,6 +10,7 @@ from .. import audit_log, phones
 from ..errors import DomainError, NotFound
 from ..models import utcnow
 from ..models.risk import ADDRESS, BLOCK_KINDS, DEVICE, PHONE, BlockEntry
+from ..statements import built_once
 from ..transaction import write_transaction
 from .errors import Blocked
 from .rules import mask_address
@@ -31,11 +32,18 @@ def refuse_blocked(*, phone: str | None = None, origin: Origin) -> None:
     wanted = [(kind, value) for kind, value in pairs if value]
     if not wanted:
         return
-    found = db.session.scalar(select(BlockEntry.kind).where(or_(
-        *[(BlockEntry.kind == kind) & (BlockEntry.value == value) for kind, value in wanted]))
-        .limit(1))
+    found = db.session.scalar(_listed(tuple(kind for kind, _ in wanted)),
+                              {kind: value for kind, value in wanted})
     if found is not None:
         raise Blocked(listed=found)
+
+
+@built_once
+def _listed(kinds: tuple[str, ...]):
+    """The first entry among `kinds`, each kind's value bound under the kind's name."""
+    return select(BlockEntry.kind).where(or_(
+        *[(BlockEntry.kind == kind) & (BlockEntry.value == bindparam(kind)) for kind in kinds])
+    ).limit(1)
 
 
 def add(kind: str, value: str, reason: str, *, actor_id: int, address: str = "",

@@ -4,12 +4,13 @@ credit back for review, a flag lets it through and opens a case."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import bindparam, distinct, func, select
 
 from app.extensions import db
 from .. import accounts
 from ..models import LedgerEntry, Member, Purchase, utcnow
 from ..models.risk import BLOCK, FLAG, HOLD, REFERRAL_SIGNAL, SIGN_IN_SIGNAL, RiskRule, RiskSignal
+from ..statements import built_once
 from ..transaction import write_transaction
 from . import blocklist, cases, rules
 from .errors import Blocked
@@ -44,9 +45,15 @@ def signed_in(member_id: int, origin: Origin, now: datetime | None = None) -> No
 
 def running_rules() -> list[Rule]:
     """The rules as administrators set them (the defaults where none is stored)."""
-    stored = {row.code: row for row in db.session.scalars(select(RiskRule))}
+    stored = {row.code: row for row in db.session.execute(_stored_rules())}
     return [Rule(r.code, r.threshold, r.window_seconds, r.action, r.enabled, r.dry_run_only)
             if (r := stored.get(rule.code)) else rule for rule in rules.default_rules()]
+
+
+@built_once
+def _stored_rules():
+    return select(RiskRule.code, RiskRule.threshold, RiskRule.window_seconds, RiskRule.action,
+                  RiskRule.enabled, RiskRule.dry_run_only)
 
 
 def observe(kind: str, member: Member, origin: Origin, now: datetime, **values) -> Verdict:
@@ -105,13 +112,36 @@ def _measure(rule: Rule, signal: RiskSignal, member: Member, now: datetime) -> H
         return shared_invitees(rule, signal, now)
     if rule.code == "referral_no_purchase":
         return one_purchase_invitees(rule, signal, now)
-    where = [RiskSignal.kind.in_(spec.kinds),
-             RiskSignal.occurred_at > now - timedelta(seconds=rule.window_seconds)]
+    values = {"since": now - timedelta(seconds=rule.window_seconds),
+              "joined_since": now - timedelta(days=NEW_MEMBER_DAYS)}
     for name in spec.key:
-        value, column = getattr(signal, name), getattr(RiskSignal, name)
-        if value is None and name != "till":
+        values[name] = getattr(signal, name)
+        if values[name] is None and name != "till":
             return None
-        where.append(column.is_(None) if value is None else column == value)
+    nulls = tuple(values[name] is None for name in spec.key)
+    value = db.session.scalar(_measured(rule.code, nulls), values)
+    if not rules.tripped(rule, value):
+        return None
+    others = () if "member_id" in spec.key else tuple(db.session.scalars(
+        _others(rule.code, nulls), {**values, "signal_member_id": signal.member_id}))
+    return Hit(rule, value, others)
+
+
+def _signals_measured(code: str, nulls: tuple[bool, ...]) -> list:
+    """What a rule counts: the signals of its kinds in its window (from `since`) sharing the
+    signal's key, each key's value bound under its name (or null, as `nulls` says)."""
+    spec = rules.SPECS[code]
+    where = [RiskSignal.kind.in_(spec.kinds),
+             RiskSignal.occurred_at > bindparam("since", type_=RiskSignal.occurred_at.type)]
+    for name, null in zip(spec.key, nulls, strict=True):
+        column = getattr(RiskSignal, name)
+        where.append(column.is_(None) if null else column == bindparam(name))
+    return where
+
+
+@built_once
+def _measured(code: str, nulls: tuple[bool, ...]):
+    spec = rules.SPECS[code]
     query = select(func.count(RiskSignal.id))
     if spec.measure == MEMBERS:
         query = select(func.count(distinct(RiskSignal.member_id)))
@@ -119,19 +149,18 @@ def _measure(rule: Rule, signal: RiskSignal, member: Member, now: datetime) -> H
         query = select(func.coalesce(func.sum(RiskSignal.points), 0))
     if spec.new_members_only:
         query = query.join(Member, Member.id == RiskSignal.member_id).where(
-            Member.created_at > now - timedelta(days=NEW_MEMBER_DAYS))
-    value = db.session.scalar(query.where(*where))
-    if not rules.tripped(rule, value):
-        return None
-    others = () if "member_id" in spec.key else _others(where, signal.member_id)
-    return Hit(rule, value, others)
+            Member.created_at > bindparam("joined_since", type_=Member.created_at.type))
+    return query.where(*_signals_measured(code, nulls))
 
 
-def _others(where: list, member_id: int | None) -> tuple[int, ...]:
-    return tuple(db.session.scalars(
-        select(RiskSignal.member_id).where(*where, RiskSignal.member_id.is_not(None),
-                                           RiskSignal.member_id != member_id)
-        .distinct().order_by(RiskSignal.member_id).limit(EVIDENCE_OTHERS)))
+@built_once
+def _others(code: str, nulls: tuple[bool, ...]):
+    """The other members among the signals a rule counted, the signal's own bound as
+    `signal_member_id`."""
+    return (select(RiskSignal.member_id)
+            .where(*_signals_measured(code, nulls), RiskSignal.member_id.is_not(None),
+                   RiskSignal.member_id != bindparam("signal_member_id"))
+            .distinct().order_by(RiskSignal.member_id).limit(EVIDENCE_OTHERS))
 
 
 def _invitees(signal: RiskSignal, now: datetime, rule: Rule) -> list[int]:
