@@ -74,7 +74,8 @@ def catalog():
 @login_required
 @current_prices
 def item(item_id: int):
-    return render_template("storefront/item.html", offer=_offer(item_id), form=RedeemForm())
+    # Idle, the redeem component is a link to the confirm step: the page has no form.
+    return render_template("storefront/item.html", offer=_offer(item_id))
 
 
 @bp.get("/catalog/<int:item_id>/redeem")
