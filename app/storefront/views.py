@@ -232,11 +232,11 @@ def _reauth_first(then: str):
 
 
 def _offer(item_id: int) -> reads.Offer:
-    found = db.session.get(Item, item_id)
-    if found is None or not found.active:
+    found = member_catalog.on_show(current_user, item_id, current_wallet().balance, utcnow(),
+                                   running_program())
+    if found is None:
         abort(404)
-    return member_catalog.one(current_user, found, current_wallet().balance, utcnow(),
-                              running_program())
+    return found
 
 
 def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int,
