@@ -155,3 +155,19 @@ def one(member: Member, item: Item, balance: int, now: datetime, program: Progra
     """One item as the member sees it, reading only the member's orders of that item."""
     count = db.session.scalar(_bought_of_item(), {"member_id": member.id, "item_id": item.id})
     return offer(item, member, balance, count, now, program)
+
+
+@built_once
+def _item_and_bought():
+    return select(Item, bought()).where(Item.id == bindparam("item_id"))
+
+
+def on_show(member: Member, item_id: int, balance: int, now: datetime,
+            program: Program) -> Offer | None:
+    """An item on show as the member sees it, read with the member's orders of it in one
+    query; None if there is no such item or it is not on show."""
+    row = db.session.execute(_item_and_bought(),
+                             {"member_id": member.id, "item_id": item_id}).first()
+    if row is None or not row[0].active:
+        return None
+    return offer(row[0], member, balance, row[1], now, program)

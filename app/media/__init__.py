@@ -1,7 +1,8 @@
 """Uploaded images, served from instance/images/ under names that never change (a new
 upload gets a new name), so they are cached for a year."""
-from flask import Blueprint, Response, abort, current_app, url_for
+from flask import Blueprint, Response, abort, current_app
 
+from app.web.page_links import page_links
 from . import images
 
 bp = Blueprint("media", __name__)
@@ -26,21 +27,22 @@ def image(name: str):
 
 def image_srcset(base: str) -> str:
     """The srcset of an uploaded image over the widths stored."""
-    return ", ".join(f"{url_for('media.image', name=f'{base}-{width}.webp')} {width}w"
+    links = page_links()
+    return ", ".join(f"{links.named('media.image', f'{base}-{width}.webp')} {width}w"
                      for width in images.widths_of(base, current_app.instance_path))
 
 
 def image_src(base: str) -> str:
     """The middle width of an uploaded image, for browsers that ignore srcset."""
-    return url_for("media.image", name=f"{base}-{images.WIDTHS[1]}.webp")
+    return page_links().named("media.image", f"{base}-{images.WIDTHS[1]}.webp")
 
 
 def thumbnail(name: str | None) -> str:
     """A small picture of an item: its uploaded image at the smallest width, else its file
     under static/ (or the placeholder)."""
     if images.is_upload(name):
-        return url_for("media.image", name=f"{name}-{images.WIDTHS[0]}.webp")
-    return url_for("static", filename=name or "img/placeholder.svg")
+        return page_links().named("media.image", f"{name}-{images.WIDTHS[0]}.webp")
+    return page_links().static(name or "img/placeholder.svg")
 
 
 def register(app) -> None:

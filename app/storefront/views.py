@@ -39,14 +39,15 @@ bp = Blueprint("storefront", __name__)
 def home():
     now, program, wallet = utcnow(), running_program(), current_wallet()
     next_expiring = wallet.next_expiring
-    suggestions = member_catalog.suggestions(current_user, wallet.balance, now, program,
+    member = _member()
+    suggestions = member_catalog.suggestions(member, wallet.balance, now, program,
                                              next_expiring.points if next_expiring else 0)
-    running, _upcoming = campaigns.listing(now, program, current_user.tier_id)
+    running, _upcoming = campaigns.listing(now, program, member.tier_id)
     return render_template(
-        "storefront/home.html", standing=reads.standing(current_user, now, program),
+        "storefront/home.html", standing=reads.standing(member, now, program),
         next_expiring=next_expiring, suggestions=suggestions,
         now=now,
-        check_in=tasks.check_in_card(current_user.id, now, program), running=running)
+        check_in=tasks.check_in_card(member.id, now, program), running=running)
 
 
 @bp.get("/catalog")
@@ -58,7 +59,7 @@ def catalog():
     sort = request.args.get("sort", "points")
     if sort not in member_catalog.SORTS:
         sort = "points"
-    shown = member_catalog.page(current_user, current_wallet().balance, utcnow(),
+    shown = member_catalog.page(_member(), current_wallet().balance, utcnow(),
                                 running_program(), category=category, affordable=affordable,
                                 sort=sort, number=page_number())
     template = "storefront/_catalog_grid.html" if wants_fragment() else "storefront/catalog.html"
@@ -74,7 +75,8 @@ def catalog():
 @login_required
 @current_prices
 def item(item_id: int):
-    return render_template("storefront/item.html", offer=_offer(item_id), form=RedeemForm())
+    # Idle, the redeem component is a link to the confirm step: the page has no form.
+    return render_template("storefront/item.html", offer=_offer(item_id))
 
 
 @bp.get("/catalog/<int:item_id>/redeem")
@@ -230,12 +232,17 @@ def _reauth_first(then: str):
     return redirect(target, 303)
 
 
+def _member():
+    """The signed-in member itself rather than its proxy: the core reads it for each item."""
+    return current_user._get_current_object()
+
+
 def _offer(item_id: int) -> reads.Offer:
-    found = db.session.get(Item, item_id)
-    if found is None or not found.active:
+    found = member_catalog.on_show(_member(), item_id, current_wallet().balance, utcnow(),
+                                   running_program())
+    if found is None:
         abort(404)
-    return member_catalog.one(current_user, found, current_wallet().balance, utcnow(),
-                              running_program())
+    return found
 
 
 def _redeem_refused(item_id: int, form: RedeemForm, message: str, status: int,

@@ -99,6 +99,7 @@ class Layout:
                 "home": url_for("storefront.home"), "card": url_for("storefront.card"),
                 "rules": url_for("storefront.rules"), "logout": url_for("auth.logout"),
                 "points": url_for("storefront.points"), "inbox": url_for("inbox.notices"),
+                "catalog": url_for("storefront.catalog"), "earn": url_for("earn.page"),
                 "language": url_for("set_language", code="zh_CN" if self.english else "en"),
                 "logo": url_for("static", filename="img/logo.svg"),
                 "css": url_for("static", filename="css/mall.css"),

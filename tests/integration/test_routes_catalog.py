@@ -146,6 +146,21 @@ def test_a_card_says_when_the_member_has_reached_the_limit(shopper, member, make
     assert "You have reached the limit of 1 per member." in html
 
 
+def test_cards_refused_for_the_same_reason_with_other_details_each_say_their_own(
+        shopper, make_item):
+    gold, platinum = make_item(min_tier="gold"), make_item(min_tier="platinum")
+    short_by_2000, short_by_3000 = make_item(points_price=7000), make_item(points_price=8000)
+    gone = [make_item(stock=0).id for _ in range(2)]
+
+    html = catalog(shopper)
+
+    assert "For Gold members and above." in card(html, gold.id)
+    assert "For Platinum members and above." in card(html, platinum.id)
+    assert "you need 2,000 more." in card(html, short_by_2000.id)
+    assert "you need 3,000 more." in card(html, short_by_3000.id)
+    assert all("Sold out. Check back soon." in card(html, item_id) for item_id in gone)
+
+
 def test_a_redeemable_card_links_to_the_confirm_step(shopper, make_item):
     item = make_item()
 

@@ -3,7 +3,7 @@ under a mounted prefix too, and a request never sees another request's links."""
 from flask import Flask, url_for
 
 from app.web import page_links, routing
-from app.web.page_links import STAND_IN
+from app.web.page_links import STAND_IN, STAND_IN_NAME
 
 IDS = [1, 7, 42, 2147, 214748364, int(STAND_IN), 9_999]
 
@@ -16,6 +16,7 @@ def small_app() -> Flask:
     app.add_url_rule("/catalog/<int:item_id>/redeem", "confirm", lambda item_id: "")
     app.add_url_rule("/orders/<int:item_id>", "with_query", lambda item_id: "",
                      defaults={"page": 1})
+    app.add_url_rule("/media/<name>", "file", lambda name: "")
     return app
 
 
@@ -38,3 +39,14 @@ def test_each_request_builds_its_own_links():
     with app.test_request_context("/", base_url="http://shop.example/two"):
         assert page_links.page_links() is not first
         assert page_links.page_links().to("item", 3) == "/two/catalog/3"
+
+
+def test_file_links_filled_in_are_the_links_url_for_builds_whatever_the_name():
+    app = small_app()
+    names = ["0123456789abcdef-240.webp", STAND_IN_NAME, "a b.webp", "é.webp", "x?y=1", "%41",
+             "..", "-", "x" * 300]
+    for root in ("", "/mall", f"/{STAND_IN_NAME}"):
+        with app.test_request_context("/", base_url=f"http://shop.example{root}"):
+            links = page_links.page_links()
+            assert [links.named("file", name) for name in names] == [
+                url_for("file", name=name) for name in names], root
