@@ -6,7 +6,7 @@ count and a page read only the rows they show, however large the catalog."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 
 from app.extensions import db
 from . import quotas
@@ -121,10 +121,18 @@ def page(member: Member, balance: int, now: datetime, program: Program, *,
 
 @built_once
 def _suggested():
+    """The `size` items nearest `expiring` points the member can redeem: the nearest at or
+    above it and the nearest below it are read from the price index, each side stopping at
+    `size`, and the nearest of those come first (then the cheaper, then the older)."""
     so_far = bought()
-    return (select(Item, so_far).where(redeemable(so_far))
-            .order_by(func.abs(Item.points_price - bindparam("expiring")), Item.points_price,
-                      Item.id)
+    expiring = bindparam("expiring")
+    above = (select(Item.id).where(redeemable(so_far), Item.points_price >= expiring)
+             .order_by(Item.points_price, Item.id).limit(bindparam("size")).subquery())
+    below = (select(Item.id).where(redeemable(so_far), Item.points_price < expiring)
+             .order_by(Item.points_price.desc(), Item.id).limit(bindparam("size")).subquery())
+    nearest = union_all(select(above.c.id), select(below.c.id))
+    return (select(Item, so_far).where(Item.id.in_(nearest))
+            .order_by(func.abs(Item.points_price - expiring), Item.points_price, Item.id)
             .limit(bindparam("size")))
 
 

@@ -98,3 +98,18 @@ def test_suggestions_are_empty_when_nothing_fits_the_balance(client, make_member
 
     assert item_ids(html) == []
     assert 'class="empty"' in html
+
+
+def test_suggestions_are_the_nearest_redeemable_items_above_and_below_the_expiring_points(
+        client, make_member, make_item):
+    member = make_member(points=500, earned_at=utcnow() - timedelta(days=340))
+    accounts.award(member.id, 5000, "purchase")   # 500 expire first, 5,500 to spend
+    below = [make_item(points_price=p) for p in (450, 400, 300, 200, 100)]
+    above = [make_item(points_price=p) for p in (550, 550, 600, 700, 800, 900)]
+    make_item(points_price=490, stock=0)
+    make_item(points_price=510, stock=0)
+
+    html = home_of(client, member)
+
+    # Nearest first; at equal distance the cheaper, at equal price the older.
+    assert item_ids(html) == [below[0].id, above[0].id, above[1].id, below[1].id]

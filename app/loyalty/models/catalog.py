@@ -1,7 +1,7 @@
 """What the mall offers: categories and items."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -28,7 +28,9 @@ class Item(db.Model):
     __tablename__ = "items"
     __table_args__ = (CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
                       CheckConstraint("points_price > 0 AND cash_fen >= 0",
-                                      name="price_positive"))
+                                      name="price_positive"),
+                      # The catalog's count and pages, and the suggestions, in price order.
+                      Index("ix_items_on_show", "active", "points_price", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
