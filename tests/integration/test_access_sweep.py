@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.conftest import sign_in
-from tests.databases import requested
+from tests.databases import first_requested
 from tests.integration.sweep_support import (
     CSRF_EXEMPT,
     FOREIGN_BODIES,
@@ -32,9 +32,9 @@ from tests.integration.sweep_support import (
 from tests.support import csrf_token
 
 
-@pytest.fixture(scope="module", params=requested())
+@pytest.fixture(scope="module", params=first_requested())
 def sweep_app(request, tmp_path_factory):
-    """One app and database for the whole sweep: the world is built once per database."""
+    """One app and database for the whole sweep, on the first database requested."""
     yield from module_app(request, tmp_path_factory.mktemp("sweep"))
 
 

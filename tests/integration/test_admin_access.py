@@ -13,7 +13,7 @@ from app.extensions import db
 from app.loyalty import accounts, redemption
 from app.loyalty.models import ADJUST, Category, Item
 from tests.conftest import PASSWORD, STAFF_PASSWORD, sign_in, staff_sign_in
-from tests.databases import requested
+from tests.databases import first_requested
 from tests.integration.sweep_support import (
     WRITES,
     Route,
@@ -51,7 +51,7 @@ class Console:
         return path
 
 
-@pytest.fixture(scope="module", params=requested())
+@pytest.fixture(scope="module", params=first_requested())
 def console_app(request, tmp_path_factory):
     yield from module_app(request, tmp_path_factory.mktemp("console"))
 
