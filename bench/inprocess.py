@@ -39,61 +39,69 @@ AREAS = (("sqlite3", "database driver (sqlite3)"), ("psycopg", "database driver 
          ("flask", "Flask and its extensions"))
 
 
+def probe_times(probe_url: str, rounds: int) -> list[float]:
+    """Seconds of `rounds` bare write probes one after another."""
+    engine = probe_engine(probe_url)
+    probes = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        probe(engine)
+        probes.append(time.perf_counter() - began)
+    engine.dispose()
+    return probes
+
+
+def measured(app, work, rounds: int, profiled: bool) -> dict:
+    """`work(n, run)` done `rounds` times without a profiler (median milliseconds, and CPU
+    milliseconds, which other work on a shared machine does not count), its SQL statements
+    once, and with `profiled` as many times again under cProfile, untimed, for where the
+    time goes (by area and by function). Each call is given a run name of its own and its
+    number, to make its keys new."""
+    spent, cpu, run = [], [], f"timed-{time.time_ns()}"
+    for n in range(rounds):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        work(n, run)
+        spent.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
+    figures = {"ms": statistics.median(spent) * 1000, "cpu_ms": statistics.median(cpu) * 1000,
+               "statements": _statements(app, lambda: work(rounds, run))}
+    if profiled:
+        profile, run = cProfile.Profile(), f"profiled-{time.time_ns()}"
+        for n in range(rounds):
+            profile.enable()
+            work(n, run)
+            profile.disable()
+        figures.update(summary(profile))
+    return figures
+
+
 def redemption_against_probe(mall_url: str, probe_url: str, member_id: int, item_id: int,
                              rounds: int = 200, profiled: bool = True) -> dict:
     """Median milliseconds of `rounds` redemptions one after another and of as many probes,
     taken without a profiler (and the redemptions' CPU time, which other work on a shared
     machine does not count); with `profiled`, as many redemptions again under cProfile,
     untimed, for where they spend their time (by area and by function)."""
-    engine = probe_engine(probe_url)
-    probes = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        probe(engine)
-        probes.append(time.perf_counter() - began)
-    engine.dispose()
+    probe_ms = statistics.median(probe_times(probe_url, rounds)) * 1000
     app = bench_app(mall_url)
     with app.app_context():
         redemption.redeem(member_id, item_id, f"warm-{time.time_ns()}")
-        spent, cpu = [], []
-        for n in range(rounds):
-            key = f"inproc-{time.time_ns()}-{n}"
-            began, began_cpu = time.perf_counter(), time.process_time()
-            redemption.redeem(member_id, item_id, key)
-            spent.append(time.perf_counter() - began)
-            cpu.append(time.process_time() - began_cpu)
-        statements = _statements(app, lambda: redemption.redeem(
-            member_id, item_id, f"counted-{time.time_ns()}"))
-        where = {}
-        if profiled:
-            profile = cProfile.Profile()
-            for n in range(rounds):
-                key = f"profiled-{time.time_ns()}-{n}"
-                profile.enable()
-                redemption.redeem(member_id, item_id, key)
-                profile.disable()
-            where = summary(profile)
+        figures = measured(app, lambda n, run: redemption.redeem(member_id, item_id,
+                                                                 f"{run}-{n}"),
+                           rounds, profiled)
         db.session.remove()
         db.engine.dispose()
-    redeem_ms, probe_ms = (statistics.median(s) * 1000 for s in (spent, probes))
+    redeem_ms, redeem_cpu_ms = figures.pop("ms"), figures.pop("cpu_ms")
     return {"rounds": rounds, "redeem_ms": round(redeem_ms, 3), "probe_ms": round(probe_ms, 3),
             "share_of_probe": round(probe_ms / redeem_ms, 4),
             "beyond_probe_ms": round(redeem_ms - probe_ms, 3),
-            "redeem_cpu_ms": round(statistics.median(cpu) * 1000, 3),
-            "statements": statements, **where}
+            "redeem_cpu_ms": round(redeem_cpu_ms, 3), **figures}
 
 
 def purchases_against_probe(mall_url: str, probe_url: str, api_key: str, phones: list[str],
                             rounds: int = 200, profiled: bool = True) -> dict:
     """As redemption_against_probe, for till purchases through the API (the test client):
     each a new reference and Idempotency-Key, the members taken in turn."""
-    engine = probe_engine(probe_url)
-    probes = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        probe(engine)
-        probes.append(time.perf_counter() - began)
-    engine.dispose()
+    probe_ms = statistics.median(probe_times(probe_url, rounds)) * 1000
     app = bench_app(mall_url)
     client = app.test_client()
     occurred = (utcnow() - timedelta(minutes=1)).isoformat()
@@ -109,29 +117,14 @@ def purchases_against_probe(mall_url: str, probe_url: str, api_key: str, phones:
     logging.disable(logging.INFO)   # one request-log line per purchase otherwise
     for n in range(len(phones)):
         purchase(n, f"warm-{time.time_ns()}")
-    spent, cpu, run = [], [], f"p{time.time_ns()}"
-    for n in range(rounds):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        purchase(n, run)
-        spent.append(time.perf_counter() - began)
-        cpu.append(time.process_time() - began_cpu)
-    statements = _statements(app, lambda: purchase(rounds, run))
-    where = {}
-    if profiled:
-        profile, run = cProfile.Profile(), f"profiled-{time.time_ns()}"
-        for n in range(rounds):
-            profile.enable()
-            purchase(n, run)
-            profile.disable()
-        where = summary(profile)
+    figures = measured(app, purchase, rounds, profiled)
     logging.disable(logging.NOTSET)
     with app.app_context():
         db.engine.dispose()
-    purchase_ms, probe_ms = (statistics.median(s) * 1000 for s in (spent, probes))
+    purchase_ms, purchase_cpu_ms = figures.pop("ms"), figures.pop("cpu_ms")
     return {"rounds": rounds, "purchase_ms": round(purchase_ms, 3),
             "probe_ms": round(probe_ms, 3), "share_of_probe": round(probe_ms / purchase_ms, 4),
-            "purchase_cpu_ms": round(statistics.median(cpu) * 1000, 3),
-            "statements": statements, **where}
+            "purchase_cpu_ms": round(purchase_cpu_ms, 3), **figures}
 
 
 def _statements(app, work) -> int:
