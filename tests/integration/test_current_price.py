@@ -47,6 +47,17 @@ def reprice(admin, item, points: int) -> None:
     assert response.status_code == 302
 
 
+def at_a_kiosk_confirm(client, make_member, make_item):
+    """An enrolled kiosk with a member (500 points) scanned in, showing the confirm page of an
+    item of 200 points: (the kiosk's client, the member, the item, the page's HTML)."""
+    db.session.rollback()  # the sign-in wrote since this session last read
+    client, _ = enrolled(client)
+    member = make_member(points=500)
+    item = make_item(points_price=200)
+    assert scan(client, card_code(member.id)).status_code == 302
+    return client, member, item, text(client.get(f"/kiosk/items/{item.id}"))
+
+
 def test_a_step_whose_moment_has_passed_shows_on_the_card_the_item_page_and_the_confirm_page_and_the_redemption_pays_it(  # noqa: E501
         shopper, member, make_item):
     item = make_item(points_price=1000, stock=None)
@@ -112,12 +123,7 @@ def test_a_staff_price_edit_between_view_and_confirm_is_refused_with_the_new_pri
 
 def test_a_staff_price_edit_between_a_kiosks_confirm_and_the_tap_is_refused_and_tapping_again_pays_it(  # noqa: E501
         app, client, make_member, make_item, admin):
-    db.session.rollback()  # the sign-in wrote since this session last read
-    client, _ = enrolled(client)
-    member = make_member(points=500)
-    item = make_item(points_price=200)
-    assert scan(client, card_code(member.id)).status_code == 302
-    confirm = text(client.get(f"/kiosk/items/{item.id}"))
+    client, member, item, confirm = at_a_kiosk_confirm(client, make_member, make_item)
     reprice(admin, item, 250)
     before = snapshot(member.id, item.id)
 
@@ -157,12 +163,8 @@ def test_a_bad_shown_price_is_refused_with_a_message_and_changes_nothing(shopper
 @pytest.mark.parametrize("bad", ["", "-1", "abc", "9" * 30])
 def test_a_kiosk_tap_with_an_unreadable_shown_price_is_refused_and_redeems_nothing(
         app, client, make_member, make_item, bad):
-    db.session.rollback()  # the sign-in wrote since this session last read
-    client, _ = enrolled(client)
-    member = make_member(points=500)
-    item = make_item(points_price=200)
-    assert scan(client, card_code(member.id)).status_code == 302
-    fields = hidden_fields(text(client.get(f"/kiosk/items/{item.id}")))
+    client, member, item, confirm = at_a_kiosk_confirm(client, make_member, make_item)
+    fields = hidden_fields(confirm)
     before = snapshot(member.id, item.id)
 
     refused = client.post(f"/kiosk/items/{item.id}", data={**fields, "points_price": bad})
