@@ -10,10 +10,9 @@ from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from app.media import image_src, image_srcset
 from app.media.images import is_upload
-from app.web.i18n import pattern
+from app.web.i18n import localized, pattern
 from app.web.messages import card_words, refusal_label, refusal_reason
 from app.web.page_links import page_links
-from app.web.request_babel import request_locale
 
 PLACEHOLDER = "img/placeholder.svg"
 
@@ -47,7 +46,6 @@ class CardPage:
     def __init__(self, offers) -> None:
         self.words = card_words()
         self._links = page_links()
-        self._english = request_locale().language == "en"
         self._tier, self._left = pattern("%(tier)s+"), pattern("Only %(n)s left")
         self._refusals: dict[tuple, tuple[str, str]] = {}
         self.cards = [self._card(offer) for offer in offers]
@@ -58,22 +56,18 @@ class CardPage:
     def __len__(self) -> int:
         return len(self.cards)
 
-    def _name(self, row) -> str:
-        """A row's name in the member's language (as the `localized` filter gives it)."""
-        return (self._english and row.name_en) or row.name
-
     def _card(self, offer: Offer) -> Card:
         item, links = offer.item, self._links
         if is_upload(item.image):
             src, srcset = image_src(item.image), image_srcset(item.image)
         else:
             src, srcset = links.static(item.image or PLACEHOLDER), None
-        tier = self._tier % {"tier": self._name(item.min_tier)} if item.min_tier else None
+        tier = self._tier % {"tier": localized(item.min_tier, "name")} if item.min_tier else None
         left = self._left % {"n": item.stock} if offer.low_stock else None
         available = offer.refusal is None
         return Card(offer, links.to("storefront.item", item.id),
                     links.to("storefront.confirm", item.id) if available else None,
-                    src, srcset, self._name(item), tier, left,
+                    src, srcset, localized(item, "name"), tier, left,
                     None if available else self._refusal(offer))
 
     def _refusal(self, offer: Offer) -> tuple[str, str]:
