@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.loyalty import member_catalog, reads, redemption
 from app.loyalty.errors import DomainError, NotFound
-from app.loyalty.models import PICKUP, Item, Order, utcnow
+from app.loyalty.models import PICKUP, Order, utcnow
 from app.loyalty.program import running_program
 from app.storefront.forms import RedeemForm
 from app.web.errors import refusal_status
@@ -113,8 +113,8 @@ def result(person, code: str):
 
 def _offer(person, item_id: int, looking=None):
     """One pickup item on show, as the member sees it; any other is not found."""
-    item = db.session.get(Item, item_id)
-    if item is None or not item.active or item.kind != PICKUP:
-        abort(404)
     now, program, wallet = looking or _looking(person)
-    return member_catalog.one(person, item, wallet.balance, now, program)
+    shown = member_catalog.on_show(person, item_id, wallet.balance, now, program)
+    if shown is None or shown.item.kind != PICKUP:
+        abort(404)
+    return shown

@@ -153,19 +153,6 @@ def _offers(rows, member: Member, balance: int, now: datetime, program: Program)
 
 
 @built_once
-def _bought_of_item():
-    return select(func.coalesce(func.sum(Order.quantity), 0)).where(
-        Order.member_id == bindparam("member_id"), Order.item_id == bindparam("item_id"),
-        Order.status.in_(COUNTED_STATUSES))
-
-
-def one(member: Member, item: Item, balance: int, now: datetime, program: Program) -> Offer:
-    """One item as the member sees it, reading only the member's orders of that item."""
-    count = db.session.scalar(_bought_of_item(), {"member_id": member.id, "item_id": item.id})
-    return offer(item, member, balance, count, now, program)
-
-
-@built_once
 def _item_and_bought():
     return select(Item, bought()).where(Item.id == bindparam("item_id"))
 
