@@ -156,9 +156,12 @@ def apply_due(now: datetime | None = None) -> int:
 
 @built_once
 def _one_due():
-    return select(ItemPriceStep.id).where(
-        ItemPriceStep.applied_at.is_(None),
-        ItemPriceStep.starts_at <= bindparam("now", type_=ItemPriceStep.starts_at.type)).limit(1)
+    # On the table's columns: an id is all it reads, and the ORM would add nothing to it.
+    steps_table = ItemPriceStep.__table__
+    return select(steps_table.c.id).where(
+        steps_table.c.applied_at.is_(None),
+        steps_table.c.starts_at <= bindparam("now", type_=steps_table.c.starts_at.type)
+    ).limit(1)
 
 
 def any_due(now: datetime) -> bool:

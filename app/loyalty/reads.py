@@ -86,14 +86,17 @@ def wallet(member: Member, now: datetime, program: Program, *,
 
 @built_once
 def _qualifying(less_owed: bool):
-    created = LedgerEntry.created_at
-    total = (select(func.coalesce(func.sum(LedgerEntry.points), 0))
-             .where(LedgerEntry.member_id == bindparam("member_id"),
-                    LedgerEntry.kind.in_(bindparam("kinds", expanding=True)),
+    # On the tables' columns: a sum needs none of the ORM's work (nor its autoflush, which
+    # qualifying_points() does itself).
+    entries, members = LedgerEntry.__table__.c, Member.__table__.c
+    created = entries.created_at
+    total = (select(func.coalesce(func.sum(entries.points), 0))
+             .where(entries.member_id == bindparam("member_id"),
+                    entries.kind.in_(bindparam("kinds", expanding=True)),
                     created > bindparam("since", type_=created.type),
                     created <= bindparam("now", type_=created.type)).scalar_subquery())
     if less_owed:
-        owed = (select(Member.points_owed).where(Member.id == bindparam("member_id"))
+        owed = (select(members.points_owed).where(members.id == bindparam("member_id"))
                 .scalar_subquery())
         total = total - func.coalesce(owed, 0)
     return select(total)
@@ -106,6 +109,8 @@ def qualifying_points(member_id: int, now: datetime,
     (the QUALIFYING_KINDS setting). Points owed from a refund are clawbacks still to be
     written: they count as clawbacks already."""
     kinds = kinds or running_program().qualifying_kinds
+    # An earning or a clawback asks within its transaction: what it wrote counts.
+    db.session.flush()
     return max(db.session.scalar(_qualifying(CLAWBACK in kinds), {
         "member_id": member_id, "kinds": list(kinds), "since": now - timedelta(days=365),
         "now": now}), 0)

@@ -106,15 +106,19 @@ class CheckInCard:
 
 @built_once
 def _latest_check_in():
-    return (select(CheckIn).where(CheckIn.member_id == bindparam("member_id"),
-                                  CheckIn.day <= bindparam("today", type_=CheckIn.day.type))
-            .order_by(CheckIn.day.desc()).limit(1))
+    # The three columns the card reads, from the table: no check-in object is needed.
+    table = CheckIn.__table__
+    return (select(table.c.day, table.c.streak, table.c.points)
+            .where(table.c.member_id == bindparam("member_id"),
+                   table.c.day <= bindparam("today", type_=table.c.day.type))
+            .order_by(table.c.day.desc()).limit(1))
 
 
 def check_in_card(member_id: int, now: datetime, program: Program) -> CheckInCard:
     """A member's check-in state on the current local day."""
     today = local_day(now, program.tz)
-    last = db.session.scalar(_latest_check_in(), {"member_id": member_id, "today": today})
+    last = db.session.execute(_latest_check_in(),
+                              {"member_id": member_id, "today": today}).first()
     state = streak_state(last.day if last else None, last.streak if last else 0, today,
                          program.check_in_streak_days)
     upcoming = state.streak + 1

@@ -209,6 +209,14 @@ class TestQualifyingKinds:
         claw_back(member_id, 500, self.AT - days(2))
         assert reads.qualifying_points(member_id, self.AT) == 0
 
+    def test_points_owed_set_earlier_in_the_same_transaction_count_against_them(self, app):
+        member_id = join()
+        accounts.award(member_id, 1000, "purchase", now=self.AT - days(3))
+        with write_transaction():
+            lock_member(member_id).points_owed = 300
+            qualifying = reads.qualifying_points(member_id, self.AT)
+        assert qualifying == 700
+
 
 class TestWhatMembersSee:
     def gold_member(self, client, qualifying: int) -> int:
