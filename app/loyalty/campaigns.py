@@ -94,10 +94,13 @@ class CampaignView:
 
 @built_once
 def _listed():
-    at = Campaign.ends_at.type
-    return select(Campaign).where(
-        Campaign.active.is_(True), Campaign.ends_at > bindparam("now", type_=at),
-        Campaign.starts_at <= bindparam("horizon", type_=at)).order_by(Campaign.id)
+    # The columns a member's list shows, from the table: no campaign object is needed.
+    table = Campaign.__table__
+    c, at = table.c, table.c.ends_at.type
+    return select(c.id, c.name, c.name_en, c.description, c.description_en, c.multiplier_pct,
+                  c.starts_at, c.ends_at, c.monthly_day, c.tier_id, c.category).where(
+        c.active.is_(True), c.ends_at > bindparam("now", type_=at),
+        c.starts_at <= bindparam("horizon", type_=at)).order_by(c.id)
 
 
 def listing(now: datetime, program: Program, tier_id: int | None
@@ -105,7 +108,7 @@ def listing(now: datetime, program: Program, tier_id: int | None
     """(running now, starting within 30 days) for a member of tier `tier_id` (every tier
     when None), running ones ending soonest first, upcoming ones starting soonest first."""
     horizon = now + timedelta(days=UPCOMING_DAYS)
-    rows = db.session.scalars(_listed(), {"now": now, "horizon": horizon}).all()
+    rows = db.session.execute(_listed(), {"now": now, "horizon": horizon}).all()
     # Only the tiers the listed campaigns name: a member's list names at most their own,
     # which was loaded with them, so it is found in the session without a query.
     named = {c.tier_id for c in rows if c.tier_id is not None}

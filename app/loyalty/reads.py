@@ -2,7 +2,17 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, literal, literal_column, null, select, union_all
+from sqlalchemy import (
+    Row,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 
 from app.extensions import db
 from . import quotas
@@ -132,15 +142,15 @@ def tier_views(tiers: list[Tier]) -> dict[int, TierView]:
 @dataclass(frozen=True)
 class Standing:
     progress: TierProgress
-    tier: Tier
-    next_tier: Tier | None
+    tier: Row           # a tier's columns, as _tier_rows() reads them
+    next_tier: Row | None
     review_on: date         # the local day the tier is next reviewed
     lowest: bool = False    # the entry tier: nothing to keep
 
 
 def standing(member: Member, now: datetime, program: Program) -> Standing:
     """Tier, qualifying points in the rolling 12 months, progress and review date."""
-    tiers = db.session.scalars(_tiers()).all()
+    tiers = db.session.execute(_tier_rows()).all()
     qualifying = qualifying_points(member.id, now)
     views = tier_views(tiers)
     result = progress(list(views.values()), views[member.tier_id], qualifying)
@@ -188,12 +198,22 @@ def tiers() -> list[Tier]:
 
 
 @built_once
+def _tier_rows():
+    # What a member's standing shows of each tier, from the table: no tier object is needed.
+    c = Tier.__table__.c
+    return select(c.id, c.code, c.name, c.name_en, c.rank, c.threshold,
+                  c.multiplier_pct).order_by(c.rank)
+
+
+@built_once
 def _categories():
-    return select(Category).order_by(Category.position, Category.id)
+    c = Category.__table__.c
+    return select(c.id, c.slug, c.name, c.name_en).order_by(c.position, c.id)
 
 
-def categories() -> list[Category]:
-    return db.session.scalars(_categories()).all()
+def categories() -> list[Row]:
+    """The categories to filter the catalog by (id, slug and names), in their order."""
+    return db.session.execute(_categories()).all()
 
 
 @dataclass(frozen=True)
