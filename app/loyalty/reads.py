@@ -218,22 +218,24 @@ def categories() -> list[Row]:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    entry: LedgerEntry
+    entry: Row              # the ledger entry's columns, as _history() reads them
     lot_expires_at: datetime | None
 
 
 def history(member_id: int, page: int, per_page: int = 50) -> tuple[list[HistoryRow], bool]:
     """A page of ledger entries, newest first, with the expiry of the lot each credit opened."""
     rows = db.session.execute(_history(), page_values(member_id, page, per_page)).all()
-    return [HistoryRow(e, at) for e, at in rows[:per_page]], len(rows) > per_page
+    return [HistoryRow(row, row.lot_expires_at) for row in rows[:per_page]], len(rows) > per_page
 
 
 @built_once
 def _history():
-    return (select(LedgerEntry, PointLot.expires_at)
-            .outerjoin(PointLot, LedgerEntry.lot_id == PointLot.id)
-            .where(LedgerEntry.member_id == bindparam("member_id"))
-            .order_by(LedgerEntry.id.desc())
+    # The entries' columns from the tables: a page of rows to show needs no entry objects.
+    entries, lots = LedgerEntry.__table__, PointLot.__table__
+    return (select(entries, lots.c.expires_at.label("lot_expires_at"))
+            .outerjoin(lots, entries.c.lot_id == lots.c.id)
+            .where(entries.c.member_id == bindparam("member_id"))
+            .order_by(entries.c.id.desc())
             .limit(bindparam("size")).offset(bindparam("skip")))
 
 
