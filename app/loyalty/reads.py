@@ -1,6 +1,7 @@
 """What members see, read in a fixed number of queries whatever their history's length."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import (
     Row,
@@ -239,16 +240,45 @@ def _history():
             .limit(bindparam("size")).offset(bindparam("skip")))
 
 
-def orders(member_id: int, page: int = 1, per_page: int = 20) -> tuple[list[Order], bool]:
+class OrderItem(NamedTuple):
+    """What the member's list of orders shows of an order's item."""
+
+    name: str
+    name_en: str
+    image: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    """An order as the member's list of orders shows it."""
+
+    code: str
+    status: str
+    points: int
+    cash_fen: int
+    created_at: datetime
+    item: OrderItem
+
+
+def orders(member_id: int, page: int = 1, per_page: int = 20) -> tuple[list[OrderRow], bool]:
     """A page of the member's orders, newest first, and whether an older page follows."""
-    rows = db.session.scalars(_orders(), page_values(member_id, page, per_page)).all()
-    return list(rows[:per_page]), len(rows) > per_page
+    rows = db.session.execute(_orders(), page_values(member_id, page, per_page)).all()
+    return [OrderRow(r.code, r.status, r.points, r.cash_fen, r.created_at,
+                     OrderItem(r.name, r.name_en, r.image, r.kind))
+            for r in rows[:per_page]], len(rows) > per_page
 
 
 @built_once
 def _orders():
-    return (select(Order).where(Order.member_id == bindparam("member_id"))
-            .order_by(Order.id.desc()).limit(bindparam("size")).offset(bindparam("skip")))
+    # The columns the list shows, from the tables: a page of rows needs no order objects,
+    # nor each item's category and tier, which loading an item brings along.
+    o, i = Order.__table__.c, Item.__table__.c
+    return (select(o.code, o.status, o.points, o.cash_fen, o.created_at,
+                   i.name, i.name_en, i.image, i.kind)
+            .join_from(Order.__table__, Item.__table__, o.item_id == i.id)
+            .where(o.member_id == bindparam("member_id"))
+            .order_by(o.id.desc()).limit(bindparam("size")).offset(bindparam("skip")))
 
 
 def order(member_id: int, code: str) -> Order | None:
