@@ -287,14 +287,45 @@ def order(member_id: int, code: str) -> Order | None:
                                                  Order.code == code))
 
 
-def tier_changes(member_id: int, limit: int = 10) -> list[TierChange]:
-    """The member's latest tier changes, newest first, with both tiers, in one query."""
-    return db.session.scalars(_tier_changes(), {"member_id": member_id,
-                                                "size": limit}).unique().all()
+class TierName(NamedTuple):
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class TierChangeRow:
+    """A tier change as the member's points page and the console list it."""
+
+    reason: str
+    from_tier_id: int | None
+    to_tier_id: int
+    qualifying: int
+    created_at: datetime
+    from_tier: TierName | None
+    to_tier: TierName
+
+
+def tier_changes(member_id: int, limit: int = 10) -> list[TierChangeRow]:
+    """The member's latest tier changes, newest first, with both tiers' names, in one query."""
+    return [TierChangeRow(r.reason, r.from_tier_id, r.to_tier_id, r.qualifying, r.created_at,
+                          TierName(r.from_name, r.from_name_en)
+                          if r.from_tier_id is not None else None,
+                          TierName(r.to_name, r.to_name_en))
+            for r in db.session.execute(_tier_changes(), {"member_id": member_id,
+                                                          "size": limit})]
 
 
 @built_once
 def _tier_changes():
-    return (select(TierChange).where(TierChange.member_id == bindparam("member_id"))
-            .order_by(TierChange.created_at.desc(), TierChange.id.desc())
+    # The columns the lists show, from the tables, each tier's names joined.
+    c = TierChange.__table__.c
+    before, after = Tier.__table__.alias("from_tier"), Tier.__table__.alias("to_tier")
+    return (select(c.reason, c.from_tier_id, c.to_tier_id, c.qualifying, c.created_at,
+                   before.c.name.label("from_name"), before.c.name_en.label("from_name_en"),
+                   after.c.name.label("to_name"), after.c.name_en.label("to_name_en"))
+            .select_from(TierChange.__table__)
+            .outerjoin(before, c.from_tier_id == before.c.id)
+            .join(after, c.to_tier_id == after.c.id)
+            .where(c.member_id == bindparam("member_id"))
+            .order_by(c.created_at.desc(), c.id.desc())
             .limit(bindparam("size")))
