@@ -3,7 +3,7 @@ purchase. Members read "invite code" and "invite friends"."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -13,6 +13,7 @@ from .models import REFERRAL_INVITER, REFERRAL_NEW, Member, Purchase, TaskReward
 from .models.risk import REFERRAL_SIGNAL
 from .program import Program, running_program
 from .risk import cases
+from .statements import built_once
 from .transaction import lock_member
 
 
@@ -151,12 +152,29 @@ class ReferralStats:
     new_points: int
 
 
+@built_once
+def _month_counts():
+    """How many friends the member (`member_id`) brought in [start, end), and how many
+    inviter rewards they were given then: for the earn page, on the tables' columns (a
+    reward checks referrer_rewards_in_month(), which sees its own transaction's writes)."""
+    members, rewards = Member.__table__.c, TaskReward.__table__.c
+    at = members.created_at.type
+    start, end = bindparam("start", type_=at), bindparam("end", type_=at)
+    joined = select(func.count()).select_from(Member.__table__).where(
+        members.referred_by_id == bindparam("member_id"), members.created_at >= start,
+        members.created_at < end)
+    rewarded = select(func.count()).select_from(TaskReward.__table__).where(
+        rewards.member_id == bindparam("member_id"), rewards.task == REFERRAL_INVITER,
+        rewards.created_at >= start, rewards.created_at < end)
+    return joined, rewarded
+
+
 def stats(member: Member, now: datetime, program: Program) -> ReferralStats:
     """The member's referral code and how many friends joined and were rewarded this month."""
     start, end = local_month_bounds(now, program)
-    joined = db.session.scalar(select(func.count()).select_from(Member).where(
-        Member.referred_by_id == member.id, Member.created_at >= start, Member.created_at < end))
-    return ReferralStats(member.referral_code or "", joined,
-                         referrer_rewards_in_month(member.id, now, program),
+    joined, rewarded = _month_counts()
+    values = {"member_id": member.id, "start": start, "end": end}
+    return ReferralStats(member.referral_code or "", db.session.scalar(joined, values),
+                         db.session.scalar(rewarded, values),
                          program.referral_monthly_cap, program.referral_inviter_points,
                          program.referral_new_points)

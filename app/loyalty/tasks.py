@@ -236,5 +236,15 @@ def claim_birthday_gift(member_id: int, now: datetime | None = None) -> int:
                        "birthday gift", now)
 
 
+@built_once
+def _profile_rewarded():
+    # For the pages, on the table's columns; a task's reward checks rewarded() instead, which
+    # sees what its own transaction has written.
+    c = TaskReward.__table__.c
+    return select(c.id).where(c.member_id == bindparam("member_id"), c.task == PROFILE,
+                              c.period == "")
+
+
 def profile_rewarded(member_id: int) -> bool:
-    return rewarded(member_id, PROFILE, "")
+    """Whether the member was given the profile task's points (for a page to show)."""
+    return db.session.scalar(_profile_rewarded(), {"member_id": member_id}) is not None
