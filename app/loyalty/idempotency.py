@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from .errors import DomainError
 from .models import ApiRequest, utcnow
-from .statements import built_once
+from .statements import built_once, insert_row
 from .transaction import write_transaction
 
 T = TypeVar("T")
@@ -69,11 +69,10 @@ def once(key: RequestKey | None, work: Callable[[], T],
                     return outcome, False
                 given = answer(outcome)
                 if key is not None:
-                    db.session.add(ApiRequest(store_id=key.store_id, key=key.key,
-                                              request_hash=key.request_hash,
-                                              status_code=given.status, response=given.body,
-                                              created_at=utcnow()))
-                    db.session.flush()
+                    insert_row(ApiRequest(store_id=key.store_id, key=key.key,
+                                          request_hash=key.request_hash,
+                                          status_code=given.status, response=given.body,
+                                          created_at=utcnow()))
                 return given, False
         except IntegrityError:
             # A concurrent retry won the race (unique key or reference): answer as it did.
