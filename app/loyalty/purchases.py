@@ -106,7 +106,8 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     available_at = data.occurred_at + timedelta(days=program.purchase_hold_days)
     # A frozen member's points wait as pending until the account is unfrozen.
     held = (program.purchase_hold_days > 0 and available_at > now) or member.frozen or review
-    purchase = Purchase(store_id=store_id, reference=data.reference, member_id=member.id,
+    # The store is given whole: the answer reads its code, which would be read again.
+    purchase = Purchase(store=store, reference=data.reference, member_id=member.id,
                         amount_fen=data.amount_fen, lines=data.lines, points=earned.points,
                         multiplier_pct=earned.multiplier_pct, bonus_points=earned.bonus_points,
                         status=HELD if review else PENDING if held else CREDITED,
@@ -219,11 +220,7 @@ def release_due_locked(member: Member, now: datetime) -> int:
     run finds nothing to do. A frozen member's wait until the account is unfrozen."""
     if member.frozen:
         return 0
-    due = db.session.scalars(
-        select(Purchase).where(Purchase.member_id == member.id, Purchase.status == PENDING,
-                               Purchase.available_at <= now)
-        .order_by(Purchase.available_at, Purchase.id)
-        .execution_options(populate_existing=True)).all()
+    due = db.session.scalars(_due(), {"member_id": member.id, "now": now}).all()
     for purchase in due:
         purchase.status = CREDITED
         points = purchase.points - purchase.points_clawed
@@ -233,6 +230,15 @@ def release_due_locked(member: Member, now: datetime) -> int:
                 ref=("purchase", str(purchase.id))).id
     db.session.flush()
     return len(due)
+
+
+@built_once
+def _due():
+    return (select(Purchase)
+            .where(Purchase.member_id == bindparam("member_id"), Purchase.status == PENDING,
+                   Purchase.available_at <= bindparam("now", type_=Purchase.available_at.type))
+            .order_by(Purchase.available_at, Purchase.id)
+            .execution_options(populate_existing=True))
 
 
 @dataclass(frozen=True)
