@@ -83,14 +83,14 @@ def once(key: RequestKey | None, work: Callable[[], T],
 
 @built_once
 def _kept():
-    return select(ApiRequest).where(ApiRequest.store_id == bindparam("store_id"),
-                                    ApiRequest.key == bindparam("key"))
+    return select(ApiRequest.request_hash, ApiRequest.status_code, ApiRequest.response).where(
+        ApiRequest.store_id == bindparam("store_id"), ApiRequest.key == bindparam("key"))
 
 
 def _stored(key: RequestKey | None) -> Answer | None:
     if key is None:
         return None
-    row = db.session.scalar(_kept(), {"store_id": key.store_id, "key": key.key})
+    row = db.session.execute(_kept(), {"store_id": key.store_id, "key": key.key}).first()
     if row is None:
         return None
     if row.request_hash != key.request_hash:

@@ -97,7 +97,7 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     if existing is not None:
         return Recorded(existing, db.session.get(Member, existing.member_id), new=False)
     program = running_program()
-    store = db.session.get(Store, store_id)
+    store = db.session.scalars(_store(), {"store_id": store_id}).one()
     earned = points_for(member, data, program)
     blocklist.refuse_blocked(phone=member.phone, origin=NOWHERE)
     verdict = guard.observe(PURCHASE_SIGNAL, member, Origin(till=data.till), now,
@@ -289,6 +289,11 @@ def _purchase(store_id: int, reference: str) -> Purchase | None:
 def _by_reference():
     return select(Purchase).where(Purchase.store_id == bindparam("store_id"),
                                   Purchase.reference == bindparam("reference"))
+
+
+@built_once
+def _store():
+    return select(Store).where(Store.id == bindparam("store_id"))
 
 
 @built_once
