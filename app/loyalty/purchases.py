@@ -305,7 +305,7 @@ def _member_id(data: PurchaseInput) -> int:
     by_phone = data.member_phone is not None
     member_id = None
     if by_phone or member_numbers.is_valid(data.member_no):  # a malformed number: no look-up
-        member_id = db.session.scalar(
+        member_id = db.session.connection().scalar(
             _member_by("phone" if by_phone else "member_no"),
             {"value": data.member_phone if by_phone else data.member_no})
     if member_id is None:

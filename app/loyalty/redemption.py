@@ -346,7 +346,9 @@ def _take_stock(item: Item, order: Order, now: datetime) -> None:
 def _order_for_key(member_id: int, key: str) -> Order | None:
     """The member's order placed with `key`: its id is looked up alone (a new key, the usual
     case, costs one narrow read), the order with its item only when there is one."""
-    order_id = db.session.scalar(_order_id_for_key(), {"member_id": member_id, "key": key})
+    # On the connection: an order is written with its key in the transaction that commits it.
+    order_id = db.session.connection().scalar(_order_id_for_key(),
+                                              {"member_id": member_id, "key": key})
     return None if order_id is None else db.session.get(Order, order_id)
 
 
