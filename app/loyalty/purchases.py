@@ -19,7 +19,6 @@ from .models import (
     CREDITED,
     EARN,
     PENDING,
-    LedgerEntry,
     Member,
     Purchase,
     PurchaseRefund,
@@ -116,16 +115,15 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     db.session.add(purchase)
     db.session.flush()
     expiry.on_activity(member, now, program)
+    entry = None
     if not held and earned.points > 0:
-        purchase.entry_id = accounts.credit_locked(
-            member, earned.points, detail=store.name, kind=EARN, now=now,
-            ref=("purchase", str(purchase.id))).id
+        entry = accounts.credit_locked(member, earned.points, detail=store.name, kind=EARN,
+                                       now=now, ref=("purchase", str(purchase.id)))
+        purchase.entry_id = entry.id
     if verdict.hits:
         cases.open_case(verdict, member, now, subject=f"purchase {data.reference}",
                         points=earned.points, detail=store.name, credit_kind=EARN,
-                        ref=("purchase", str(purchase.id)),
-                        entry=db.session.get(LedgerEntry, purchase.entry_id)
-                        if purchase.entry_id else None,
+                        ref=("purchase", str(purchase.id)), entry=entry,
                         purchase=purchase if review else None)
     referrals.on_purchase(member, purchase, now)
     return Recorded(purchase, member, new=True)
