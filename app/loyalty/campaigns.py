@@ -52,8 +52,14 @@ def best_bonus_pct(campaigns: Iterable[Campaign], at: datetime, tz: ZoneInfo,
 
 def running_at(at: datetime) -> list[Campaign]:
     """Active campaigns whose window contains `at` (the monthly day is checked by applies)."""
-    return list(db.session.scalars(select(Campaign).where(
-        Campaign.active.is_(True), Campaign.starts_at <= at, Campaign.ends_at > at)))
+    return list(db.session.scalars(_running(), {"at": at}))
+
+
+@built_once
+def _running():
+    at = bindparam("at", type_=Campaign.starts_at.type)
+    return select(Campaign).where(Campaign.active.is_(True), Campaign.starts_at <= at,
+                                  Campaign.ends_at > at)
 
 
 def occurrence(campaign: Campaign, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:

@@ -24,6 +24,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     String,
+    bindparam,
     exists,
     func,
     insert,
@@ -38,6 +39,7 @@ from .lots import add_months, end_of_local_day
 from .models import EXPIRE, LedgerEntry, LotAllocation, Member, PointLot
 from .models.ledger import LAPSE_ENTRY, LIVE
 from .program import ACTIVITY, ANNUAL, MONTHLY, Program, parse_month_day
+from .statements import built_once
 from .transaction import write_transaction
 
 
@@ -67,12 +69,20 @@ def on_activity(member: Member, now: datetime, program: Program) -> int:
     if program.expiry_policy != ACTIVITY:
         return 0
     until = lot_expiry(now, program)
-    result = db.session.execute(
-        update(PointLot)
-        .where(PointLot.member_id == member.id, PointLot.expires_at > now,
-               PointLot.expires_at < until)
-        .values(expires_at=until).execution_options(synchronize_session=False))
+    result = db.session.execute(_moved_lots(), {"member": member.id, "now": now,
+                                                "until": until})
     return result.rowcount
+
+
+@built_once
+def _moved_lots():
+    moment = PointLot.expires_at.type
+    return (update(PointLot)
+            .where(PointLot.member_id == bindparam("member"),
+                   PointLot.expires_at > bindparam("now", type_=moment),
+                   PointLot.expires_at < bindparam("until", type_=moment))
+            .values(expires_at=bindparam("until", type_=moment))
+            .execution_options(synchronize_session=False))
 
 
 def expire_all(now: datetime, batch_size: int = 1000) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from .errors import DomainError
 from .models import ApiRequest, utcnow
-from .statements import built_once
+from .statements import built_once, insert_row
 from .transaction import write_transaction
 
 T = TypeVar("T")
@@ -69,11 +69,10 @@ def once(key: RequestKey | None, work: Callable[[], T],
                     return outcome, False
                 given = answer(outcome)
                 if key is not None:
-                    db.session.add(ApiRequest(store_id=key.store_id, key=key.key,
-                                              request_hash=key.request_hash,
-                                              status_code=given.status, response=given.body,
-                                              created_at=utcnow()))
-                    db.session.flush()
+                    insert_row(ApiRequest(store_id=key.store_id, key=key.key,
+                                          request_hash=key.request_hash,
+                                          status_code=given.status, response=given.body,
+                                          created_at=utcnow()))
                 return given, False
         except IntegrityError:
             # A concurrent retry won the race (unique key or reference): answer as it did.
@@ -84,14 +83,14 @@ def once(key: RequestKey | None, work: Callable[[], T],
 
 @built_once
 def _kept():
-    return select(ApiRequest).where(ApiRequest.store_id == bindparam("store_id"),
-                                    ApiRequest.key == bindparam("key"))
+    return select(ApiRequest.request_hash, ApiRequest.status_code, ApiRequest.response).where(
+        ApiRequest.store_id == bindparam("store_id"), ApiRequest.key == bindparam("key"))
 
 
 def _stored(key: RequestKey | None) -> Answer | None:
     if key is None:
         return None
-    row = db.session.scalar(_kept(), {"store_id": key.store_id, "key": key.key})
+    row = db.session.execute(_kept(), {"store_id": key.store_id, "key": key.key}).first()
     if row is None:
         return None
     if row.request_hash != key.request_hash:

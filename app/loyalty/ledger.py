@@ -15,7 +15,7 @@ from .lots import LotView, allocate, end_of_local_day
 from .models import EXPIRE, RETURN, LedgerEntry, LotAllocation, Member, PointLot
 from .models.ledger import LIVE
 from .program import Program
-from .statements import built_once
+from .statements import built_once, insert_row
 
 # The detail of a clawback that settles points owed from a refunded purchase.
 OWED = "owed"
@@ -169,6 +169,4 @@ def _write(member: Member, kind: str, points: int, detail: str,
     entry = LedgerEntry(member_id=member.id, kind=kind, points=points, balance_after=balance,
                         detail=detail, ref_type=ref_type, ref_id=ref_id, lot_id=lot_id,
                         created_at=now)
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    return insert_row(entry)

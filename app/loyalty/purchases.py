@@ -19,7 +19,6 @@ from .models import (
     CREDITED,
     EARN,
     PENDING,
-    LedgerEntry,
     Member,
     Purchase,
     PurchaseRefund,
@@ -97,7 +96,7 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     if existing is not None:
         return Recorded(existing, db.session.get(Member, existing.member_id), new=False)
     program = running_program()
-    store = db.session.get(Store, store_id)
+    store = db.session.scalars(_store(), {"store_id": store_id}).one()
     earned = points_for(member, data, program)
     blocklist.refuse_blocked(phone=member.phone, origin=NOWHERE)
     verdict = guard.observe(PURCHASE_SIGNAL, member, Origin(till=data.till), now,
@@ -106,7 +105,8 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     available_at = data.occurred_at + timedelta(days=program.purchase_hold_days)
     # A frozen member's points wait as pending until the account is unfrozen.
     held = (program.purchase_hold_days > 0 and available_at > now) or member.frozen or review
-    purchase = Purchase(store_id=store_id, reference=data.reference, member_id=member.id,
+    # The store is given whole: the answer reads its code, which would be read again.
+    purchase = Purchase(store=store, reference=data.reference, member_id=member.id,
                         amount_fen=data.amount_fen, lines=data.lines, points=earned.points,
                         multiplier_pct=earned.multiplier_pct, bonus_points=earned.bonus_points,
                         status=HELD if review else PENDING if held else CREDITED,
@@ -115,16 +115,15 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     db.session.add(purchase)
     db.session.flush()
     expiry.on_activity(member, now, program)
+    entry = None
     if not held and earned.points > 0:
-        purchase.entry_id = accounts.credit_locked(
-            member, earned.points, detail=store.name, kind=EARN, now=now,
-            ref=("purchase", str(purchase.id))).id
+        entry = accounts.credit_locked(member, earned.points, detail=store.name, kind=EARN,
+                                       now=now, ref=("purchase", str(purchase.id)))
+        purchase.entry_id = entry.id
     if verdict.hits:
         cases.open_case(verdict, member, now, subject=f"purchase {data.reference}",
                         points=earned.points, detail=store.name, credit_kind=EARN,
-                        ref=("purchase", str(purchase.id)),
-                        entry=db.session.get(LedgerEntry, purchase.entry_id)
-                        if purchase.entry_id else None,
+                        ref=("purchase", str(purchase.id)), entry=entry,
                         purchase=purchase if review else None)
     referrals.on_purchase(member, purchase, now)
     return Recorded(purchase, member, new=True)
@@ -219,11 +218,7 @@ def release_due_locked(member: Member, now: datetime) -> int:
     run finds nothing to do. A frozen member's wait until the account is unfrozen."""
     if member.frozen:
         return 0
-    due = db.session.scalars(
-        select(Purchase).where(Purchase.member_id == member.id, Purchase.status == PENDING,
-                               Purchase.available_at <= now)
-        .order_by(Purchase.available_at, Purchase.id)
-        .execution_options(populate_existing=True)).all()
+    due = db.session.scalars(_due(), {"member_id": member.id, "now": now}).all()
     for purchase in due:
         purchase.status = CREDITED
         points = purchase.points - purchase.points_clawed
@@ -233,6 +228,15 @@ def release_due_locked(member: Member, now: datetime) -> int:
                 ref=("purchase", str(purchase.id))).id
     db.session.flush()
     return len(due)
+
+
+@built_once
+def _due():
+    return (select(Purchase)
+            .where(Purchase.member_id == bindparam("member_id"), Purchase.status == PENDING,
+                   Purchase.available_at <= bindparam("now", type_=Purchase.available_at.type))
+            .order_by(Purchase.available_at, Purchase.id)
+            .execution_options(populate_existing=True))
 
 
 @dataclass(frozen=True)
@@ -286,6 +290,11 @@ def _by_reference():
 
 
 @built_once
+def _store():
+    return select(Store).where(Store.id == bindparam("store_id"))
+
+
+@built_once
 def _member_by(column: str):
     return select(Member.id).where(getattr(Member, column) == bindparam("value"))
 
@@ -294,7 +303,7 @@ def _member_id(data: PurchaseInput) -> int:
     by_phone = data.member_phone is not None
     member_id = None
     if by_phone or member_numbers.is_valid(data.member_no):  # a malformed number: no look-up
-        member_id = db.session.scalar(
+        member_id = db.session.connection().scalar(
             _member_by("phone" if by_phone else "member_no"),
             {"value": data.member_phone if by_phone else data.member_no})
     if member_id is None:

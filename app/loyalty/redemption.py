@@ -107,7 +107,6 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
                 if paid_in_cash else None,
                 created_at=now)
             db.session.add(order)
-            db.session.flush()
             _take_stock(item, order, now)
             guard.note(verdict, member, now, f"order {code}")
             return order
@@ -332,7 +331,12 @@ def _fulfil(order: Order, now: datetime) -> None:
 
 def _take_stock(item: Item, order: Order, now: datetime) -> None:
     """Take the order's stock (a conditional update: never below zero, whatever runs beside
-    us) and, for a coupon item, one unused code of its pool; SoldOut when there is none."""
+    us) and, for a coupon item, one unused code of its pool; SoldOut when there is none.
+    An order that takes neither is written at the commit, with the member's new balance:
+    nothing before it needs the order's id."""
+    if item.stock is None and item.kind != COUPON:
+        return
+    db.session.flush()   # the movement and the code name the order
     if item.stock is not None:
         stock.move(item.id, -order.quantity, REDEMPTION, order_id=order.id, now=now)
     if item.kind == COUPON:
@@ -342,7 +346,9 @@ def _take_stock(item: Item, order: Order, now: datetime) -> None:
 def _order_for_key(member_id: int, key: str) -> Order | None:
     """The member's order placed with `key`: its id is looked up alone (a new key, the usual
     case, costs one narrow read), the order with its item only when there is one."""
-    order_id = db.session.scalar(_order_id_for_key(), {"member_id": member_id, "key": key})
+    # On the connection: an order is written with its key in the transaction that commits it.
+    order_id = db.session.connection().scalar(_order_id_for_key(),
+                                              {"member_id": member_id, "key": key})
     return None if order_id is None else db.session.get(Order, order_id)
 
 

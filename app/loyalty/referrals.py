@@ -137,9 +137,17 @@ def local_month_bounds(now: datetime, program: Program) -> tuple[datetime, datet
 
 def referrer_rewards_in_month(member_id: int, now: datetime, program: Program) -> int:
     start, end = local_month_bounds(now, program)
-    return db.session.scalar(select(func.count()).select_from(TaskReward).where(
-        TaskReward.member_id == member_id, TaskReward.task == REFERRAL_INVITER,
-        TaskReward.created_at >= start, TaskReward.created_at < end))
+    return db.session.scalar(_inviter_rewards(), {"member_id": member_id, "start": start,
+                                                  "end": end})
+
+
+@built_once
+def _inviter_rewards():
+    moment = TaskReward.created_at.type
+    return select(func.count()).select_from(TaskReward).where(
+        TaskReward.member_id == bindparam("member_id"), TaskReward.task == REFERRAL_INVITER,
+        TaskReward.created_at >= bindparam("start", type_=moment),
+        TaskReward.created_at < bindparam("end", type_=moment))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,10 @@ as the built function's argument.
 """
 from functools import cache
 
+from sqlalchemy import insert, inspect
+
+from app.extensions import db
+
 built_once = cache
 
 
@@ -24,3 +28,29 @@ def page_values(member_id: int, page: int, per_page: int) -> dict:
     """The values of a statement reading one page of a member's rows (`size`, `skip`): one
     row more than the page, to tell whether another follows."""
     return {"member_id": member_id, "size": per_page + 1, "skip": (page - 1) * per_page}
+
+
+@built_once
+def _insert_returning_id(model: type):
+    table = model.__table__
+    return insert(table).returning(table.c.id)
+
+
+@built_once
+def _columns(model: type) -> tuple[tuple[str, str], ...]:
+    """A model's (attribute, column) names, the primary key left out."""
+    return tuple((prop.key, prop.columns[0].key) for prop in inspect(model).column_attrs
+                 if not prop.columns[0].primary_key)
+
+
+def insert_row(row):
+    """Insert a new row that is written once and not changed afterwards, given as a model
+    object, with one built statement and without the session's unit of work (whose flush
+    costs more than the insert itself); the object gets its id and stays out of the session.
+    The values set on it are written, the columns' defaults for those that are not."""
+    given = row.__dict__
+    values = {column: given[attribute] for attribute, column in _columns(type(row))
+              if attribute in given}
+    row.id = db.session.connection().execute(_insert_returning_id(type(row)),
+                                             values).scalar_one()
+    return row

@@ -15,7 +15,7 @@ from .models.risk import CHECK_IN_SIGNAL, TASK_SIGNAL
 from .program import Program, running_program
 from .risk import blocklist, guard
 from .risk.signals import NOWHERE, Origin
-from .statements import built_once
+from .statements import built_once, insert_row
 from .streaks import StreakState, check_in_points, local_day, next_streak, streak_state
 from .transaction import lock_member, write_transaction
 
@@ -166,9 +166,15 @@ def save_profile(member_id: int, name: str, email: str | None, birthday: date | 
 
 def rewarded(member_id: int, task: str, period: str) -> bool:
     """Whether the task's points were already given for this period."""
-    return db.session.scalar(select(TaskReward.id).where(
-        TaskReward.member_id == member_id, TaskReward.task == task,
-        TaskReward.period == period)) is not None
+    return db.session.scalar(_reward_of(), {"member_id": member_id, "task": task,
+                                            "period": period}) is not None
+
+
+@built_once
+def _reward_of():
+    return select(TaskReward.id).where(TaskReward.member_id == bindparam("member_id"),
+                                       TaskReward.task == bindparam("task"),
+                                       TaskReward.period == bindparam("period"))
 
 
 def reward(member: Member, task: str, period: str, points: int, detail: str,
@@ -183,10 +189,9 @@ def reward(member: Member, task: str, period: str, points: int, detail: str,
     entry = guard.earn(signal, member, NOWHERE, now, points=points, detail=detail,
                        credit_kind=EARN, ref=(task, ref_id or period or str(member.id)),
                        subject=f"{task} {period}".strip(), other_member_id=other_member_id)
-    db.session.add(TaskReward(member_id=member.id, task=task, period=period, points=points,
-                              entry_id=entry.id if entry else None, purchase_id=purchase_id,
-                              created_at=now))
-    db.session.flush()
+    insert_row(TaskReward(member_id=member.id, task=task, period=period, points=points,
+                          entry_id=entry.id if entry else None, purchase_id=purchase_id,
+                          created_at=now))
     return points
 
 

@@ -32,8 +32,9 @@ def refuse_blocked(*, phone: str | None = None, origin: Origin) -> None:
     wanted = [(kind, value) for kind, value in pairs if value]
     if not wanted:
         return
-    found = db.session.scalar(_listed(tuple(kind for kind, _ in wanted)),
-                              {kind: value for kind, value in wanted})
+    # On the connection, past the session's flush: entries are flushed as they are added.
+    found = db.session.connection().scalar(_listed(tuple(kind for kind, _ in wanted)),
+                                           {kind: value for kind, value in wanted})
     if found is not None:
         raise Blocked(listed=found)
 

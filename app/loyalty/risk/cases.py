@@ -27,7 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..models.risk import APPROVED, FLAG, HOLD, OPEN, REJECTED, RiskCase
-from ..statements import built_once
+from ..statements import built_once, insert_row
 from ..transaction import lock_member, write_transaction
 
 REASON_MAX = 200
@@ -63,9 +63,7 @@ def open_case(verdict, member: Member, now: datetime, *, subject: str, points: i
         points=points, detail=detail[:200], credit_kind=credit_kind, ref_type=ref[0],
         ref_id=ref[1], entry_id=entry.id if entry else None,
         purchase_id=purchase.id if purchase else None, created_at=now)
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return insert_row(row)
 
 
 def approve(case_id: int, *, actor_id: int, address: str = "",

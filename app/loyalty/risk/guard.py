@@ -119,10 +119,13 @@ def _measure(rule: Rule, signal: RiskSignal, member: Member, now: datetime) -> H
         if values[name] is None and name != "till":
             return None
     nulls = tuple(values[name] is None for name in spec.key)
-    value = db.session.scalar(_measured(rule.code, nulls), values)
+    # Read on the connection, past the session's flush: signals are written at once
+    # (signals.record), and nothing a rule counts waits in the session.
+    connection = db.session.connection()
+    value = connection.scalar(_measured(rule.code, nulls), values)
     if not rules.tripped(rule, value):
         return None
-    others = () if "member_id" in spec.key else tuple(db.session.scalars(
+    others = () if "member_id" in spec.key else tuple(connection.scalars(
         _others(rule.code, nulls), {**values, "signal_member_id": signal.member_id}))
     return Hit(rule, value, others)
 

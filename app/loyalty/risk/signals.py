@@ -10,6 +10,7 @@ from app.extensions import db
 from ..models import utcnow
 from ..models.risk import RiskSignal
 from ..program import running_program
+from ..statements import insert_row
 from ..transaction import write_transaction
 
 ADDRESS_MAX, DEVICE_MAX, TILL_MAX = 45, 64, 40
@@ -39,9 +40,7 @@ def record(kind: str, member_id: int | None, origin: Origin, now: datetime, *,
                         till=_clip(origin.till, TILL_MAX), store_id=store_id,
                         item_id=item_id, amount_fen=amount_fen, points=points,
                         other_member_id=other_member_id, occurred_at=now)
-    db.session.add(signal)
-    db.session.flush()
-    return signal
+    return insert_row(signal)
 
 
 def _clip(value: str | None, length: int) -> str | None:
