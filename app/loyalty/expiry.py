@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 
 from app.extensions import db
+from . import expiring_points
 from .lots import add_months, end_of_local_day
 from .models import EXPIRE, LedgerEntry, LotAllocation, Member, PointLot
 from .models.ledger import LAPSE_ENTRY, LIVE
@@ -72,6 +73,8 @@ def on_activity(member: Member, now: datetime, program: Program) -> int:
         .where(PointLot.member_id == member.id, PointLot.expires_at > now,
                PointLot.expires_at < until)
         .values(expires_at=until).execution_options(synchronize_session=False))
+    if result.rowcount:
+        expiring_points.recount([member.id])
     return result.rowcount
 
 
@@ -83,9 +86,12 @@ def expire_all(now: datetime, batch_size: int = 1000) -> int:
     while True:
         with write_transaction():
             last = _batch_end(after, now, batch_size)
+            if last is not None:
+                total += _expire_batch(after, last, now)
+            # The range's expiring points whose moment has passed are never read again.
+            expiring_points.forget_passed_between(after, last, now)
             if last is None:
                 return total
-            total += _expire_batch(after, last, now)
         after = last
 
 
