@@ -21,6 +21,7 @@ def upgrade():
         sa.Column("points", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["member_id"], ["members.id"]),
         sa.PrimaryKeyConstraint("member_id", "expires_at"),
+        sqlite_with_rowid=False,
     )
     op.execute("INSERT INTO expiring_points (member_id, expires_at, points) "
                "SELECT member_id, expires_at, sum(remaining) FROM point_lots "

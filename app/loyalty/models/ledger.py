@@ -54,6 +54,9 @@ class ExpiringPointsRow(db.Model):
     read again (lapsed points are read from the lots) and the expiry job removes it."""
 
     __tablename__ = "expiring_points"
+    # On SQLite the rows are stored in the order of their key: one b-tree to write, not a
+    # table and its key's index.
+    __table_args__ = {"sqlite_with_rowid": False}
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     points: Mapped[int]
