@@ -8,16 +8,9 @@ the indexes a batch of writes touches in memory as the tables grow. PostgreSQL n
 of this: there the services lock the member row with SELECT ... FOR UPDATE.
 """
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 15000
-
-
-def insert_for(dialect: str):
-    """The INSERT construct of a dialect, the one that can say ON CONFLICT (PostgreSQL's or
-    SQLite's: both write it alike)."""
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def configure_engine(engine: Engine) -> None:

@@ -16,9 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, literal_column, select, update
+from sqlalchemy import bindparam, delete, func, literal_column, select, text, update
 
-from app.database import insert_for
 from app.extensions import db
 from .models import ExpiringPointsRow, PointLot
 from .models.ledger import LIVE
@@ -37,11 +36,15 @@ def by_moment(lots: Moments) -> dict[datetime, int]:
 
 
 @built_once
-def _add(dialect: str):
+def _add():
+    # Written out: both databases say it alike, and SQLAlchemy builds its own ON CONFLICT
+    # afresh at every call (its statement has no cache key), a third of a millisecond.
     table = ExpiringPointsRow.__table__
-    stmt = insert_for(dialect)(table)
-    return stmt.on_conflict_do_update(index_elements=[table.c.member_id, table.c.expires_at],
-                                      set_={"points": table.c.points + stmt.excluded.points})
+    return text(f"INSERT INTO {table.name} (member_id, expires_at, points) "
+                "VALUES (:member_id, :expires_at, :points) "
+                "ON CONFLICT (member_id, expires_at) "
+                f"DO UPDATE SET points = {table.name}.points + excluded.points"
+                ).bindparams(bindparam("expires_at", type_=table.c.expires_at.type))
 
 
 def add(member_id: int, lots: Moments) -> None:
@@ -49,7 +52,7 @@ def add(member_id: int, lots: Moments) -> None:
     sums = by_moment(lots)
     if sums:
         db.session.connection().execute(
-            _add(db.session.get_bind().dialect.name),
+            _add(),
             [{"member_id": member_id, "expires_at": at, "points": points}
              for at, points in sums.items()])
 

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from app.database import insert_for
 from app.extensions import db
 from .lots import end_of_local_day, expiry_day
 from .models import EMAIL, INBOX, Member, Notice, OutboxEmail, PointLot, Reminder, utcnow
@@ -135,8 +135,9 @@ def _write(due: list[Due], now: datetime, compose: Compose) -> int:
 def _claim(rows: list[dict]) -> set[tuple]:
     """Insert reminder rows, skipping any already there (unique per expiring points,
     lead time and channel); the keys of those this transaction inserted."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = Reminder.__table__
-    insert = insert_for(db.session.get_bind().dialect.name)
     stmt = (insert(table).values(rows).on_conflict_do_nothing()
             .returning(table.c.member_id, table.c.expires_at, table.c.days_before,
                        table.c.channel))
