@@ -1,7 +1,8 @@
 """How fast the expiry job clears lapsed points, at 10k, 100k and (with --large) 1M lots.
 
 Each size gets a fresh migrated SQLite file, filled in bulk with SQL (not through the
-services): members with ten lapsed lots each, their earn entries and balances. The job
+services): members with ten lapsed lots each, their earn entries, balances and expiring
+points. The job
 then expires every lot (one entry for each member and moment their lots lapsed at, one
 allocation per lot); the ledger invariant is checked afterwards.
 
@@ -18,8 +19,15 @@ from sqlalchemy import func, select, text
 
 from app import create_app
 from app.extensions import db
-from app.loyalty import expiry, ledger_check
-from app.loyalty.models import EXPIRE, LedgerEntry, LotAllocation, Member, PointLot
+from app.loyalty import expiring_points, expiry, ledger_check
+from app.loyalty.models import (
+    EXPIRE,
+    ExpiringPointsRow,
+    LedgerEntry,
+    LotAllocation,
+    Member,
+    PointLot,
+)
 
 LOTS_PER_MEMBER = 10
 NOW = datetime(2026, 6, 1, 4, 0, tzinfo=timezone.utc)
@@ -61,6 +69,7 @@ def run(size: int, batch_size: int) -> dict:
             began = time.perf_counter()
             for statement in FILL:
                 db.session.execute(text(statement), {"members": members, "lots": size})
+            expiring_points.recount()
             db.session.commit()
             built = time.perf_counter() - began
             before = db.session.scalar(select(func.sum(Member.points_balance)))
@@ -74,8 +83,9 @@ def run(size: int, batch_size: int) -> dict:
                 select(PointLot.member_id, PointLot.expires_at).distinct().subquery()))
             drawn = db.session.scalar(select(func.count()).select_from(LotAllocation))
             left = db.session.scalar(select(func.sum(PointLot.remaining)))
+            kept = db.session.scalar(select(func.count()).select_from(ExpiringPointsRow))
             assert (expired == before and entries == moments and drawn == size
-                    and left == 0), (expired, entries, moments, drawn, left)
+                    and left == 0 and kept == 0), (expired, entries, moments, drawn, left, kept)
             began = time.perf_counter()
             problems = ledger_check.check_ledger()
             checked = time.perf_counter() - began

@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
-from app.loyalty import report_months, reports
+from app.loyalty import expiring_points, report_months, reports
 from app.loyalty.models import ADJUST, CLAWBACK, EARN, EXPIRE, REDEEM, RETURN, utcnow
 from app.loyalty.program import running_program
 from app.loyalty.report_periods import period
@@ -93,6 +93,7 @@ def fill(entries: int, members: int) -> None:
            AS held WHERE held.member_id = members.id""")
     for sql in indexes:
         run(sql)
+    expiring_points.recount()
     db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()

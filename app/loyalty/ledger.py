@@ -10,6 +10,7 @@ from itertools import groupby
 from sqlalchemy import bindparam, insert, literal_column, select, update
 
 from app.extensions import db
+from . import expiring_points
 from .errors import InsufficientPoints
 from .lots import LotView, allocate, end_of_local_day
 from .models import EXPIRE, RETURN, LedgerEntry, LotAllocation, Member, PointLot
@@ -32,6 +33,7 @@ def credit(member: Member, points: int, *, kind: str, detail: str, now: datetime
                    expires_at=expires_at)
     db.session.add(lot)
     db.session.flush()
+    expiring_points.add(member.id, [(expires_at, points)])
     return _write(member, kind, points, detail, ref, now, lot_id=lot.id)
 
 
@@ -45,6 +47,8 @@ def debit(member: Member, points: int, *, kind: str, detail: str, now: datetime,
         raise InsufficientPoints(needed=points, balance=available, short=points - available)
     entry = _write(member, kind, -points, detail, ref, now)
     _draw(entry.id, drawn)
+    expires = {view.id: view.expires_at for view in views}
+    expiring_points.take(member.id, [(expires[lot_id], take) for lot_id, take in drawn])
     return entry
 
 
@@ -127,11 +131,14 @@ def restore(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datet
         db.session.flush()
     entry = _write(member, RETURN, total, detail, ref, now,
                    lot_id=grace_lot.id if grace_lot else None)
+    back = [(grace_lot.expires_at, lapsed)] if grace_lot else []
     for allocation, lot in draws:
         if lot.expires_at and lot.expires_at <= now:
             continue
         lot.remaining += allocation.points
         db.session.add(LotAllocation(entry_id=entry.id, lot_id=lot.id, points=-allocation.points))
+        back.append((lot.expires_at, allocation.points))
+    expiring_points.add(member.id, back)
     return entry
 
 
@@ -146,6 +153,8 @@ def expire_lapsed(member: Member, now: datetime) -> list[LedgerEntry]:
         entry = _write(member, EXPIRE, -sum(take for _, take in drawn), "", None, moment)
         _draw(entry.id, drawn)
         entries.append(entry)
+    if lapsed:
+        expiring_points.forget_passed(member.id, now)
     return entries
 
 

@@ -1,14 +1,18 @@
 """The ledger invariant, checked for every member in a few set-based queries.
 
 balance = sum of entries = sum of lot remainders, every lot's remainder = its points
-minus what allocations drew from it, the last entry's balance_after = balance, >= 0.
+minus what allocations drew from it, the last entry's balance_after = balance, >= 0; the
+expiring points kept for each moment after now = the remainders of the live lots expiring
+then.
 """
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from .models import LedgerEntry, LotAllocation, Member, PointLot
+from . import expiring_points
+from .models import LedgerEntry, LotAllocation, Member, PointLot, utcnow
 
 
 @dataclass(frozen=True)
@@ -17,8 +21,9 @@ class Mismatch:
     what: str
 
 
-def check_ledger() -> list[Mismatch]:
-    """Every way the ledger disagrees with itself; empty when all is well."""
+def check_ledger(now: datetime | None = None) -> list[Mismatch]:
+    """Every way the ledger disagrees with itself (as of `now`, for the expiring points
+    ahead); empty when all is well."""
     entries = dict(db.session.execute(
         select(LedgerEntry.member_id, func.sum(LedgerEntry.points))
         .group_by(LedgerEntry.member_id)).all())
@@ -39,6 +44,7 @@ def check_ledger() -> list[Mismatch]:
 
     problems = [Mismatch(m, f"lot {lot} remainder disagrees with its allocations")
                 for m, lot in bad_lots]
+    problems += [Mismatch(m, what) for m, what in expiring_points.mismatches(now or utcnow())]
     for member_id, balance in db.session.execute(select(Member.id, Member.points_balance)):
         if balance < 0:
             problems.append(Mismatch(member_id, f"balance {balance} is negative"))

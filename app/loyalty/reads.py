@@ -24,6 +24,7 @@ from .models import (
     CLAWBACK,
     REDEEM,
     Category,
+    ExpiringPointsRow,
     Item,
     LedgerEntry,
     Member,
@@ -66,9 +67,11 @@ def _wallet_read(never_expiring: bool):
     # The live-lots index's own condition, written out so that SQLite uses the index.
     now = bindparam("now", type_=PointLot.expires_at.type)
     live = (PointLot.member_id == bindparam("member_id"), literal_column(LIVE))
-    ahead = (select(PointLot.expires_at, func.sum(PointLot.remaining).label("points"))
-             .where(*live, PointLot.expires_at > now).group_by(PointLot.expires_at)
-             .order_by(PointLot.expires_at).limit(EXPIRY_DATES).subquery())
+    kept = ExpiringPointsRow
+    ahead = (select(kept.expires_at, kept.points)
+             .where(kept.member_id == bindparam("member_id"), kept.expires_at > now,
+                    kept.points > 0)
+             .order_by(kept.expires_at).limit(EXPIRY_DATES).subquery())
     parts = [select(literal("ahead"), ahead.c.expires_at, ahead.c.points),  # typed first
              select(literal("lapsed"), null(), func.sum(PointLot.remaining))
              .where(*live, PointLot.expires_at <= now)]
@@ -84,7 +87,7 @@ def wallet(member: Member, now: datetime, program: Program, *,
            never_expiring: bool = False) -> Wallet:
     """Spendable balance and the points expiring on the soonest dates ahead (and, when
     asked, the points that never expire), in one query that reads the member's lapsed lots
-    and those of the dates it shows, not every live lot."""
+    and the kept expiring points of the dates it shows, not the lots of those dates."""
     rows = db.session.execute(_wallet_read(never_expiring),
                               {"member_id": member.id, "now": now}).all()
     sums = {part: points or 0 for part, _at, points in rows if part != "ahead"}

@@ -3,7 +3,8 @@ from flask_migrate import check, downgrade, upgrade
 
 from app.extensions import db
 from app.loyalty import accounts
-from app.loyalty.models import RETURN, LedgerEntry
+from app.loyalty.models import RETURN, ExpiringPointsRow, LedgerEntry
+from tests.conftest import utc
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(app):
@@ -27,3 +28,18 @@ def test_points_returned_from_orders_are_stored_as_return_and_go_back_to_refund_
     db.session.remove()
     upgrade()
     assert db.session.scalars(stored).all() == ["return"]
+
+
+def test_0030_keeps_the_expiring_points_of_the_live_lots_there_already(app, make_member):
+    member = make_member()
+    accounts.award(member.id, 300, "purchase", now=utc(2026, 3, 15, 2, 0))
+    accounts.award(member.id, 200, "purchase", now=utc(2026, 3, 20, 2, 0))
+    accounts.award(member.id, 500, "purchase", now=utc(2026, 5, 10, 2, 0))
+    kept = db.select(ExpiringPointsRow.expires_at, ExpiringPointsRow.points).where(
+        ExpiringPointsRow.member_id == member.id).order_by(ExpiringPointsRow.expires_at)
+    before = db.session.execute(kept).all()
+    db.session.remove()
+    downgrade(revision="0029")
+    upgrade()
+    assert db.session.execute(kept).all() == before == [
+        (utc(2027, 3, 31, 16, 0), 500), (utc(2027, 5, 31, 16, 0), 500)]

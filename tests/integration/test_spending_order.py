@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, event
 
 from app.extensions import db
-from app.loyalty import redemption
+from app.loyalty import expiring_points, redemption
 from app.loyalty.ledger import _lots_to_spend
 from app.loyalty.lots import LotView, allocate, spending_order
 from app.loyalty.models import PointLot
@@ -41,6 +41,8 @@ def test_the_lots_a_debit_reads_in_sql_are_the_ones_the_rule_draws_in_its_order(
                          remaining=remaining, earned_at=earned_at, expires_at=expires_at)
                 for points, remaining, earned_at, expires_at in lots]
         db.session.add_all(rows)
+        db.session.flush()
+        expiring_points.recount([member_id])
         db.session.commit()
         everything = views(rows)
         live = [lot for lot in everything

@@ -47,6 +47,21 @@ class PointLot(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class ExpiringPointsRow(db.Model):
+    """A member's expiring points at one moment: the sum of the remainders of their live lots
+    that expire then, kept in the same transaction as every change of those lots, so that
+    the wallet reads a few rows and not every lot. A row whose moment has passed is never
+    read again (lapsed points are read from the lots) and the expiry job removes it."""
+
+    __tablename__ = "expiring_points"
+    # On SQLite the rows are stored in the order of their key: one b-tree to write, not a
+    # table and its key's index.
+    __table_args__ = {"sqlite_with_rowid": False}
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    points: Mapped[int]
+
+
 class LedgerEntry(db.Model):
     """One movement of points. Rows are written once and never changed."""
 
