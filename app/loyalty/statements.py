@@ -14,6 +14,10 @@ A statement that reads the same shape every time is therefore written once, with
 Built on first use rather than at import, when the mappers are configured. A statement whose
 shape depends on its arguments (optional filters) is built once per shape: pass the shape
 as the built function's argument.
+
+A row written once and never changed afterwards (a ledger entry, a risk signal) goes in the
+same way, with `insert_row`: one built INSERT instead of the session's flush, which costs more
+than the insert itself.
 """
 from functools import cache
 
