@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from sqlalchemy import bindparam, insert, literal_column, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from . import expiring_points
@@ -167,13 +168,27 @@ def _lapsed_lots():
             .order_by(PointLot.expires_at, PointLot.earned_at, PointLot.id))
 
 
+@built_once
+def _balance():
+    members = Member.__table__
+    return (update(members).where(members.c.id == bindparam("member_id"))
+            .values(points_balance=bindparam("balance")))
+
+
+def _set_balance(member: Member, balance: int) -> None:
+    """Write the member's new balance at once, and hold it on the loaded member as written:
+    one built UPDATE, not the session's flush of a changed member at the commit."""
+    db.session.connection().execute(_balance(), {"member_id": member.id, "balance": balance})
+    set_committed_value(member, "points_balance", balance)
+
+
 def _write(member: Member, kind: str, points: int, detail: str,
            ref: tuple[str, str] | None, now: datetime, lot_id: int | None = None) -> LedgerEntry:
     balance = member.points_balance + points
     if balance < 0:
         raise InsufficientPoints(needed=-points, balance=member.points_balance,
                                  short=-balance)
-    member.points_balance = balance
+    _set_balance(member, balance)
     ref_type, ref_id = ref or (None, None)
     entry = LedgerEntry(member_id=member.id, kind=kind, points=points, balance_after=balance,
                         detail=detail, ref_type=ref_type, ref_id=ref_id, lot_id=lot_id,

@@ -42,7 +42,7 @@ from .models.risk import REDEEM_SIGNAL
 from .program import running_program
 from .risk import blocklist, guard
 from .risk.signals import NOWHERE, Origin
-from .statements import built_once
+from .statements import built_once, insert_attached
 from .transaction import lock_member, write_transaction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
@@ -106,7 +106,7 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
                 pay_by=now + timedelta(minutes=running_program().payment_window_minutes)
                 if paid_in_cash else None,
                 created_at=now)
-            db.session.add(order)
+            insert_attached(order)
             _take_stock(item, order, now)
             guard.note(verdict, member, now, f"order {code}")
             return order
@@ -331,12 +331,7 @@ def _fulfil(order: Order, now: datetime) -> None:
 
 def _take_stock(item: Item, order: Order, now: datetime) -> None:
     """Take the order's stock (a conditional update: never below zero, whatever runs beside
-    us) and, for a coupon item, one unused code of its pool; SoldOut when there is none.
-    An order that takes neither is written at the commit, with the member's new balance:
-    nothing before it needs the order's id."""
-    if item.stock is None and item.kind != COUPON:
-        return
-    db.session.flush()   # the movement and the code name the order
+    us) and, for a coupon item, one unused code of its pool; SoldOut when there is none."""
     if item.stock is not None:
         stock.move(item.id, -order.quantity, REDEMPTION, order_id=order.id, now=now)
     if item.kind == COUPON:

@@ -17,11 +17,14 @@ as the built function's argument.
 
 A row written once and never changed afterwards (a ledger entry, a risk signal) goes in the
 same way, with `insert_row`: one built INSERT instead of the session's flush, which costs more
-than the insert itself.
+than the insert itself. A new row that the transaction goes on using (an order whose code is
+taken next, or which is changed later) goes in with `insert_attached`, and stays in the
+session as though it had been read.
 """
 from functools import cache
 
 from sqlalchemy import insert, inspect
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.extensions import db
 
@@ -41,6 +44,15 @@ def _insert_returning_id(model: type):
 
 
 @built_once
+def _always_null(model: type) -> tuple[str, ...]:
+    """The attributes of a model's nullable columns with no default of either kind: NULL
+    whenever an insert does not name them."""
+    return tuple(prop.key for prop in inspect(model).column_attrs
+                 if (column := prop.columns[0]).nullable and not column.primary_key
+                 and column.default is None and column.server_default is None)
+
+
+@built_once
 def _columns(model: type) -> tuple[tuple[str, str], ...]:
     """A model's (attribute, column) names, the primary key left out."""
     return tuple((prop.key, prop.columns[0].key) for prop in inspect(model).column_attrs
@@ -57,4 +69,18 @@ def insert_row(row):
               if attribute in given}
     row.id = db.session.connection().execute(_insert_returning_id(type(row)),
                                              values).scalar_one()
+    return row
+
+
+def insert_attached(row):
+    """As `insert_row`, and the object then joins the session as though it had been read:
+    a change to it is flushed as an update, its relationships load, the session's rollback
+    expires it. The columns it was not given are NULL on it when they have no default, and
+    are read back on first use when they have one."""
+    given = row.__dict__
+    for attribute in _always_null(type(row)):
+        given.setdefault(attribute, None)
+    insert_row(row)
+    make_transient_to_detached(row)
+    db.session.add(row)
     return row

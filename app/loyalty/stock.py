@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from .errors import SoldOut
 from .models import STOCK_REASONS, Item, StockMovement, utcnow
-from .statements import built_once
+from .statements import built_once, insert_row
 
 
 def move(item_id: int, change: int, reason: str, *, order_id: int | None = None,
@@ -49,9 +49,8 @@ def record(item_id: int, change: int, reason: str, stock_after: int | None, *,
     movement = StockMovement(item_id=item_id, change=change, reason=reason, order_id=order_id,
                              staff_id=staff_id, note=note, stock_after=stock_after,
                              created_at=now or utcnow())
-    db.session.add(movement)
-    db.session.flush()
-    return movement
+    db.session.flush()   # the item and the order it names go first
+    return insert_row(movement)
 
 
 def total(item_id: int) -> int:
