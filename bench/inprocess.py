@@ -3,10 +3,11 @@ process (and, with the profile, where the redemption's time goes), and SQL state
 page as a member's history grows, counted as tests/integration/test_query_counts.py counts them.
 
 On its own it times redemptions on a fresh SQLite file (a member with a history, an item with
-ample stock) and till purchases (`POST /api/v1/purchases` through the test client, each with
-a new reference and Idempotency-Key, spread over a few members) against the probe on a file
-beside it; the times are taken without a profiler, which would slow the mall's Python and
-not the probe's disk:
+ample stock, which each redemption takes from, as in the load bench) and till purchases
+(`POST /api/v1/purchases` through the test client, each with a new reference and
+Idempotency-Key, spread over a few members) against the probe on a file beside it; the
+times are taken without a profiler, which would slow the mall's Python and not the probe's
+disk:
 
     .venv/bin/python -m bench.inprocess [--rounds 200] [--profile]
 """
@@ -30,7 +31,7 @@ from app.loyalty import accounts, redemption, stores
 from app.loyalty.models import ADJUST, Store, utcnow
 from bench import pages as bench_pages
 from bench.hello import probe, probe_engine
-from bench.load_data import bench_app
+from bench.load_data import ample_item, bench_app
 from tests.conftest import PASSWORD, sign_in
 from tests.integration import test_query_counts as counts
 
@@ -196,7 +197,8 @@ def main() -> None:
         app = bench_app(mall_url)
         with app.app_context():
             upgrade()
-            item_id = bench_pages.catalog(items=5)[0]     # one point, no stock to count
+            bench_pages.catalog(items=5)
+            item_id = ample_item()      # as the load bench redeems: stock is taken
             member_id = bench_pages.member_with_history("13600000002", 1_000)
             accounts.award(member_id, 10 * args.rounds + 10, "bench", kind=ADJUST)
             db.session.add(Store(code="B1", name="bench", created_at=utcnow()))
