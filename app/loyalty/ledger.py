@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from sqlalchemy import bindparam, insert, literal_column, select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from . import expiring_points
@@ -17,7 +16,7 @@ from .lots import LotView, allocate, end_of_local_day
 from .models import EXPIRE, RETURN, LedgerEntry, LotAllocation, Member, PointLot
 from .models.ledger import LIVE
 from .program import Program
-from .statements import built_once, insert_row
+from .statements import built_once, insert_attached, insert_row, update_attached
 
 # The detail of a clawback that settles points owed from a refunded purchase.
 OWED = "owed"
@@ -30,10 +29,8 @@ def credit(member: Member, points: int, *, kind: str, detail: str, now: datetime
     """Add points in a new lot."""
     if points <= 0:
         raise ValueError("a credit adds a positive number of points")
-    lot = PointLot(member_id=member.id, points=points, remaining=points, earned_at=now,
-                   expires_at=expires_at)
-    db.session.add(lot)
-    db.session.flush()
+    lot = insert_attached(PointLot(member_id=member.id, points=points, remaining=points,
+                                   earned_at=now, expires_at=expires_at))
     expiring_points.add(member.id, [(expires_at, points)])
     return _write(member, kind, points, detail, ref, now, lot_id=lot.id)
 
@@ -168,27 +165,14 @@ def _lapsed_lots():
             .order_by(PointLot.expires_at, PointLot.earned_at, PointLot.id))
 
 
-@built_once
-def _balance():
-    members = Member.__table__
-    return (update(members).where(members.c.id == bindparam("member_id"))
-            .values(points_balance=bindparam("balance")))
-
-
-def _set_balance(member: Member, balance: int) -> None:
-    """Write the member's new balance at once, and hold it on the loaded member as written:
-    one built UPDATE, not the session's flush of a changed member at the commit."""
-    db.session.connection().execute(_balance(), {"member_id": member.id, "balance": balance})
-    set_committed_value(member, "points_balance", balance)
-
-
 def _write(member: Member, kind: str, points: int, detail: str,
            ref: tuple[str, str] | None, now: datetime, lot_id: int | None = None) -> LedgerEntry:
     balance = member.points_balance + points
     if balance < 0:
         raise InsufficientPoints(needed=-points, balance=member.points_balance,
                                  short=-balance)
-    _set_balance(member, balance)
+    # Written at once, not at the commit's flush of a changed member.
+    update_attached(member, points_balance=balance)
     ref_type, ref_id = ref or (None, None)
     entry = LedgerEntry(member_id=member.id, kind=kind, points=points, balance_after=balance,
                         detail=detail, ref_type=ref_type, ref_id=ref_id, lot_id=lot_id,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from . import accounts, campaigns, expiry, member_numbers, referrals
@@ -30,7 +31,7 @@ from .models.risk import PURCHASE_SIGNAL, REFUND_SIGNAL
 from .program import Program, running_program
 from .risk import blocklist, cases, guard
 from .risk.signals import NOWHERE, Origin
-from .statements import built_once
+from .statements import built_once, insert_attached, update_attached
 from .transaction import lock_member, write_transaction
 
 
@@ -105,21 +106,21 @@ def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorde
     available_at = data.occurred_at + timedelta(days=program.purchase_hold_days)
     # A frozen member's points wait as pending until the account is unfrozen.
     held = (program.purchase_hold_days > 0 and available_at > now) or member.frozen or review
-    # The store is given whole: the answer reads its code, which would be read again.
-    purchase = Purchase(store=store, reference=data.reference, member_id=member.id,
+    purchase = Purchase(store_id=store.id, reference=data.reference, member_id=member.id,
                         amount_fen=data.amount_fen, lines=data.lines, points=earned.points,
                         multiplier_pct=earned.multiplier_pct, bonus_points=earned.bonus_points,
                         status=HELD if review else PENDING if held else CREDITED,
                         available_at=available_at if held else now,
                         occurred_at=data.occurred_at, created_at=now)
-    db.session.add(purchase)
-    db.session.flush()
+    insert_attached(purchase)
+    # The store is held whole: the answer reads its code, which would be read again.
+    set_committed_value(purchase, "store", store)
     expiry.on_activity(member, now, program)
     entry = None
     if not held and earned.points > 0:
         entry = accounts.credit_locked(member, earned.points, detail=store.name, kind=EARN,
                                        now=now, ref=("purchase", str(purchase.id)))
-        purchase.entry_id = entry.id
+        update_attached(purchase, entry_id=entry.id)
     if verdict.hits:
         cases.open_case(verdict, member, now, subject=f"purchase {data.reference}",
                         points=earned.points, detail=store.name, credit_kind=EARN,

@@ -23,8 +23,9 @@ session as though it had been read.
 """
 from functools import cache
 
-from sqlalchemy import insert, inspect
+from sqlalchemy import bindparam, insert, inspect, update
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 
@@ -44,12 +45,21 @@ def _insert_returning_id(model: type):
 
 
 @built_once
-def _always_null(model: type) -> tuple[str, ...]:
-    """The attributes of a model's nullable columns with no default of either kind: NULL
-    whenever an insert does not name them."""
-    return tuple(prop.key for prop in inspect(model).column_attrs
-                 if (column := prop.columns[0]).nullable and not column.primary_key
-                 and column.default is None and column.server_default is None)
+def _known_when_missing(model: type) -> tuple[tuple[str, object], ...]:
+    """What a model's columns hold after an insert that does not name them, where that is
+    known without reading the row back: a fixed default's value, or NULL for a nullable
+    column with no default of either kind."""
+    known = []
+    for prop in inspect(model).column_attrs:
+        column = prop.columns[0]
+        if column.primary_key:
+            continue
+        if column.default is not None:
+            if column.default.is_scalar and isinstance(column.default.arg, (int, str, bool)):
+                known.append((prop.key, column.default.arg))
+        elif column.server_default is None and column.nullable:
+            known.append((prop.key, None))
+    return tuple(known)
 
 
 @built_once
@@ -75,12 +85,29 @@ def insert_row(row):
 def insert_attached(row):
     """As `insert_row`, and the object then joins the session as though it had been read:
     a change to it is flushed as an update, its relationships load, the session's rollback
-    expires it. The columns it was not given are NULL on it when they have no default, and
-    are read back on first use when they have one."""
+    expires it. A column it was not given holds its fixed default or NULL, as written; one
+    with a computed default is read back on first use."""
     given = row.__dict__
-    for attribute in _always_null(type(row)):
-        given.setdefault(attribute, None)
+    for attribute, value in _known_when_missing(type(row)):
+        given.setdefault(attribute, value)
     insert_row(row)
     make_transient_to_detached(row)
     db.session.add(row)
     return row
+
+
+@built_once
+def _update_by_id(model: type, columns: tuple[str, ...]):
+    table = model.__table__
+    return (update(table).where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(name) for name in columns}))
+
+
+def update_attached(row, **values) -> None:
+    """Write columns of a row the session holds, at once, with one built UPDATE by its id,
+    and hold the values on the object as written rather than pending for a flush (whose
+    unit of work costs more than the update). Attributes are named as their columns."""
+    db.session.connection().execute(_update_by_id(type(row), tuple(sorted(values))),
+                                    {"row_id": row.id, **values})
+    for attribute, value in values.items():
+        set_committed_value(row, attribute, value)

@@ -1,23 +1,43 @@
 """How much of the session's unit of work a write goes through: rows written once and never
 changed are inserted by one built statement each, and a redemption needs no flush."""
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.loyalty import redemption, stock
+from app.loyalty import purchases, redemption, stock, stores
 from app.loyalty.errors import SoldOut
 from app.loyalty.models import (
     CANCELLED,
     CONFIRMED,
+    CREDITED,
     REDEEM,
     Item,
     LedgerEntry,
     Member,
     Order,
+    Purchase,
+    utcnow,
 )
 from app.loyalty.models.risk import REDEEM_SIGNAL, RiskSignal
-from app.loyalty.statements import insert_attached, insert_row
-from app.loyalty.transaction import write_transaction
+from app.loyalty.statements import insert_attached, insert_row, update_attached
+from app.loyalty.transaction import lock_member, write_transaction
+
+
+@contextmanager
+def counted_flushes():
+    """The session's flushes while the block runs, one item each."""
+    flushes, session = [], db.session()
+
+    def flushed(_session, _context):
+        flushes.append(1)
+
+    event.listen(session, "after_flush", flushed)
+    try:
+        yield flushes
+    finally:
+        event.remove(session, "after_flush", flushed)
 
 
 def test_a_row_inserted_without_the_unit_of_work_gets_its_id_and_its_columns_defaults(
@@ -37,17 +57,8 @@ def test_a_redemption_writes_its_rows_without_the_sessions_flush(make_member, ma
                                                                  stocked):
     member = make_member(points=500)
     item = make_item(points_price=120, stock=5 if stocked else None)
-    flushes = []
-
-    def flushed(_session, _context):
-        flushes.append(1)
-
-    session = db.session()
-    event.listen(session, "after_flush", flushed)
-    try:
+    with counted_flushes() as flushes:
         order = redemption.redeem(member.id, item.id, "lean-1")
-    finally:
-        event.remove(session, "after_flush", flushed)
     assert flushes == []
     db.session.expire_all()
     entry = db.session.get(LedgerEntry, order.redeem_entry_id)
@@ -89,3 +100,34 @@ def test_a_rolled_back_write_leaves_the_loaded_balance_as_the_database_has_it(
     with pytest.raises(SoldOut):
         redemption.redeem(member.id, item.id, "second")
     assert db.session.get(Member, member.id).points_balance == 100
+
+
+def test_a_till_purchase_credited_at_once_writes_without_the_sessions_flush(make_member):
+    member = make_member()
+    store_id = stores.create_store("SH001", "上海南京西路店").id
+    now = utcnow()
+    with counted_flushes() as flushes:
+        recorded, _ = purchases.record(store_id, purchases.PurchaseInput(
+            reference="R-1", amount_fen=8800, lines=[{"category": "coffee", "amount_fen": 8800}],
+            occurred_at=now, member_phone=member.phone), now=now)
+    assert flushes == []
+    assert recorded.purchase.store.code == "SH001"
+    db.session.expire_all()
+    kept = db.session.get(Purchase, recorded.purchase.id)
+    entry = db.session.get(LedgerEntry, kept.entry_id)
+    assert (kept.status, kept.points, kept.refunded_fen) == (CREDITED, 88, 0)
+    assert (entry.points, entry.ref_id) == (88, str(kept.id))
+    assert db.session.get(Member, member.id).points_balance == 88
+
+
+def test_an_update_of_an_attached_row_is_written_at_once_and_held_as_written(make_member):
+    member = make_member(points=10)
+    with write_transaction():
+        loaded = lock_member(member.id)
+        update_attached(loaded, points_balance=10, name="新名字")
+        assert not db.session.is_modified(loaded)
+        assert db.session.connection().scalar(
+            select(Member.__table__.c.name).where(Member.__table__.c.id == member.id)) == "新名字"
+        assert loaded.name == "新名字"
+    db.session.expire_all()
+    assert db.session.get(Member, member.id).name == "新名字"
