@@ -35,6 +35,7 @@ from app.loyalty.lots import end_of_local_day
 from app.loyalty.models import (
     CashMovement,
     ExpiringPointsRow,
+    LedgerDayTotal,
     LedgerEntry,
     LotAllocation,
     Member,
@@ -177,7 +178,7 @@ class ModelPurchase:
 def reset_tables():
     for model in (RiskCase, RiskSignal, CashMovement, Order, TierChange, TaskReward,
                   PurchaseRefund, Purchase, LotAllocation, LedgerEntry, PointLot,
-                  ExpiringPointsRow, Member):
+                  ExpiringPointsRow, LedgerDayTotal, Member):
         db.session.execute(delete(model))
     db.session.commit()
 
