@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 
 from app import create_app
 from app.extensions import db
-from app.loyalty import expiring_points, expiry, ledger_check
+from app.loyalty import day_totals, expiring_points, expiry, ledger_check
 from app.loyalty.models import (
     EXPIRE,
     ExpiringPointsRow,
@@ -80,6 +80,7 @@ def run(size: int, batch_size: int) -> dict:
             for statement in FILL:
                 db.session.execute(text(statement), {"members": members, "lots": size})
             expiring_points.recount()
+            day_totals.recount()
             db.session.commit()
             built = time.perf_counter() - began
             before = db.session.scalar(select(func.sum(Member.points_balance)))

@@ -18,7 +18,7 @@ from sqlalchemy import insert, update
 
 from app import create_app
 from app.extensions import db
-from app.loyalty import accounts, expiring_points, redemption
+from app.loyalty import accounts, day_totals, expiring_points, redemption
 from app.loyalty.expiry import lot_expiry
 from app.loyalty.models import ADJUST, EARN, Category, Item, LedgerEntry, Member, PointLot, utcnow
 from app.loyalty.program import running_program
@@ -48,6 +48,7 @@ def member_with_history(phone: str, entries: int, points: int = 1, name: str = "
     db.session.execute(update(Member).where(Member.id == member_id)
                        .values(points_balance=entries * points))
     expiring_points.recount([member_id])
+    day_totals.recount([member_id])
     db.session.commit()
     return member_id
 

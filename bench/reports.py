@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
-from app.loyalty import expiring_points, report_months, reports
+from app.loyalty import day_totals, expiring_points, report_months, reports
 from app.loyalty.models import ADJUST, CLAWBACK, EARN, EXPIRE, REDEEM, RETURN, utcnow
 from app.loyalty.program import running_program
 from app.loyalty.report_periods import period
@@ -94,6 +94,7 @@ def fill(entries: int, members: int) -> None:
     for sql in indexes:
         run(sql)
     expiring_points.recount()
+    day_totals.recount()
     db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()

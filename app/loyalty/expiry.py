@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 from app.extensions import db
-from . import expiring_points
+from . import day_totals, expiring_points
 from .lots import add_months, end_of_local_day
 from .models import EXPIRE, LedgerEntry, LotAllocation, Member, PointLot
 from .models.ledger import LAPSE_ENTRY, LIVE
@@ -126,7 +126,7 @@ def _batch_end(after: int, now: datetime, limit: int) -> int | None:
 
 
 def _expire_batch(after: int, last: int, now: datetime) -> int:
-    """What ledger.expire_lapsed does for each member after `after` up to `last`, as five
+    """What ledger.expire_lapsed does for each member after `after` up to `last`, as six
     statements for them all (and the lock of their rows on PostgreSQL), however many lots
     they hold."""
     session = db.session
@@ -156,6 +156,10 @@ def _expire_batch(after: int, last: int, now: datetime) -> int:
         .order_by(PointLot.member_id, PointLot.expires_at))
     session.execute(insert(LedgerEntry).from_select(
         ["member_id", "kind", "points", "balance_after", "detail", "created_at"], entries))
+    day = day_totals.utc_day(PointLot.expires_at)
+    day_totals.add_from(select(PointLot.member_id, day, literal(EXPIRE, String(12)),
+                               -func.sum(PointLot.remaining))
+                        .where(*lapsed).group_by(PointLot.member_id, day))
 
     # Each lapsed lot draws its remainder for its member's entry of its moment, found through
     # the unique index of those entries (its condition written out so that SQLite uses it).

@@ -10,7 +10,7 @@ from itertools import groupby
 from sqlalchemy import bindparam, insert, literal_column, select, update
 
 from app.extensions import db
-from . import expiring_points
+from . import day_totals, expiring_points
 from .errors import InsufficientPoints
 from .lots import LotView, allocate, end_of_local_day
 from .models import EXPIRE, RETURN, LedgerEntry, LotAllocation, Member, PointLot
@@ -177,4 +177,6 @@ def _write(member: Member, kind: str, points: int, detail: str,
     entry = LedgerEntry(member_id=member.id, kind=kind, points=points, balance_after=balance,
                         detail=detail, ref_type=ref_type, ref_id=ref_id, lot_id=lot_id,
                         created_at=now)
-    return insert_row(entry)
+    insert_row(entry)
+    day_totals.add(member.id, kind, points, now)
+    return entry

@@ -3,7 +3,7 @@
 balance = sum of entries = sum of lot remainders, every lot's remainder = its points
 minus what allocations drew from it, the last entry's balance_after = balance, >= 0; the
 expiring points kept for each moment after now = the remainders of the live lots expiring
-then.
+then; every day total = the sum of the member's entries of its kind on its UTC day.
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.extensions import db
-from . import expiring_points
+from . import day_totals, expiring_points
 from .models import LedgerEntry, LotAllocation, Member, PointLot, utcnow
 
 
@@ -45,6 +45,7 @@ def check_ledger(now: datetime | None = None) -> list[Mismatch]:
     problems = [Mismatch(m, f"lot {lot} remainder disagrees with its allocations")
                 for m, lot in bad_lots]
     problems += [Mismatch(m, what) for m, what in expiring_points.mismatches(now or utcnow())]
+    problems += [Mismatch(m, what) for m, what in day_totals.mismatches()]
     for member_id, balance in db.session.execute(select(Member.id, Member.points_balance)):
         if balance < 0:
             problems.append(Mismatch(member_id, f"balance {balance} is negative"))

@@ -1,6 +1,6 @@
 """What members see, read in a fixed number of queries whatever their history's length."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 
 from app.extensions import db
-from . import quotas
+from . import day_totals, quotas
 from .eligibility import member_refusal
 from .errors import DomainError
 from .lots import expiry_day
@@ -97,24 +97,6 @@ def wallet(member: Member, now: datetime, program: Program, *,
     return Wallet(balance, expiring, balance - sums["all ahead"] if never_expiring else None)
 
 
-@built_once
-def _qualifying(less_owed: bool):
-    # On the tables' columns: a sum needs none of the ORM's work (nor its autoflush, which
-    # qualifying_points() does itself).
-    entries, members = LedgerEntry.__table__.c, Member.__table__.c
-    created = entries.created_at
-    total = (select(func.coalesce(func.sum(entries.points), 0))
-             .where(entries.member_id == bindparam("member_id"),
-                    entries.kind.in_(bindparam("kinds", expanding=True)),
-                    created > bindparam("since", type_=created.type),
-                    created <= bindparam("now", type_=created.type)).scalar_subquery())
-    if less_owed:
-        owed = (select(members.points_owed).where(members.id == bindparam("member_id"))
-                .scalar_subquery())
-        total = total - func.coalesce(owed, 0)
-    return select(total)
-
-
 def qualifying_points(member_id: int, now: datetime,
                       kinds: tuple[str, ...] | None = None) -> int:
     """Points that count towards a tier in the rolling last 12 months: by default those
@@ -124,9 +106,7 @@ def qualifying_points(member_id: int, now: datetime,
     kinds = kinds or running_program().qualifying_kinds
     # An earning or a clawback asks within its transaction: what it wrote counts.
     db.session.flush()
-    return max(db.session.scalar(_qualifying(CLAWBACK in kinds), {
-        "member_id": member_id, "kinds": list(kinds), "since": now - timedelta(days=365),
-        "now": now}), 0)
+    return max(day_totals.qualifying_sum(member_id, now, kinds, less_owed=CLAWBACK in kinds), 0)
 
 
 def redeemed_since(member_id: int, since: datetime) -> int:

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import func, insert, select, update
 
 from app.extensions import db
-from app.loyalty import expiring_points
+from app.loyalty import day_totals, expiring_points
 from app.loyalty.models import (
     FULFILLED,
     REDEEM,
@@ -144,6 +144,7 @@ def bulk_history(member_id: int, entries: int, start=None) -> None:
     db.session.execute(update(Member).where(Member.id == member_id)
                        .values(points_balance=balance_now + entries))
     expiring_points.recount([member_id])
+    day_totals.recount([member_id])
     db.session.commit()
 
 
@@ -177,6 +178,7 @@ def bulk_orders(member_id: int, item_ids: list[int], count: int) -> None:
                                                for entry, lot in zip(entries, lots, strict=True)])
     db.session.execute(update(PointLot).where(PointLot.id.in_(lots)).values(remaining=0))
     expiring_points.recount([member_id])
+    day_totals.recount([member_id])
     db.session.execute(insert(Order), [
         {"code": code, "member_id": member_id, "item_id": item_ids[n % len(item_ids)],
          "quantity": 1, "points": 1, "cash_fen": 0, "status": FULFILLED, "idempotency_key": code,

@@ -7,7 +7,8 @@ first, refund into the same lots, take back what a refund claws and owe the rest
 owed points from every credit" says, under each expiry policy (a lot's expiry comes from
 the policy's own rule; under the activity policy a purchase moves every live lot on). The
 member was invited, so purchases, refunds and
-the referral rewards they pay and take back are part of the history.
+the referral rewards they pay and take back are part of the history. The qualifying points
+of every kind, read from the day totals, are the sum of the year's entries less points owed.
 """
 import copy
 from dataclasses import dataclass, field
@@ -27,14 +28,16 @@ from hypothesis.stateful import (
 from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
-from app.loyalty import accounts, expiry, purchases, redemption, stores
+from app.loyalty import accounts, expiry, purchases, reads, redemption, stores
 from app.loyalty.earning import clawback
 from app.loyalty.errors import InsufficientPoints, NotCancellable
 from app.loyalty.ledger_check import check_ledger
 from app.loyalty.lots import end_of_local_day
 from app.loyalty.models import (
+    ENTRY_KINDS,
     CashMovement,
     ExpiringPointsRow,
+    LedgerDayTotal,
     LedgerEntry,
     LotAllocation,
     Member,
@@ -54,6 +57,7 @@ from app.loyalty.purchases import PurchaseInput
 from tests.conftest import utc
 
 START = utc(2026, 1, 1, 4, 0)
+YEAR = timedelta(days=365)
 POINTS_ONLY = (1, 7, 50, 120, 333, 1000, 2500)
 # Mostly short waits (inside the payment and cancel windows), sometimes months, now and
 # then most of a year or more, so that lots lapse under open orders.
@@ -177,7 +181,7 @@ class ModelPurchase:
 def reset_tables():
     for model in (RiskCase, RiskSignal, CashMovement, Order, TierChange, TaskReward,
                   PurchaseRefund, Purchase, LotAllocation, LedgerEntry, PointLot,
-                  ExpiringPointsRow, Member):
+                  ExpiringPointsRow, LedgerDayTotal, Member):
         db.session.execute(delete(model))
     db.session.commit()
 
@@ -381,6 +385,13 @@ def test_the_ledger_invariant_holds_over_random_histories(app, make_item, policy
             assert [(lot.points, lot.remaining, lot.expires_at) for lot in lots] == \
                 [(lot.points, lot.remaining, lot.expires_at) for lot in self.model.lots]
             assert check_ledger(self.now) == []
+            # Every kind qualifies here: the day totals agree with the entries of the year.
+            year = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.points), 0))
+                                     .where(LedgerEntry.member_id == self.member_id,
+                                            LedgerEntry.created_at > self.now - YEAR,
+                                            LedgerEntry.created_at <= self.now))
+            assert reads.qualifying_points(self.member_id, self.now, ENTRY_KINDS) == \
+                max(year - owed, 0)
 
     run_state_machine_as_test(LedgerHistory, settings=settings(
         max_examples=12, stateful_step_count=20, deadline=None,

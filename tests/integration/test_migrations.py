@@ -3,7 +3,7 @@ from flask_migrate import check, downgrade, upgrade
 
 from app.extensions import db
 from app.loyalty import accounts
-from app.loyalty.models import RETURN, ExpiringPointsRow, LedgerEntry
+from app.loyalty.models import ADJUST, EARN, RETURN, ExpiringPointsRow, LedgerDayTotal, LedgerEntry
 from tests.conftest import utc
 
 
@@ -43,3 +43,22 @@ def test_0030_keeps_the_expiring_points_of_the_live_lots_there_already(app, make
     upgrade()
     assert db.session.execute(kept).all() == before == [
         (utc(2027, 3, 31, 16, 0), 500), (utc(2027, 5, 31, 16, 0), 500)]
+
+
+def test_0031_sums_the_entries_there_already_by_member_utc_day_and_kind(app, make_member):
+    member = make_member()
+    for points, kind, at in ((300, EARN, utc(2026, 3, 15, 23, 59, 59)),
+                             (200, EARN, utc(2026, 3, 15, 16, 0)),   # Shanghai's 16 March
+                             (50, ADJUST, utc(2026, 3, 15, 2, 0)),
+                             (500, EARN, utc(2026, 3, 16, 0, 0))):
+        accounts.award(member.id, points, "purchase", kind=kind, now=at)
+    kept = db.select(LedgerDayTotal.day, LedgerDayTotal.kind, LedgerDayTotal.points).where(
+        LedgerDayTotal.member_id == member.id).order_by(LedgerDayTotal.day, LedgerDayTotal.kind)
+    before = db.session.execute(kept).all()
+    db.session.remove()
+    downgrade(revision="0030")
+    upgrade()
+    assert [(day.isoformat(), kind, points) for day, kind, points
+            in db.session.execute(kept).all()] == [
+        ("2026-03-15", ADJUST, 50), ("2026-03-15", EARN, 500), ("2026-03-16", EARN, 500)]
+    assert db.session.execute(kept).all() == before

@@ -1,7 +1,7 @@
 """The append-only ledger, the lots credits open and the allocations debits draw."""
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -59,6 +59,19 @@ class ExpiringPointsRow(db.Model):
     __table_args__ = {"sqlite_with_rowid": False}
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    points: Mapped[int]
+
+
+class LedgerDayTotal(db.Model):
+    """A member's ledger entries of one kind on one UTC day (the date of their created_at),
+    summed: kept in the same transaction as every entry, so that a sum over a rolling year
+    reads a row a day and kind, not every entry. Every kind is kept, whichever ones qualify."""
+
+    __tablename__ = "ledger_day_totals"
+    __table_args__ = {"sqlite_with_rowid": False}  # one b-tree to write, as expiring_points
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
     points: Mapped[int]
 
 
