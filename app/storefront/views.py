@@ -120,8 +120,8 @@ def redeem(item_id: int):
             return Response(status=204, headers={"HX-Redirect": target})
         return redirect(target)
     if wants_fragment():
-        return render_template("storefront/_redeem_done.html", order=order,
-                               offer=_offer(item_id), form=RedeemForm())
+        # The result and the header's wallet, read now, after the redemption.
+        return render_template("storefront/_redeem_done.html", order=order)
     flash(_("Redeemed! Your order code is %(code)s.", code=order.code), "success")
     return redirect(url_for("storefront.order", code=order.code))
 
