@@ -28,7 +28,7 @@ from app.web.messages import describe
 from app.web.paging import page_number
 from app.web.pickup import pickup_qr_svg
 from app.web.prices import current_prices
-from app.web.reauth import needs_reauth
+from app.web.reauth import needs_reauth, recently_authenticated
 from .forms import CancelForm, RedeemForm, RevealForm
 
 bp = Blueprint("storefront", __name__)
@@ -101,9 +101,10 @@ def redeem(item_id: int):
     form = RedeemForm()
     if not form.validate():
         return _redeem_refused(item_id, form, message=_first_error(form), status=422)
-    item = db.session.get(Item, item_id)
-    if item is not None and needs_reauth(item.points_price * form.quantity.data):
-        return _reauth_first(url_for("storefront.item", item_id=item_id))
+    if not recently_authenticated():   # else the price need not be read here
+        item = db.session.get(Item, item_id)
+        if item is not None and needs_reauth(item.points_price * form.quantity.data):
+            return _reauth_first(url_for("storefront.item", item_id=item_id))
     try:
         order = redemption.redeem(current_user.id, item_id, form.key.data, form.quantity.data,
                                   origin=devices.origin(), expected_price=form.shown_price())
