@@ -2,6 +2,7 @@
 soon as it is free, and gives up with the engine's "database is locked" after the timeout."""
 import sqlite3
 import threading
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import exc, select
@@ -32,21 +33,29 @@ def held_lock(path: str, locked: threading.Event, release: threading.Event) -> N
         other.close()
 
 
-def test_a_writer_waits_for_the_lock_and_writes_once_it_is_free(app, sqlite_path,
-                                                                make_member):
-    member_id = make_member().id
+@contextmanager
+def another_writer(path: str):
+    """The write lock held by another connection while the block runs (or until the event
+    the block is given is set)."""
     locked, release = threading.Event(), threading.Event()
-    holder = threading.Thread(target=held_lock, args=(sqlite_path, locked, release))
+    holder = threading.Thread(target=held_lock, args=(path, locked, release))
     holder.start()
-    assert locked.wait(timeout=30)
-    threading.Timer(0.3, release.set).start()
     try:
-        with write_transaction():
-            assert release.is_set(), "the writer began while another held the lock"
-            lock_member(member_id).name = "排队之后"
+        assert locked.wait(timeout=30)
+        yield release
     finally:
         release.set()
         holder.join(timeout=30)
+
+
+def test_a_writer_waits_for_the_lock_and_writes_once_it_is_free(app, sqlite_path,
+                                                                make_member):
+    member_id = make_member().id
+    with another_writer(sqlite_path) as release:
+        threading.Timer(0.3, release.set).start()
+        with write_transaction():
+            assert release.is_set(), "the writer began while another held the lock"
+            lock_member(member_id).name = "排队之后"
     db.session.rollback()
     assert db.session.scalar(select(Member.name).where(Member.id == member_id)) == "排队之后"
 
@@ -55,17 +64,10 @@ def test_a_lock_held_past_the_timeout_fails_the_write_and_changes_nothing(
         app, sqlite_path, make_member, monkeypatch):
     member_id = make_member().id
     monkeypatch.setattr(engine_settings, "BUSY_TIMEOUT_MS", 200)
-    locked, release = threading.Event(), threading.Event()
-    holder = threading.Thread(target=held_lock, args=(sqlite_path, locked, release))
-    holder.start()
-    assert locked.wait(timeout=30)
-    try:
-        with pytest.raises(exc.OperationalError, match="database is locked"):
-            with write_transaction():
-                lock_member(member_id).name = "不该写入"
-    finally:
-        release.set()
-        holder.join(timeout=30)
+    with another_writer(sqlite_path), pytest.raises(exc.OperationalError,
+                                                    match="database is locked"):
+        with write_transaction():
+            lock_member(member_id).name = "不该写入"
     db.session.rollback()
     assert db.session.scalar(select(Member.name).where(Member.id == member_id)) == "测试会员"
     # The connection waits as long as before for anything else.
