@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 15000
 FIRST_PAUSE, LONGEST_PAUSE = 0.0001, 0.001   # seconds between a queued writer's tries
+SQLITE_BUSY = 5
 
 
 def configure_engine(engine: Engine) -> None:
@@ -64,10 +65,15 @@ def begin_immediate(driver: sqlite3.Connection, timeout_ms: int | None = None) -
                 driver.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as error:
-                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY   # or a variant
-                if not busy or time.monotonic() > deadline:
+                if not _busy(error) or time.monotonic() > deadline:
                     raise
             time.sleep(pause)
             pause = min(pause * 2, LONGEST_PAUSE)
     finally:
         driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite said the database is busy (SQLITE_BUSY or one of its variants)."""
+    code = getattr(error, "sqlite_errorcode", None)   # Python 3.11 on
+    return "database is locked" in str(error) if code is None else code & 0xFF == SQLITE_BUSY
