@@ -55,8 +55,9 @@ def begin_immediate(driver: sqlite3.Connection, timeout_ms: int | None = None) -
     Here a writer tries again after 0.1 ms, then twice as long each time up to 1 ms: a queue
     of writers moves as soon as the lock is free (about a tenth more redemptions a second
     from two processes). Past the timeout, the driver's "database is locked" error is raised,
-    as SQLite's own wait would."""
+    as SQLite's own wait would. The connection's own busy timeout is put back after."""
     timeout_ms = BUSY_TIMEOUT_MS if timeout_ms is None else timeout_ms
+    own = driver.execute("PRAGMA busy_timeout").fetchone()[0]
     driver.execute("PRAGMA busy_timeout=0")
     try:
         deadline, pause = time.monotonic() + timeout_ms / 1000, FIRST_PAUSE
@@ -70,7 +71,7 @@ def begin_immediate(driver: sqlite3.Connection, timeout_ms: int | None = None) -
             time.sleep(pause)
             pause = min(pause * 2, LONGEST_PAUSE)
     finally:
-        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        driver.execute(f"PRAGMA busy_timeout={int(own)}")
 
 
 def _busy(error: sqlite3.OperationalError) -> bool:

@@ -70,10 +70,14 @@ def test_a_lock_held_past_the_timeout_fails_the_write_and_changes_nothing(
             lock_member(member_id).name = "不该写入"
     db.session.rollback()
     assert db.session.scalar(select(Member.name).where(Member.id == member_id)) == "测试会员"
-    # The connection waits as long as before for anything else.
-    busy = db.session.connection().connection.driver_connection.execute(
-        "PRAGMA busy_timeout").fetchone()[0]
-    assert busy == 200
+
+
+def test_begin_immediate_puts_back_the_connections_own_busy_timeout(tmp_path):
+    driver = sqlite3.connect(tmp_path / "x.sqlite3", isolation_level=None)
+    driver.execute("PRAGMA busy_timeout=1234")
+    engine_settings.begin_immediate(driver)
+    assert driver.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
+    driver.execute("ROLLBACK")
 
 
 def test_begin_immediate_raises_what_is_not_a_busy_database_at_once(tmp_path):
