@@ -3,6 +3,7 @@ started on a free loopback port for the test session and stopped after it."""
 import glob
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
@@ -111,6 +112,7 @@ class ReusableDatabase:
     database per test, and than TRUNCATE, which makes new files for every table."""
 
     def __init__(self, url: str):
+        self.url = url
         self.engine = create_engine(url)
         self.metadata = MetaData()
         self.metadata.reflect(self.engine)
@@ -140,3 +142,24 @@ class ReusableDatabase:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class ReusableSqlite:
+    """One SQLite file shared by a test process's tests one after another: after each test
+    the migrated template is copied over it through SQLite's backup API, which takes the
+    database's locks and rewrites its pages, so the app's open connections read the
+    template's rows next (copying the file under them would not be safe) and keep their
+    compiled statements."""
+
+    def __init__(self, path: Path, template: Path):
+        shutil.copy(template, path)
+        self.path, self.template = path, template
+        self.url = f"sqlite:///{path}"
+
+    def reset(self) -> None:
+        source, target = sqlite3.connect(self.template), sqlite3.connect(self.path)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
