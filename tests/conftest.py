@@ -124,7 +124,9 @@ def postgres():
 def sqlite_database(tmp_path_factory, migrated_db):
     """One SQLite file for the test process, restored from the migrated template after
     each test."""
-    return ReusableSqlite(tmp_path_factory.mktemp("shared") / "mall.sqlite3", migrated_db)
+    shared = ReusableSqlite(tmp_path_factory.mktemp("shared") / "mall.sqlite3", migrated_db)
+    yield shared
+    shared.dispose()
 
 
 @pytest.fixture(params=requested())
