@@ -110,7 +110,11 @@ class ReusableDatabase:
     """One migrated PostgreSQL database shared by the tests one after another: after each
     test every row is deleted, the rows the migrations seeded are put back and the ids
     start again from where the migrations left them. That is many times faster than a
-    database per test, and than TRUNCATE, which makes new files for every table."""
+    database per test, and than TRUNCATE, which makes new files for every table.
+
+    All of it is one script sent at once, written when the database is first read: the
+    seeded rows as literal values, and each sequence's next id as a number (the seeded
+    tables' largest id plus one, as the migrations left them), not looked up again."""
 
     def __init__(self, url: str):
         self.url = url
@@ -119,27 +123,26 @@ class ReusableDatabase:
         self.metadata.reflect(self.engine)
         tables = [t for t in self.metadata.sorted_tables if t.name != "alembic_version"]
         with self.engine.connect() as connection:
-            self.seeded = {table: [row._asdict() for row in connection.execute(select(table))]
-                           for table in tables}
-            sequences = {table.name: connection.scalar(text(
-                f"SELECT pg_get_serial_sequence('\"{table.name}\"', 'id')"))
+            seeded = {table: [row._asdict() for row in connection.execute(select(table))]
+                      for table in tables}
+            sequences = {table.name: (connection.scalar(text(
+                f"SELECT pg_get_serial_sequence('\"{table.name}\"', 'id')")), connection.scalar(
+                text(f'SELECT coalesce(max(id), 0) + 1 FROM "{table.name}"')))
                 for table in tables if "id" in table.c}
-        self.seeded = {table: rows for table, rows in self.seeded.items() if rows}
         # Children before parents; the audit log's append-only triggers are not for tests'
         # clean-up, so the deletes run as a replica, which fires no triggers.
-        self.deletes = ";".join(f'DELETE FROM "{t.name}"' for t in reversed(tables))
-        self.restarts = "SELECT " + ", ".join(
-            f"setval('{sequence}', "
-            f"coalesce((SELECT max(id) FROM \"{name}\"), 0) + 1, false)"
-            for name, sequence in sequences.items() if sequence)
+        deletes = [f'DELETE FROM "{t.name}"' for t in reversed(tables)]
+        inserts = [str(insert(table).values(rows).compile(
+            dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
+            for table, rows in seeded.items() if rows]
+        restarts = "SELECT " + ", ".join(f"setval('{sequence}', {start}, false)"
+                                         for sequence, start in sequences.values() if sequence)
+        self.script = ";\n".join(["SET LOCAL session_replication_role = replica",
+                                   *deletes, *inserts, restarts])
 
     def reset(self) -> None:
         with self.engine.begin() as connection:
-            connection.execute(text("SET LOCAL session_replication_role = replica"))
-            connection.execute(text(self.deletes))
-            for table, rows in self.seeded.items():
-                connection.execute(insert(table), rows)
-            connection.execute(text(self.restarts))
+            connection.exec_driver_sql(self.script)
 
     def dispose(self) -> None:
         self.engine.dispose()
