@@ -11,6 +11,7 @@ Python functions for each URL rule (werkzeug builds URLs with them) and every te
 renders (Jinja turns each into Python code). Both depend only on their source, so what was
 compiled for an earlier app serves the later ones: the URLs and pages are unchanged."""
 import copy
+import logging
 
 from flask import Flask
 from jinja2 import BytecodeCache
@@ -56,11 +57,14 @@ def compile_once_per_process() -> None:
 class ReusedApp:
     """An app shared by the tests of one process on one database, one after another.
 
-    What a test may change in it is put back before the next: its configuration (as built),
+    What a test may change in it is put back before the next: its configuration (as built)
+    and attributes (such as `instance_path`),
     the program it runs from that configuration and the stored settings (built afresh, so
     nothing read from an earlier test's database is kept), and the rate limiter's settings
     (one limiter serves every app of the process, and an app a test builds with settings
-    of its own binds it to those). Requests keep nothing else between them: each runs in
+    of its own binds it to those), and the loggers it switched on (running the migrations
+    switches every other logger off, and a freshly built app switches its own on again).
+    Requests keep nothing else between them: each runs in
     its own context, the session is in the client's cookie, and the counters of sign-in
     failures are rows of the database, which is reset after every test."""
 
@@ -68,6 +72,10 @@ class ReusedApp:
         self.app = app
         self.config = copy.deepcopy(dict(app.config))
         self.limiter = dict(vars(limiter))
+        self.attributes = dict(vars(app))
+        self.loggers = {name: logger.disabled for name, logger in
+                        logging.root.manager.loggerDict.items()
+                        if isinstance(logger, logging.Logger)}
 
     def restore(self) -> None:
         if dict(self.app.config) != self.config:
@@ -75,3 +83,8 @@ class ReusedApp:
             self.app.config.update(copy.deepcopy(self.config))
         program_source.install(self.app)
         vars(limiter).update(self.limiter)
+        for name, value in self.attributes.items():
+            if vars(self.app).get(name) is not value and name != "_got_first_request":
+                setattr(self.app, name, value)
+        for name, disabled in self.loggers.items():
+            logging.getLogger(name).disabled = disabled
