@@ -3,7 +3,6 @@ PostgreSQL cluster), members, lots and items."""
 import contextvars
 import gc
 import os
-import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,8 +19,15 @@ from app.extensions import db
 from app.loyalty import accounts, coupon_pools, stock
 from app.loyalty.models import ADJUST, COUPON, EARN, OPENING, Category, Item, Tier, utcnow
 from app.loyalty.redemption import new_code
-from tests.app_build import compile_once_per_process
-from tests.databases import SQLITE, PostgresCluster, ReusableDatabase, postgres_bindir, requested
+from tests.app_build import ReusedApp, compile_once_per_process
+from tests.databases import (
+    SQLITE,
+    PostgresCluster,
+    ReusableDatabase,
+    ReusableSqlite,
+    postgres_bindir,
+    requested,
+)
 from tests.support import csrf_token
 
 PASSWORD = "correct-horse-42"
@@ -114,16 +120,24 @@ def postgres():
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def sqlite_database(tmp_path_factory, migrated_db):
+    """One SQLite file for the test process, restored from the migrated template after
+    each test."""
+    shared = ReusableSqlite(tmp_path_factory.mktemp("shared") / "mall.sqlite3", migrated_db)
+    yield shared
+    shared.dispose()
+
+
 @pytest.fixture(params=requested())
-def database(request, tmp_path):
-    """A freshly migrated database of its own for one test: its URL."""
+def database(request):
+    """A freshly migrated database for one test: its URL (the process's own SQLite file or
+    the shared PostgreSQL database, each put back as migrated after the test)."""
     if request.param == SQLITE:
-        path = tmp_path / "mall.sqlite3"
-        shutil.copy(request.getfixturevalue("migrated_db"), path)
-        yield f"sqlite:///{path}"
-        return
-    cluster, shared = request.getfixturevalue("postgres")
-    yield cluster.url("mall")
+        shared = request.getfixturevalue("sqlite_database")
+    else:
+        _, shared = request.getfixturevalue("postgres")
+    yield shared.url
     shared.reset()
 
 
@@ -135,14 +149,34 @@ class RequestClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+@pytest.fixture(scope="session")
+def _apps():
+    """The test process's apps, one per database URL, built by the first test to need one."""
+    apps: dict[str, ReusedApp] = {}
+    yield apps
+    for reused in apps.values():
+        with reused.app.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture
-def app(database):
-    app = create_app(_config(database))
-    app.test_client_class = RequestClient
-    with app.app_context():
-        yield app
+def app(database, _apps):
+    """The app on the test's database, as a freshly built one would be: the process's app
+    for that database, with its configuration and what it keeps between requests put back."""
+    reused = _apps.get(database)
+    if reused is None:
+        reused = _apps[database] = ReusedApp(own_app(database))
+    reused.restore()
+    with reused.app.app_context():
+        yield reused.app
         db.session.remove()
-        db.engine.dispose()
+
+
+def own_app(database: str, **config):
+    """An app built for the test alone (to add routes to, or with settings of its own)."""
+    app = create_app({**_config(database), **config})
+    app.test_client_class = RequestClient
+    return app
 
 
 @pytest.fixture

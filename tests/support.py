@@ -1,5 +1,6 @@
-"""What many test files share: a member's balance, calls raced from threads, a free port,
-and a page's CSRF token."""
+"""What many test files share: a member's balance, calls raced from threads, other
+processes, a free port, and a page's CSRF token."""
+import multiprocessing
 import re
 import socket
 import threading
@@ -44,6 +45,17 @@ def race(calls, app=None, timeout: float = 60) -> list:
         db.session.rollback()
         db.session.expire_all()
     return results
+
+
+def processes() -> multiprocessing.context.BaseContext:
+    """Processes of their own, for tests of what separate OS processes do: each is forked
+    from a server process that imported the mall and the tests' helpers once, rather than
+    started as a fresh interpreter that imports them again (about a second each). Like a
+    spawned process, it shares nothing with the test's process: not its standing clock,
+    its open connections, nor its threads; it opens the database itself."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tests.conftest"])
+    return context
 
 
 def free_port() -> int:

@@ -3,7 +3,6 @@
 Threads share one Python process; gunicorn's workers do not. These tests start
 processes that each open the database themselves, as workers do, and redeem at once.
 """
-import multiprocessing
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from app.extensions import db
 from app.loyalty.ledger_check import check_ledger
 from app.loyalty.models import REDEEM, Item, LedgerEntry, Member, Order
 from tests.conftest import _config
+from tests.support import processes
 
 # Other processes, which a test's standing clock cannot reach, share the database.
 pytestmark = pytest.mark.real_clock
@@ -35,15 +35,15 @@ def _redeem_in_a_process(url, member_id, item_id, key, start, results):
 
 def race(url, calls):
     """Run each (member_id, item_id, key) in its own process, released together."""
-    spawn = multiprocessing.get_context("spawn")
-    start, results = spawn.Event(), spawn.Queue()
-    processes = [spawn.Process(target=_redeem_in_a_process,
-                               args=(url, *call, start, results)) for call in calls]
-    for process in processes:
+    context = processes()
+    start, results = context.Event(), context.Queue()
+    racers = [context.Process(target=_redeem_in_a_process,
+                              args=(url, *call, start, results)) for call in calls]
+    for process in racers:
         process.start()
     start.set()
-    outcomes = [results.get(timeout=120) for _ in processes]
-    for process in processes:
+    outcomes = [results.get(timeout=120) for _ in racers]
+    for process in racers:
         process.join(timeout=60)
         assert process.exitcode == 0
     db.session.rollback()

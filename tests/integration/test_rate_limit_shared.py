@@ -1,7 +1,6 @@
 """Every process counts the same sign-in failures, in the mall's own database by default or
 in Redis (REDIS_URL): an attacker spreading guesses over the app servers is slowed as much as
 one hitting a single server."""
-import multiprocessing
 import shutil
 import subprocess
 import time
@@ -11,7 +10,7 @@ import redis
 
 from app import create_app
 from tests.conftest import _config
-from tests.support import csrf_token, free_port
+from tests.support import csrf_token, free_port, processes
 
 # Other processes, which a test's standing clock cannot reach, share the database.
 pytestmark = pytest.mark.real_clock
@@ -56,10 +55,10 @@ def _guesses_in_a_process(database: str, storage: str, phone: str, count: int, r
 
 def guesses_across_processes(database: str, storage: str, phone: str) -> list[int]:
     """Three processes one after another guess 3, 2 and 1 times: 6 failures in all."""
-    spawn = multiprocessing.get_context("spawn")
-    results, answers = spawn.Queue(), []
+    context = processes()
+    results, answers = context.Queue(), []
     for count in (3, 2, 1):
-        process = spawn.Process(target=_guesses_in_a_process,
+        process = context.Process(target=_guesses_in_a_process,
                                 args=(database, storage, phone, count, results))
         process.start()
         answers += results.get(timeout=60)

@@ -6,9 +6,10 @@ import json
 import pytest
 from flask import request
 
+from app.extensions import db
 from app.loyalty.models import ApiRequest, Purchase
 from app.web.guards import takes_uploads
-from tests.conftest import PASSWORD, fresh
+from tests.conftest import PASSWORD, fresh, own_app
 from tests.integration.api_support import count, new_store, purchase_body
 from tests.integration.route_support import english
 from tests.integration.test_security import wrong_password
@@ -116,14 +117,19 @@ def test_a_nul_in_an_uploaded_file_name_is_refused(upload_app):
 
 
 @pytest.fixture
-def upload_app(app):
-    """The app with two forms: one that declares it takes files, one that does not."""
+def upload_app(database):
+    """An app of its own with two forms: one that declares it takes files, one that does
+    not."""
+    app = own_app(database)
+
     def upload():
         return {"files": len(request.files)}
 
     app.add_url_rule("/upload", "upload", takes_uploads(upload), methods=["POST"])
     app.add_url_rule("/no-upload", "no_upload", lambda: "", methods=["POST"])
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_only_a_form_that_declares_it_takes_files_accepts_multipart(upload_app):

@@ -1,6 +1,5 @@
 """The secret that signs sessions: without SECRET_KEY each installation makes its own, so
 no published key can forge a member's session."""
-import multiprocessing
 import stat
 import time
 
@@ -11,6 +10,7 @@ from app import create_app
 from app.config import instance_secret
 from app.extensions import db
 from tests.conftest import _config
+from tests.support import processes
 
 PUBLISHED_DEFAULT = "dev-only-secret-change-me"  # what the mall once shipped with
 
@@ -36,7 +36,7 @@ def _secret_of(folder: str, queue) -> None:
 
 
 def test_processes_starting_at_the_same_moment_agree_on_one_secret(tmp_path):
-    context = multiprocessing.get_context("spawn")
+    context = processes()
     queue = context.Queue()
     workers = [context.Process(target=_secret_of, args=(str(tmp_path), queue))
                for _ in range(6)]
