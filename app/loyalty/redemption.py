@@ -255,9 +255,11 @@ def _item():
 
 @built_once
 def _overdue():
+    # Oldest first, as they were placed: the points of each come back in that order.
     return select(Order).where(
         Order.member_id == bindparam("member_id"), Order.status == AWAITING_PAYMENT,
-        Order.pay_by <= bindparam("now", type_=Order.pay_by.type))
+        Order.pay_by <= bindparam("now", type_=Order.pay_by.type)
+    ).order_by(Order.pay_by, Order.id)
 
 
 def _lapse_overdue(member, now: datetime) -> None:
@@ -270,7 +272,8 @@ def lapse_unpaid(now: datetime | None = None) -> int:
     """Lapse every order whose payment window has passed; returns how many."""
     now = now or utcnow()
     due = db.session.execute(select(Order.code, Order.member_id).where(
-        Order.status == AWAITING_PAYMENT, Order.pay_by <= now)).all()
+        Order.status == AWAITING_PAYMENT, Order.pay_by <= now).order_by(Order.pay_by, Order.id)
+    ).all()
     db.session.rollback()
     lapsed = 0
     for code, member_id in due:

@@ -1,12 +1,21 @@
 """Points-plus-cash orders hold points and stock for the payment window, then let go."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.loyalty import redemption
 from app.loyalty.ledger_check import check_ledger
-from app.loyalty.models import AWAITING_PAYMENT, LAPSED, Item, Order, utcnow
+from app.loyalty.models import (
+    AWAITING_PAYMENT,
+    CONFIRMED,
+    LAPSED,
+    RETURN,
+    Item,
+    LedgerEntry,
+    Order,
+    utcnow,
+)
 from tests.conftest import utc
 from tests.support import balance
 
@@ -69,3 +78,23 @@ def test_the_lapse_command_runs_once_and_keeps_no_schedule_of_its_own(app):
     result = app.test_cli_runner().invoke(args=["orders", "lapse-unpaid", "--every", "60"])
 
     assert result.exit_code == 2 and "No such option" in result.output
+
+
+def test_overdue_orders_lapse_in_the_order_they_were_placed_however_the_rows_lie(
+        make_member, make_item):
+    member = make_member(points=5000, earned_at=EARNED)
+    mug = make_item(points_price=600, cash_fen=990, stock=5)
+    first = redemption.redeem(member.id, mug.id, "first-unpaid", now=NOW)
+    second = redemption.redeem(member.id, mug.id, "second-unpaid", now=NOW)
+    # Their windows close together. A change of the first order's status and back writes its
+    # row anew, after the second's, in PostgreSQL's table and in the index the lapse reads.
+    for status_now in (CONFIRMED, AWAITING_PAYMENT):
+        db.session.execute(update(Order).where(Order.id == first.id).values(status=status_now))
+    db.session.commit()
+
+    redemption.redeem(member.id, mug.id, "after-both", now=NOW + WINDOW + timedelta(minutes=5))
+
+    returns = db.session.scalars(select(LedgerEntry.ref_id).where(
+        LedgerEntry.member_id == member.id, LedgerEntry.kind == RETURN)
+        .order_by(LedgerEntry.id)).all()
+    assert returns == [first.code, second.code]
