@@ -4,12 +4,12 @@ compiled once per test process.
 
 A fresh app per test costs a few tens of milliseconds to build, and its engine comes with an
 empty cache of compiled SQL statements, so every statement a test runs was compiled again
-(about a fifth of a database test's time). Tests that build an app of their own
-(`own_app`, or create_app with settings of their own) still do so, and each of those would
-otherwise compile, again and again, two small
-Python functions for each URL rule (werkzeug builds URLs with them) and every template it
-renders (Jinja turns each into Python code). Both depend only on their source, so what was
-compiled for an earlier app serves the later ones: the URLs and pages are unchanged."""
+(about a fifth of a database test's time). Tests that build an app of their own (`own_app`,
+or create_app with settings of their own) still do so, and each of those would otherwise
+compile, again and again, two small Python functions for each URL rule (werkzeug builds URLs
+with them) and every template it renders (Jinja turns each into Python code). Both depend
+only on their source, so what was compiled for an earlier app serves the later ones: the
+URLs and pages are unchanged."""
 import copy
 import logging
 
@@ -58,13 +58,12 @@ class ReusedApp:
     """An app shared by the tests of one process on one database, one after another.
 
     What a test may change in it is put back before the next: its configuration (as built)
-    and attributes (such as `instance_path`),
-    the program it runs from that configuration and the stored settings (built afresh, so
-    nothing read from an earlier test's database is kept), and the rate limiter's settings
-    (one limiter serves every app of the process, and an app a test builds with settings
-    of its own binds it to those), and the loggers it switched on (running the migrations
-    switches every other logger off, and a freshly built app switches its own on again).
-    Requests keep nothing else between them: each runs in
+    and attributes (such as `instance_path`); the program it runs from that configuration
+    and the stored settings (built afresh, so nothing read from an earlier test's database
+    is kept); the rate limiter's settings (one limiter serves every app of the process, and
+    an app a test builds with settings of its own binds it to those); and the loggers it
+    switched on (running the migrations switches every other logger off, and a freshly built
+    app switches its own on again). Requests keep nothing else between them: each runs in
     its own context, the session is in the client's cookie, and the counters of sign-in
     failures are rows of the database, which is reset after every test."""
 
