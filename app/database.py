@@ -47,7 +47,7 @@ def configure_engine(engine: Engine) -> None:
             connection.connection.driver_connection.execute("BEGIN")
 
 
-def begin_immediate(driver: sqlite3.Connection, timeout_ms: int | None = None) -> None:
+def begin_immediate(driver: sqlite3.Connection) -> None:
     """BEGIN IMMEDIATE, waiting up to the busy timeout for another writer to commit.
 
     SQLite's own wait sleeps 1, 2, 5, 10, 15, 20 and 25 ms between tries, so a writer queued
@@ -56,11 +56,10 @@ def begin_immediate(driver: sqlite3.Connection, timeout_ms: int | None = None) -
     of writers moves as soon as the lock is free (about a tenth more redemptions a second
     from two processes). Past the timeout, the driver's "database is locked" error is raised,
     as SQLite's own wait would. The connection's own busy timeout is put back after."""
-    timeout_ms = BUSY_TIMEOUT_MS if timeout_ms is None else timeout_ms
     own = driver.execute("PRAGMA busy_timeout").fetchone()[0]
     driver.execute("PRAGMA busy_timeout=0")
     try:
-        deadline, pause = time.monotonic() + timeout_ms / 1000, FIRST_PAUSE
+        deadline, pause = time.monotonic() + BUSY_TIMEOUT_MS / 1000, FIRST_PAUSE
         while True:
             try:
                 driver.execute("BEGIN IMMEDIATE")
