@@ -4,7 +4,6 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -14,11 +13,12 @@ from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
 from app.loyalty.report_periods import FIRST_YEAR, LAST_YEAR, Month
 from app.web.fields import YUAN_BIG, WholeNumberField, YuanField
+from app.web.forms import Form
 from app.web.messages import describe
 from .console import address, bp
 
 
-class YearForm(FlaskForm):
+class YearForm(Form):
     """The year shown, read from the query string (a GET form: no CSRF token)."""
 
     class Meta:
@@ -35,7 +35,7 @@ class BudgetYuanField(YuanField):
     blank = None
 
 
-class BudgetForm(FlaskForm):
+class BudgetForm(Form):
     year = HiddenField()
     budget = BudgetYuanField(_l("Budget for the year (yuan)"), validators=[
         InputRequired(_l("Enter a budget in yuan above 0, like 250000."))],

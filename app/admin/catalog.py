@@ -3,7 +3,6 @@ hiding or showing it. The catalog service checks and audits every change; an upl
 image is stored only once the item's details are accepted."""
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from app.extensions import db
 from app.loyalty import catalog, catalog_listing
@@ -12,6 +11,7 @@ from app.loyalty.models import COUPON, Item
 from app.loyalty.program import running_program
 from app.media import images
 from app.web.catalog_words import field_problem
+from app.web.forms import Form
 from app.web.guards import takes_uploads
 from .catalog_forms import ItemFilterForm, ItemForm
 from .console import address, bp
@@ -35,7 +35,7 @@ def items():
         page=form.page.data or 1)
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/items.html", form=form, page=found, filters=filters,
-                           is_low=catalog_listing.is_low, toggle=FlaskForm())
+                           is_low=catalog_listing.is_low, toggle=Form())
 
 
 def _initial(item: Item) -> dict:
@@ -122,7 +122,7 @@ def new_item():
 
 
 def _form_page(form: ItemForm, item: Item | None, status: int = 200):
-    return render_template("admin/item_form.html", form=form, item=item, toggle=FlaskForm(),
+    return render_template("admin/item_form.html", form=form, item=item, toggle=Form(),
                            program_tz=running_program().timezone), status
 
 
@@ -152,7 +152,7 @@ def hide_item(item_id: int):
 
 def _set_active(item_id: int, active: bool):
     item_or_404(item_id)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     catalog.set_active(item_id, active, actor_id=g.staff.id, address=address())
     flash(_("The item is shown to members.") if active else

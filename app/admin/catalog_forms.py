@@ -3,7 +3,6 @@ and the list's filters."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -31,6 +30,7 @@ from app.web.fields import (
     WholeNumberField,
     YuanField,
 )
+from app.web.forms import Form
 
 IMAGE_TYPES = ("jpg", "jpeg", "png", "webp")
 
@@ -73,7 +73,7 @@ def _kinds():
             (SERVICE, _l("Service"))]
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     name = StringField(_l("Name (Chinese)"), validators=[
         DataRequired(_l("Enter a name.")), Length(max=catalog.NAME_MAX)])
     name_en = StringField(_l("Name (English)"), validators=[
@@ -132,7 +132,7 @@ class ItemForm(FlaskForm):
         return values
 
 
-class StockForm(FlaskForm):
+class StockForm(Form):
     change = SignedNumberField(_l("Change"), validators=[
         InputRequired(_l("Enter a change other than 0."))],
         render_kw={"inputmode": "numeric", "placeholder": "+20 / -3"})
@@ -144,7 +144,7 @@ class StockForm(FlaskForm):
         self.reason.choices = [(RESTOCK, _l("Restock")), (CORRECTION, _l("Correction"))]
 
 
-class CodesForm(FlaskForm):
+class CodesForm(Form):
     codes = TextAreaField(_l("Paste codes, one a line"), render_kw={"rows": 8,
                                                                     "spellcheck": "false"})
     file = FileField(_l("Or upload a .txt or .csv file"), validators=[
@@ -163,14 +163,14 @@ class CodesForm(FlaskForm):
         return self.codes.data or ""
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Catalog file (CSV)"), validators=[
         FileRequired(_l("Choose a CSV file.")),
         FileAllowed(("csv",), _l("Upload a .csv file."))],
         render_kw={"accept": ".csv,text/csv"})
 
 
-class ItemFilterForm(FlaskForm):
+class ItemFilterForm(Form):
     """The list's filters, read from the query string (a GET form: no CSRF token)."""
 
     class Meta:

@@ -4,12 +4,12 @@ import secrets
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from app.loyalty import card_tokens, counter
 from app.loyalty.redemption import REASON_LENGTH
+from app.web.forms import Form
 
 YUAN = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?\Z")
 
@@ -18,7 +18,7 @@ def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ScanForm(FlaskForm):
+class ScanForm(Form):
     """A pickup code or a member card code, scanned or typed. The form is posted (a card
     code is used up); the app's CSRF protection checks every post, so the form does not."""
 
@@ -41,11 +41,11 @@ class ScanForm(FlaskForm):
                                      "ABCD 2345 XY) or a member card code (6 digits)."))
 
 
-class HandOverForm(FlaskForm):
+class HandOverForm(Form):
     pass
 
 
-class CashForm(FlaskForm):
+class CashForm(Form):
     """Cash paid at the counter: the amount the clerk took, which must be what is due. The
     key makes one confirmation of a twice-submitted form."""
 
@@ -69,7 +69,7 @@ class CashForm(FlaskForm):
                                 due=f"{self.due_fen // 100:,}.{self.due_fen % 100:02d}"))
 
 
-class StaffCancelForm(FlaskForm):
+class StaffCancelForm(Form):
     reason = TextAreaField(_l("Reason (the member reads it)"), validators=[
         DataRequired(_l("Give a reason for cancelling: the member reads it.")),
         Length(max=REASON_LENGTH, message=_l("Keep the reason under %(max)d characters."))],

@@ -1,11 +1,11 @@
 """The console's forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.loyalty import audit_log
 from app.web.fields import WholeNumberField
+from app.web.forms import Form
 
 
 class DayField(DateField):
@@ -18,7 +18,7 @@ class DayField(DateField):
             raise ValueError(_l("Enter a date like 2026-01-31.")) from None
 
 
-class StaffLoginForm(FlaskForm):
+class StaffLoginForm(Form):
     username = StringField(_l("Username"), validators=[
         DataRequired(_l("Enter your username.")), Length(max=40)],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "maxlength": 40})
@@ -27,7 +27,7 @@ class StaffLoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"})
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(_l("6-digit code"), validators=[
         DataRequired(_l("Enter the 6-digit code from your authenticator app.")),
         Regexp(r"^[0-9]{6}$", message=_l("Enter the 6 digits your authenticator app shows."))],
@@ -39,7 +39,7 @@ def _action_choices():
     return [("", _l("Every action"))] + [(action, action) for action in audit_log.ACTIONS]
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
 
     class Meta:

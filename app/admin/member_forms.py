@@ -2,16 +2,16 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.loyalty import adjustments, members
+from app.web.forms import Form
 
 SIGNED_WHOLE = re.compile(r"[+-]?[0-9]{1,9}\Z")
 
 
-class MemberSearchForm(FlaskForm):
+class MemberSearchForm(Form):
     """Find members (a GET form: no CSRF token)."""
 
     class Meta:
@@ -25,7 +25,7 @@ class MemberSearchForm(FlaskForm):
         filters=[lambda v: v.replace(" ", "") if isinstance(v, str) else v])
 
 
-class AdjustForm(FlaskForm):
+class AdjustForm(Form):
     points = StringField(_l("Points (+ to add, − to take)"), validators=[
         DataRequired(_l("Enter the points to add (e.g. 500) or take (e.g. -500)."))],
         render_kw={"inputmode": "text", "autocomplete": "off", "maxlength": 10,
@@ -53,18 +53,18 @@ class AdjustForm(FlaskForm):
             raise ValidationError(_l("This form has expired. Open the page again."))
 
 
-class FreezeForm(FlaskForm):
+class FreezeForm(Form):
     reason = StringField(_l("Reason"), validators=[
         DataRequired(_l("Enter a reason.")),
         Length(max=members.REASON_MAX, message=_l("Keep the reason to 200 characters."))],
         render_kw={"maxlength": members.REASON_MAX, "autocomplete": "off"})
 
 
-class ShowPhoneForm(FlaskForm):
+class ShowPhoneForm(Form):
     """Show a member's full phone number (recorded in the audit log)."""
 
 
-class DecideForm(FlaskForm):
+class DecideForm(Form):
     note = StringField(_l("Note"), validators=[
         Optional(), Length(max=200, message=_l("Keep the note to 200 characters."))],
         render_kw={"maxlength": 200, "autocomplete": "off"})

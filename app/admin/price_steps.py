@@ -3,7 +3,6 @@ The core checks and audits each change."""
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired
 
 from app.extensions import db
@@ -11,12 +10,13 @@ from app.loyalty import price_steps
 from app.loyalty.errors import InvalidItem, NotFound
 from app.loyalty.program import running_program
 from app.web.fields import LocalTimeField
+from app.web.forms import Form
 from .catalog import item_or_404
 from .catalog_forms import cash_part_field, points_price_field, problems_beside_fields
 from .console import address, bp
 
 
-class PriceStepForm(FlaskForm):
+class PriceStepForm(Form):
     starts_at = LocalTimeField(_l("From"), validators=[
         InputRequired(_l("Enter a date and time like 2026-01-31 09:00."))])
     points_price = points_price_field()
@@ -25,7 +25,7 @@ class PriceStepForm(FlaskForm):
 
 def _page(item, form, status=200):
     return render_template("admin/item_prices.html", item=item, form=form,
-                           steps=price_steps.steps(item.id), remove=FlaskForm(),
+                           steps=price_steps.steps(item.id), remove=Form(),
                            program_tz=running_program().timezone), status
 
 
@@ -54,7 +54,7 @@ def add_price_step(item_id: int):
 @bp.post("/items/<int:item_id>/prices/<int:step_id>/removed")
 def remove_price_step(item_id: int, step_id: int):
     item = item_or_404(item_id)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     try:
         price_steps.remove_step(item.id, step_id, actor_id=g.staff.id, address=address())

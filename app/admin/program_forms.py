@@ -1,7 +1,6 @@
 """The forms of the campaigns and stores pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -15,6 +14,7 @@ from wtforms.validators import (
 
 from app.loyalty import campaigns
 from app.web.fields import LocalTimeField, WholeNumberField
+from app.web.forms import Form
 from app.web.i18n import localized
 
 DESCRIPTION_MAX = 500
@@ -33,7 +33,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     name = StringField(_l("Name in Chinese"), filters=[_strip], validators=[
         DataRequired(_l("Enter the name members read in Chinese.")),
         Length(max=campaigns.NAME_MAX)], render_kw={"maxlength": campaigns.NAME_MAX})
@@ -103,7 +103,7 @@ class CampaignForm(FlaskForm):
         return True
 
 
-class StoreForm(FlaskForm):
+class StoreForm(Form):
     code = StringField(_l("Store code"), id="store-code", filters=[_strip], validators=[
         DataRequired(_l("Enter the store's code, such as SH001.")),
         Regexp(r"^[A-Za-z0-9_-]{1,20}$", message=_l(
@@ -115,11 +115,11 @@ class StoreForm(FlaskForm):
         render_kw={"maxlength": 80})
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that writes: a CSRF token and nothing else."""
 
 
-class KioskForm(FlaskForm):
+class KioskForm(Form):
     """A new kiosk: its name and the store it stands in (the store's choices are set by the
     view; an unknown one is refused by the core, in the page's words)."""
 

@@ -2,7 +2,6 @@
 points members hold and what they may cost, orders, items and tiers; every table as CSV."""
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from app.loyalty import report_tables, reports
@@ -11,11 +10,12 @@ from app.loyalty.program import running_program
 from app.loyalty.report_periods import InvalidPeriod, period
 from app.web import report_words
 from app.web.csv_export import csv_bytes
+from app.web.forms import Form
 from .console import bp
 from .report_charts import charts
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """The months a report covers, read from the query string (a GET form: no CSRF token)."""
 
     class Meta:

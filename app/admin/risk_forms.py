@@ -1,7 +1,6 @@
 """The forms of the risk-control pages: a rule's values, a review decision, and the block
 list."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -15,6 +14,7 @@ from wtforms.validators import (
 from app.loyalty.models.risk import ADDRESS, BLOCK, DEVICE, FLAG, HOLD, PHONE
 from app.loyalty.risk import blocklist, cases, review, settings
 from app.web.fields import WholeNumberField, record_id, stripped
+from app.web.forms import Form
 
 THRESHOLD_MOST = 999_999_999
 MINUTE, HOUR, DAY = 60, 3600, 86_400
@@ -37,7 +37,7 @@ def window_parts(seconds: int) -> tuple[int, str]:
     return max(1, seconds // MINUTE), "minutes"
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     threshold = WholeNumberField(_l("Threshold"), validators=[
         InputRequired(_l("Enter a whole number.")),
         NumberRange(min=0, max=THRESHOLD_MOST,
@@ -67,16 +67,16 @@ class RuleForm(FlaskForm):
         return self.window.data * UNITS[self.unit.data]
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     """Approve one case (nothing to type)."""
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = _reason_field(_l("Reason (the member reads it)"), cases.REASON_MAX, DataRequired(
         _l("Enter a reason: the member reads it in their points history.")))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """Approve or reject the cases ticked, rejecting with one reason."""
 
     case_ids = SelectMultipleField(_l("Cases"), coerce=record_id, validate_choice=False,
@@ -101,7 +101,7 @@ class BulkForm(FlaskForm):
         return valid
 
 
-class BlockForm(FlaskForm):
+class BlockForm(Form):
     kind = SelectField(_l("What to block"), choices=[
         SelectChoice(PHONE, _l("Phone")), SelectChoice(DEVICE, _l("Device")),
         SelectChoice(ADDRESS, _l("Address"))], validate_choice=True)
@@ -116,5 +116,5 @@ class BlockForm(FlaskForm):
                            DataRequired(_l("Enter a reason.")))
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(Form):
     """Take an entry off the block list (nothing to type)."""

@@ -1,12 +1,12 @@
 """The forms of the program settings and the tiers."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from app.loyalty import tier_settings
 from app.loyalty.program import ACTIVITY, ANNUAL, MONTHLY, parse_month_day
 from app.web.fields import WholeNumberField
+from app.web.forms import Form
 
 POINTS_MAX = 1_000_000
 
@@ -25,7 +25,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ProgramSettingsForm(FlaskForm):
+class ProgramSettingsForm(Form):
     """Every setting staff may set, named as the Program's field (EARN_POINTS: earn_points),
     in the sections of the page."""
 
@@ -83,7 +83,7 @@ _name_length = Length(max=tier_settings.NAME_MAX,
                       message=_l("Enter at most %(max)d characters."))
 
 
-class TierRowForm(FlaskForm):
+class TierRowForm(Form):
     """One tier's line of the tiers form (its CSRF token is the outer form's)."""
 
     class Meta:
@@ -101,5 +101,5 @@ class TierRowForm(FlaskForm):
                             tier_settings.MULTIPLIER_MAX)
 
 
-class TiersForm(FlaskForm):
+class TiersForm(Form):
     tiers = FieldList(FormField(TierRowForm), min_entries=1)

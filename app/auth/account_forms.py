@@ -3,11 +3,11 @@ from collections.abc import Callable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.loyalty.phones import PHONE_PATTERN
+from app.web.forms import Form
 from app.web.validators import email_rules, name_rules
 
 # The passwords people pick first; a sign-up with one of them is refused.
@@ -23,7 +23,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def password_rules(phone_of: Callable[[FlaskForm], str | None]) -> list:
+def password_rules(phone_of: Callable[[Form], str | None]) -> list:
     """The rules for a password a member chooses, as field validators: 8 to 128 characters,
     not one people pick first, not the phone number `phone_of(form)` gives."""
 
@@ -47,7 +47,7 @@ class BirthdayField(DateField):
             raise ValueError(_l("Enter a date like 1990-03-04.")) from None
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Name"), filters=[strip], validators=name_rules(),
                        render_kw={"autocomplete": "name", "maxlength": 60})
     email = StringField(_l("Email"), filters=[strip], validators=email_rules(),
@@ -71,7 +71,7 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Check the year of your birthday."))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """A new password typed twice; `phone` is the member's, which it may not be."""
 
     new_password = PasswordField(_l("New password"),
@@ -95,7 +95,7 @@ class PasswordForm(NewPasswordForm):
         render_kw={"autocomplete": "current-password"})
 
 
-class PhoneForm(FlaskForm):
+class PhoneForm(Form):
     """A new phone number to sign in with, given the password."""
 
     phone = StringField(_l("New phone number"), filters=[strip], validators=[
@@ -108,7 +108,7 @@ class PhoneForm(FlaskForm):
         render_kw={"autocomplete": "current-password"})
 
 
-class ReauthForm(FlaskForm):
+class ReauthForm(Form):
     """The password once more, before something that needs a recent sign-in."""
 
     password = PasswordField(_l("Password"), validators=[
@@ -116,7 +116,7 @@ class ReauthForm(FlaskForm):
         render_kw={"autocomplete": "current-password"})
 
 
-class PinForm(FlaskForm):
+class PinForm(Form):
     """A new 6-digit PIN for store kiosks, given the password; the core judges the PIN."""
 
     pin = PasswordField(_l("New PIN"), validators=[

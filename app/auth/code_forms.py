@@ -1,10 +1,10 @@
 """Forms of the steps that go through a code sent by SMS: the phone, then the code."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.loyalty.phones import PHONE_PATTERN
+from app.web.forms import Form
 from app.web.validators import name_rules
 from .account_forms import NewPasswordForm, password_rules, strip
 
@@ -33,7 +33,7 @@ def code_field() -> StringField:
                    "pattern": "[0-9]{6}"})
 
 
-class PhoneForm(FlaskForm):
+class PhoneForm(Form):
     """The phone a code is sent to."""
 
     phone = phone_field()
@@ -45,13 +45,13 @@ class JoinPhoneForm(PhoneForm):
     invite = referral_code_field()
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The code, and nothing else: signing in without a password."""
 
     code = code_field()
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(Form):
     """Joining, step two: the code, the new member's name and password. `phone` is the one
     the code went to, which the password may not be."""
 

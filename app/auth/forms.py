@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.loyalty.phones import PHONE_PATTERN
+from app.web.forms import Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     phone = StringField(_l("Phone number"), validators=[
         DataRequired(_l("Enter your phone number.")),
         Regexp(PHONE_PATTERN, message=_l("Enter the 11-digit mobile number you joined with."))],

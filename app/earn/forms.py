@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
+from app.web.forms import Form
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     """Check in for today; the CSRF token is its only field."""
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     """Claim the birthday gift; the CSRF token is its only field."""

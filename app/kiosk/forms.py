@@ -1,11 +1,12 @@
 """The kiosk's forms. Nothing is autocompleted or remembered by the browser."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from app.web.forms import Form
 
-class EnrolForm(FlaskForm):
+
+class EnrolForm(Form):
     """The one-time enrolment code staff got when they made the kiosk."""
 
     code = StringField(_l("Enrolment code"), validators=[
@@ -14,7 +15,7 @@ class EnrolForm(FlaskForm):
                    "spellcheck": "false"})
 
 
-class ScanForm(FlaskForm):
+class ScanForm(Form):
     """What the scanner typed (or the member did): the member card's code."""
 
     code = StringField(_l("Member code"), validators=[Length(max=200)],
@@ -23,5 +24,5 @@ class ScanForm(FlaskForm):
                                   "placeholder": "000 000"})
 
 
-class DoneForm(FlaskForm):
+class DoneForm(Form):
     """End the member's session; the CSRF token is its only field."""

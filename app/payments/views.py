@@ -5,13 +5,13 @@ import logging
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from app.extensions import csrf
 from app.loyalty import cash, reads, redemption
 from app.loyalty.errors import DomainError
 from app.loyalty.models import AWAITING_PAYMENT, CONFIRMED
 from app.web.errors import refusal_status
+from app.web.forms import Form
 from app.web.guards import own_body_rules
 from .providers import provider
 from .refunds import send_for
@@ -31,7 +31,7 @@ def checkout_url(code: str) -> str:
 def sandbox_checkout(code: str):
     """The sandbox provider's payment page: approve or decline."""
     order = reads.order(current_user.id, code) or abort(404)
-    form = FlaskForm()
+    form = Form()
     if request.method == "POST":
         if not form.validate() or request.form.get("decision") not in ("approve", "decline"):
             abort(400)

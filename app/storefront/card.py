@@ -3,9 +3,9 @@ store's kiosk once, within two minutes. The page asks for a code by POST (no GET
 htmx asks for a new one every minute, and without JavaScript the member taps for one."""
 from flask import render_template
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from app.loyalty import card_tokens
+from app.web.forms import Form
 from app.web.fragments import wants_fragment
 from app.web.qr import qr_svg
 from .views import bp
@@ -13,7 +13,7 @@ from .views import bp
 REFRESH_SECONDS = 60
 
 
-class CardForm(FlaskForm):
+class CardForm(Form):
     """Ask for a new card code; the CSRF token is its only field."""
 
 

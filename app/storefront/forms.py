@@ -1,7 +1,6 @@
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Regexp
 from wtforms.widgets import HiddenInput
@@ -9,6 +8,7 @@ from wtforms.widgets import HiddenInput
 from app.loyalty.eligibility import MAX_QUANTITY
 from app.loyalty.price_steps import Price
 from app.web.fields import WholeNumberField
+from app.web.forms import Form
 
 PRICE_UNREAD = _l("The price on this page could not be read; look at the item again "
                   "before you redeem.")
@@ -31,7 +31,7 @@ class ShownPriceField(WholeNumberField):
             raise ValueError(PRICE_UNREAD) from None
 
 
-class RedeemForm(FlaskForm):
+class RedeemForm(Form):
     """One tap to redeem. The key makes a double tap or a resubmission one order; the price
     shown with it is the only one the redemption may charge."""
 
@@ -54,9 +54,9 @@ class RedeemForm(FlaskForm):
         return Price(self.points_price.data, self.cash_fen.data)
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     """Cancel an order; the CSRF token is its only field."""
 
 
-class RevealForm(FlaskForm):
+class RevealForm(Form):
     """Show a coupon code, which then counts as used; the CSRF token is its only field."""
