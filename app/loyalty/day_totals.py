@@ -22,7 +22,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.extensions import db
 from .models import LedgerDayTotal, LedgerEntry, Member
-from .statements import built_once
+from .statements import built_once, read
 
 WINDOW = timedelta(days=365)  # the rolling year of the qualifying points
 
@@ -140,8 +140,8 @@ def qualifying_sum(member_id: int, now: datetime, kinds: tuple[str, ...],
                    less_owed: bool) -> int:
     """The sum of the member's entries of `kinds` in the rolling year up to `now` (less their
     points owed when `less_owed`), as the entries themselves add up."""
-    return db.session.scalar(_qualifying(less_owed), {
-        "member_id": member_id, "kinds": list(kinds), **window(now)._asdict()})
+    return read(_qualifying(less_owed), {
+        "member_id": member_id, "kinds": list(kinds), **window(now)._asdict()}).scalar()
 
 
 def _summed_entries():

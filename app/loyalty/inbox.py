@@ -6,7 +6,7 @@ from sqlalchemy import Row, bindparam, func, select, update
 from app.extensions import db
 from .errors import NotFound
 from .models import Notice, utcnow
-from .statements import built_once, page_values
+from .statements import built_once, page_values, read
 from .transaction import write_transaction
 
 PAGE = 50
@@ -23,7 +23,7 @@ def _page():
 def notices(member_id: int, page: int = 1, per_page: int = PAGE) -> tuple[list[Row], bool]:
     """A page of a member's notices (their columns), newest first, and whether an older page
     follows."""
-    rows = db.session.execute(_page(), page_values(member_id, page, per_page)).all()
+    rows = read(_page(), page_values(member_id, page, per_page)).all()
     return list(rows[:per_page]), len(rows) > per_page
 
 
@@ -37,7 +37,7 @@ def _unread():
 
 def unread_count(member_id: int) -> int:
     """How many of a member's notices are unread, in one indexed query."""
-    return db.session.scalar(_unread(), {"member_id": member_id})
+    return read(_unread(), {"member_id": member_id}).scalar()
 
 
 def notice(member_id: int, notice_id: int) -> Notice | None:

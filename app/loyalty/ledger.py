@@ -16,7 +16,7 @@ from .lots import LotView, allocate, end_of_local_day
 from .models import EXPIRE, RETURN, LedgerEntry, LotAllocation, Member, PointLot
 from .models.ledger import LIVE
 from .program import Program
-from .statements import built_once, insert_attached, insert_row, update_attached
+from .statements import built_once, insert_attached, insert_row, read, update_attached
 
 # The detail of a clawback that settles points owed from a refunded purchase.
 OWED = "owed"
@@ -94,21 +94,21 @@ def _lots_to_spend(member_id: int, points: int, now: datetime) -> list[LotView]:
     """The live lots a debit of `points` draws from, read in spending order only as far as
     needed: those that expire (soonest first), then those that never do, a few rows at a time
     from the index of live lots, so a member with thousands of lots does not load them all."""
-    read, covered = [], 0
+    found, covered = [], 0
     for expiring in (True, False):
         offset, page = 0, FIRST_PAGE
         while True:
-            rows = db.session.execute(_live_lots(expiring), {
+            rows = read(_live_lots(expiring), {
                 "member_id": member_id, "now": now, "skip": offset, "size": page}).all()
             for row in rows:
-                read.append(LotView(*row))
+                found.append(LotView(*row))
                 covered += row.remaining
                 if covered >= points:
-                    return read
+                    return found
             if len(rows) < page:
                 break
             offset, page = offset + page, page * 4
-    return read
+    return found
 
 
 def restore(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datetime,
@@ -143,7 +143,7 @@ def restore(member: Member, debit_entry: LedgerEntry, *, detail: str, now: datet
 def expire_lapsed(member: Member, now: datetime) -> list[LedgerEntry]:
     """Write one expire entry for each moment at which lots of this member lapsed with points
     left, dated then, and the draw of each of those lots; the expiry job writes the same."""
-    lapsed = db.session.execute(_lapsed_lots(), {"member_id": member.id, "now": now}).all()
+    lapsed = read(_lapsed_lots(), {"member_id": member.id, "now": now}).all()
     entries = []
     for moment, lots in groupby(sorted(lapsed, key=lambda lot: (lot.expires_at, lot.id)),
                                 key=lambda lot: lot.expires_at):

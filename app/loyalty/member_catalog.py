@@ -13,7 +13,7 @@ from . import quotas
 from .models import COUNTED_STATUSES, DAY, MONTH, Category, Item, Member, Order, Tier
 from .program import Program
 from .reads import Offer, offer
-from .statements import built_once
+from .statements import built_once, read
 
 PAGE_SIZE = 24          # a multiple of the grid's 2, 3 and 4 columns
 SORTS = ("points", "-points")
@@ -118,7 +118,7 @@ def page(member: Member, balance: int, now: datetime, program: Program, *,
     bound = {"category": category, "kind": kind}
     bound.update(values(member, balance, now, program) if affordable
                  else {"member_id": member.id})
-    total = db.session.scalar(count, bound)
+    total = read(count, bound).scalar()
     pages = max(1, -(-total // size))
     number = min(max(number, 1), pages)
     rows = db.session.execute(page_rows, {**bound, "size": size,

@@ -21,7 +21,7 @@ from . import audit_log
 from .catalog import NEGATIVE, NOT_A_NUMBER, NOT_POSITIVE, lock_item
 from .errors import InvalidItem, NotFound, PriceChanged
 from .models import Item, ItemPriceStep, utcnow
-from .statements import built_once
+from .statements import built_once, read
 from .transaction import write_transaction
 
 PAST, DUPLICATE, APPLIED = "past", "duplicate", "applied"  # why a step is refused
@@ -167,7 +167,7 @@ def _one_due():
 def any_due(now: datetime) -> bool:
     """Whether a step's moment has come and it is not written yet: one statement, served by
     the index of steps not yet written."""
-    return db.session.scalar(_one_due(), {"now": now}) is not None
+    return read(_one_due(), {"now": now}).scalar() is not None
 
 
 def bring_up_to_date(now: datetime | None = None) -> int:

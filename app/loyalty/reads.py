@@ -34,7 +34,7 @@ from .models import (
 )
 from .models.ledger import LIVE
 from .program import Program, running_program
-from .statements import built_once, page_values
+from .statements import built_once, page_values, read
 from .tiers import TierProgress, TierView, next_review, progress
 
 
@@ -87,8 +87,7 @@ def wallet(member: Member, now: datetime, program: Program, *,
     """Spendable balance and the points expiring on the soonest dates ahead (and, when
     asked, the points that never expire), in one query that reads the member's lapsed lots
     and their kept expiring points ahead, not the lots of those dates."""
-    rows = db.session.execute(_wallet_read(never_expiring),
-                              {"member_id": member.id, "now": now}).all()
+    rows = read(_wallet_read(never_expiring), {"member_id": member.id, "now": now}).all()
     sums = {part: points or 0 for part, _at, points in rows if part != "ahead"}
     expiring = sorted((ExpiringPoints(points, at, expiry_day(at, program.tz))
                        for part, at, points in rows if part == "ahead"),
@@ -104,8 +103,8 @@ def qualifying_points(member_id: int, now: datetime,
     (the QUALIFYING_KINDS setting). Points owed from a refund are clawbacks still to be
     written: they count as clawbacks already."""
     kinds = kinds or running_program().qualifying_kinds
-    # An earning or a clawback asks within its transaction: what it wrote counts.
-    db.session.flush()
+    # An earning or a clawback asks within its transaction: what it wrote counts (the
+    # read flushes it first).
     return max(day_totals.qualifying_sum(member_id, now, kinds, less_owed=CLAWBACK in kinds), 0)
 
 
@@ -133,7 +132,7 @@ class Standing:
 
 def standing(member: Member, now: datetime, program: Program) -> Standing:
     """Tier, qualifying points in the rolling 12 months, progress and review date."""
-    tiers = db.session.execute(_tier_rows()).all()
+    tiers = read(_tier_rows()).all()
     qualifying = qualifying_points(member.id, now)
     views = tier_views(tiers)
     result = progress(list(views.values()), views[member.tier_id], qualifying)
@@ -196,7 +195,7 @@ def _categories():
 
 def categories() -> list[Row]:
     """The categories to filter the catalog by (id, slug and names), in their order."""
-    return db.session.execute(_categories()).all()
+    return read(_categories()).all()
 
 
 @dataclass(frozen=True)
@@ -207,7 +206,7 @@ class HistoryRow:
 
 def history(member_id: int, page: int, per_page: int = 50) -> tuple[list[HistoryRow], bool]:
     """A page of ledger entries, newest first, with the expiry of the lot each credit opened."""
-    rows = db.session.execute(_history(), page_values(member_id, page, per_page)).all()
+    rows = read(_history(), page_values(member_id, page, per_page)).all()
     return [HistoryRow(row, row.lot_expires_at) for row in rows[:per_page]], len(rows) > per_page
 
 
@@ -245,7 +244,7 @@ class OrderRow:
 
 def orders(member_id: int, page: int = 1, per_page: int = 20) -> tuple[list[OrderRow], bool]:
     """A page of the member's orders, newest first, and whether an older page follows."""
-    rows = db.session.execute(_orders(), page_values(member_id, page, per_page)).all()
+    rows = read(_orders(), page_values(member_id, page, per_page)).all()
     return [OrderRow(r.code, r.status, r.points, r.cash_fen, r.created_at,
                      OrderItem(r.name, r.name_en, r.image, r.kind))
             for r in rows[:per_page]], len(rows) > per_page
@@ -293,8 +292,7 @@ def tier_changes(member_id: int, limit: int = 10) -> list[TierChangeRow]:
                           TierName(r.from_name, r.from_name_en)
                           if r.from_tier_id is not None else None,
                           TierName(r.to_name, r.to_name_en))
-            for r in db.session.execute(_tier_changes(), {"member_id": member_id,
-                                                          "size": limit})]
+            for r in read(_tier_changes(), {"member_id": member_id, "size": limit})]
 
 
 @built_once

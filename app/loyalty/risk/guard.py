@@ -10,7 +10,7 @@ from app.extensions import db
 from .. import accounts
 from ..models import LedgerEntry, Member, Purchase, utcnow
 from ..models.risk import BLOCK, FLAG, HOLD, REFERRAL_SIGNAL, SIGN_IN_SIGNAL, RiskRule, RiskSignal
-from ..statements import built_once
+from ..statements import built_once, read
 from ..transaction import write_transaction
 from . import blocklist, cases, rules
 from .errors import Blocked
@@ -45,7 +45,7 @@ def signed_in(member_id: int, origin: Origin, now: datetime | None = None) -> No
 
 def running_rules() -> list[Rule]:
     """The rules as administrators set them (the defaults where none is stored)."""
-    stored = {row.code: row for row in db.session.execute(_stored_rules())}
+    stored = {row.code: row for row in read(_stored_rules())}
     return [Rule(r.code, r.threshold, r.window_seconds, r.action, r.enabled, r.dry_run_only)
             if (r := stored.get(rule.code)) else rule for rule in rules.default_rules()]
 
