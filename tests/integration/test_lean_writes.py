@@ -21,7 +21,7 @@ from app.loyalty.models import (
     utcnow,
 )
 from app.loyalty.models.risk import REDEEM_SIGNAL, RiskSignal
-from app.loyalty.statements import insert_attached, insert_row, update_attached
+from app.loyalty.statements import insert_attached, insert_row, read, update_attached
 from app.loyalty.transaction import lock_member, write_transaction
 
 
@@ -131,3 +131,14 @@ def test_an_update_of_an_attached_row_is_written_at_once_and_held_as_written(mak
         assert loaded.name == "新名字"
     db.session.expire_all()
     assert db.session.get(Member, member.id).name == "新名字"
+
+
+def test_a_read_of_columns_sees_a_change_still_pending_in_the_session(make_member):
+    member = make_member(points=10)
+    with write_transaction():
+        loaded = lock_member(member.id)
+        loaded.name = "待写入"   # pending in the unit of work, not yet written
+        names = read(select(Member.name).where(Member.id == member.id)).scalars().all()
+        assert names == ["待写入"]
+        db.session.rollback()
+    assert db.session.get(Member, member.id).name != "待写入"
