@@ -51,7 +51,7 @@ def member_required(view):
 def _looking(person):
     """The time, the program and the member's wallet, read once for a page."""
     now, program = utcnow(), running_program()
-    return now, program, reads.wallet(person, now, program)
+    return now, program, reads.wallet(person.id, now, program)
 
 
 def _page(template: str, person, looking=None, **context):

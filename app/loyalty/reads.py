@@ -73,7 +73,11 @@ def _wallet_read(never_expiring: bool):
              .order_by(kept.expires_at).limit(EXPIRY_DATES).subquery())
     parts = [select(literal("ahead"), ahead.c.expires_at, ahead.c.points),  # typed first
              select(literal("lapsed"), null(), func.sum(PointLot.remaining))
-             .where(*live, PointLot.expires_at <= now)]
+             .where(*live, PointLot.expires_at <= now),
+             # The balance in the same read: as the lots stand, and without reading the
+             # member again after a redemption's commit.
+             select(literal("balance"), null(), Member.points_balance)
+             .where(Member.id == bindparam("member_id"))]
     if never_expiring:
         # What never expires is the balance less what expires: the lapsed points and every
         # moment ahead's kept points (a few rows), not a sum over every live lot.
@@ -82,17 +86,17 @@ def _wallet_read(never_expiring: bool):
     return union_all(*parts)
 
 
-def wallet(member: Member, now: datetime, program: Program, *,
+def wallet(member_id: int, now: datetime, program: Program, *,
            never_expiring: bool = False) -> Wallet:
     """Spendable balance and the points expiring on the soonest dates ahead (and, when
     asked, the points that never expire), in one query that reads the member's lapsed lots
     and their kept expiring points ahead, not the lots of those dates."""
-    rows = read(_wallet_read(never_expiring), {"member_id": member.id, "now": now}).all()
+    rows = read(_wallet_read(never_expiring), {"member_id": member_id, "now": now}).all()
     sums = {part: points or 0 for part, _at, points in rows if part != "ahead"}
     expiring = sorted((ExpiringPoints(points, at, expiry_day(at, program.tz))
                        for part, at, points in rows if part == "ahead"),
                       key=lambda batch: batch.expires_at)
-    balance = member.points_balance - sums["lapsed"]
+    balance = sums["balance"] - sums["lapsed"]
     return Wallet(balance, expiring, balance - sums["all ahead"] if never_expiring else None)
 
 

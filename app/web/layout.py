@@ -12,6 +12,7 @@ from app.loyalty import reads
 from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
 from .i18n import translations
+from .members import signed_in_id
 from .request_babel import request_locale
 
 
@@ -22,7 +23,7 @@ def current_wallet(*, never_expiring: bool = False) -> reads.Wallet | None:
         return None
     found = g.get("wallet")
     if found is None or (never_expiring and found.never_expiring is None):
-        g.wallet = reads.wallet(current_user, utcnow(), running_program(),
+        g.wallet = reads.wallet(signed_in_id(), utcnow(), running_program(),
                                 never_expiring=never_expiring)
     return g.wallet
 

@@ -1,6 +1,7 @@
 """Flask-Login's view of members."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from flask_login import current_user
+from sqlalchemy import bindparam, inspect, select
 
 from app.extensions import db
 from app.loyalty.models import Member
@@ -13,6 +14,13 @@ def _member():
     nothing is pending when a request begins."""
     return (select(Member).where(Member.id == bindparam("member_id"))
             .execution_options(autoflush=False))
+
+
+def signed_in_id() -> int:
+    """The signed-in member's id, from the session's identity map rather than the member's
+    row: a commit in the request expires the row, and reading any column of it, the id too,
+    would read the whole row again."""
+    return inspect(current_user._get_current_object()).identity[0]
 
 
 def setup(login_manager) -> None:

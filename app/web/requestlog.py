@@ -9,6 +9,8 @@ import uuid
 from flask import Flask, g, request
 from flask_login import current_user
 
+from .members import signed_in_id
+
 log = logging.getLogger("mall.requests")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
@@ -58,7 +60,7 @@ def register(app: Flask) -> None:
                 "status": response.status_code,
                 "ms": round((time.perf_counter() - g.get("request_started",
                                                          time.perf_counter())) * 1000, 1),
-                "member": current_user.id if current_user.is_authenticated else None,
+                "member": signed_in_id() if current_user.is_authenticated else None,
                 "ip": request.remote_addr,
             }, ensure_ascii=False))
         return response

@@ -23,7 +23,7 @@ def test_the_demo_member_has_the_promised_points_expiry_and_tier(app, today):
     load(now=now)
 
     member = db.session.scalar(select(Member).where(Member.phone == DEMO_PHONE))
-    wallet = reads.wallet(member, now, running_program())
+    wallet = reads.wallet(member.id, now, running_program())
     expiring_soon = sum(e.points for e in wallet.expiring if e.expires_at <= now + timedelta(14))
     standing = reads.standing(member, now, running_program())
 

@@ -5,7 +5,7 @@ from sqlalchemy import select, text
 from app.extensions import db
 from app.loyalty import accounts, expiry, reads, redemption
 from app.loyalty.ledger_check import check_ledger
-from app.loyalty.models import ExpiringPointsRow, Member
+from app.loyalty.models import ExpiringPointsRow
 from app.loyalty.program import running_program
 from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import days, utc
@@ -40,7 +40,7 @@ def test_a_redemption_takes_its_points_from_the_moments_of_the_lots_it_drew(app,
     redemption.redeem(member_id, make_item(points_price=400).id, "key-1", now=now)
 
     assert kept(member_id) == {T0_EXPIRES: 0, T1_EXPIRES: 400}
-    wallet = reads.wallet(db.session.get(Member, member_id), now, running_program())
+    wallet = reads.wallet(member_id, now, running_program())
     assert [(e.points, e.expires_at) for e in wallet.expiring] == [(400, T1_EXPIRES)]
     assert check_ledger(now) == []
 
@@ -118,7 +118,7 @@ def test_the_wallet_reads_its_dates_ahead_from_the_kept_expiring_points(app):
                        {"id": member_id})
     db.session.commit()
 
-    wallet = reads.wallet(db.session.get(Member, member_id), T1, running_program())
+    wallet = reads.wallet(member_id, T1, running_program())
 
     assert [e.points for e in wallet.expiring] == [7, 7]
 

@@ -1,5 +1,6 @@
 """Member pages read in a fixed number of SQL statements, however long the member's history,
 however many orders and notices they have and however large the catalog."""
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -12,12 +13,15 @@ from app.loyalty.models import Item, Notice, Order
 from app.program_source import running_settings
 from tests.conftest import sign_in
 from tests.integration.route_support import (
+    HTMX,
     bulk_history,
     bulk_items,
     bulk_notices,
     bulk_orders,
     new_key,
+    redeem_form,
 )
+from tests.support import csrf_token
 
 PAGES = ["/", "/catalog", "/catalog?affordable=1", "/catalog?page=2",
          "/catalog?affordable=1&sort=-points&page=2", "/catalog/{item}",
@@ -106,3 +110,18 @@ def test_the_counter_sees_the_statements_of_a_request(shopper):
     client, _, _ = shopper
 
     assert statements_for(client, "/points") >= 3
+
+
+def test_an_htmx_redemption_reads_the_members_row_only_to_sign_in_and_to_lock_it(
+        shopper, make_item):
+    client, _, _ = shopper
+    item_id = make_item(points_price=5).id   # what the member has left
+    form = redeem_form(client, item_id, csrf_token=None)
+    headers = {**HTMX, "X-CSRFToken": csrf_token(client)}
+
+    with counting() as statements:
+        response = client.post(f"/catalog/{item_id}/redeem", data=form, headers=headers)
+
+    assert response.status_code == 200 and 'data-testid="redeem-result"' in response.text
+    member_rows = [s for s in statements if re.match(r"\s*SELECT members\.id", s)]
+    assert len(member_rows) == 2   # the session's member, then the member locked to redeem

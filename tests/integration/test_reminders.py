@@ -146,7 +146,7 @@ def test_the_figure_and_date_are_the_wallets_expiring_points(make_member):
 
     remind(NOW)
 
-    [expiring] = reads.wallet(member, NOW, running_program()).expiring
+    [expiring] = reads.wallet(member.id, NOW, running_program()).expiring
     [notice] = rows(Notice)
     day = expiring.day
     assert f"{expiring.points:,} 积分将于 {day.year}年{day.month}月{day.day}日" in notice.body
