@@ -132,3 +132,15 @@ def test_every_word_of_the_mall_reads_the_same_compiled_as_translated_at_render(
         compiled = render(mall, "every_word.html", language, gettext=None).split("\n")
         assert compiled == at_render(mall, "every_word.html", language).split("\n")
         assert len(compiled) == len(words)
+
+
+def test_a_template_edited_while_debugging_is_compiled_again_for_its_language(mall):
+    TEMPLATES["edited.html"] = '{{ _("Home") }}'
+    assert render(mall, "edited.html", "en") == "Home"
+    TEMPLATES["edited.html"] = '{{ _("Catalog") }}'
+    assert render(mall, "edited.html", "en") == "Home"   # not reloaded, as Jinja does
+    mall.jinja_env.auto_reload = True
+    try:
+        assert render(mall, "edited.html", "en") == "Catalog"
+    finally:
+        mall.jinja_env.auto_reload = False
