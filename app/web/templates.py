@@ -57,7 +57,8 @@ class LanguageEnvironment(Environment):
 
     def _language_overlay(self, words) -> "LanguageEnvironment":
         shared = self.bytecode_cache
-        overlay = self.overlay(bytecode_cache=shared and LanguageBytecode(shared, words))
+        kept = None if shared is None else LanguageBytecode(shared, words)
+        overlay = self.overlay(bytecode_cache=kept)
         overlay.word_translations = words
         return overlay
 
