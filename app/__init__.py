@@ -10,15 +10,17 @@ from .config import ProductionConfig, config_class, instance_secret, program_set
 from .deployment import refuse_unsafe_start
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from .web import routing, static_files
+from .web.templates import LanguageEnvironment
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 class MallFlask(Flask):
     """Flask, with a configuration that counts its changes (the running program is built
-    again only after one)."""
+    again only after one), and templates compiled once for each language."""
 
     config_class = program_source.CountedConfig
+    jinja_environment = LanguageEnvironment
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -6,6 +6,7 @@ from flask_babel import force_locale
 
 from app.web.i18n import gettext
 from tests.integration.route_support import english, text
+from tests.support import csrf_token
 
 UNIT = re.compile(r'<span class="price__unit">([^<]*)</span>')
 REDEEM = re.compile(r'data-testid="redeem-button"[^>]*>([^<]*)</a>', flags=re.S)
@@ -71,3 +72,28 @@ def test_the_header_and_footer_say_their_words_in_the_members_language(member_cl
     english(member_client)
     assert frame(text(member_client.get("/"))) == ["Skip to content", "Your points", "pts",
                                                    "Sign out"]
+
+
+def test_pages_compiled_with_their_words_read_as_when_every_word_is_translated_at_render(
+        app, member_client, staff_client, make_item, monkeypatch):
+    item = make_item(name="乌龙茶", points_price=100)
+    admin = staff_client("admin")
+    pages = [(member_client, url) for url in (
+        "/", "/catalog", f"/catalog/{item.id}", "/points", "/orders")]
+    pages += [(admin, "/admin/"), (admin, "/admin/items")]
+
+    def read() -> list[str]:
+        responses = [client.get(url) for client, url in pages]
+        assert [response.status_code for response in responses] == [200] * len(pages)
+        return [text(response) for response in responses]
+
+    compiled = {}
+    for language in ("zh_CN", "en"):
+        for client in (member_client, admin):
+            assert client.post(f"/lang/{language}", data={
+                "csrf_token": csrf_token(client, "/rules")}).status_code == 302
+        compiled[language] = read()
+        with monkeypatch.context() as patch:
+            patch.setattr(app.jinja_env, "language_environment", lambda: None)
+            assert read() == compiled[language], language
+    assert ["我的积分" in compiled[language][0] for language in compiled] == [True, False]
