@@ -65,3 +65,17 @@ def test_short_days_are_written_as_babel_writes_a_skeleton(code):
         for skeleton in ("MMMd", "yMMMd"):
             assert skeleton_text(day, skeleton, locale) == dates.format_skeleton(
                 skeleton, day, locale=locale)
+
+
+@pytest.mark.parametrize("code", [*LANGUAGES, "zh_CN"])
+def test_days_and_clocks_kept_from_earlier_pages_read_as_babel_writes_them(code):
+    locale = parsed_locale(code)
+    # The same days at other times, the same times on other days, and microseconds apart.
+    instants = [datetime(2026, 5, 1, h, m, s, us, tzinfo=timezone.utc)
+                for h in (0, 11, 12, 23) for m in (0, 59) for s in (0, 30) for us in (0, 999999)]
+    instants += [at + timedelta(days=400) for at in instants]
+    for _ in range(2):   # the second time from what the first kept
+        for format in WIDTHS:
+            assert [datetime_text(at, format, locale, "Asia/Shanghai") for at in instants] == [
+                babel_datetime(at, format, locale, "Asia/Shanghai") for at in instants], format
+        instants.reverse()
