@@ -79,7 +79,10 @@ def _register_blueprints(app: Flask) -> None:
     from .earn.views import bp as earn_bp
     from .inbox import views as inbox
     from .payments.views import bp as payments_bp
-    from .storefront import card  # noqa: F401  (the member card's routes on the bp)
+    from .storefront import (
+        card,  # noqa: F401  (the member card's routes on the bp)
+        history_lines,
+    )
     from .storefront import cards as item_cards
     from .storefront.views import bp as storefront_bp
     from .web import devices, errors, i18n, layout, messages, page_links, requestlog, security
@@ -103,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     messages.register(app)
     page_links.register(app)
     item_cards.register(app)
+    history_lines.register(app)
 
 
 def _register_commands(app: Flask) -> None:

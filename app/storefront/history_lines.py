@@ -1,0 +1,52 @@
+"""A page of the member's ledger, as its template writes it: each entry's words, its time,
+the expiry of the lot it opened and its points and balance, put in words for the whole page
+at once. The language, the timezone and the words every line shares are looked up once for
+the page rather than by a filter at every place a line shows them."""
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from app.loyalty.lots import expiry_day
+from app.loyalty.program import running_program
+from app.loyalty.reads import HistoryRow
+from app.web.dates import date_text, datetime_text
+from app.web.i18n import grouped, pattern
+from app.web.messages import entry_label
+from app.web.request_babel import request_locale, request_zone_name
+
+MINUS = "\u2212"   # the minus sign a debit is written with
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """One ledger entry as the member's history writes it."""
+
+    label: str
+    when: str
+    expires: Markup | None     # "expires on …", for a credit whose lot expires
+    credit: bool
+    points: str                # signed: "+100", "−50"
+    balance: Markup            # "Balance 1,234"
+
+
+def history_lines(rows: list[HistoryRow]) -> list[HistoryLine]:
+    locale, zone_name = request_locale(), request_zone_name()
+    tz = running_program().tz
+    expires_words, balance_words = pattern("expires on %(day)s"), pattern("Balance %(n)s")
+    lines = []
+    for row in rows:
+        entry = row.entry
+        credit = entry.points > 0
+        expires = None
+        if row.lot_expires_at and credit:
+            day = date_text(expiry_day(row.lot_expires_at, tz), "medium", locale, zone_name)
+            expires = expires_words % {"day": day}
+        lines.append(HistoryLine(
+            entry_label(entry), datetime_text(entry.created_at, "short", locale, zone_name),
+            expires, credit, ("+" if credit else MINUS) + grouped(abs(entry.points), locale),
+            balance_words % {"n": grouped(entry.balance_after, locale)}))
+    return lines
+
+
+def register(app) -> None:
+    app.jinja_env.filters["history_lines"] = history_lines
