@@ -55,10 +55,11 @@ def ordered_between(start: str, end: str):
             .correlate(Item.__table__).scalar_subquery())
 
 
-def redeemable(bought_so_far):
+def redeemable(bought_so_far, most: str = "balance"):
     """SQL for "refusal() finds nothing against one of this item": on sale, in stock, the
-    quota not gone, the tier reached, under the limit and within the balance. Its values
-    are those of `values()`."""
+    quota not gone, the tier reached, under the limit and priced at most `most` (the name of
+    a value: the balance, or a lower figure that also bounds the price). Its values are
+    those of `values()`."""
     now = bindparam("now", type_=items.sale_ends_at.type)
     tiers = Tier.__table__.c
     tiers_reached = select(tiers.id).where(tiers.rank <= bindparam("rank"))
@@ -75,7 +76,7 @@ def redeemable(bought_so_far):
                 or_(items.min_tier_id.is_(None), items.min_tier_id.in_(tiers_reached)),
                 or_(items.per_member_limit.is_(None),
                     bought_so_far + 1 <= items.per_member_limit),
-                items.points_price <= bindparam("balance"))
+                items.points_price <= bindparam(most))
 
 
 def values(member: Member, balance: int, now: datetime, program: Program) -> dict:
@@ -135,7 +136,10 @@ def _suggested():
     expiring = bindparam("expiring")
     above = (select(Item.id).where(redeemable(so_far), Item.points_price >= expiring)
              .order_by(Item.points_price, Item.id).limit(bindparam("size")).subquery())
-    below = (select(Item.id).where(redeemable(so_far), Item.points_price < expiring)
+    # Below, one bound for the price (the lower of the balance and the figure less one):
+    # given two, SQLite may walk the price index down from the higher, through every item
+    # priced between them.
+    below = (select(Item.id).where(redeemable(so_far, most="below"))
              .order_by(Item.points_price.desc(), Item.id).limit(bindparam("size")).subquery())
     nearest = union_all(select(above.c.id), select(below.c.id))
     return (select(Item, so_far).where(Item.id.in_(nearest))
@@ -148,7 +152,8 @@ def suggestions(member: Member, balance: int, now: datetime, program: Program,
     """Items the member can redeem now, those that best use up the expiring points first:
     at most `limit` rows read, in one query."""
     rows = db.session.execute(_suggested(), {**values(member, balance, now, program),
-                                             "expiring": expiring, "size": limit}).all()
+                                             "expiring": expiring, "size": limit,
+                                             "below": min(balance, expiring - 1)}).all()
     return _offers(rows, member, balance, now, program)
 
 

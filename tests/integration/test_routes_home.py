@@ -113,3 +113,16 @@ def test_suggestions_are_the_nearest_redeemable_items_above_and_below_the_expiri
 
     # Nearest first; at equal distance the cheaper, at equal price the older.
     assert item_ids(html) == [below[0].id, above[0].id, above[1].id, below[1].id]
+
+
+def test_below_the_expiring_points_the_oldest_items_at_the_nearest_price_are_suggested(
+        client, make_member, make_item):
+    member = make_member(points=500, earned_at=utcnow() - timedelta(days=340))
+    accounts.award(member.id, 100, "purchase")    # 500 expire first, 600 to spend
+    make_item(points_price=300)
+    at_450 = [make_item(points_price=450) for _ in range(6)]
+    make_item(points_price=2000)
+
+    html = home_of(client, member)
+
+    assert item_ids(html) == [item.id for item in at_450[:4]]
