@@ -45,13 +45,18 @@ def signed_in(member_id: int, origin: Origin, now: datetime | None = None) -> No
 
 def running_rules() -> list[Rule]:
     """The rules as administrators set them (the defaults where none is stored)."""
-    stored = {row.code: row for row in read(_stored_rules())}
-    return [Rule(r.code, r.threshold, r.window_seconds, r.action, r.enabled, r.dry_run_only)
-            if (r := stored.get(rule.code)) else rule for rule in rules.default_rules()]
+    stored = {row[0]: Rule(*row) for row in read(_stored_rules())}
+    return [stored.get(rule.code, rule) for rule in _defaults()]
+
+
+@built_once
+def _defaults() -> tuple[Rule, ...]:
+    return tuple(rules.default_rules())
 
 
 @built_once
 def _stored_rules():
+    # The columns in the order of Rule's fields.
     return select(RiskRule.code, RiskRule.threshold, RiskRule.window_seconds, RiskRule.action,
                   RiskRule.enabled, RiskRule.dry_run_only)
 
