@@ -18,14 +18,11 @@ from pathlib import Path
 
 import yaml
 from jsonschema import Draft202012Validator, ValidationError, validators
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from app.loyalty import member_numbers
 from app.loyalty.purchases import PurchaseInput
 
 OPENAPI = Path(__file__).with_name("openapi.yaml")
-DOCUMENT_URI = "urn:points-mall:pos-api"
 JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 BRACKET = re.compile(r"[\[\]{}]")
 UNESCAPED_END = re.compile(r"(?<!\\)\$$")
@@ -90,9 +87,7 @@ RequestValidator = validators.extend(Draft202012Validator,
 
 @cache
 def _validator(pointer: str):
-    registry = Registry().with_resource(DOCUMENT_URI, Resource.from_contents(
-        document(), default_specification=DRAFT202012))
-    return RequestValidator({"$ref": f"{DOCUMENT_URI}#{pointer}"}, registry=registry,
+    return RequestValidator(_inlined(_schema(pointer)),
                             format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -101,6 +96,32 @@ def _schema(pointer: str) -> dict:
     for part in pointer.strip("/").split("/"):
         node = node[part]
     return node
+
+
+def _inlined(node, named: dict | None = None):
+    """A schema with each of its `$ref`s replaced by the schema it names, itself inlined (a
+    `$ref` beside other keywords becomes an `allOf` of one; a schema naming itself, as NoNul
+    does, contains itself), so that checking a request follows no references. The document
+    itself is left as it is."""
+    named = {} if named is None else named
+    if isinstance(node, list):
+        return [_inlined(item, named) for item in node]
+    if not isinstance(node, dict):
+        return node
+    inlined = {}
+    for key, value in node.items():
+        if key != "$ref":
+            inlined[key] = _inlined(value, named)
+            continue
+        if not value.startswith("#/") or "allOf" in node:
+            raise ValueError(f"cannot inline the reference {value}")
+        if value not in named:
+            named[value] = {}   # filled below; a schema naming itself finds it here
+            named[value].update(_inlined(_schema(value[1:]), named))
+        if len(node) == 1:
+            return named[value]
+        inlined["allOf"] = [named[value]]
+    return inlined
 
 
 def _path(parts) -> str:

@@ -16,7 +16,7 @@ from .earning import NO_BONUS
 from .errors import DomainError, NotFound
 from .models import Campaign, Tier, utcnow
 from .program import Program
-from .statements import built_once
+from .statements import built_once, read
 from .transaction import write_transaction
 
 UPCOMING_DAYS = 30
@@ -50,16 +50,18 @@ def best_bonus_pct(campaigns: Iterable[Campaign], at: datetime, tz: ZoneInfo,
                              if applies(c, at, tz, tier_id, category)])
 
 
-def running_at(at: datetime) -> list[Campaign]:
-    """Active campaigns whose window contains `at` (the monthly day is checked by applies)."""
-    return list(db.session.scalars(_running(), {"at": at}))
+def running_at(at: datetime) -> list:
+    """Active campaigns whose window contains `at` (the monthly day is checked by applies),
+    as rows of the columns `applies` and `best_bonus_pct` read."""
+    return read(_running(), {"at": at}).all()
 
 
 @built_once
 def _running():
-    at = bindparam("at", type_=Campaign.starts_at.type)
-    return select(Campaign).where(Campaign.active.is_(True), Campaign.starts_at <= at,
-                                  Campaign.ends_at > at)
+    table = Campaign.__table__
+    c, at = table.c, bindparam("at", type_=table.c.starts_at.type)
+    return select(c.active, c.starts_at, c.ends_at, c.monthly_day, c.tier_id, c.category,
+                  c.multiplier_pct).where(c.active.is_(True), c.starts_at <= at, c.ends_at > at)
 
 
 def occurrence(campaign: Campaign, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:

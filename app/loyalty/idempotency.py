@@ -9,10 +9,9 @@ from typing import TypeVar
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
 from .errors import DomainError
 from .models import ApiRequest, utcnow
-from .statements import built_once, insert_row
+from .statements import built_once, insert_row, read
 from .transaction import write_transaction
 
 T = TypeVar("T")
@@ -90,7 +89,7 @@ def _kept():
 def _stored(key: RequestKey | None) -> Answer | None:
     if key is None:
         return None
-    row = db.session.execute(_kept(), {"store_id": key.store_id, "key": key.key}).first()
+    row = read(_kept(), {"store_id": key.store_id, "key": key.key}).first()
     if row is None:
         return None
     if row.request_hash != key.request_hash:

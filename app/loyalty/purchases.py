@@ -31,7 +31,7 @@ from .models.risk import PURCHASE_SIGNAL, REFUND_SIGNAL
 from .program import Program, running_program
 from .risk import blocklist, cases, guard
 from .risk.signals import NOWHERE, Origin
-from .statements import built_once, insert_attached, update_attached
+from .statements import built_once, insert_attached, read, update_attached
 from .transaction import lock_member, write_transaction
 
 
@@ -89,12 +89,13 @@ def record(store_id: int, data: PurchaseInput, now: datetime | None = None,
 
 
 def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorded:
-    existing = _purchase(store_id, data.reference)
-    if existing is None:
+    known = _purchase_id(store_id, data.reference)
+    if known is None:
         member = lock_member(_member_id(data))
         release_due_locked(member, now)
-        existing = _purchase(store_id, data.reference)  # again, now that the member is locked
-    if existing is not None:
+        known = _purchase_id(store_id, data.reference)  # again, now that the member is locked
+    if known is not None:
+        existing = db.session.get(Purchase, known)
         return Recorded(existing, db.session.get(Member, existing.member_id), new=False)
     program = running_program()
     store = db.session.scalars(_store(), {"store_id": store_id}).one()
@@ -288,6 +289,17 @@ def _purchase(store_id: int, reference: str) -> Purchase | None:
 def _by_reference():
     return select(Purchase).where(Purchase.store_id == bindparam("store_id"),
                                   Purchase.reference == bindparam("reference"))
+
+
+def _purchase_id(store_id: int, reference: str) -> int | None:
+    """The id of the store's purchase with this reference, read without loading it."""
+    return read(_id_by_reference(), {"store_id": store_id, "reference": reference}).scalar()
+
+
+@built_once
+def _id_by_reference():
+    return select(Purchase.id).where(Purchase.store_id == bindparam("store_id"),
+                                     Purchase.reference == bindparam("reference"))
 
 
 @built_once

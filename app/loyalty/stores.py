@@ -8,6 +8,7 @@ import hmac
 import re
 import secrets
 import string
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -16,7 +17,7 @@ from app.extensions import db
 from . import audit_log
 from .errors import DomainError, NotFound
 from .models import ApiKey, Store, utcnow
-from .statements import built_once
+from .statements import built_once, read
 from .transaction import write_transaction
 
 KEY_PATTERN = re.compile(r"pm_live_([a-z0-9]{8})_([A-Za-z0-9]{40})")
@@ -93,20 +94,31 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class KeyStore:
+    """The store an API key belongs to, as a request from its tills needs it."""
+
+    id: int
+    code: str
+
+
 @built_once
 def _key_by_prefix():
-    return select(ApiKey).where(ApiKey.prefix == bindparam("prefix"))
+    return (select(ApiKey.key_hash, ApiKey.revoked_at, Store.id, Store.code)
+            .join(Store, Store.id == ApiKey.store_id)
+            .where(ApiKey.prefix == bindparam("prefix")))
 
 
-def authenticate(key: str) -> Store | None:
+def authenticate(key: str) -> KeyStore | None:
     """The store a key belongs to, or None for a malformed, unknown or revoked key."""
     match = KEY_PATTERN.fullmatch(key)
     if not match:
         return None
-    row = db.session.scalar(_key_by_prefix(), {"prefix": match.group(1)})
+    row = read(_key_by_prefix(), {"prefix": match.group(1)}).first()
     if row is None or row.revoked_at is not None:
         return None
-    return row.store if hmac.compare_digest(row.key_hash, key_hash(key)) else None
+    return KeyStore(row.id, row.code) if hmac.compare_digest(row.key_hash, key_hash(key)) \
+        else None
 
 
 def listing() -> list[tuple[Store, list[ApiKey]]]:

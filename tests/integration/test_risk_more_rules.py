@@ -4,6 +4,7 @@ invitees who never buy again, and new accounts redeeming one item from one devic
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from app.extensions import db
 from app.loyalty import redemption, tasks
@@ -82,6 +83,27 @@ def test_a_till_posting_for_more_than_20_members_in_a_minute_is_flagged(app, mak
     flagged = cases("till_members_per_minute")
     assert [c.member_id for c in flagged] == [shoppers[20].id, shoppers[21].id]
     assert all(balance(s.id) == 30 for s in shoppers)
+
+
+def test_the_rules_counting_a_new_members_purchase_are_measured_in_one_statement(
+        app, make_member):
+    store_id, _key = new_store()
+    shopper = make_member()
+    reads = []
+
+    def remember(_connection, _cursor, statement, *_rest):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM risk_signals" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        buy(store_id, shopper)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+
+    # The month's points, the first week's, the till's purchases and its members.
+    assert len(reads) == 1 and reads[0].count("FROM risk_signals") == 4
+    assert balance(shopper.id) == 30 and cases() == []
 
 
 def test_an_inviter_whose_invitees_never_buy_again_is_flagged(app):

@@ -1,6 +1,6 @@
-"""The rules at work: each hook records its signal, measures the rules that watch it (one
-query each) and acts on the strongest that tripped: a block refuses, a hold keeps the
-credit back for review, a flag lets it through and opens a case."""
+"""The rules at work: each hook records its signal, measures the rules that watch it (those
+that count signals all in one statement) and acts on the strongest that tripped: a block
+refuses, a hold keeps the credit back for review, a flag lets it through and opens a case."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -45,13 +45,18 @@ def signed_in(member_id: int, origin: Origin, now: datetime | None = None) -> No
 
 def running_rules() -> list[Rule]:
     """The rules as administrators set them (the defaults where none is stored)."""
-    stored = {row.code: row for row in read(_stored_rules())}
-    return [Rule(r.code, r.threshold, r.window_seconds, r.action, r.enabled, r.dry_run_only)
-            if (r := stored.get(rule.code)) else rule for rule in rules.default_rules()]
+    stored = {row[0]: Rule(*row) for row in read(_stored_rules())}
+    return [stored.get(rule.code, rule) for rule in _defaults()]
+
+
+@built_once
+def _defaults() -> tuple[Rule, ...]:
+    return tuple(rules.default_rules())
 
 
 @built_once
 def _stored_rules():
+    # The columns in the order of Rule's fields.
     return select(RiskRule.code, RiskRule.threshold, RiskRule.window_seconds, RiskRule.action,
                   RiskRule.enabled, RiskRule.dry_run_only)
 
@@ -60,11 +65,7 @@ def observe(kind: str, member: Member, origin: Origin, now: datetime, **values) 
     """Record the action's signal and measure the rules watching it; a block is raised
     (and the transaction, signal and all, rolls back)."""
     signal = record(kind, member.id, origin, now, **values)
-    hits = []
-    for rule in rules.watching(running_rules(), kind):
-        hit = _measure(rule, signal, member, now)
-        if hit is not None:
-            hits.append(hit)
+    hits = _hits(rules.watching(running_rules(), kind), signal, member, now)
     verdict = Verdict(signal, tuple(hits))
     if verdict.action == BLOCK:
         raise Blocked(rule=rules.strongest(hits).rule.code)
@@ -102,48 +103,80 @@ def note(verdict: Verdict, member: Member, now: datetime, subject: str) -> None:
         cases.open_case(verdict, member, now, subject=subject)
 
 
-def _measure(rule: Rule, signal: RiskSignal, member: Member, now: datetime) -> Hit | None:
-    spec = rules.SPECS[rule.code]
-    if spec.new_members_only and now - member.created_at > timedelta(days=NEW_MEMBER_DAYS):
-        return None
-    if spec.measure == AMOUNT:
-        return Hit(rule, signal.amount_fen) if rules.tripped(rule, signal.amount_fen) else None
-    if spec.measure in SHARED:
-        return shared_invitees(rule, signal, now)
-    if rule.code == "referral_no_purchase":
-        return one_purchase_invitees(rule, signal, now)
-    values = {"since": now - timedelta(seconds=rule.window_seconds),
-              "joined_since": now - timedelta(days=NEW_MEMBER_DAYS)}
-    for name in spec.key:
-        values[name] = getattr(signal, name)
-        if values[name] is None and name != "till":
-            return None
-    nulls = tuple(values[name] is None for name in spec.key)
+def _hits(watching: list[Rule], signal: RiskSignal, member: Member, now: datetime) -> list[Hit]:
+    """The rules that tripped, in the rules' order. Those that count the signals sharing its
+    key are measured together, in one statement; the others each as they need."""
+    measured: list[Hit | None | tuple[Rule, dict, tuple[bool, ...]]] = []
+    for rule in watching:
+        spec = rules.SPECS[rule.code]
+        if spec.new_members_only and now - member.created_at > timedelta(days=NEW_MEMBER_DAYS):
+            continue
+        if spec.measure == AMOUNT:
+            measured.append(Hit(rule, signal.amount_fen)
+                            if rules.tripped(rule, signal.amount_fen) else None)
+        elif spec.measure in SHARED:
+            measured.append(shared_invitees(rule, signal, now))
+        elif rule.code == "referral_no_purchase":
+            measured.append(one_purchase_invitees(rule, signal, now))
+        elif (values := _values(rule, signal, now)) is not None:
+            measured.append((rule, values, tuple(values[name] is None for name in spec.key)))
+    counted = [m for m in measured if isinstance(m, tuple)]
+    if not counted:
+        return [m for m in measured if m is not None]
     # Read on the connection, past the session's flush: signals are written at once
     # (signals.record), and nothing a rule counts waits in the session.
     connection = db.session.connection()
-    value = connection.scalar(_measured(rule.code, nulls), values)
+    shape = tuple((rule.code, nulls) for rule, _values, nulls in counted)
+    bound = {f"{name}_{n}": value for n, (_rule, values, _nulls) in enumerate(counted)
+             for name, value in values.items()}
+    counts = iter(connection.execute(_measured(shape), bound).one())
+    hits = []
+    for m in measured:
+        if isinstance(m, tuple):
+            m = _counted_hit(connection, *m, next(counts), signal)
+        if m is not None:
+            hits.append(m)
+    return hits
+
+
+def _values(rule: Rule, signal: RiskSignal, now: datetime) -> dict | None:
+    """The values a counting rule's statement binds: its window's start, the start of a new
+    member's days, and the signal's key (None when the signal has no value for the key,
+    which only a till may lack)."""
+    values = {"since": now - timedelta(seconds=rule.window_seconds),
+              "joined_since": now - timedelta(days=NEW_MEMBER_DAYS)}
+    for name in rules.SPECS[rule.code].key:
+        values[name] = getattr(signal, name)
+        if values[name] is None and name != "till":
+            return None
+    return values
+
+
+def _counted_hit(connection, rule: Rule, values: dict, nulls: tuple[bool, ...], value: int,
+                 signal: RiskSignal) -> Hit | None:
     if not rules.tripped(rule, value):
         return None
-    others = () if "member_id" in spec.key else tuple(connection.scalars(
+    others = () if "member_id" in rules.SPECS[rule.code].key else tuple(connection.scalars(
         _others(rule.code, nulls), {**values, "signal_member_id": signal.member_id}))
     return Hit(rule, value, others)
 
 
-def _signals_measured(code: str, nulls: tuple[bool, ...]) -> list:
+def _signals_measured(code: str, nulls: tuple[bool, ...], suffix: str = "") -> list:
     """What a rule counts: the signals of its kinds in its window (from `since`) sharing the
-    signal's key, each key's value bound under its name (or null, as `nulls` says)."""
+    signal's key, each key's value bound under its name (or null, as `nulls` says); the
+    names end with `suffix`."""
     spec = rules.SPECS[code]
     where = [RiskSignal.kind.in_(spec.kinds),
-             RiskSignal.occurred_at > bindparam("since", type_=RiskSignal.occurred_at.type)]
+             RiskSignal.occurred_at > bindparam("since" + suffix,
+                                                type_=RiskSignal.occurred_at.type)]
     for name, null in zip(spec.key, nulls, strict=True):
         column = getattr(RiskSignal, name)
-        where.append(column.is_(None) if null else column == bindparam(name))
+        where.append(column.is_(None) if null else column == bindparam(name + suffix))
     return where
 
 
-@built_once
-def _measured(code: str, nulls: tuple[bool, ...]):
+def _measure(code: str, nulls: tuple[bool, ...], suffix: str):
+    """One rule's measure, its values bound under names ending with `suffix`."""
     spec = rules.SPECS[code]
     query = select(func.count(RiskSignal.id))
     if spec.measure == MEMBERS:
@@ -152,8 +185,17 @@ def _measured(code: str, nulls: tuple[bool, ...]):
         query = select(func.coalesce(func.sum(RiskSignal.points), 0))
     if spec.new_members_only:
         query = query.join(Member, Member.id == RiskSignal.member_id).where(
-            Member.created_at > bindparam("joined_since", type_=Member.created_at.type))
-    return query.where(*_signals_measured(code, nulls))
+            Member.created_at > bindparam("joined_since" + suffix,
+                                          type_=Member.created_at.type))
+    return query.where(*_signals_measured(code, nulls, suffix))
+
+
+@built_once
+def _measured(shape: tuple[tuple[str, tuple[bool, ...]], ...]):
+    """The measures of several rules in one statement, one column each, in order: the n-th
+    rule's values bound under names ending with `_n`."""
+    return select(*(_measure(code, nulls, f"_{n}").scalar_subquery().label(f"m{n}")
+                    for n, (code, nulls) in enumerate(shape)))
 
 
 @built_once
