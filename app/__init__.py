@@ -82,7 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from .storefront import card  # noqa: F401  (the member card's routes on the bp)
     from .storefront import cards as item_cards
     from .storefront.views import bp as storefront_bp
-    from .web import devices, errors, i18n, layout, messages, page_links, requestlog, security
+    from .web import errors, every_request, i18n, layout, messages, page_links, requestlog, security
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
@@ -96,8 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     kiosk.register(app)
     errors.register(app)
     security.register(app)
-    devices.register(app)
     requestlog.register(app)
+    every_request.register(app)
     i18n.register(app)
     layout.register(app)
     messages.register(app)

@@ -4,7 +4,7 @@ from. A cookie whose signature does not hold is ignored and replaced."""
 import secrets
 from functools import lru_cache
 
-from flask import Flask, current_app, g, request
+from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.loyalty.risk.signals import Origin
@@ -48,16 +48,17 @@ def origin() -> Origin:
     return Origin(address=request.remote_addr, device=device_id())
 
 
-def register(app: Flask) -> None:
-    @app.before_request
-    def read_device():
-        if request.endpoint not in SKIPPED and request.blueprint != "api":
-            device_id()
+def read_device() -> None:
+    """Read (or draw) the device identifier of a browser's request, so that a browser that
+    came without a good cookie is given one."""
+    if request.endpoint not in SKIPPED and request.blueprint != "api":
+        device_id()
 
-    @app.after_request
-    def set_device(response):
-        if g.get("device_new"):
-            response.set_cookie(_name(), _serializer().dumps(g.device_id), max_age=MAX_AGE,
-                                httponly=True, samesite="Lax", path="/",
-                                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
-        return response
+
+def set_device(response):
+    """Give the browser the device cookie drawn for it in this request, if one was."""
+    if g.get("device_new"):
+        response.set_cookie(_name(), _serializer().dumps(g.device_id), max_age=MAX_AGE,
+                            httponly=True, samesite="Lax", path="/",
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response

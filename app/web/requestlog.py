@@ -42,25 +42,27 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["masked"] = mask_phones
     to_standard_error(log)
 
-    @app.before_request
-    def start():
-        given = request.headers.get("X-Request-Id", "")
-        # An id from the proxy in front is kept, so both logs tell the same story.
-        g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
-        g.request_started = time.perf_counter()
 
-    @app.after_request
-    def finish(response):
-        response.headers["X-Request-Id"] = g.get("request_id", "")
-        if request.endpoint != "static":
-            log.info(json.dumps({
-                "request_id": g.get("request_id"),
-                "method": request.method,
-                "path": mask_phones(request.path),
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - g.get("request_started",
-                                                         time.perf_counter())) * 1000, 1),
-                "member": signed_in_id() if current_user.is_authenticated else None,
-                "ip": request.remote_addr,
-            }, ensure_ascii=False))
-        return response
+def start() -> None:
+    """Give the request its id and note when it started."""
+    given = request.headers.get("X-Request-Id", "")
+    # An id from the proxy in front is kept, so both logs tell the same story.
+    g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    g.request_started = time.perf_counter()
+
+
+def finish(response):
+    """The request id on the response, and the request's line in the log."""
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    if request.endpoint != "static":
+        log.info(json.dumps({
+            "request_id": g.get("request_id"),
+            "method": request.method,
+            "path": mask_phones(request.path),
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - g.get("request_started",
+                                                     time.perf_counter())) * 1000, 1),
+            "member": signed_in_id() if current_user.is_authenticated else None,
+            "ip": request.remote_addr,
+        }, ensure_ascii=False))
+    return response
