@@ -1,6 +1,8 @@
 """Points Mall: the application factory."""
 import os
+from inspect import iscoroutinefunction
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -17,10 +19,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class MallFlask(Flask):
     """Flask, with a configuration that counts its changes (the running program is built
-    again only after one), and templates compiled once for each language."""
+    again only after one), templates compiled once for each language, and each function
+    Flask calls for a request looked at once to see whether it is a coroutine."""
 
     config_class = program_source.CountedConfig
     jinja_environment = LanguageEnvironment
+    # Whether each hook, view, context processor and error handler is a plain function:
+    # Flask asks `inspect` again for every one of them on every request, and the answer is
+    # the function's own. Kept only while the function lives.
+    _plain: WeakKeyDictionary = WeakKeyDictionary()
+
+    def ensure_sync(self, func):
+        """Flask's, with each function's answer found once."""
+        try:
+            plain = self._plain[func]
+        except KeyError:
+            plain = self._plain[func] = not iscoroutinefunction(func)
+        except TypeError:   # a callable that cannot be referred to weakly
+            return super().ensure_sync(func)
+        return func if plain else self.async_to_sync(func)
 
 
 def create_app(config: dict | None = None) -> Flask:
