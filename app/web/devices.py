@@ -1,6 +1,7 @@
 """The device cookie: a random identifier of our own, signed, HttpOnly, long-lived, set on
 a browser's first visit; risk control reads it with the address as where an action came
 from. A cookie whose signature does not hold is ignored and replaced."""
+import hashlib
 import secrets
 from functools import lru_cache
 
@@ -21,8 +22,9 @@ def _serializer() -> URLSafeSerializer:
 
 @lru_cache(maxsize=4)
 def _serializer_for(secret_key: str | bytes) -> URLSafeSerializer:
-    """Built once per key: building one serializes a sample to learn its output type."""
-    return URLSafeSerializer(secret_key, salt=SALT)
+    """Built once per key: building one serializes a sample to learn its output type. Signed
+    with itsdangerous' HMAC-SHA1, given as hashlib's own function so that OpenSSL signs."""
+    return URLSafeSerializer(secret_key, salt=SALT, signer_kwargs={"digest_method": hashlib.sha1})
 
 
 def _name() -> str:

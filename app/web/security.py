@@ -1,5 +1,6 @@
 """Response headers and the session policy: what every response says to the browser, and
 how long a member stays signed in."""
+import hashlib
 import time
 
 from flask import Flask, current_app, render_template, request, session
@@ -39,6 +40,9 @@ class CookieSessions(SecureCookieSessionInterface):
     after_request function has run."""
 
     _signing = None  # (the keys, their serializer)
+    # Flask's HMAC-SHA1, given as hashlib's own function: Flask's default, a Python function
+    # that finds SHA-1 when called, makes `hmac` sign in Python instead of in OpenSSL.
+    digest_method = staticmethod(hashlib.sha1)
 
     def get_signing_serializer(self, app):
         """Flask's serializer, built once for the app's keys rather than twice a request
