@@ -27,6 +27,14 @@ def _serializer_for(secret_key: str | bytes) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=SALT, signer_kwargs={"digest_method": hashlib.sha1})
 
 
+@lru_cache(maxsize=4096)
+def _signed_value(secret_key: str | bytes, cookie: str):
+    """What a device cookie holds, its signature checked once for each cookie and key: a
+    browser sends the same cookie with every request. A cookie whose signature does not hold
+    raises BadSignature every time, and is never kept."""
+    return _serializer_for(secret_key).loads(cookie)
+
+
 def _name() -> str:
     return SECURE_COOKIE if current_app.config.get("SESSION_COOKIE_SECURE") else COOKIE
 
@@ -36,7 +44,7 @@ def device_id() -> str:
     if "device_id" not in g:
         found = None
         try:
-            found = _serializer().loads(request.cookies.get(_name(), ""))
+            found = _signed_value(current_app.secret_key, request.cookies.get(_name(), ""))
         except BadSignature:
             pass
         if not isinstance(found, str) or not found:

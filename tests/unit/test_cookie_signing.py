@@ -1,8 +1,9 @@
 """The session and device cookies are signed exactly as Flask's and itsdangerous' defaults
 sign them: a cookie from before still holds, and one signed now holds for them."""
+import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import TimestampSigner, URLSafeSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeSerializer
 
 from app.web import devices
 from app.web.security import CookieSessions
@@ -28,3 +29,12 @@ def test_the_device_cookie_is_signed_as_itsdangerous_signs_by_default():
 
     assert ours.dumps("d3v1ce-1d") == default.dumps("d3v1ce-1d")
     assert ours.loads(default.dumps("d3v1ce-1d")) == "d3v1ce-1d"
+
+
+def test_a_device_cookie_once_found_good_holds_only_under_the_key_that_signed_it():
+    cookie = devices._serializer_for("the first key").dumps("d3v1ce-1d")
+
+    assert devices._signed_value("the first key", cookie) == "d3v1ce-1d"
+    assert devices._signed_value("the first key", cookie) == "d3v1ce-1d"
+    with pytest.raises(BadSignature):
+        devices._signed_value("the next key", cookie)
