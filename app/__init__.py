@@ -1,6 +1,8 @@
 """Points Mall: the application factory."""
 import os
+from inspect import iscoroutinefunction
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -17,10 +19,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class MallFlask(Flask):
     """Flask, with a configuration that counts its changes (the running program is built
-    again only after one), and templates compiled once for each language."""
+    again only after one), templates compiled once for each language, and each function
+    Flask calls for a request looked at once to see whether it is a coroutine."""
 
     config_class = program_source.CountedConfig
     jinja_environment = LanguageEnvironment
+    # Whether each hook, view, context processor and error handler is a plain function:
+    # Flask asks `inspect` again for every one of them on every request, and the answer is
+    # the function's own. Kept only while the function lives.
+    _plain: WeakKeyDictionary = WeakKeyDictionary()
+
+    def ensure_sync(self, func):
+        """Flask's, with each function's answer found once."""
+        try:
+            plain = self._plain[func]
+        except KeyError:
+            plain = self._plain[func] = not iscoroutinefunction(func)
+        except TypeError:   # a callable that cannot be referred to weakly
+            return super().ensure_sync(func)
+        return func if plain else self.async_to_sync(func)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -85,7 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from .storefront import cards as item_cards
     from .storefront.views import bp as storefront_bp
-    from .web import devices, errors, i18n, layout, messages, page_links, requestlog, security
+    from .web import errors, every_request, i18n, layout, messages, page_links, requestlog, security
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
@@ -99,8 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     kiosk.register(app)
     errors.register(app)
     security.register(app)
-    devices.register(app)
     requestlog.register(app)
+    every_request.register(app)
     i18n.register(app)
     layout.register(app)
     messages.register(app)

@@ -1,10 +1,11 @@
 """The device cookie: a random identifier of our own, signed, HttpOnly, long-lived, set on
 a browser's first visit; risk control reads it with the address as where an action came
 from. A cookie whose signature does not hold is ignored and replaced."""
+import hashlib
 import secrets
 from functools import lru_cache
 
-from flask import Flask, current_app, g, request
+from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.loyalty.risk.signals import Origin
@@ -21,8 +22,17 @@ def _serializer() -> URLSafeSerializer:
 
 @lru_cache(maxsize=4)
 def _serializer_for(secret_key: str | bytes) -> URLSafeSerializer:
-    """Built once per key: building one serializes a sample to learn its output type."""
-    return URLSafeSerializer(secret_key, salt=SALT)
+    """Built once per key: building one serializes a sample to learn its output type. Signed
+    with itsdangerous' HMAC-SHA1, given as hashlib's own function so that OpenSSL signs."""
+    return URLSafeSerializer(secret_key, salt=SALT, signer_kwargs={"digest_method": hashlib.sha1})
+
+
+@lru_cache(maxsize=4096)
+def _signed_value(secret_key: str | bytes, cookie: str):
+    """What a device cookie holds, its signature checked once for each cookie and key: a
+    browser sends the same cookie with every request. A cookie whose signature does not hold
+    raises BadSignature every time, and is never kept."""
+    return _serializer_for(secret_key).loads(cookie)
 
 
 def _name() -> str:
@@ -34,7 +44,7 @@ def device_id() -> str:
     if "device_id" not in g:
         found = None
         try:
-            found = _serializer().loads(request.cookies.get(_name(), ""))
+            found = _signed_value(current_app.secret_key, request.cookies.get(_name(), ""))
         except BadSignature:
             pass
         if not isinstance(found, str) or not found:
@@ -48,16 +58,17 @@ def origin() -> Origin:
     return Origin(address=request.remote_addr, device=device_id())
 
 
-def register(app: Flask) -> None:
-    @app.before_request
-    def read_device():
-        if request.endpoint not in SKIPPED and request.blueprint != "api":
-            device_id()
+def read_device() -> None:
+    """Read (or draw) the device identifier of a browser's request, so that a browser that
+    came without a good cookie is given one."""
+    if request.endpoint not in SKIPPED and request.blueprint != "api":
+        device_id()
 
-    @app.after_request
-    def set_device(response):
-        if g.get("device_new"):
-            response.set_cookie(_name(), _serializer().dumps(g.device_id), max_age=MAX_AGE,
-                                httponly=True, samesite="Lax", path="/",
-                                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
-        return response
+
+def set_device(response):
+    """Give the browser the device cookie drawn for it in this request, if one was."""
+    if g.get("device_new"):
+        response.set_cookie(_name(), _serializer().dumps(g.device_id), max_age=MAX_AGE,
+                            httponly=True, samesite="Lax", path="/",
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response

@@ -37,8 +37,13 @@ def takes_uploads(view):
 
 def register(app: Flask) -> None:
     """Install the guards. Called before CSRFProtect binds, so they run before its check."""
-    app.before_request(refuse_bodies_forms_do_not_send)
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_requests_no_page_means)
+
+
+def refuse_requests_no_page_means():
+    """Both guards, from one hook: a body no form sends, then a NUL character."""
+    refuse_bodies_forms_do_not_send()
+    refuse_nul_characters()
 
 
 def refuse_bodies_forms_do_not_send():

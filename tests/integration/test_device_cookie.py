@@ -1,5 +1,8 @@
 """The device cookie: set on a first visit, signed and HttpOnly; a forged one is replaced."""
+from flask import g
+
 from app.loyalty.risk import signals
+from app.web import devices
 
 
 def _device_cookie(response) -> str:
@@ -18,6 +21,22 @@ def test_a_forged_device_cookie_is_ignored_and_replaced(client):
     client.set_cookie("device", "forged-value")
 
     assert "forged-value" not in _device_cookie(client.get("/rules"))
+
+
+def test_a_forged_device_cookie_is_replaced_however_often_it_comes(client):
+    for _ in range(3):
+        client.set_cookie("device", "forged.value")
+        assert "forged.value" not in _device_cookie(client.get("/rules"))
+
+
+def test_a_device_cookie_names_the_same_device_on_every_visit(app, client):
+    client.get("/rules")
+    cookie = client.get_cookie("device").value
+
+    for _ in range(2):
+        with app.test_request_context("/rules", headers={"Cookie": f"device={cookie}"}):
+            assert devices.device_id() == devices._serializer_for(app.secret_key).loads(cookie)
+            assert not g.get("device_new")
 
 
 def test_the_api_sets_no_device_cookie(client):

@@ -5,9 +5,11 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask import Response
 
 from app import create_app
 from app.extensions import db
+from app.web import security
 from tests.conftest import PASSWORD, _config, sign_in
 from tests.support import csrf_token
 
@@ -33,6 +35,19 @@ def test_hsts_is_sent_over_https_and_not_over_plain_http(client):
     assert "Strict-Transport-Security" not in client.get("/rules").headers
     secure = client.get("/rules", base_url="https://mall.example")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_a_header_a_view_sets_itself_is_kept_and_each_header_is_sent_once(app):
+    response = Response("ok", headers={"x-frame-options": "SAMEORIGIN",
+                                       "Strict-Transport-Security": "max-age=60"})
+    with app.test_request_context("/rules", base_url="https://mall.example"):
+        security.secure_headers(response)
+
+    names = [name.lower() for name, _ in response.headers]
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Strict-Transport-Security") == ["max-age=60"]
+    assert len(names) == len(set(names))
+    assert set(names) >= {name.lower() for name in security.HEADERS}
 
 
 def test_a_members_pages_are_not_kept_in_caches(member_client):
