@@ -33,16 +33,21 @@ def history_lines(rows: list[HistoryRow]) -> list[HistoryLine]:
     locale, zone_name = request_locale(), request_zone_name()
     tz = running_program().tz
     expires_words, balance_words = pattern("expires on %(day)s"), pattern("Balance %(n)s")
+    labels: dict[tuple, str] = {}   # a page's rows say a few labels, many times over
     lines = []
     for row in rows:
         entry = row.entry
+        said = (entry.kind, entry.ref_type, entry.detail)
+        label = labels.get(said)
+        if label is None:
+            label = labels[said] = entry_label(entry)
         credit = entry.points > 0
         expires = None
         if row.lot_expires_at and credit:
             day = date_text(expiry_day(row.lot_expires_at, tz), "medium", locale, zone_name)
             expires = expires_words % {"day": day}
         lines.append(HistoryLine(
-            entry_label(entry), datetime_text(entry.created_at, "short", locale, zone_name),
+            label, datetime_text(entry.created_at, "short", locale, zone_name),
             expires, credit, ("+" if credit else MINUS) + grouped(abs(entry.points), locale),
             balance_words % {"n": grouped(entry.balance_after, locale)}))
     return lines
