@@ -42,7 +42,7 @@ from .models.risk import REDEEM_SIGNAL
 from .program import running_program
 from .risk import blocklist, guard
 from .risk.signals import NOWHERE, Origin
-from .statements import built_once, insert_attached
+from .statements import as_written, built_once, hold_as_written, insert_attached
 from .transaction import lock_member, write_transaction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
@@ -109,7 +109,10 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
             insert_attached(order)
             _take_stock(item, order, now)
             guard.note(verdict, member, now, f"order {code}")
-            return order
+            written = as_written(order)
+        # The answer shows the order just written: it need not be read again.
+        hold_as_written(order, written)
+        return order
     except IntegrityError:
         # Another process wrote an order with this key between our check and our insert.
         order = _order_for_key(member_id, idempotency_key)

@@ -109,6 +109,21 @@ def insert_attached(row):
     return row
 
 
+def as_written(row) -> dict:
+    """The column values a row the session holds has now, to hold it with after the commit
+    (`hold_as_written`); taken last thing in the transaction, when nothing more will change."""
+    given = row.__dict__
+    return {attribute: given[attribute] for attribute, _column in _columns(type(row))
+            if attribute in given} | {"id": row.id}
+
+
+def hold_as_written(row, written: dict) -> None:
+    """After the commit that wrote them: the row holds `written` as though read again, rather
+    than being read again on first use (the commit expires every object in the session)."""
+    for attribute, value in written.items():
+        set_committed_value(row, attribute, value)
+
+
 @built_once
 def _update_by_id(model: type, columns: tuple[str, ...]):
     table = model.__table__

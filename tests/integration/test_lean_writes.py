@@ -142,3 +142,24 @@ def test_a_read_of_columns_sees_a_change_still_pending_in_the_session(make_membe
         assert names == ["待写入"]
         db.session.rollback()
     assert db.session.get(Member, member.id).name != "待写入"
+
+
+def test_a_redeemed_order_holds_what_was_written_without_being_read_again(make_member,
+                                                                          make_item):
+    member = make_member(points=500)
+    item = make_item(points_price=120, stock=5)
+    order = redemption.redeem(member.id, item.id, "held-1")
+    statements = []
+
+    def ran(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", ran)
+    try:
+        shown = {column.key: getattr(order, column.key) for column in Order.__table__.columns}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", ran)
+    assert statements == []
+    db.session.expire_all()
+    stored = db.session.get(Order, order.id)
+    assert shown == {column.key: getattr(stored, column.key) for column in Order.__table__.columns}
