@@ -3,10 +3,11 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from sqlalchemy import event
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.models import Category
+from app.loyalty.models import Category, Item
 from tests.integration.route_support import (
     HTMX,
     attrs,
@@ -159,6 +160,25 @@ def test_cards_refused_for_the_same_reason_with_other_details_each_say_their_own
     assert "you need 2,000 more." in card(html, short_by_2000.id)
     assert "you need 3,000 more." in card(html, short_by_3000.id)
     assert all("Sold out. Check back soon." in card(html, item_id) for item_id in gone)
+
+
+def test_a_page_of_cards_and_home_s_suggestions_load_no_item_objects(shopper, make_item):
+    gold = make_item(min_tier="gold", points_price=200).id
+    make_item(points_price=300, stock=3)
+    loaded = []
+
+    def record(item, _context):
+        loaded.append(item.id)
+
+    event.listen(Item, "load", record)
+    try:
+        html = catalog(shopper)
+        assert item_ids(text(shopper.get("/")))   # suggested
+    finally:
+        event.remove(Item, "load", record)
+
+    assert loaded == []
+    assert "For Gold members and above." in card(html, gold)
 
 
 def test_a_redeemable_card_links_to_the_confirm_step(shopper, make_item):
