@@ -270,6 +270,15 @@ def test_a_bad_page_number_shows_the_first_page(shopper, category_id, page):
     assert by_testid(html, "page-number") == ["Page 1 of 2"]
 
 
+@pytest.mark.parametrize("on_show, pages", [(24, []), (25, ["Page 1 of 2"])])
+def test_items_off_show_are_not_counted_among_the_catalog_s_pages(shopper, category_id,
+                                                                   on_show, pages):
+    bulk_items(on_show, category_id)
+    bulk_items(30, category_id, active=False)
+
+    assert by_testid(catalog(shopper), "page-number") == pages
+
+
 def test_a_page_past_the_end_shows_the_last_page(shopper, category_id):
     ids = bulk_items(30, category_id)
 
