@@ -2,11 +2,17 @@
 
 Whether the member may redeem one of an item now is decided in SQL, with the same checks
 and the same order as eligibility.refusal() for one item, so that "what I can afford", its
-count and a page read only the rows they show, however large the catalog."""
+count and a page read only the rows they show, however large the catalog.
+
+The items of a page and of the suggestions are read as columns, not as model objects: what
+their cards and eligibility read of each (`ShownItem`, with the tier it needs), without the
+ORM's identity map, attribute instrumentation and joined loading. One item on show, which
+its page and the redemption's confirm step show in full, is read as a model object."""
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
 
 from app.extensions import db
 from . import quotas
@@ -23,6 +29,67 @@ SORTS = ("points", "-points")
 items, orders = Item.__table__.c, Order.__table__.c
 
 
+class ShownTier(NamedTuple):
+    """The tier an item needs, as its card's badge and refusal name it."""
+
+    id: int
+    code: str
+    rank: int
+    name: str
+    name_en: str
+
+
+class ShownItem(NamedTuple):
+    """An item on a page of cards: its columns that the cards and eligibility read, by the
+    model's attribute names, and the tier it needs (None: any)."""
+
+    id: int
+    name: str
+    name_en: str
+    image: str
+    kind: str
+    points_price: int
+    cash_fen: int
+    stock: int | None
+    per_member_limit: int | None
+    min_tier_id: int | None
+    sale_starts_at: datetime | None
+    sale_ends_at: datetime | None
+    active: bool
+    quota: int | None
+    quota_period: str
+    category_id: int
+    min_tier: ShownTier | None
+
+
+_ITEM_COLUMNS = ShownItem._fields[:-1]
+_TIER_COLUMNS = ShownTier._fields[1:]
+
+
+def _shown_columns():
+    """The columns a ShownItem is made of, the tier's from `tiers` outer-joined on the
+    item's tier (labelled tier_*), then what the member has bought of it."""
+    tiers = Tier.__table__.c
+    return ([items[name] for name in _ITEM_COLUMNS]
+            + [tiers[name].label(f"tier_{name}") for name in _TIER_COLUMNS] + [bought()])
+
+
+def _with_tier():
+    """The items table with the tier each item needs joined in (none: NULLs)."""
+    return Item.__table__.outerjoin(Tier.__table__, items.min_tier_id == Tier.__table__.c.id)
+
+
+_WIDTH, _TIER_AT = len(_ITEM_COLUMNS), _ITEM_COLUMNS.index("min_tier_id")
+
+
+def _shown(row) -> tuple[ShownItem, int]:
+    """An item and what the member has bought of it, from a row of `_shown_columns()`."""
+    values = tuple(row)
+    tier_id = values[_TIER_AT]
+    tier = ShownTier(tier_id, *values[_WIDTH:-1]) if tier_id is not None else None
+    return ShownItem(*values[:_WIDTH], tier), values[-1]
+
+
 @dataclass(frozen=True)
 class OfferPage:
     """One page of the catalog, and where it stands among the others."""
@@ -37,12 +104,19 @@ class OfferPage:
         return self.number < self.pages
 
 
+def counted():
+    """SQL for "the order (the row's) counts towards limits and quotas". The statuses are
+    bound as separate values, not as one list that SQLAlchemy would write out into the SQL
+    again at every execution."""
+    return orders.status.in_([literal(status) for status in COUNTED_STATUSES])
+
+
 def bought():
     """How many of the item (the row's) the member (`member_id`) has on counted orders, as a
     subquery."""
     return (select(func.coalesce(func.sum(orders.quantity), 0))
             .where(orders.member_id == bindparam("member_id"), orders.item_id == items.id,
-                   orders.status.in_(COUNTED_STATUSES))
+                   counted())
             .correlate(Item.__table__).scalar_subquery())
 
 
@@ -50,7 +124,7 @@ def ordered_between(start: str, end: str):
     """How many of the item (the row's) all members have on counted orders placed in
     [start, end) (the names of their values), as a subquery."""
     return (select(func.coalesce(func.sum(orders.quantity), 0))
-            .where(orders.item_id == items.id, orders.status.in_(COUNTED_STATUSES),
+            .where(orders.item_id == items.id, counted(),
                    orders.created_at >= bindparam(start), orders.created_at < bindparam(end))
             .correlate(Item.__table__).scalar_subquery())
 
@@ -89,7 +163,8 @@ def values(member: Member, balance: int, now: datetime, program: Program) -> dic
 
 
 @built_once
-def _page_statements(in_category: bool, of_kind: bool, affordable: bool, dearest_first: bool):
+def _page_statements(in_category: bool, of_kind: bool, affordable: bool, dearest_first: bool,
+                     on_sqlite: bool):
     """The count and the page's rows (item, bought so far) of one shape of catalog page."""
     so_far = bought()
     where = [items.active.is_(True)]
@@ -102,9 +177,18 @@ def _page_statements(in_category: bool, of_kind: bool, affordable: bool, dearest
     if affordable:
         where.append(redeemable(so_far))
     price = items.points_price.desc() if dearest_first else items.points_price
-    return (select(func.count()).select_from(Item.__table__).where(*where),
-            select(Item, so_far).where(*where).order_by(price, items.id)
-            .limit(bindparam("size")).offset(bindparam("skip")))
+    count = select(func.count()).select_from(Item.__table__).where(*where)
+    if on_sqlite and len(where) == 1:
+        # Every item on show: all items less those off show. SQLite counts a table's rows
+        # from its pages, and finds the few off show in the index, where counting those on
+        # show reads each of their index entries (5,000 items: 0.2 ms against 6 µs).
+        # PostgreSQL reads the rows either way, so it counts them once.
+        count = select(select(func.count()).select_from(Item.__table__).scalar_subquery()
+                       - select(func.count()).select_from(Item.__table__)
+                       .where(items.active.is_(False)).scalar_subquery())
+    return (count,
+            select(*_shown_columns()).select_from(_with_tier()).where(*where)
+            .order_by(price, items.id).limit(bindparam("size")).offset(bindparam("skip")))
 
 
 def page(member: Member, balance: int, now: datetime, program: Program, *,
@@ -115,15 +199,15 @@ def page(member: Member, balance: int, now: datetime, program: Program, *,
     and one for the page's items with what the member has bought of each. A page past the
     end is the last page."""
     count, page_rows = _page_statements(bool(category), bool(kind), affordable,
-                                        sort == "-points")
+                                        sort == "-points",
+                                        db.session.get_bind().dialect.name == "sqlite")
     bound = {"category": category, "kind": kind}
     bound.update(values(member, balance, now, program) if affordable
                  else {"member_id": member.id})
     total = read(count, bound).scalar()
     pages = max(1, -(-total // size))
     number = min(max(number, 1), pages)
-    rows = db.session.execute(page_rows, {**bound, "size": size,
-                                          "skip": (number - 1) * size}).all()
+    rows = read(page_rows, {**bound, "size": size, "skip": (number - 1) * size}).all()
     return OfferPage(_offers(rows, member, balance, now, program), number, pages, total)
 
 
@@ -142,8 +226,8 @@ def _suggested():
     below = (select(Item.id).where(redeemable(so_far, most="below"))
              .order_by(Item.points_price.desc(), Item.id).limit(bindparam("size")).subquery())
     nearest = union_all(select(above.c.id), select(below.c.id))
-    return (select(Item, so_far).where(Item.id.in_(nearest))
-            .order_by(func.abs(Item.points_price - expiring), Item.points_price, Item.id)
+    return (select(*_shown_columns()).select_from(_with_tier()).where(items.id.in_(nearest))
+            .order_by(func.abs(items.points_price - expiring), items.points_price, items.id)
             .limit(bindparam("size")))
 
 
@@ -151,17 +235,18 @@ def suggestions(member: Member, balance: int, now: datetime, program: Program,
                 expiring: int, limit: int = 4) -> list[Offer]:
     """Items the member can redeem now, those that best use up the expiring points first:
     at most `limit` rows read, in one query."""
-    rows = db.session.execute(_suggested(), {**values(member, balance, now, program),
-                                             "expiring": expiring, "size": limit,
-                                             "below": min(balance, expiring - 1)}).all()
+    rows = read(_suggested(), {**values(member, balance, now, program),
+                               "expiring": expiring, "size": limit,
+                               "below": min(balance, expiring - 1)}).all()
     return _offers(rows, member, balance, now, program)
 
 
 def _offers(rows, member: Member, balance: int, now: datetime, program: Program) -> list[Offer]:
-    """The offers of (item, bought so far) rows, their quotas' use read in one query."""
-    used = quotas.uses([item for item, _ in rows], now, program.tz)
+    """The offers of rows of `_shown_columns()`, their quotas' use read in one query."""
+    shown = [_shown(row) for row in rows]
+    used = quotas.uses([item for item, _ in shown], now, program.tz)
     return [offer(item, member, balance, count, now, program, quota=used.get(item.id))
-            for item, count in rows]
+            for item, count in shown]
 
 
 @built_once

@@ -152,7 +152,9 @@ def standing(member: Member, now: datetime, program: Program) -> Standing:
 
 @dataclass(frozen=True)
 class Offer:
-    """An item as one member sees it: and why they cannot redeem it, if they cannot."""
+    """An item as one member sees it: and why they cannot redeem it, if they cannot. The
+    item is a model object, or on a page of cards its columns (a member_catalog.ShownItem,
+    read by the same names)."""
 
     item: Item
     refusal: DomainError | None

@@ -1,8 +1,8 @@
 """A page of item cards, as its template writes them: each card's links, image, name in the
-member's language and the words of its disabled button, found for the whole page at once.
-The words and links every card shares are looked up once for the page, and each distinct
-refusal is put in words once, however many cards it disables."""
-from dataclasses import dataclass
+member's language, price and the words of its disabled button, found for the whole page at
+once. The words, links and language every card shares are looked up once for the page, and
+each distinct refusal is put in words once, however many cards it disables."""
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -10,34 +10,38 @@ from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from app.media import image_src, image_srcset
 from app.media.images import is_upload
-from app.web.i18n import localized, pattern
+from app.web.i18n import grouped, pattern, yuan
 from app.web.messages import card_words, refusal_label, refusal_reason
 from app.web.page_links import page_links
+from app.web.request_babel import request_locale
 
 PLACEHOLDER = "img/placeholder.svg"
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One item card: the offer, and the words and links its template writes."""
+class Card(NamedTuple):
+    """One item card: what its template writes, each found once (the template reads each
+    field once, so a card costs the page as few look-ups as it can)."""
 
     offer: Offer
+    id: int
+    points_price: int
+    cash_fen: int
+    available: bool
     href: str
-    confirm_href: str | None   # the redeem button's, when the item can be redeemed
     src: str
     srcset: str | None         # an uploaded image's widths, else None
-    name: str
     tier: Markup | None        # the badge of the tier the item needs
+    tier_code: str | None      # ... and its code
+    name: str                  # in the member's language
+    points: str                # the price's points, as the `points` filter writes them
+    cash: str | None           # the price's cash, as the `yuan` filter writes it; None: none
     left: Markup | None        # "Only n left", when stock runs low
+    confirm_href: str | None   # the redeem button's, when the item can be redeemed
     refusal: tuple[str, str] | None   # the disabled button's label and why
 
     @property
     def item(self):
         return self.offer.item
-
-    @property
-    def available(self) -> bool:
-        return self.offer.refusal is None
 
 
 class CardPage:
@@ -46,6 +50,8 @@ class CardPage:
     def __init__(self, offers) -> None:
         self.words = card_words()
         self._links = page_links()
+        self._locale = request_locale()
+        self._english = self._locale.language == "en"
         self._tier, self._left = pattern("%(tier)s+"), pattern("Only %(n)s left")
         self._refusals: dict[tuple, tuple[str, str]] = {}
         self.cards = [self._card(offer) for offer in offers]
@@ -56,18 +62,26 @@ class CardPage:
     def __len__(self) -> int:
         return len(self.cards)
 
+    def _name(self, thing) -> str:
+        """A name in the member's language, as the `localized` filter gives it."""
+        return (thing.name_en or thing.name) if self._english else thing.name
+
     def _card(self, offer: Offer) -> Card:
         item, links = offer.item, self._links
         if is_upload(item.image):
             src, srcset = image_src(item.image), image_srcset(item.image)
         else:
             src, srcset = links.static(item.image or PLACEHOLDER), None
-        tier = self._tier % {"tier": localized(item.min_tier, "name")} if item.min_tier else None
+        needs = item.min_tier
+        tier = self._tier % {"tier": self._name(needs)} if needs else None
         left = self._left % {"n": item.stock} if offer.low_stock else None
         available = offer.refusal is None
-        return Card(offer, links.to("storefront.item", item.id),
-                    links.to("storefront.confirm", item.id) if available else None,
-                    src, srcset, localized(item, "name"), tier, left,
+        cash = item.cash_fen
+        return Card(offer, item.id, item.points_price, cash, available,
+                    links.to("storefront.item", item.id), src, srcset,
+                    tier, needs.code if needs else None, self._name(item),
+                    grouped(item.points_price, self._locale), yuan(cash) if cash else None,
+                    left, links.to("storefront.confirm", item.id) if available else None,
                     None if available else self._refusal(offer))
 
     def _refusal(self, offer: Offer) -> tuple[str, str]:

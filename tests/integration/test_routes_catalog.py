@@ -3,10 +3,11 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from sqlalchemy import event
 
 from app.extensions import db
 from app.loyalty import redemption
-from app.loyalty.models import Category
+from app.loyalty.models import Category, Item
 from tests.integration.route_support import (
     HTMX,
     attrs,
@@ -161,6 +162,25 @@ def test_cards_refused_for_the_same_reason_with_other_details_each_say_their_own
     assert all("Sold out. Check back soon." in card(html, item_id) for item_id in gone)
 
 
+def test_a_page_of_cards_and_home_s_suggestions_load_no_item_objects(shopper, make_item):
+    gold = make_item(min_tier="gold", points_price=200).id
+    make_item(points_price=300, stock=3)
+    loaded = []
+
+    def record(item, _context):
+        loaded.append(item.id)
+
+    event.listen(Item, "load", record)
+    try:
+        html = catalog(shopper)
+        assert item_ids(text(shopper.get("/")))   # suggested
+    finally:
+        event.remove(Item, "load", record)
+
+    assert loaded == []
+    assert "For Gold members and above." in card(html, gold)
+
+
 def test_a_redeemable_card_links_to_the_confirm_step(shopper, make_item):
     item = make_item()
 
@@ -248,6 +268,15 @@ def test_a_bad_page_number_shows_the_first_page(shopper, category_id, page):
 
     assert item_ids(html) == ids[:24]
     assert by_testid(html, "page-number") == ["Page 1 of 2"]
+
+
+@pytest.mark.parametrize("on_show, pages", [(24, []), (25, ["Page 1 of 2"])])
+def test_items_off_show_are_not_counted_among_the_catalog_s_pages(shopper, category_id,
+                                                                   on_show, pages):
+    bulk_items(on_show, category_id)
+    bulk_items(30, category_id, active=False)
+
+    assert by_testid(catalog(shopper), "page-number") == pages
 
 
 def test_a_page_past_the_end_shows_the_last_page(shopper, category_id):
