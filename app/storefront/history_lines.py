@@ -4,7 +4,7 @@ at once. The language, the timezone and the words every line shares are looked u
 the page rather than by a filter at every place a line shows them."""
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import running_program
@@ -32,8 +32,12 @@ class HistoryLine:
 def history_lines(rows: list[HistoryRow]) -> list[HistoryLine]:
     locale, zone_name = request_locale(), request_zone_name()
     tz = running_program().tz
-    expires_words, balance_words = pattern("expires on %(day)s"), pattern("Balance %(n)s")
+    expires_words = pattern("expires on %(day)s")
+    # The balance's words as text, filled with the figure escaped: as the Markup's own `%`
+    # would fill them, without its escaping of each value through a helper object.
+    balance_words = str(pattern("Balance %(n)s"))
     labels: dict[tuple, str] = {}   # a page's rows say a few labels, many times over
+    expiries: dict = {}             # and credits' lots often expire at one moment
     lines = []
     for row in rows:
         entry = row.entry
@@ -44,12 +48,14 @@ def history_lines(rows: list[HistoryRow]) -> list[HistoryLine]:
         credit = entry.points > 0
         expires = None
         if row.lot_expires_at and credit:
-            day = date_text(expiry_day(row.lot_expires_at, tz), "medium", locale, zone_name)
-            expires = expires_words % {"day": day}
+            expires = expiries.get(row.lot_expires_at)
+            if expires is None:
+                day = date_text(expiry_day(row.lot_expires_at, tz), "medium", locale, zone_name)
+                expires = expiries[row.lot_expires_at] = expires_words % {"day": day}
         lines.append(HistoryLine(
             label, datetime_text(entry.created_at, "short", locale, zone_name),
             expires, credit, ("+" if credit else MINUS) + grouped(abs(entry.points), locale),
-            balance_words % {"n": grouped(entry.balance_after, locale)}))
+            Markup(balance_words % {"n": escape(grouped(entry.balance_after, locale))})))
     return lines
 
 
