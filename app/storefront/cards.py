@@ -10,7 +10,7 @@ from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from app.media import image_src, image_srcset
 from app.media.images import is_upload
-from app.web.i18n import grouped, pattern, yuan
+from app.web.i18n import grouped, in_language, pattern, yuan
 from app.web.messages import card_words, refusal_label, refusal_reason
 from app.web.page_links import page_links
 from app.web.request_babel import request_locale
@@ -22,7 +22,6 @@ class Card(NamedTuple):
     """One item card: what its template writes, each found once (the template reads each
     field once, so a card costs the page as few look-ups as it can)."""
 
-    offer: Offer
     id: int
     points_price: int
     cash_fen: int
@@ -38,10 +37,6 @@ class Card(NamedTuple):
     left: Markup | None        # "Only n left", when stock runs low
     confirm_href: str | None   # the redeem button's, when the item can be redeemed
     refusal: tuple[str, str] | None   # the disabled button's label and why
-
-    @property
-    def item(self):
-        return self.offer.item
 
 
 class CardPage:
@@ -62,10 +57,6 @@ class CardPage:
     def __len__(self) -> int:
         return len(self.cards)
 
-    def _name(self, thing) -> str:
-        """A name in the member's language, as the `localized` filter gives it."""
-        return (thing.name_en or thing.name) if self._english else thing.name
-
     def _card(self, offer: Offer) -> Card:
         item, links = offer.item, self._links
         if is_upload(item.image):
@@ -73,13 +64,15 @@ class CardPage:
         else:
             src, srcset = links.static(item.image or PLACEHOLDER), None
         needs = item.min_tier
-        tier = self._tier % {"tier": self._name(needs)} if needs else None
+        tier = self._tier % {"tier": in_language(needs, "name", english=self._english)} \
+            if needs else None
         left = self._left % {"n": item.stock} if offer.low_stock else None
         available = offer.refusal is None
         cash = item.cash_fen
-        return Card(offer, item.id, item.points_price, cash, available,
+        return Card(item.id, item.points_price, cash, available,
                     links.to("storefront.item", item.id), src, srcset,
-                    tier, needs.code if needs else None, self._name(item),
+                    tier, needs.code if needs else None,
+                    in_language(item, "name", english=self._english),
                     grouped(item.points_price, self._locale), yuan(cash) if cash else None,
                     left, links.to("storefront.confirm", item.id) if available else None,
                     None if available else self._refusal(offer))

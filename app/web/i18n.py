@@ -64,7 +64,13 @@ def multiplier(pct: int) -> str:
 
 def localized(obj, field: str) -> str:
     """A data field in the member's language: `name` is Chinese, `name_en` English."""
-    if request_locale().language == "en":
+    return in_language(obj, field, english=request_locale().language == "en")
+
+
+def in_language(obj, field: str, *, english: bool) -> str:
+    """A data field in English (`name_en`, or `name` when it has none) or in Chinese, for a
+    caller that knows the language already."""
+    if english:
         return getattr(obj, f"{field}_en", None) or getattr(obj, field)
     return getattr(obj, field)
 
