@@ -18,6 +18,7 @@ from tests.integration.route_support import (
     new_key,
     text,
 )
+from tests.support import csrf_token
 
 
 @pytest.fixture
@@ -297,3 +298,15 @@ def test_the_next_page_comes_into_the_grid_for_htmx_and_the_address_follows(shop
     assert pager["hx-target"] == "#catalog-grid" and pager["hx-push-url"] == "true"
     assert text(response).lstrip().startswith('<section id="catalog-grid"')
     assert item_ids(text(response)) == ids[24:]
+
+
+def test_a_cards_tier_badge_names_the_tier_in_the_members_language(shopper, make_item):
+    make_item(points_price=300, min_tier="gold", name="金卡礼盒", name_en="Gold box")
+
+    in_english = catalog(shopper)      # the shopper reads the mall in English
+    shopper.post("/lang/zh_CN", data={"csrf_token": csrf_token(shopper)})
+    chinese = catalog(shopper)
+
+    assert 'badge badge--tier tier--gold">Gold+</span>' in in_english
+    assert "Gold box" in in_english
+    assert 'badge badge--tier tier--gold">金卡及以上</span>' in chinese and "金卡礼盒" in chinese
