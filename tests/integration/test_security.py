@@ -218,6 +218,23 @@ def test_each_response_has_a_request_id_and_logs_one_line_without_the_phone(
     assert line["member"] == member.id
 
 
+def test_a_request_refused_before_its_view_still_has_a_request_id_in_its_answer_and_log(
+        member_client, caplog):
+    logger = logging.getLogger("mall.requests")
+    logger.addHandler(caplog.handler)
+    try:
+        response = member_client.post("/profile", data=b'{"name": "x"}',
+                                       headers={"X-Request-Id": "till-42-refused",
+                                                "Content-Type": "application/json"})
+    finally:
+        logger.removeHandler(caplog.handler)
+
+    assert response.status_code == 415
+    assert response.headers["X-Request-Id"] == "till-42-refused"
+    line = json.loads(caplog.records[-1].getMessage())
+    assert line["request_id"] == "till-42-refused" and line["status"] == 415
+
+
 def test_a_hostile_request_id_is_replaced(client):
     response = client.get("/rules", headers={"X-Request-Id": "<script>alert(1)</script>"})
 
