@@ -5,12 +5,12 @@ from functools import cached_property
 
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app.loyalty import reads
 from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
+from .csrf_tokens import csrf_token
 from .i18n import translations
 from .members import signed_in_id
 from .request_babel import request_locale
@@ -71,7 +71,7 @@ class Layout:
 
     @cached_property
     def csrf(self) -> str:
-        return generate_csrf()
+        return csrf_token()
 
     @cached_property
     def words(self) -> dict[str, Markup]:
