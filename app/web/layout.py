@@ -17,15 +17,21 @@ from .request_babel import request_locale
 
 
 def current_wallet(*, never_expiring: bool = False) -> reads.Wallet | None:
-    """The signed-in member's wallet, read once per request (with the points that never
-    expire, for a page that shows them: ask before the page renders)."""
+    """The signed-in member's wallet with the header bell's count of unread notices, read
+    once per request (with the points that never expire, for a page that shows them: ask
+    before the page renders)."""
     if not current_user.is_authenticated:
         return None
     found = g.get("wallet")
     if found is None or (never_expiring and found.never_expiring is None):
         g.wallet = reads.wallet(signed_in_id(), utcnow(), running_program(),
-                                never_expiring=never_expiring)
+                                never_expiring=never_expiring, unread_notices=True)
     return g.wallet
+
+
+def forget_wallet() -> None:
+    """Read the wallet again when next asked: the request has changed what it holds."""
+    g.pop("wallet", None)
 
 
 def N_(msgid: str) -> str:
