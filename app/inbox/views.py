@@ -1,11 +1,12 @@
 """The inbox: a member's notices, newest first. Reading a page changes nothing; a notice is
 marked read by a POST (sent by htmx as soon as the notice opens, or by its button)."""
-from flask import Blueprint, Flask, abort, g, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.loyalty import inbox
 from app.loyalty.errors import NotFound
 from app.web.fragments import wants_fragment
+from app.web.layout import current_wallet, forget_wallet
 from app.web.paging import page_number
 from app.web.redirects import local_path
 from .forms import MarkAllReadForm, NoticeForm
@@ -67,17 +68,15 @@ def _read(notice_id: int):
         found = inbox.mark_read(current_user.id, notice_id)
     except NotFound:
         abort(404)
-    g.pop("unread_notices", None)
+    forget_wallet()   # the bell counts one fewer
     return found
 
 
 def unread_notices() -> int:
-    """The signed-in member's unread count for the header bell, read once per request."""
-    if not current_user.is_authenticated:
-        return 0
-    if "unread_notices" not in g:
-        g.unread_notices = inbox.unread_count(current_user.id)
-    return g.unread_notices
+    """The signed-in member's unread count for the header bell, read with the header's
+    wallet once per request."""
+    wallet = current_wallet()
+    return 0 if wallet is None else wallet.unread_notices
 
 
 def register(app: Flask) -> None:

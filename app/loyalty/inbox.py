@@ -1,7 +1,7 @@
 """The member's inbox: notices to read, and marking them read."""
 from datetime import datetime
 
-from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy import Row, bindparam, select, update
 
 from app.extensions import db
 from .errors import NotFound
@@ -25,19 +25,6 @@ def notices(member_id: int, page: int = 1, per_page: int = PAGE) -> tuple[list[R
     follows."""
     rows = read(_page(), page_values(member_id, page, per_page)).all()
     return list(rows[:per_page]), len(rows) > per_page
-
-
-@built_once
-def _unread():
-    # On the table's columns, not the mapped class: a count needs none of the ORM's work.
-    table = Notice.__table__
-    return select(func.count()).select_from(table).where(
-        table.c.member_id == bindparam("member_id"), table.c.read_at.is_(None))
-
-
-def unread_count(member_id: int) -> int:
-    """How many of a member's notices are unread, in one indexed query."""
-    return read(_unread(), {"member_id": member_id}).scalar()
 
 
 def notice(member_id: int, notice_id: int) -> Notice | None:

@@ -27,6 +27,7 @@ from .models import (
     Item,
     LedgerEntry,
     Member,
+    Notice,
     Order,
     PointLot,
     Tier,
@@ -55,6 +56,7 @@ class Wallet:
     balance: int            # spendable now: lapsed points awaiting the expiry job excluded
     expiring: list[ExpiringPoints]  # the EXPIRY_DATES soonest expiries ahead, soonest first
     never_expiring: int | None = None   # points in lots with no expiry date, when read
+    unread_notices: int | None = None   # the member's unread notices, when read
 
     @property
     def next_expiring(self) -> ExpiringPoints | None:
@@ -62,7 +64,7 @@ class Wallet:
 
 
 @built_once
-def _wallet_read(never_expiring: bool):
+def _wallet_read(never_expiring: bool, unread_notices: bool = False):
     # The live-lots index's own condition, written out so that SQLite uses the index.
     now = bindparam("now", type_=PointLot.expires_at.type)
     live = (PointLot.member_id == bindparam("member_id"), literal_column(LIVE))
@@ -83,21 +85,30 @@ def _wallet_read(never_expiring: bool):
         # moment ahead's kept points (a few rows), not a sum over every live lot.
         parts.append(select(literal("all ahead"), null(), func.sum(kept.points))
                      .where(kept.member_id == bindparam("member_id"), kept.expires_at > now))
+    if unread_notices:
+        # The header bell's count, read with the header's wallet.
+        notices = Notice.__table__
+        parts.append(select(literal("unread"), null(), func.count()).select_from(notices)
+                     .where(notices.c.member_id == bindparam("member_id"),
+                            notices.c.read_at.is_(None)))
     return union_all(*parts)
 
 
 def wallet(member_id: int, now: datetime, program: Program, *,
-           never_expiring: bool = False) -> Wallet:
+           never_expiring: bool = False, unread_notices: bool = False) -> Wallet:
     """Spendable balance and the points expiring on the soonest dates ahead (and, when
-    asked, the points that never expire), in one query that reads the member's lapsed lots
-    and their kept expiring points ahead, not the lots of those dates."""
-    rows = read(_wallet_read(never_expiring), {"member_id": member_id, "now": now}).all()
+    asked, the points that never expire and the number of unread notices), in one query
+    that reads the member's lapsed lots and their kept expiring points ahead, not the lots
+    of those dates."""
+    rows = read(_wallet_read(never_expiring, unread_notices),
+                {"member_id": member_id, "now": now}).all()
     sums = {part: points or 0 for part, _at, points in rows if part != "ahead"}
     expiring = sorted((ExpiringPoints(points, at, expiry_day(at, program.tz))
                        for part, at, points in rows if part == "ahead"),
                       key=lambda batch: batch.expires_at)
     balance = sums["balance"] - sums["lapsed"]
-    return Wallet(balance, expiring, balance - sums["all ahead"] if never_expiring else None)
+    return Wallet(balance, expiring, balance - sums["all ahead"] if never_expiring else None,
+                  sums["unread"] if unread_notices else None)
 
 
 def qualifying_points(member_id: int, now: datetime,

@@ -5,27 +5,33 @@ from functools import cached_property
 
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app.loyalty import reads
 from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
+from .csrf_tokens import csrf_token
 from .i18n import translations
 from .members import signed_in_id
 from .request_babel import request_locale
 
 
 def current_wallet(*, never_expiring: bool = False) -> reads.Wallet | None:
-    """The signed-in member's wallet, read once per request (with the points that never
-    expire, for a page that shows them: ask before the page renders)."""
+    """The signed-in member's wallet with the header bell's count of unread notices, read
+    once per request (with the points that never expire, for a page that shows them: ask
+    before the page renders)."""
     if not current_user.is_authenticated:
         return None
     found = g.get("wallet")
     if found is None or (never_expiring and found.never_expiring is None):
         g.wallet = reads.wallet(signed_in_id(), utcnow(), running_program(),
-                                never_expiring=never_expiring)
+                                never_expiring=never_expiring, unread_notices=True)
     return g.wallet
+
+
+def forget_wallet() -> None:
+    """Read the wallet again when next asked: the request has changed what it holds."""
+    g.pop("wallet", None)
 
 
 def N_(msgid: str) -> str:
@@ -71,7 +77,7 @@ class Layout:
 
     @cached_property
     def csrf(self) -> str:
-        return generate_csrf()
+        return csrf_token()
 
     @cached_property
     def words(self) -> dict[str, Markup]:

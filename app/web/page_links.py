@@ -1,15 +1,17 @@
 """Links a page writes once per item (a catalog of 24 cards writes 72): each route's URL is
 built through url_for once per request, with a stand-in id (or file name), and the id filled
-in after."""
+in after. A static file's URL depends only on the app, the request's script root and the
+file's name (url_for names its hashed copy), so it is built once for the process."""
 import re
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 
 from .routing import ID_MAX
 
 STAND_IN = str(ID_MAX)   # an id url_for accepts, written nowhere else in a URL
 STAND_IN_NAME = "page-link-stand-in"   # a file name, likewise
 PLAIN_NAME = re.compile(r"[A-Za-z0-9_.-]+")   # a name a URL writes as it is
+KEPT_ROOTS, KEPT_NAMES = 8, 4096   # bounds on the static URLs kept for the process
 
 
 class PageLinks:
@@ -17,7 +19,7 @@ class PageLinks:
 
     def __init__(self) -> None:
         self._routes: dict[tuple[str, str], tuple[str, str] | None] = {}
-        self._static: dict[str, str] = {}
+        self._static: dict[str, str] | None = None   # found at the first static file
 
     def to(self, endpoint: str, item_id: int, key: str = "item_id") -> str:
         """url_for(endpoint, **{key: item_id}), built once for the request."""
@@ -44,15 +46,33 @@ class PageLinks:
         return parts
 
     def static(self, filename: str) -> str:
-        """url_for('static', filename=filename), built once for the request."""
-        url = self._static.get(filename)
+        """url_for('static', filename=filename), built once for the process (for the app and
+        script root this request has)."""
+        kept = self._static
+        if kept is None:
+            kept = self._static = _static_urls()
+        url = kept.get(filename)
         if url is None:
-            url = self._static[filename] = url_for("static", filename=filename)
+            url = url_for("static", filename=filename)
+            if len(kept) < KEPT_NAMES:
+                kept[filename] = url
         return url
 
 
+def _static_urls() -> dict[str, str]:
+    """The app's static URLs for this request's script root (the request's own past the
+    bound on script roots)."""
+    by_root = current_app.extensions["page_links_static"]
+    root = request.script_root
+    urls = by_root.get(root)
+    if urls is None:
+        urls = by_root.setdefault(root, {}) if len(by_root) < KEPT_ROOTS else {}
+    return urls
+
+
 def page_links() -> PageLinks:
-    """This request's links (kept on the request, so never shared by two)."""
+    """This request's links (kept on the request, so never shared by two; the static
+    files' URLs are the app's, for the request's script root)."""
     links = getattr(request, "mall_page_links", None)
     if links is None:
         links = request.mall_page_links = PageLinks()
@@ -60,4 +80,5 @@ def page_links() -> PageLinks:
 
 
 def register(app: Flask) -> None:
+    app.extensions["page_links_static"] = {}
     app.jinja_env.globals["page_links"] = page_links

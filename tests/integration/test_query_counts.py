@@ -106,6 +106,18 @@ def test_pages_take_as_many_statements_for_long_histories_many_orders_notices_an
     assert max(few.values()) <= MOST_STATEMENTS
 
 
+@pytest.mark.parametrize("url", ["/", "/rules", "/inbox"])
+def test_the_header_bells_count_is_read_in_the_statement_that_reads_the_wallet(shopper, url):
+    client, _, _ = shopper
+    client.get(url)
+
+    with counting() as statements:
+        client.get(url)
+
+    counts_of_notices = [s for s in statements if re.search(r"count\(\*\)[^;]*\bnotices\b", s)]
+    assert len(counts_of_notices) == 1 and "point_lots" in counts_of_notices[0]
+
+
 def test_the_counter_sees_the_statements_of_a_request(shopper):
     client, _, _ = shopper
 

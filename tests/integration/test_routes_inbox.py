@@ -53,6 +53,14 @@ def test_the_header_bell_counts_unread_notices_on_every_page(member_client, memb
         assert badge(member_client, url) == ["2"], url
 
 
+@pytest.mark.parametrize("url", ["/rules", "/card", "/earn", "/catalog/999999", "/no-such-page"])
+def test_the_header_bell_counts_unread_notices_on_pages_that_read_nothing_else_of_the_member(
+        member_client, member, url):
+    notice(member.id, "a")
+
+    assert badge(member_client, url) == ["1"]
+
+
 def test_no_badge_shows_when_nothing_is_unread(member_client, member):
     notice(member.id, "read already", read=True)
 

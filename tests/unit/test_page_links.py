@@ -2,8 +2,9 @@
 under a mounted prefix too, and a request never sees another request's links."""
 from flask import Flask, url_for
 
-from app.web import page_links, routing
-from app.web.page_links import STAND_IN, STAND_IN_NAME
+from app.web import page_links, routing, static_files
+from app.web.page_links import KEPT_NAMES, KEPT_ROOTS, STAND_IN, STAND_IN_NAME
+from app.web.static_files import hashed_name
 
 IDS = [1, 7, 42, 2147, 214748364, int(STAND_IN), 9_999]
 
@@ -50,3 +51,41 @@ def test_file_links_filled_in_are_the_links_url_for_builds_whatever_the_name():
             links = page_links.page_links()
             assert [links.named("file", name) for name in names] == [
                 url_for("file", name=name) for name in names], root
+
+
+def app_with_static_files(tmp_path) -> Flask:
+    (tmp_path / "static" / "css").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "static" / "css" / "app.css").write_bytes(b"body {}")
+    app = Flask(__name__, static_folder=str(tmp_path / "static"),
+                instance_path=str(tmp_path / "instance"))
+    static_files.register(app)
+    page_links.register(app)
+    return app
+
+
+def test_a_static_files_url_kept_for_the_process_carries_each_script_roots_prefix(tmp_path):
+    app = app_with_static_files(tmp_path)
+    hashed = hashed_name("css/app.css", b"body {}")
+    for _ in range(2):   # the second time from what was kept
+        for root in ("", "/mall", "/shop/two"):
+            with app.test_request_context("/", base_url=f"http://shop.example{root}"):
+                assert page_links.page_links().static("css/app.css") == \
+                    f"{root}/static/{hashed}" == url_for("static", filename="css/app.css")
+    assert set(app.extensions["page_links_static"]) == {"", "/mall", "/shop/two"}
+    assert app_with_static_files(tmp_path).extensions["page_links_static"] == {}   # an app's own
+
+
+def test_static_urls_are_kept_for_a_bounded_number_of_roots_and_names(tmp_path):
+    app = app_with_static_files(tmp_path)
+    roots = [f"/r{n}" for n in range(KEPT_ROOTS + 3)]
+    for root in roots:
+        with app.test_request_context("/", base_url=f"http://shop.example{root}"):
+            links = page_links.page_links()
+            assert links.static("img/none.svg") == f"{root}/static/img/none.svg"
+            assert links.static("img/none.svg") == f"{root}/static/img/none.svg"
+    assert list(app.extensions["page_links_static"]) == roots[:KEPT_ROOTS]
+    with app.test_request_context("/", base_url="http://shop.example/r0"):
+        links = page_links.page_links()
+        names = [f"img/{n}.svg" for n in range(KEPT_NAMES + 3)]
+        assert [links.static(name) for name in names] == [f"/r0/static/{name}" for name in names]
+    assert len(app.extensions["page_links_static"]["/r0"]) == KEPT_NAMES
