@@ -15,7 +15,17 @@ rows at once, under their locks.
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 
-from sqlalchemy import Date, bindparam, delete, func, literal, select, text, union_all
+from sqlalchemy import (
+    Date,
+    bindparam,
+    delete,
+    false,
+    func,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -107,23 +117,34 @@ def add_from(sums) -> None:
 
 
 @built_once
-def _qualifying(less_owed: bool):
+def _kind_names(count: int) -> tuple[str, ...]:
+    return tuple(f"kind_{n}" for n in range(count))
+
+
+@built_once
+def _qualifying(less_owed: bool, kind_count: int):
     # Whole days from their totals, the two edge days from their entries (the covering index
-    # ix_ledger_entries_member_qualifying), in one statement on the tables' columns.
+    # ix_ledger_entries_member_qualifying), in one statement on the tables' columns. One
+    # statement for each number of kinds, each kind a value of its own: the SQL text is the
+    # same at every run, with no list written into it.
     entries, totals = LedgerEntry.__table__.c, LedgerDayTotal.__table__.c
-    member, kinds = bindparam("member_id"), bindparam("kinds", expanding=True)
+    member = bindparam("member_id")
+    kinds = [bindparam(name, type_=entries.kind.type) for name in _kind_names(kind_count)]
     created = entries.created_at
 
     def moment(name):
         return bindparam(name, type_=created.type)
 
+    def of_kinds(column):
+        return column.in_(kinds) if kinds else false()
+
     def entries_sum(*between):
         return (select(func.coalesce(func.sum(entries.points), 0))
-                .where(entries.member_id == member, entries.kind.in_(kinds), *between)
+                .where(entries.member_id == member, of_kinds(entries.kind), *between)
                 .scalar_subquery())
 
     days = (select(func.coalesce(func.sum(totals.points), 0))
-            .where(totals.member_id == member, totals.kind.in_(kinds),
+            .where(totals.member_id == member, of_kinds(totals.kind),
                    totals.day >= bindparam("first_whole", type_=Date()),
                    totals.day <= bindparam("last_whole", type_=Date()))
             .scalar_subquery())
@@ -140,8 +161,9 @@ def qualifying_sum(member_id: int, now: datetime, kinds: tuple[str, ...],
                    less_owed: bool) -> int:
     """The sum of the member's entries of `kinds` in the rolling year up to `now` (less their
     points owed when `less_owed`), as the entries themselves add up."""
-    return read(_qualifying(less_owed), {
-        "member_id": member_id, "kinds": list(kinds), **window(now)._asdict()}).scalar()
+    values = dict(zip(_kind_names(len(kinds)), kinds, strict=True), member_id=member_id)
+    values.update(window(now)._asdict())
+    return read(_qualifying(less_owed, len(kinds)), values).scalar()
 
 
 def _summed_entries():

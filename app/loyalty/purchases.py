@@ -249,7 +249,7 @@ class Pending:
 
 def pending_points(member_id: int) -> Pending:
     """Points held on the member's pending purchases, and when the next of them comes free."""
-    points, first = db.session.execute(_pending(), {"member_id": member_id}).one()
+    points, first = read(_pending(), {"member_id": member_id}).one()
     return Pending(points, first)
 
 

@@ -2,7 +2,7 @@
 read from them are, to the point, the sum of the entries of the rolling year."""
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 
 from app.extensions import db
 from app.loyalty import accounts, day_totals, expiry, ledger, purchases, reads, redemption, stores
@@ -163,3 +163,42 @@ def test_the_ledger_check_reports_a_day_total_that_disagrees_with_its_entries(ma
         (member_id, "adjust entries on 2026-05-31: day total 0 != entries 200"),
         (member_id, "earn entries on 2026-06-01: day total 299 != entries 300")]
 
+
+
+def test_a_members_qualifying_points_are_read_with_sql_written_once_not_at_each_run(
+        make_member):
+    member_id = make_member().id
+    accounts.award(member_id, 300, "purchase", now=NOW - days(1))
+    ran = []
+
+    def remember(_connection, statement, *_rest):
+        if "ledger_day_totals" in str(statement):
+            ran.append(statement)
+
+    event.listen(db.engine, "before_execute", remember)
+    try:
+        first = reads.qualifying_points(member_id, NOW, (EARN, CLAWBACK))
+        second = reads.qualifying_points(member_id, NOW, (ADJUST, CLAWBACK))
+    finally:
+        event.remove(db.engine, "before_execute", remember)
+
+    assert (first, second) == (300, 0)
+    assert len(ran) == 2 and ran[0] is ran[1]
+    assert not [name for name, value in ran[0].compile(dialect=db.engine.dialect).binds.items()
+                if value.expanding]
+
+
+def test_programs_counting_different_numbers_of_kinds_each_count_their_own(app, make_member):
+    member_id = make_member().id
+    accounts.award(member_id, 300, "purchase", now=NOW - days(1))
+    accounts.award(member_id, 200, "goodwill", kind=ADJUST, now=NOW - days(400))
+    accounts.award(member_id, 40, "goodwill", kind=ADJUST, now=NOW - days(2))
+    accounts.expire(member_id, now=NOW)   # the 200 lapsed a year after they were given
+
+    counted = {}
+    for setting in ("earn", "earn,adjust", "earn,adjust,expire", "", "earn,earn", "adjust"):
+        app.config["QUALIFYING_KINDS"] = setting
+        counted[setting] = reads.qualifying_points(member_id, NOW)
+
+    assert counted == {"earn": 300, "earn,adjust": 340, "earn,adjust,expire": 140, "": 0,
+                       "earn,earn": 300, "adjust": 40}
