@@ -47,10 +47,16 @@ from .transaction import lock_member, write_transaction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
 REASON_LENGTH = 200
+# Each of the 256 values of a random byte names one of the 32 letters, each letter as many
+# of them (8) as every other: a byte gives a letter as evenly as a choice among the 32.
+_LETTER_OF_BYTE = bytes(CODE_ALPHABET[value % len(CODE_ALPHABET)].encode("ascii")[0]
+                        for value in range(256))
 
 
 def new_code(length: int = 10) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+    """A code of `length` letters of CODE_ALPHABET, each drawn evenly from the system's
+    secure random source."""
+    return secrets.token_bytes(length).translate(_LETTER_OF_BYTE).decode("ascii")
 
 
 def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1,
