@@ -31,7 +31,7 @@ from app.loyalty import accounts, redemption, stores
 from app.loyalty.models import ADJUST, Store, utcnow
 from bench import pages as bench_pages
 from bench.hello import probe, probe_engine
-from bench.load_data import ample_item, bench_app
+from bench.load_data import REDEEM_PRICE, ample_item, bench_app
 from tests.conftest import PASSWORD, sign_in
 from tests.integration import test_query_counts as counts
 
@@ -200,7 +200,10 @@ def main() -> None:
             bench_pages.catalog(items=5)
             item_id = ample_item()      # as the load bench redeems: stock is taken
             member_id = bench_pages.member_with_history("13600000002", 1_000)
-            accounts.award(member_id, 10 * args.rounds + 10, "bench", kind=ADJUST)
+            # Enough for the timed rounds, the profiled ones and the warm-up, whatever of the
+            # history's points has lapsed by today.
+            accounts.award(member_id, REDEEM_PRICE * (2 * args.rounds + 10), "bench",
+                           kind=ADJUST)
             db.session.add(Store(code="B1", name="bench", created_at=utcnow()))
             db.session.commit()
             api_key = stores.create_key("B1")

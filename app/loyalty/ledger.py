@@ -70,8 +70,13 @@ def _draw(entry_id: int, drawn: list[tuple[int, int]]) -> None:
                                            for lot_id, take in drawn])
     connection.execute(_record_draws(), [{"entry_id": entry_id, "lot_id": lot_id,
                                           "points": take} for lot_id, take in drawn])
-    for lot_id, _take in drawn:  # a lot loaded earlier in this transaction reads afresh
-        loaded = db.session.identity_map.get(db.session.identity_key(PointLot, lot_id))
+    # A lot loaded earlier in this transaction reads afresh: the few objects the session
+    # holds are looked over once (an identity key is (class, primary key, token)), rather
+    # than a key made and looked up for each lot drawn.
+    identity_map, taken = db.session.identity_map, {lot_id for lot_id, _take in drawn}
+    for key in [key for key in identity_map.keys()
+                if key[0] is PointLot and key[1][0] in taken]:
+        loaded = identity_map.get(key)
         if loaded is not None:
             db.session.expire(loaded, ["remaining"])
 

@@ -119,7 +119,8 @@ def remove_step(item_id: int, step_id: int, *, actor_id: int | None = None,
 
 @built_once
 def _due_steps():
-    return select(ItemPriceStep).where(
+    # Only the columns written onto the item: the steps themselves are not changed here.
+    return select(ItemPriceStep.id, ItemPriceStep.points_price, ItemPriceStep.cash_fen).where(
         ItemPriceStep.item_id == bindparam("item_id"), ItemPriceStep.applied_at.is_(None),
         ItemPriceStep.starts_at <= bindparam("now", type_=ItemPriceStep.starts_at.type)
     ).order_by(ItemPriceStep.starts_at)
@@ -128,7 +129,7 @@ def _due_steps():
 def apply_due_locked(item: Item, now: datetime) -> bool:
     """Write the latest step of `item` whose moment has come onto it, in the caller's
     transaction (the item row locked or about to be written); whether a step was due."""
-    due = db.session.scalars(_due_steps(), {"item_id": item.id, "now": now}).all()
+    due = read(_due_steps(), {"item_id": item.id, "now": now}).all()
     if not due:
         return False
     latest = due[-1]

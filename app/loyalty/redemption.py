@@ -42,15 +42,21 @@ from .models.risk import REDEEM_SIGNAL
 from .program import running_program
 from .risk import blocklist, guard
 from .risk.signals import NOWHERE, Origin
-from .statements import as_written, built_once, hold_as_written, insert_attached
+from .statements import as_written, built_once, hold_as_written, insert_attached, read
 from .transaction import lock_member, write_transaction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
 REASON_LENGTH = 200
+# Each of the 256 values of a random byte names one of the 32 letters, each letter as many
+# of them (8) as every other: a byte gives a letter as evenly as a choice among the 32.
+_LETTER_OF_BYTE = bytes(CODE_ALPHABET[value % len(CODE_ALPHABET)].encode("ascii")[0]
+                        for value in range(256))
 
 
 def new_code(length: int = 10) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+    """A code of `length` letters of CODE_ALPHABET, each drawn evenly from the system's
+    secure random source."""
+    return secrets.token_bytes(length).translate(_LETTER_OF_BYTE).decode("ascii")
 
 
 def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1,
@@ -257,17 +263,21 @@ def _item():
 
 
 @built_once
-def _overdue():
+def _overdue(whole: bool):
     # Oldest first, as they were placed: the points of each come back in that order.
-    return select(Order).where(
+    return select(Order if whole else Order.id).where(
         Order.member_id == bindparam("member_id"), Order.status == AWAITING_PAYMENT,
         Order.pay_by <= bindparam("now", type_=Order.pay_by.type)
     ).order_by(Order.pay_by, Order.id)
 
 
 def _lapse_overdue(member, now: datetime) -> None:
-    """The member's own unpaid orders past their window lapse before anything else they do."""
-    for order in db.session.scalars(_overdue(), {"member_id": member.id, "now": now}).all():
+    """The member's own unpaid orders past their window lapse before anything else they do.
+    Whether there is one is read as an id (there seldom is), the orders only when there is."""
+    values = {"member_id": member.id, "now": now}
+    if read(_overdue(False), values).first() is None:
+        return
+    for order in db.session.scalars(_overdue(True), values).all():
         _close(member, order, LAPSED, now)
 
 

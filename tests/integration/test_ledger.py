@@ -2,9 +2,18 @@
 from sqlalchemy import func, select, text
 
 from app.extensions import db
-from app.loyalty import accounts, redemption
+from app.loyalty import accounts, ledger, redemption
 from app.loyalty.ledger_check import check_ledger
-from app.loyalty.models import EXPIRE, REDEEM, RETURN, LedgerEntry, LotAllocation, PointLot
+from app.loyalty.models import (
+    ADJUST,
+    EXPIRE,
+    REDEEM,
+    RETURN,
+    LedgerEntry,
+    LotAllocation,
+    PointLot,
+)
+from app.loyalty.transaction import lock_member, write_transaction
 from tests.conftest import PASSWORD, days, utc
 from tests.support import balance
 
@@ -238,3 +247,15 @@ def test_the_ledger_check_command_fails_on_a_mismatch(app):
     assert result.exit_code == 1
     assert f"member {member_id}:" in result.output
     assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 1
+
+
+def test_a_lot_loaded_earlier_in_the_transaction_reads_what_a_debit_left_in_it(app):
+    member_id = new_member()
+    earlier, later = two_lots(member_id)
+    earlier_id, later_id = earlier.id, later.id
+    with write_transaction():
+        member = lock_member(member_id)
+        loaded = [db.session.get(PointLot, earlier_id), db.session.get(PointLot, later_id)]
+        assert [lot.remaining for lot in loaded] == [300, 500]
+        ledger.debit(member, 400, kind=ADJUST, detail="", now=T1 + days(1))
+        assert [lot.remaining for lot in loaded] == [0, 400]
