@@ -18,7 +18,7 @@ from app.extensions import db
 from . import quotas
 from .models import COUNTED_STATUSES, DAY, MONTH, Category, Item, Member, Order, Tier
 from .program import Program
-from .reads import Offer, offer
+from .reads import Offer, offer, offers
 from .statements import built_once, read
 
 PAGE_SIZE = 24          # a multiple of the grid's 2, 3 and 4 columns
@@ -245,8 +245,7 @@ def _offers(rows, member: Member, balance: int, now: datetime, program: Program)
     """The offers of rows of `_shown_columns()`, their quotas' use read in one query."""
     shown = [_shown(row) for row in rows]
     used = quotas.uses([item for item, _ in shown], now, program.tz)
-    return [offer(item, member, balance, count, now, program, quota=used.get(item.id))
-            for item, count in shown]
+    return offers(shown, member, balance, now, program, used)
 
 
 @built_once

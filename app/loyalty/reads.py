@@ -16,7 +16,7 @@ from sqlalchemy import (
 
 from app.extensions import db
 from . import day_totals, quotas
-from .eligibility import member_refusal
+from .eligibility import Shopper, refusal
 from .errors import DomainError
 from .lots import expiry_day
 from .models import (
@@ -181,10 +181,26 @@ def offer(item: Item, member: Member, balance: int, already_bought: int, now: da
     """The item as the member sees it now; an item's quota use is read when not given."""
     if item.quota is not None and quota is None:
         quota = quotas.use(item, now, program.tz)
-    problem = member_refusal(item, member, balance=balance, already_bought=already_bought,
-                             now=now, quota=quota)
-    low = item.stock is not None and 0 < item.stock <= program.low_stock
-    return Offer(item, problem, low)
+    return _offer(item, Shopper(balance, member.tier.rank), already_bought, now,
+                  program.low_stock, quota)
+
+
+def offers(shown, member: Member, balance: int, now: datetime, program: Program,
+           used: dict[int, quotas.QuotaUse]) -> list[Offer]:
+    """offer() for each (item, how many the member has bought of it) of a page of cards,
+    with the items' quota uses as `used` holds them (read together): what every card checks
+    the item against, the member's balance and tier and the page's one `now`, found once."""
+    shopper, low_stock = Shopper(balance, member.tier.rank), program.low_stock
+    return [_offer(item, shopper, count, now, low_stock, used.get(item.id))
+            for item, count in shown]
+
+
+def _offer(item, shopper: Shopper, already_bought: int, now: datetime, low_stock: int,
+           quota: quotas.QuotaUse | None) -> Offer:
+    needs = item.min_tier
+    problem = refusal(item, shopper, min_tier_rank=needs.rank if needs is not None else None,
+                      already_bought=already_bought, now=now, quota=quota)
+    return Offer(item, problem, item.stock is not None and 0 < item.stock <= low_stock)
 
 
 @built_once

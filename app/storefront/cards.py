@@ -19,35 +19,43 @@ PLACEHOLDER = "img/placeholder.svg"
 
 
 class Card(NamedTuple):
-    """One item card: what its template writes, each found once (the template reads each
-    field once, so a card costs the page as few look-ups as it can)."""
+    """One item card: what its template writes, each found once and in the order the
+    template writes them (the template takes a card's fields apart in one step, by this
+    order). Numbers are held as the text the HTML writes."""
 
-    id: int
-    points_price: int
-    cash_fen: int
+    id: str                    # the item's id, written into three attributes
+    points_price: str          # the price's points and cash fen, as data attributes hold them
+    cash_fen: str
     available: bool
     href: str
     src: str
     srcset: str | None         # an uploaded image's widths, else None
-    tier: Markup | None        # the badge of the tier the item needs
-    tier_code: str | None      # ... and its code
+    tier_code: str | None      # the code of the tier the item needs
+    tier: Markup | None        # ... and its badge
     name: str                  # in the member's language
     points: str                # the price's points, as the `points` filter writes them
     cash: str | None           # the price's cash, as the `yuan` filter writes it; None: none
     left: Markup | None        # "Only n left", when stock runs low
-    confirm_href: str | None   # the redeem button's, when the item can be redeemed
-    refusal: tuple[str, str] | None   # the disabled button's label and why
+    confirm_url: str | None    # the redeem button's, when the item can be redeemed
+    refused: str | None        # the disabled button's label, when it cannot
+    why: str | None            # ... and why
 
 
 class CardPage:
-    """The cards of one page, and the words every card says (`words.pts`, `words.redeem`)."""
+    """The cards of one page, and the words every card says (`words.pts`, `words.redeem`).
+    What cards share is found once for the page: the links around an item's id, each image's
+    URLs and each tier's badge."""
 
     def __init__(self, offers) -> None:
         self.words = card_words()
-        self._links = page_links()
+        links = self._links = page_links()
+        self._item_link = links.around("storefront.item")
+        self._confirm_link = links.around("storefront.confirm")
         self._locale = request_locale()
         self._english = self._locale.language == "en"
         self._tier, self._left = pattern("%(tier)s+"), pattern("Only %(n)s left")
+        self._images: dict[str | None, tuple[str, str | None]] = {}
+        self._badges: dict[int, tuple[str, Markup]] = {}
         self._refusals: dict[tuple, tuple[str, str]] = {}
         self.cards = [self._card(offer) for offer in offers]
 
@@ -58,24 +66,40 @@ class CardPage:
         return len(self.cards)
 
     def _card(self, offer: Offer) -> Card:
-        item, links = offer.item, self._links
-        if is_upload(item.image):
-            src, srcset = image_src(item.image), image_srcset(item.image)
-        else:
-            src, srcset = links.static(item.image or PLACEHOLDER), None
+        item = offer.item
+        image = self._images.get(item.image) or self._image(item.image)
         needs = item.min_tier
-        tier = self._tier % {"tier": in_language(needs, "name", english=self._english)} \
-            if needs else None
+        code, tier = (self._badges.get(needs.id) or self._badge(needs)) if needs else (None, None)
         left = self._left % {"n": item.stock} if offer.low_stock else None
-        available = offer.refusal is None
-        cash = item.cash_fen
-        return Card(item.id, item.points_price, cash, available,
-                    links.to("storefront.item", item.id), src, srcset,
-                    tier, needs.code if needs else None,
-                    in_language(item, "name", english=self._english),
+        item_id, cash = str(item.id), item.cash_fen
+        at, to_confirm = self._item_link, self._confirm_link
+        href = f"{at[0]}{item_id}{at[1]}" if at else self._links.to("storefront.item", item.id)
+        if offer.refusal is None:
+            refused = why = None
+            confirm = f"{to_confirm[0]}{item_id}{to_confirm[1]}" if to_confirm \
+                else self._links.to("storefront.confirm", item.id)
+        else:
+            confirm = None
+            refused, why = self._refusal(offer)
+        return Card(item_id, str(item.points_price), str(cash), confirm is not None, href, *image,
+                    code, tier, in_language(item, "name", english=self._english),
                     grouped(item.points_price, self._locale), yuan(cash) if cash else None,
-                    left, links.to("storefront.confirm", item.id) if available else None,
-                    None if available else self._refusal(offer))
+                    left, confirm, refused, why)
+
+    def _image(self, name: str | None) -> tuple[str, str | None]:
+        """An image's src and srcset (None: not an upload), found once for the page."""
+        if is_upload(name):
+            found = image_src(name), image_srcset(name)
+        else:
+            found = self._links.static(name or PLACEHOLDER), None
+        self._images[name] = found
+        return found
+
+    def _badge(self, tier) -> tuple[str, Markup]:
+        """A tier's code and badge, found once for the page."""
+        found = self._badges[tier.id] = (
+            tier.code, self._tier % {"tier": in_language(tier, "name", english=self._english)})
+        return found
 
     def _refusal(self, offer: Offer) -> tuple[str, str]:
         """The disabled button's label and reason: the same refusal (and, for a tier, the

@@ -28,6 +28,12 @@ class PageLinks:
             return url_for(endpoint, **{key: item_id})
         return f"{parts[0]}{int(item_id)}{parts[1]}"
 
+    def around(self, endpoint: str, key: str = "item_id") -> tuple[str, str] | None:
+        """The URL of url_for(endpoint, **{key: id}) before and after the id, found once for
+        the request, for a page that writes the link of many ids: f"{head}{id}{tail}" is
+        `to(endpoint, id)`. None when the URL cannot be cut around its id (then use `to`)."""
+        return self._parts(endpoint, key, int(STAND_IN), STAND_IN)
+
     def named(self, endpoint: str, name: str, key: str = "name") -> str:
         """url_for(endpoint, **{key: name}), built once for the request for names of letters,
         digits, '.', '-' and '_' (an uploaded image's files)."""
