@@ -15,7 +15,13 @@ that binds `_` or `gettext` to something of its own) is translated at render as 
 A template loaded while no language has been chosen (outside a request, unless one is forced
 with flask_babel's `force_locale`) comes from the environment itself, with every word
 translated at render. Imports and includes load through the template's own environment, so
-they are compiled for the same language; templates reload in debug as before."""
+they are compiled for the same language; templates reload in debug as before.
+
+A template's globals are Jinja's ChainMap of its own over the environment's, with one
+difference: their keys are given as a dict's. Jinja compares a page's global names with an
+imported template's at every `{% import %}`, and a ChainMap's keys view tests each of some
+eighty names with a call in Python (about 230 calls an import)."""
+from collections import ChainMap
 from hashlib import sha256
 
 from flask.templating import Environment
@@ -62,6 +68,10 @@ class LanguageEnvironment(Environment):
         overlay.word_translations = words
         return overlay
 
+    def make_globals(self, d) -> "Globals":
+        """Jinja's globals of a template (`d`, its own, over the environment's)."""
+        return Globals({} if d is None else d, self.globals)
+
     def _load_template(self, name, globals):
         overlay = self.language_environment()
         # Jinja's own loading, in the overlay: its cache, its compiler
@@ -72,6 +82,14 @@ class LanguageEnvironment(Environment):
         if self.word_translations is None or binds_words(template):
             return template
         return TranslatedWords(self.word_translations).visit(template)
+
+
+class Globals(ChainMap):
+    """A ChainMap whose keys are a dict's keys, made at the call: the same names, compared with
+    a set in C rather than tested one by one in Python."""
+
+    def keys(self):
+        return dict.fromkeys(self).keys()
 
 
 def binds_words(template: nodes.Template) -> bool:
