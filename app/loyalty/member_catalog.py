@@ -7,7 +7,9 @@ count and a page read only the rows they show, however large the catalog.
 The items of a page and of the suggestions are read as columns, not as model objects: what
 their cards and eligibility read of each (`ShownItem`, with the tier it needs), without the
 ORM's identity map, attribute instrumentation and joined loading. One item on show, which
-its page and the redemption's confirm step show in full, is read as a model object."""
+its page, the redemption's confirm step and the kiosk show in full, is read as columns too
+(`ItemOnShow`, with its description and category); a redemption reads and changes the item
+as a model object in its own transaction."""
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -248,17 +250,66 @@ def _offers(rows, member: Member, balance: int, now: datetime, program: Program)
     return offers(shown, member, balance, now, program, used)
 
 
+class ShownCategory(NamedTuple):
+    """The category an item is shown in, as its page's way back names it."""
+
+    slug: str
+    name: str
+    name_en: str
+
+
+class ItemOnShow(NamedTuple):
+    """One item on show in full, as its page, the confirm step and the kiosk read it: a
+    ShownItem's columns, the item's description and the category it is shown in."""
+
+    id: int
+    name: str
+    name_en: str
+    image: str
+    kind: str
+    points_price: int
+    cash_fen: int
+    stock: int | None
+    per_member_limit: int | None
+    min_tier_id: int | None
+    sale_starts_at: datetime | None
+    sale_ends_at: datetime | None
+    active: bool
+    quota: int | None
+    quota_period: str
+    category_id: int
+    description: str
+    description_en: str
+    min_tier: ShownTier | None
+    category: ShownCategory
+
+
+_DETAIL_COLUMNS, _CATEGORY_COLUMNS = ItemOnShow._fields[:-2], ShownCategory._fields
+_DETAIL_WIDTH, _DETAIL_TIER_AT = len(_DETAIL_COLUMNS), _DETAIL_COLUMNS.index("min_tier_id")
+
+
 @built_once
-def _item_and_bought():
-    return select(Item, bought()).where(Item.id == bindparam("item_id"))
+def _item_on_show():
+    """One item on show (`item_id`): its columns, its tier's, its category's, then what the
+    member has bought of it."""
+    tiers, categories = Tier.__table__.c, Category.__table__
+    return (select(*[items[name] for name in _DETAIL_COLUMNS],
+                   *[tiers[name] for name in _TIER_COLUMNS],
+                   *[categories.c[name] for name in _CATEGORY_COLUMNS], bought())
+            .select_from(_with_tier().join(categories, items.category_id == categories.c.id))
+            .where(items.id == bindparam("item_id"), items.active.is_(True)))
 
 
 def on_show(member: Member, item_id: int, balance: int, now: datetime,
             program: Program) -> Offer | None:
-    """An item on show as the member sees it, read with the member's orders of it in one
-    query; None if there is no such item or it is not on show."""
-    row = db.session.execute(_item_and_bought(),
-                             {"member_id": member.id, "item_id": item_id}).first()
-    if row is None or not row[0].active:
+    """An item on show as the member sees it, read as columns with the member's orders of it
+    in one query; None if there is no such item or it is not on show."""
+    row = read(_item_on_show(), {"member_id": member.id, "item_id": item_id}).first()
+    if row is None:
         return None
-    return offer(row[0], member, balance, row[1], now, program)
+    values = tuple(row)
+    tier_id, width = values[_DETAIL_TIER_AT], _DETAIL_WIDTH
+    tier_ends = width + len(_TIER_COLUMNS)
+    tier = ShownTier(tier_id, *values[width:tier_ends]) if tier_id is not None else None
+    item = ItemOnShow(*values[:width], tier, ShownCategory(*values[tier_ends:-1]))
+    return offer(item, member, balance, values[-1], now, program)

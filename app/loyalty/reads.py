@@ -164,8 +164,8 @@ def standing(member: Member, now: datetime, program: Program) -> Standing:
 @dataclass(frozen=True)
 class Offer:
     """An item as one member sees it: and why they cannot redeem it, if they cannot. The
-    item is a model object, or on a page of cards its columns (a member_catalog.ShownItem,
-    read by the same names)."""
+    item is a model object, or its columns read by the same names: on a page of cards a
+    member_catalog.ShownItem, on an item's own page a member_catalog.ItemOnShow."""
 
     item: Item
     refusal: DomainError | None

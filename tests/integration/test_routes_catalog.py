@@ -212,6 +212,30 @@ def test_an_item_page_opens(shopper, make_item):
     assert 'data-testid="redeem-button"' in text(response)
 
 
+def test_an_item_page_and_its_confirm_step_load_no_item_objects(shopper, make_item):
+    gold = make_item(min_tier="gold", description_en="For the gold card").id
+    tote = make_item(points_price=300, stock=3, cash_fen=500, name_en="Canvas tote").id
+    loaded = []
+
+    def record(item, _context):
+        loaded.append(item.id)
+
+    event.listen(Item, "load", record)
+    try:
+        refused = text(shopper.get(f"/catalog/{gold}"))
+        page = text(shopper.get(f"/catalog/{tote}"))
+        confirm = text(shopper.get(f"/catalog/{tote}/redeem"))
+        fragment = text(shopper.get(f"/catalog/{tote}/redeem", headers=HTMX))
+    finally:
+        event.remove(Item, "load", record)
+
+    assert loaded == []
+    assert "For Gold members and above." in refused and "For the gold card" in refused
+    assert "← Test" in page and "3 in stock" in page and "+ ¥5.00" in page
+    assert "Canvas tote" in confirm
+    assert all('data-testid="redeem-confirm"' in html for html in (confirm, fragment))
+
+
 @pytest.mark.parametrize("path", ["/catalog/999999", "/catalog/abc", "/catalog/-1",
                                   "/catalog/1.5"])
 def test_an_unknown_item_is_not_found(shopper, path):
