@@ -10,7 +10,8 @@ from app.loyalty.errors import DomainError
 from app.loyalty.reads import Offer
 from app.media import image_src, image_srcset
 from app.media.images import is_upload
-from app.web.i18n import grouped, in_language, pattern, yuan
+from app.web.dates import numbers
+from app.web.i18n import in_language, pattern, yuan
 from app.web.messages import card_words, refusal_label, refusal_reason
 from app.web.page_links import page_links
 from app.web.request_babel import request_locale
@@ -51,8 +52,9 @@ class CardPage:
         links = self._links = page_links()
         self._item_link = links.around("storefront.item")
         self._confirm_link = links.around("storefront.confirm")
-        self._locale = request_locale()
-        self._english = self._locale.language == "en"
+        locale = request_locale()
+        self._english = locale.language == "en"
+        self._number = numbers(locale).number
         self._tier, self._left = pattern("%(tier)s+"), pattern("Only %(n)s left")
         self._images: dict[str | None, tuple[str, str | None]] = {}
         self._badges: dict[int, tuple[str, Markup]] = {}
@@ -83,7 +85,7 @@ class CardPage:
             refused, why = self._refusal(offer)
         return Card(item_id, str(item.points_price), str(cash), confirm is not None, href, *image,
                     code, tier, in_language(item, "name", english=self._english),
-                    grouped(item.points_price, self._locale), yuan(cash) if cash else None,
+                    self._number(item.points_price), yuan(cash) if cash else None,
                     left, confirm, refused, why)
 
     def _image(self, name: str | None) -> tuple[str, str | None]:

@@ -9,8 +9,8 @@ from markupsafe import Markup, escape
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import running_program
 from app.loyalty.reads import HistoryRow
-from app.web.dates import date_text, datetime_text
-from app.web.i18n import grouped, pattern
+from app.web.dates import writer
+from app.web.i18n import pattern
 from app.web.messages import entry_label
 from app.web.request_babel import request_locale, request_zone_name
 
@@ -30,7 +30,8 @@ class HistoryLine:
 
 
 def history_lines(rows: list[HistoryRow]) -> list[HistoryLine]:
-    locale, zone_name = request_locale(), request_zone_name()
+    write = writer(request_locale(), request_zone_name())
+    moment, day_text, number = write.moment, write.day, write.number
     tz = running_program().tz
     expires_words = pattern("expires on %(day)s")
     # The balance's words as text, filled with the figure escaped: as the Markup's own `%`
@@ -50,12 +51,12 @@ def history_lines(rows: list[HistoryRow]) -> list[HistoryLine]:
         if row.lot_expires_at and credit:
             expires = expiries.get(row.lot_expires_at)
             if expires is None:
-                day = date_text(expiry_day(row.lot_expires_at, tz), "medium", locale, zone_name)
+                day = day_text(expiry_day(row.lot_expires_at, tz), "medium")
                 expires = expiries[row.lot_expires_at] = expires_words % {"day": day}
         lines.append(HistoryLine(
-            label, datetime_text(entry.created_at, "short", locale, zone_name),
-            expires, credit, ("+" if credit else MINUS) + grouped(abs(entry.points), locale),
-            Markup(balance_words % {"n": escape(grouped(entry.balance_after, locale))})))
+            label, moment(entry.created_at, "short"),
+            expires, credit, ("+" if credit else MINUS) + number(abs(entry.points)),
+            Markup(balance_words % {"n": escape(number(entry.balance_after))})))
     return lines
 
 

@@ -4,7 +4,6 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import get_timezone_name
-from babel.numbers import get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import LazyString, format_decimal, get_translations, ngettext
 from flask_babel import gettext as _
@@ -12,7 +11,7 @@ from markupsafe import Markup
 
 from app.loyalty.lots import expiry_day
 from app.loyalty.program import running_program
-from .dates import format_date, format_datetime, skeleton_text
+from .dates import format_date, format_datetime, numbers, skeleton_text
 from .redirects import local_path
 from .request_babel import request_globals, request_locale
 
@@ -30,25 +29,16 @@ def parsed_locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
-@lru_cache(maxsize=8)
-def _number_symbols(locale: Locale) -> tuple[str, str]:
-    return get_group_symbol(locale), get_minus_sign_symbol(locale)
-
-
 def grouped(number: int, locale: Locale) -> str:
     """A whole number with the locale's thousands separator, as Babel's pattern `#,##0`
     writes it: 12345 -> 12,345."""
-    group, minus = _number_symbols(locale)
-    text = f"{abs(number):,}"
-    if group != ",":
-        text = text.replace(",", group)
-    return minus + text if number < 0 else text
+    return numbers(locale).number(number)
 
 
 def points(number) -> str:
     """Points as members read them, in their language."""
     if isinstance(number, int):
-        return grouped(number, request_locale())
+        return numbers(request_locale()).number(number)
     return format_decimal(number, format="#,##0")
 
 

@@ -5,8 +5,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import pytz
 from babel import Locale, dates
+from babel import numbers as babel_numbers
 
-from app.web.dates import date_text, datetime_text, skeleton_text
+from app.web import dates as dates_module
+from app.web.dates import Writer, date_text, datetime_text, skeleton_text, writer
 from app.web.i18n import parsed_locale
 
 LANGUAGES = ["zh", "en"]
@@ -79,3 +81,30 @@ def test_days_and_clocks_kept_from_earlier_pages_read_as_babel_writes_them(code)
             assert [datetime_text(at, format, locale, "Asia/Shanghai") for at in instants] == [
                 babel_datetime(at, format, locale, "Asia/Shanghai") for at in instants], format
         instants.reverse()
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_a_pages_writer_writes_times_days_and_numbers_as_babel_writes_them(code, zone):
+    locale = parsed_locale(code)
+    write = Writer(locale, zone)
+    for _ in range(2):   # the second time from what the writer kept
+        for width in ("short", "medium"):
+            assert [write.moment(at, width) for at in INSTANTS] == [
+                babel_datetime(at, width, locale, zone) for at in INSTANTS], width
+            assert [write.day(at, width) for at in INSTANTS] == [
+                babel_date(at, width, locale, zone) for at in INSTANTS], width
+    numbers = [0, 7, -7, 1000, -123_456, 10**12]
+    assert [write.number(n) for n in numbers] == [
+        babel_numbers.format_decimal(n, format="#,##0", locale=locale) for n in numbers]
+    assert writer(locale, zone) is writer(locale, zone)
+
+
+def test_a_writer_keeps_no_more_than_its_bound_of_days_and_times_of_day(monkeypatch):
+    monkeypatch.setattr(dates_module, "DAYS_KEPT", 10)
+    monkeypatch.setattr(dates_module, "CLOCKS_KEPT", 10)
+    write = Writer(parsed_locale("en"), "UTC")
+    moments = [START + timedelta(days=n, minutes=n) for n in range(25)]
+    texts = [write.moment(at, "medium") for at in moments]
+    assert len(write._days) <= 10 and len(write._clocks) <= 10
+    assert texts == [babel_datetime(at, "medium", "en", "UTC") for at in moments]
