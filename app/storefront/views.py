@@ -54,9 +54,10 @@ def home():
 @login_required
 @current_prices
 def catalog():
-    category = request.args.get("category") or None
-    affordable = request.args.get("affordable") == "1"
-    sort = request.args.get("sort", "points")
+    args = request.args
+    category = args.get("category") or None
+    affordable = args.get("affordable") == "1"
+    sort = args.get("sort", "points")
     if sort not in member_catalog.SORTS:
         sort = "points"
     shown = member_catalog.page(_member(), current_wallet().balance, utcnow(),
@@ -202,11 +203,12 @@ def cancel(code: str):
 def points():
     page = page_number()
     current_wallet(never_expiring=True)     # the header's wallet, with what never expires
-    rows, more = reads.history(current_user.id, page)
-    changes = reads.tier_changes(current_user.id) if page == 1 else []
-    pending = purchases.pending_points(current_user.id) if page == 1 else None
+    member_id = current_user.id
+    rows, more = reads.history(member_id, page)
+    changes = reads.tier_changes(member_id) if page == 1 else []
+    pending = purchases.pending_points(member_id) if page == 1 else None
     held = [(case, risk_cases.held_points(case)) for case in
-            risk_cases.holds_of(current_user.id)] if page == 1 else []
+            risk_cases.holds_of(member_id)] if page == 1 else []
     return render_template("storefront/points.html", rows=rows, page=page, more=more,
                            tier_changes=changes, pending=pending, held=held)
 

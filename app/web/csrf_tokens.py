@@ -57,13 +57,13 @@ def csrf_token() -> str:
     secret_key = app.config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
     if secret_key is None:
         raise RuntimeError("A secret key is required to use CSRF.")
-    signed = serializer_for(secret_key)
-    if field_name not in session:
-        session[field_name] = hashlib.sha1(os.urandom(64)).hexdigest()
+    signed, held = serializer_for(secret_key), session._get_current_object()
+    if field_name not in held:
+        held[field_name] = hashlib.sha1(os.urandom(64)).hexdigest()
     try:
-        token = signed.dumps(session[field_name])
+        token = signed.dumps(held[field_name])
     except TypeError:
-        session[field_name] = hashlib.sha1(os.urandom(64)).hexdigest()
-        token = signed.dumps(session[field_name])
+        held[field_name] = hashlib.sha1(os.urandom(64)).hexdigest()
+        token = signed.dumps(held[field_name])
     setattr(kept, field_name, token)
     return token

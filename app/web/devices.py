@@ -5,19 +5,16 @@ import hashlib
 import secrets
 from functools import lru_cache
 
-from flask import current_app, g, request
+from flask import Flask, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.loyalty.risk.signals import Origin
+from .request_babel import request_globals
 
 COOKIE, SECURE_COOKIE = "device", "__Host-device"
 SALT = "device-cookie"
 MAX_AGE = 2 * 365 * 24 * 3600
 SKIPPED = ("static", "media.image")
-
-
-def _serializer() -> URLSafeSerializer:
-    return _serializer_for(current_app.secret_key)
 
 
 @lru_cache(maxsize=4)
@@ -35,22 +32,23 @@ def _signed_value(secret_key: str | bytes, cookie: str):
     return _serializer_for(secret_key).loads(cookie)
 
 
-def _name() -> str:
-    return SECURE_COOKIE if current_app.config.get("SESSION_COOKIE_SECURE") else COOKIE
+def _name(app: Flask) -> str:
+    return SECURE_COOKIE if app.config.get("SESSION_COOKIE_SECURE") else COOKIE
 
 
 def device_id() -> str:
     """This browser's device identifier (a new one if it came without a good cookie)."""
-    if "device_id" not in g:
-        found = None
+    kept = request_globals()
+    if "device_id" not in kept:
+        app, found = current_app._get_current_object(), None
         try:
-            found = _signed_value(current_app.secret_key, request.cookies.get(_name(), ""))
+            found = _signed_value(app.secret_key, request.cookies.get(_name(app), ""))
         except BadSignature:
             pass
         if not isinstance(found, str) or not found:
-            found, g.device_new = secrets.token_urlsafe(16), True
-        g.device_id = found
-    return g.device_id
+            found, kept.device_new = secrets.token_urlsafe(16), True
+        kept.device_id = found
+    return kept.device_id
 
 
 def origin() -> Origin:
@@ -61,14 +59,17 @@ def origin() -> Origin:
 def read_device() -> None:
     """Read (or draw) the device identifier of a browser's request, so that a browser that
     came without a good cookie is given one."""
-    if request.endpoint not in SKIPPED and request.blueprint != "api":
+    asked = request._get_current_object()
+    if asked.endpoint not in SKIPPED and asked.blueprint != "api":
         device_id()
 
 
 def set_device(response):
     """Give the browser the device cookie drawn for it in this request, if one was."""
-    if g.get("device_new"):
-        response.set_cookie(_name(), _serializer().dumps(g.device_id), max_age=MAX_AGE,
-                            httponly=True, samesite="Lax", path="/",
-                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    kept = request_globals()
+    if kept.get("device_new"):
+        app = current_app._get_current_object()
+        response.set_cookie(_name(app), _serializer_for(app.secret_key).dumps(kept.device_id),
+                            max_age=MAX_AGE, httponly=True, samesite="Lax", path="/",
+                            secure=bool(app.config.get("SESSION_COOKIE_SECURE")))
     return response

@@ -9,7 +9,7 @@ provider's notification) say so with `own_body_rules`; a form that takes files s
 """
 import re
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, Request, abort, current_app, request
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -47,15 +47,16 @@ def refuse_requests_no_page_means():
 
 
 def refuse_bodies_forms_do_not_send():
-    if request.method not in WRITES or request.endpoint is None:
+    asked = request._get_current_object()
+    if asked.method not in WRITES or asked.endpoint is None:
         return  # reads, and addresses routing refuses anyway (404, 405)
-    view = current_app.view_functions.get(request.endpoint)
-    blueprint = current_app.blueprints.get(request.blueprint or "")
+    view = current_app.view_functions.get(asked.endpoint)
+    blueprint = current_app.blueprints.get(asked.blueprint or "")
     if getattr(view, "own_body_rules", False) or getattr(blueprint, "own_body_rules", False):
         return
-    if request.mimetype == FORM or (request.mimetype == "" and not _has_body()):
+    if asked.mimetype == FORM or (asked.mimetype == "" and not _has_body(asked)):
         return
-    if request.mimetype == MULTIPART and getattr(view, "takes_uploads", False):
+    if asked.mimetype == MULTIPART and getattr(view, "takes_uploads", False):
         return
     abort(415)
 
@@ -63,16 +64,17 @@ def refuse_bodies_forms_do_not_send():
 def refuse_nul_characters():
     # No field or address of the mall holds a NUL; PostgreSQL cannot even store one, so
     # letting it through would turn a hostile request into a server error, or worse.
-    if "\x00" in request.path or _any_nul(request.args):
+    asked = request._get_current_object()
+    if "\x00" in asked.path or _any_nul(asked.args):
         abort(400)
-    if request.mimetype in (FORM, MULTIPART):
-        if _any_nul(request.form) or any("\x00" in (f.filename or "") or "\x00" in name
-                                        for name, f in request.files.items(multi=True)):
+    if asked.mimetype in (FORM, MULTIPART):
+        if _any_nul(asked.form) or any("\x00" in (f.filename or "") or "\x00" in name
+                                      for name, f in asked.files.items(multi=True)):
             abort(400)
-    elif _has_body():
-        request.max_content_length = min(request.max_content_length or MAX_OTHER_BODY,
-                                         MAX_OTHER_BODY)
-        body = request.get_data(cache=True)
+    elif _has_body(asked):
+        asked.max_content_length = min(asked.max_content_length or MAX_OTHER_BODY,
+                                       MAX_OTHER_BODY)
+        body = asked.get_data(cache=True)
         if b"\x00" in body or JSON_NUL.search(body):
             abort(400)
 
@@ -81,7 +83,7 @@ def _any_nul(values) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
 
 
-def _has_body() -> bool:
-    return bool(request.content_length) or "chunked" in request.headers.get(
+def _has_body(asked: Request) -> bool:
+    return bool(asked.content_length) or "chunked" in asked.headers.get(
         "Transfer-Encoding", "").lower()
 

@@ -12,21 +12,23 @@ from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
 from .csrf_tokens import csrf_token
 from .i18n import translations
-from .members import signed_in_id
-from .request_babel import request_locale
+from .members import member_id_of
+from .request_babel import request_globals, request_locale
 
 
 def current_wallet(*, never_expiring: bool = False) -> reads.Wallet | None:
     """The signed-in member's wallet with the header bell's count of unread notices, read
     once per request (with the points that never expire, for a page that shows them: ask
     before the page renders)."""
-    if not current_user.is_authenticated:
+    member = current_user._get_current_object()
+    if not member.is_authenticated:
         return None
-    found = g.get("wallet")
+    kept = request_globals()
+    found = kept.get("wallet")
     if found is None or (never_expiring and found.never_expiring is None):
-        g.wallet = reads.wallet(signed_in_id(), utcnow(), running_program(),
-                                never_expiring=never_expiring, unread_notices=True)
-    return g.wallet
+        found = kept.wallet = reads.wallet(member_id_of(member), utcnow(), running_program(),
+                                           never_expiring=never_expiring, unread_notices=True)
+    return found
 
 
 def forget_wallet() -> None:
@@ -62,6 +64,7 @@ class Layout:
 
     def __init__(self, kept: dict[str, dict]) -> None:
         self._kept = kept
+        self._request = request._get_current_object()
 
     @cached_property
     def locale(self) -> str:
@@ -90,16 +93,17 @@ class Layout:
     def navigation(self) -> Markup:
         """The member's navigation links (the same in the header and the tab bar)."""
         template = current_app.jinja_env.get_template("_nav_links.html")
-        key = (template, self.locale, request.script_root, request.endpoint)
+        here = self._request
+        key = (template, self.locale, here.script_root, here.endpoint)
         found = self._kept["navigation"].get(key)
         if found is None:
-            found = self._kept["navigation"][key] = Markup(template.render(request=request))
+            found = self._kept["navigation"][key] = Markup(template.render(request=here))
         return found
 
     @cached_property
     def links(self) -> dict[str, str]:
         """The layout's links and static files."""
-        key = (self.locale, request.script_root)
+        key = (self.locale, self._request.script_root)
         found = self._kept["links"].get(key)
         if found is None:
             found = self._kept["links"][key] = {
@@ -117,7 +121,8 @@ class Layout:
     @cached_property
     def here(self) -> str:
         """This page's address for the language switch to come back to."""
-        return request.full_path if request.query_string else request.path
+        here = self._request
+        return here.full_path if here.query_string else here.path
 
 
 def register(app: Flask) -> None:

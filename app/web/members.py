@@ -23,6 +23,11 @@ def signed_in_id() -> int:
     return inspect(current_user._get_current_object()).identity[0]
 
 
+def member_id_of(member: Member) -> int:
+    """signed_in_id() for the signed-in member already in hand (`current_user` resolved)."""
+    return inspect(member).identity[0]
+
+
 def setup(login_manager) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see your points.")

@@ -9,7 +9,8 @@ import uuid
 from flask import Flask, g, request
 from flask_login import current_user
 
-from .members import signed_in_id
+from .members import member_id_of
+from .request_babel import request_globals
 
 log = logging.getLogger("mall.requests")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -47,23 +48,26 @@ def register(app: Flask) -> None:
 def start() -> None:
     """Give the request its id and note when it started."""
     given = request.headers.get("X-Request-Id", "")
+    kept = request_globals()
     # An id from the proxy in front is kept, so both logs tell the same story.
-    g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
-    g.request_started = time.perf_counter()
+    kept.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    kept.request_started = time.perf_counter()
 
 
 def finish(response):
     """The request id on the response, and the request's line in the log."""
-    response.headers["X-Request-Id"] = g.get("request_id", "")
-    if request.endpoint != "static":
+    kept, asked = request_globals(), request._get_current_object()
+    response.headers["X-Request-Id"] = kept.get("request_id", "")
+    if asked.endpoint != "static":
+        member = current_user._get_current_object()
         log.info(LINE.encode({
-            "request_id": g.get("request_id"),
-            "method": request.method,
-            "path": mask_phones(request.path),
+            "request_id": kept.get("request_id"),
+            "method": asked.method,
+            "path": mask_phones(asked.path),
             "status": response.status_code,
-            "ms": round((time.perf_counter() - g.get("request_started",
-                                                     time.perf_counter())) * 1000, 1),
-            "member": signed_in_id() if current_user.is_authenticated else None,
-            "ip": request.remote_addr,
+            "ms": round((time.perf_counter() - kept.get("request_started",
+                                                        time.perf_counter())) * 1000, 1),
+            "member": member_id_of(member) if member.is_authenticated else None,
+            "ip": asked.remote_addr,
         }))
     return response

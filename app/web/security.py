@@ -103,13 +103,14 @@ def end_idle_sessions():
     if request.endpoint in ("static", "media.image"):  # files cached for everyone
         return
     now = int(time.time())
-    seen = session.get("seen")
+    held = session._get_current_object()
+    seen = held.get("seen")
     idle_limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    if seen is not None and now - seen > idle_limit and "_user_id" in session:
-        lang = session.get("lang")
-        session.clear()
+    if seen is not None and now - seen > idle_limit and "_user_id" in held:
+        lang = held.get("lang")
+        held.clear()
         if lang:
-            session["lang"] = lang
-    if ("_user_id" in session or seen is not None) and (
+            held["lang"] = lang
+    if ("_user_id" in held or seen is not None) and (
             seen is None or now - seen >= SEEN_STEP_SECONDS):
-        session["seen"] = now
+        held["seen"] = now
