@@ -258,30 +258,13 @@ class ShownCategory(NamedTuple):
     name_en: str
 
 
-class ItemOnShow(NamedTuple):
-    """One item on show in full, as its page, the confirm step and the kiosk read it: a
-    ShownItem's columns, the item's description and the category it is shown in."""
-
-    id: int
-    name: str
-    name_en: str
-    image: str
-    kind: str
-    points_price: int
-    cash_fen: int
-    stock: int | None
-    per_member_limit: int | None
-    min_tier_id: int | None
-    sale_starts_at: datetime | None
-    sale_ends_at: datetime | None
-    active: bool
-    quota: int | None
-    quota_period: str
-    category_id: int
-    description: str
-    description_en: str
-    min_tier: ShownTier | None
-    category: ShownCategory
+# One item on show in full, as its page, the confirm step and the kiosk read it: a
+# ShownItem's columns, the item's description, the tier it needs and the category it is
+# shown in.
+ItemOnShow = NamedTuple("ItemOnShow", [
+    *((name, kind) for name, kind in ShownItem.__annotations__.items() if name != "min_tier"),
+    ("description", str), ("description_en", str),
+    ("min_tier", ShownTier | None), ("category", ShownCategory)])
 
 
 _DETAIL_COLUMNS, _CATEGORY_COLUMNS = ItemOnShow._fields[:-2], ShownCategory._fields
