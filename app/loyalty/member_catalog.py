@@ -84,12 +84,18 @@ def _with_tier():
 _WIDTH, _TIER_AT = len(_ITEM_COLUMNS), _ITEM_COLUMNS.index("min_tier_id")
 
 
+def _tier(values: tuple, at: int, start: int) -> ShownTier | None:
+    """The tier an item needs, from a row holding the item's tier id at `at` and the tier's
+    other columns from `start` on (None: any tier)."""
+    tier_id = values[at]
+    return ShownTier(tier_id, *values[start:start + len(_TIER_COLUMNS)]) \
+        if tier_id is not None else None
+
+
 def _shown(row) -> tuple[ShownItem, int]:
     """An item and what the member has bought of it, from a row of `_shown_columns()`."""
     values = tuple(row)
-    tier_id = values[_TIER_AT]
-    tier = ShownTier(tier_id, *values[_WIDTH:-1]) if tier_id is not None else None
-    return ShownItem(*values[:_WIDTH], tier), values[-1]
+    return ShownItem(*values[:_WIDTH], _tier(values, _TIER_AT, _WIDTH)), values[-1]
 
 
 @dataclass(frozen=True)
@@ -290,9 +296,7 @@ def on_show(member: Member, item_id: int, balance: int, now: datetime,
     row = read(_item_on_show(), {"member_id": member.id, "item_id": item_id}).first()
     if row is None:
         return None
-    values = tuple(row)
-    tier_id, width = values[_DETAIL_TIER_AT], _DETAIL_WIDTH
-    tier_ends = width + len(_TIER_COLUMNS)
-    tier = ShownTier(tier_id, *values[width:tier_ends]) if tier_id is not None else None
-    item = ItemOnShow(*values[:width], tier, ShownCategory(*values[tier_ends:-1]))
+    values, width = tuple(row), _DETAIL_WIDTH
+    item = ItemOnShow(*values[:width], _tier(values, _DETAIL_TIER_AT, width),
+                      ShownCategory(*values[width + len(_TIER_COLUMNS):-1]))
     return offer(item, member, balance, values[-1], now, program)

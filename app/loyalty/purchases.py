@@ -286,24 +286,19 @@ def _raise(error: Exception):
 
 
 def _purchase(store_id: int, reference: str) -> Purchase | None:
-    return db.session.scalar(_by_reference(), {"store_id": store_id, "reference": reference})
-
-
-@built_once
-def _by_reference():
-    return select(Purchase).where(Purchase.store_id == bindparam("store_id"),
-                                  Purchase.reference == bindparam("reference"))
+    return db.session.scalar(_by_reference(True), {"store_id": store_id, "reference": reference})
 
 
 def _purchase_id(store_id: int, reference: str) -> int | None:
     """The id of the store's purchase with this reference, read without loading it."""
-    return read(_id_by_reference(), {"store_id": store_id, "reference": reference}).scalar()
+    return read(_by_reference(False), {"store_id": store_id, "reference": reference}).scalar()
 
 
 @built_once
-def _id_by_reference():
-    return select(Purchase.id).where(Purchase.store_id == bindparam("store_id"),
-                                     Purchase.reference == bindparam("reference"))
+def _by_reference(whole: bool):
+    """The store's purchase with a reference: the object, or (not `whole`) its id."""
+    return select(Purchase if whole else Purchase.id).where(
+        Purchase.store_id == bindparam("store_id"), Purchase.reference == bindparam("reference"))
 
 
 @built_once

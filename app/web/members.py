@@ -20,7 +20,7 @@ def signed_in_id() -> int:
     """The signed-in member's id, from the session's identity map rather than the member's
     row: a commit in the request expires the row, and reading any column of it, the id too,
     would read the whole row again."""
-    return inspect(current_user._get_current_object()).identity[0]
+    return member_id_of(current_user._get_current_object())
 
 
 def member_id_of(member: Member) -> int:

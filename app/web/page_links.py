@@ -23,7 +23,7 @@ class PageLinks:
 
     def to(self, endpoint: str, item_id: int, key: str = "item_id") -> str:
         """url_for(endpoint, **{key: item_id}), built once for the request."""
-        parts = self._parts(endpoint, key, int(STAND_IN), STAND_IN)
+        parts = self.around(endpoint, key)
         if parts is None:
             return url_for(endpoint, **{key: item_id})
         return f"{parts[0]}{int(item_id)}{parts[1]}"
