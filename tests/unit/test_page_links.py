@@ -21,7 +21,7 @@ def small_app() -> Flask:
     return app
 
 
-def test_links_filled_in_are_the_links_url_for_builds_under_any_prefix():
+def test_links_filled_in_or_cut_around_their_id_are_the_links_url_for_builds_under_any_prefix():
     app = small_app()
     for root in ("", "/mall", f"/{STAND_IN}"):
         with app.test_request_context("/", base_url=f"http://shop.example{root}"):
@@ -29,6 +29,10 @@ def test_links_filled_in_are_the_links_url_for_builds_under_any_prefix():
             for endpoint in ("item", "confirm", "with_query"):
                 assert [links.to(endpoint, n) for n in IDS] == [
                     url_for(endpoint, item_id=n) for n in IDS], (root, endpoint)
+                parts = links.around(endpoint)
+                built = [f"{parts[0]}{n}{parts[1]}" if parts else links.to(endpoint, n)
+                         for n in IDS]
+                assert built == [url_for(endpoint, item_id=n) for n in IDS], (root, endpoint)
             assert links.static("css/app.css") == url_for("static", filename="css/app.css")
 
 
@@ -89,15 +93,3 @@ def test_static_urls_are_kept_for_a_bounded_number_of_roots_and_names(tmp_path):
         names = [f"img/{n}.svg" for n in range(KEPT_NAMES + 3)]
         assert [links.static(name) for name in names] == [f"/r0/static/{name}" for name in names]
     assert len(app.extensions["page_links_static"]["/r0"]) == KEPT_NAMES
-
-
-def test_a_link_cut_around_its_id_and_filled_in_is_the_link_url_for_builds():
-    app = small_app()
-    for root in ("", "/mall", f"/{STAND_IN}"):
-        with app.test_request_context("/", base_url=f"http://shop.example{root}"):
-            links = page_links.page_links()
-            for endpoint in ("item", "confirm", "with_query"):
-                parts = links.around(endpoint)
-                built = [f"{parts[0]}{n}{parts[1]}" if parts else links.to(endpoint, n)
-                         for n in IDS]
-                assert built == [url_for(endpoint, item_id=n) for n in IDS], (root, endpoint)
