@@ -5,7 +5,9 @@ fifty ledger rows shows a hundred dates.
 A day's text depends on nothing but the language, the format and the day, and a clock's
 (without a timezone's name) on the language, the format and the time of day: each is written
 by Babel once and then kept for the process by the language's and timezone's `Writer` (a few
-thousand short strings at most), which a page finds once and asks for each of its rows."""
+thousand short strings at most), which a page finds once and asks for each of its rows.
+Whole numbers are written here too (`Numbers`, which a writer is), as the same rows show them
+beside their dates."""
 import re
 from datetime import date, datetime, time, timezone
 from functools import lru_cache
