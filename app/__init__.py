@@ -11,7 +11,7 @@ from . import program_source
 from .config import ProductionConfig, config_class, instance_secret, program_settings, sqlite_url
 from .deployment import refuse_unsafe_start
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-from .web import routing, static_files
+from .web import rate_limits, routing, static_files
 from .web.templates import LanguageEnvironment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,13 +64,14 @@ def create_app(config: dict | None = None) -> Flask:
     _bind_extensions(app)
     routing.register(app)  # before any route is added
     _register_blueprints(app)
+    rate_limits.check_only_where_limited(app)   # once every view and its limits are in
     _register_commands(app)
     return app
 
 
 def _bind_extensions(app: Flask) -> None:
     from .database import configure_engine
-    from .web import guards, i18n, members, rate_limits  # noqa: F401  (the counters' storage)
+    from .web import guards, i18n, members
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

@@ -1,4 +1,6 @@
-"""Rate-limit counters in the mall's own database (`RATELIMIT_STORAGE_URI=database://`, the
+"""Where requests are rate-limited, and the counters.
+
+Rate-limit counters live in the mall's own database (`RATELIMIT_STORAGE_URI=database://`, the
 default), so every process of one installation counts the same sign-in failures without
 Redis. Flask-Limiter's fixed-window strategy calls `incr`, `get`, `get_expiry` and `clear`.
 
@@ -8,13 +10,14 @@ and no lock is held beyond that one statement."""
 import hashlib
 from datetime import datetime, timedelta
 
+from flask import Flask
 from limits.storage import Storage
 from sqlalchemy import String, case, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.loyalty.models.types import UTCDateTime, utcnow
 
 MAX_KEY = 255
@@ -97,3 +100,18 @@ def _stored(key: str) -> str:
     if len(key) <= MAX_KEY:
         return key
     return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def check_only_where_limited(app: Flask) -> None:
+    """Every limit the mall sets is on a view of its own (sign-in, the kiosk's codes and PINs,
+    the till's member look-up), and Flask-Limiter checks such a limit in the view's wrapper.
+    Its before-request hook checks only limits on the whole application, default limits
+    and limits on a blueprint: with none of those set, it would work out an empty list on
+    every request. It is taken out then, and left in if any such limit is ever set."""
+    manager = limiter.limit_manager
+    if (manager.application_limits or manager.default_limits
+            or manager._blueprint_limits or limiter._meta_limits):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)
