@@ -7,6 +7,9 @@ slow machine; times are CPU time, so other processes on the machine do not count
 cumulative time when pyinstrument is not installed).
 
     .venv/bin/python -m bench.profile_pages [--rounds 200] [--profile] [--page catalog]
+
+Beside the member pages, `frame` and `layout` (bench-only pages, see `floors`) show what
+any member page costs before its own work.
 """
 import argparse
 import cProfile
@@ -19,7 +22,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, render_template
+from flask_login import login_required
 from flask_migrate import upgrade
 from sqlalchemy import insert, select
 
@@ -61,6 +65,24 @@ def fill(items: int) -> dict[str, str]:
     return {"hello": "/", "home": "/", "catalog": "/catalog",
             "item": f"/catalog/{item_ids[3]}", "points": "/points", "orders": "/orders",
             "inbox": "/inbox"}
+
+
+def floors(app: Flask) -> dict[str, str]:
+    """Two pages that are not the mall's, timed to show what every member page pays before
+    any work of its own: `frame`, a signed-in request that answers nothing (the session,
+    the member's load, the hooks around every request), and `layout`, the layout around no
+    content (the header's wallet and bell, the navigation, the CSRF token)."""
+    @app.get("/bench/frame")
+    @login_required
+    def frame():
+        return ""
+
+    @app.get("/bench/layout")
+    @login_required
+    def layout():
+        return render_template("base.html")
+
+    return {"frame": "/bench/frame", "layout": "/bench/layout"}
 
 
 def timed(client, url: str, rounds: int) -> float:
@@ -113,7 +135,7 @@ def main() -> None:
             logging.disable(logging.INFO)   # the migrations' progress
             upgrade()
             logging.disable(logging.NOTSET)
-            pages = fill(args.items)
+            pages = floors(app) | fill(args.items)
             db.session.remove()
         member, hello = signed_in(app, PHONE), hello_app().test_client()
         names = [n for n in pages if n != "hello" and (not args.page or n in args.page)]
