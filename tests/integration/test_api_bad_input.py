@@ -47,6 +47,7 @@ BAD_PURCHASES = [
     ({"occurred_at": 1714557600}, "occurred_at"),
     ("future", "occurred_at"),
     ("too old", "occurred_at"),
+    ("leap second", "occurred_at"),                           # 23:59:60 UTC: no datetime holds it
     ({"member_phone": None}, "member"),                       # neither phone nor number
     ("both members", "member"),
     ({"member_phone": "13000000000"}, "member_phone"),        # unknown member
@@ -75,6 +76,8 @@ def test_a_bad_purchase_is_refused_with_the_field_named_and_nothing_written(till
         body["occurred_at"] = (utcnow() + timedelta(minutes=10)).isoformat()
     elif change == "too old":
         body["occurred_at"] = (utcnow() - timedelta(days=31)).isoformat()
+    elif change == "leap second":
+        body["occurred_at"] = (utcnow() - timedelta(days=1)).strftime("%Y-%m-%dT23:59:60Z")
     elif change == "both members":
         body["member_no"] = member.member_no
     elif change == "unknown member_no":
