@@ -21,6 +21,7 @@ from . import quotas
 from .models import COUNTED_STATUSES, DAY, MONTH, Category, Item, Member, Order, Tier
 from .program import Program
 from .reads import Offer, offer, offers
+from .signed_in import SignedInMember
 from .statements import built_once, read
 
 PAGE_SIZE = 24          # a multiple of the grid's 2, 3 and 4 columns
@@ -161,7 +162,7 @@ def redeemable(bought_so_far, most: str = "balance"):
                 items.points_price <= bindparam(most))
 
 
-def values(member: Member, balance: int, now: datetime, program: Program) -> dict:
+def values(member: Member | SignedInMember, balance: int, now: datetime, program: Program) -> dict:
     """The values of the statements above for this member, now."""
     day_start, day_end = quotas.bounds(DAY, now, program.tz)
     month_start, month_end = quotas.bounds(MONTH, now, program.tz)
@@ -199,7 +200,7 @@ def _page_statements(in_category: bool, of_kind: bool, affordable: bool, dearest
             .order_by(price, items.id).limit(bindparam("size")).offset(bindparam("skip")))
 
 
-def page(member: Member, balance: int, now: datetime, program: Program, *,
+def page(member: Member | SignedInMember, balance: int, now: datetime, program: Program, *,
          category: str | None = None, affordable: bool = False, sort: str = "points",
          kind: str | None = None, number: int = 1, size: int = PAGE_SIZE) -> OfferPage:
     """A page of the items on show, cheapest first (or dearest with sort "-points"), in a
@@ -239,7 +240,7 @@ def _suggested():
             .limit(bindparam("size")))
 
 
-def suggestions(member: Member, balance: int, now: datetime, program: Program,
+def suggestions(member: Member | SignedInMember, balance: int, now: datetime, program: Program,
                 expiring: int, limit: int = 4) -> list[Offer]:
     """Items the member can redeem now, those that best use up the expiring points first:
     at most `limit` rows read, in one query."""
@@ -249,7 +250,8 @@ def suggestions(member: Member, balance: int, now: datetime, program: Program,
     return _offers(rows, member, balance, now, program)
 
 
-def _offers(rows, member: Member, balance: int, now: datetime, program: Program) -> list[Offer]:
+def _offers(rows, member: Member | SignedInMember, balance: int, now: datetime,
+            program: Program) -> list[Offer]:
     """The offers of rows of `_shown_columns()`, their quotas' use read in one query."""
     shown = [_shown(row) for row in rows]
     used = quotas.uses([item for item, _ in shown], now, program.tz)
@@ -289,7 +291,7 @@ def _item_on_show():
             .where(items.id == bindparam("item_id"), items.active.is_(True)))
 
 
-def on_show(member: Member, item_id: int, balance: int, now: datetime,
+def on_show(member: Member | SignedInMember, item_id: int, balance: int, now: datetime,
             program: Program) -> Offer | None:
     """An item on show as the member sees it, read as columns with the member's orders of it
     in one query; None if there is no such item or it is not on show."""

@@ -35,6 +35,7 @@ from .models import (
 )
 from .models.ledger import LIVE
 from .program import Program, running_program
+from .signed_in import SignedInMember
 from .statements import built_once, page_values, read
 from .tiers import TierProgress, TierView, next_review, progress
 
@@ -145,7 +146,7 @@ class Standing:
     lowest: bool = False    # the entry tier: nothing to keep
 
 
-def standing(member: Member, now: datetime, program: Program) -> Standing:
+def standing(member: Member | SignedInMember, now: datetime, program: Program) -> Standing:
     """Tier, qualifying points in the rolling 12 months, progress and review date."""
     tiers = read(_tier_rows()).all()
     qualifying = qualifying_points(member.id, now)
@@ -176,8 +177,8 @@ class Offer:
         return self.refusal is None
 
 
-def offer(item: Item, member: Member, balance: int, already_bought: int, now: datetime,
-          program: Program, quota: quotas.QuotaUse | None = None) -> Offer:
+def offer(item: Item, member: Member | SignedInMember, balance: int, already_bought: int,
+          now: datetime, program: Program, quota: quotas.QuotaUse | None = None) -> Offer:
     """The item as the member sees it now; an item's quota use is read when not given."""
     if item.quota is not None and quota is None:
         quota = quotas.use(item, now, program.tz)
@@ -185,7 +186,7 @@ def offer(item: Item, member: Member, balance: int, already_bought: int, now: da
                   program.low_stock, quota)
 
 
-def offers(shown, member: Member, balance: int, now: datetime, program: Program,
+def offers(shown, member: Member | SignedInMember, balance: int, now: datetime, program: Program,
            used: dict[int, quotas.QuotaUse]) -> list[Offer]:
     """offer() for each (item, how many the member has bought of it) of a page of cards,
     with the items' quota uses as `used` holds them (read together): what every card checks

@@ -13,6 +13,7 @@ from .models import REFERRAL_INVITER, REFERRAL_NEW, Member, Purchase, TaskReward
 from .models.risk import REFERRAL_SIGNAL
 from .program import Program, running_program
 from .risk import cases
+from .signed_in import SignedInMember
 from .statements import built_once
 from .transaction import lock_member
 
@@ -177,7 +178,7 @@ def _month_counts():
     return joined, rewarded
 
 
-def stats(member: Member, now: datetime, program: Program) -> ReferralStats:
+def stats(member: Member | SignedInMember, now: datetime, program: Program) -> ReferralStats:
     """The member's referral code and how many friends joined and were rewarded this month."""
     start, end = local_month_bounds(now, program)
     joined, rewarded = _month_counts()

@@ -15,6 +15,7 @@ from .models.risk import CHECK_IN_SIGNAL, TASK_SIGNAL
 from .program import Program, running_program
 from .risk import blocklist, guard
 from .risk.signals import NOWHERE, Origin
+from .signed_in import SignedInMember
 from .statements import built_once, insert_row
 from .streaks import StreakState, check_in_points, local_day, next_streak, streak_state
 from .transaction import lock_member, write_transaction
@@ -212,7 +213,8 @@ class BirthdayOffer:
         return self.mode == GIFT and self.in_month and not self.claimed
 
 
-def birthday_offer(member: Member, now: datetime, program: Program) -> BirthdayOffer:
+def birthday_offer(member: Member | SignedInMember, now: datetime,
+                   program: Program) -> BirthdayOffer:
     today = local_day(now, program.tz)
     in_month = member.birthday is not None and member.birthday.month == today.month
     claimed = program.birthday_bonus == GIFT and rewarded(member.id, BIRTHDAY, str(today.year))

@@ -12,7 +12,6 @@ from app.loyalty.models import utcnow
 from app.loyalty.program import running_program
 from .csrf_tokens import csrf_token
 from .i18n import translations
-from .members import member_id_of
 from .request_babel import request_globals, request_locale
 
 
@@ -26,7 +25,7 @@ def current_wallet(*, never_expiring: bool = False) -> reads.Wallet | None:
     kept = request_globals()
     found = kept.get("wallet")
     if found is None or (never_expiring and found.never_expiring is None):
-        found = kept.wallet = reads.wallet(member_id_of(member), utcnow(), running_program(),
+        found = kept.wallet = reads.wallet(member.id, utcnow(), running_program(),
                                            never_expiring=never_expiring, unread_notices=True)
     return found
 

@@ -9,7 +9,6 @@ import uuid
 from flask import Flask, g, request
 from flask_login import current_user
 
-from .members import member_id_of
 from .request_babel import request_globals
 
 log = logging.getLogger("mall.requests")
@@ -67,7 +66,7 @@ def finish(response):
             "status": response.status_code,
             "ms": round((time.perf_counter() - kept.get("request_started",
                                                         time.perf_counter())) * 1000, 1),
-            "member": member_id_of(member) if member.is_authenticated else None,
+            "member": member.id if member.is_authenticated else None,
             "ip": asked.remote_addr,
         }))
     return response
