@@ -30,8 +30,9 @@ class MemberTier(NamedTuple):
 
 
 class SignedInMember(NamedTuple):
-    """A member's columns by the model's attribute names (the PIN's left out), and their
-    tier; what Flask-Login asks of a user, as `Member` answers it."""
+    """A member's columns by the model's attribute names, and their tier; what Flask-Login
+    asks of a user, as `Member` answers it. Left out: the PIN's columns, and the balance and
+    points owed, which a write in the request changes (the wallet reads the balance)."""
 
     id: int
     member_no: str
