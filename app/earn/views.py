@@ -24,7 +24,7 @@ def page():
     card = tasks.check_in_card(current_user.id, now, program)
     if wants_fragment():
         return render_template("earn/_check_in.html", card=card, form=CheckInForm())
-    running, upcoming = campaigns.listing(now, program, current_user.tier_id)
+    running, upcoming = campaigns.listing(now, program, current_user.tier)
     return render_template(
         "earn/earn.html", card=card, form=CheckInForm(), claim_form=ClaimForm(),
         profile_done=tasks.profile_rewarded(current_user.id),

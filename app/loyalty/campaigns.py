@@ -16,6 +16,7 @@ from .earning import NO_BONUS
 from .errors import DomainError, NotFound
 from .models import Campaign, Tier, utcnow
 from .program import Program
+from .signed_in import MemberTier
 from .statements import built_once, read
 from .transaction import write_transaction
 
@@ -95,7 +96,7 @@ class CampaignView:
     multiplier_pct: int
     starts: datetime
     ends: datetime
-    tier: Tier | None
+    tier: Tier | MemberTier | None
     category: str | None
     monthly_day: int | None
 
@@ -111,27 +112,24 @@ def _listed():
         c.starts_at <= bindparam("horizon", type_=at)).order_by(c.id)
 
 
-def listing(now: datetime, program: Program, tier_id: int | None
+def listing(now: datetime, program: Program, tier: Tier | MemberTier | None
             ) -> tuple[list[CampaignView], list[CampaignView]]:
-    """(running now, starting within 30 days) for a member of tier `tier_id` (every tier
-    when None), running ones ending soonest first, upcoming ones starting soonest first."""
+    """(running now, starting within 30 days) for a member of `tier` (every tier when
+    None), running ones ending soonest first, upcoming ones starting soonest first. A
+    member's list names no tier but their own, which they hold: only a list for every tier
+    looks the tiers up."""
     horizon = now + timedelta(days=UPCOMING_DAYS)
-    rows = db.session.execute(_listed(), {"now": now, "horizon": horizon}).all()
-    # Only the tiers the listed campaigns name: a member's list names at most their own,
-    # which was loaded with them, so it is found in the session without a query.
-    named = {c.tier_id for c in rows if c.tier_id is not None}
-    if tier_id is not None:
-        named &= {tier_id}
-    tiers = {named_id: db.session.get(Tier, named_id) for named_id in named}
+    rows = read(_listed(), {"now": now, "horizon": horizon}).all()
     running, upcoming = [], []
     for c in rows:
-        if tier_id is not None and c.tier_id not in (None, tier_id):
+        if tier is not None and c.tier_id not in (None, tier.id):
             continue
         window = occurrence(c, now, program.tz)
         if window is None or window[0] > horizon:
             continue
+        named = None if c.tier_id is None else tier or db.session.get(Tier, c.tier_id)
         view = CampaignView(c.id, c.name, c.name_en, c.description, c.description_en,
-                            c.multiplier_pct, window[0], window[1], tiers.get(c.tier_id),
+                            c.multiplier_pct, window[0], window[1], named,
                             c.category, c.monthly_day)
         (running if window[0] <= now else upcoming).append(view)
     running.sort(key=lambda v: (v.ends, v.id))

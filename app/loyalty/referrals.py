@@ -14,7 +14,7 @@ from .models.risk import REFERRAL_SIGNAL
 from .program import Program, running_program
 from .risk import cases
 from .signed_in import SignedInMember
-from .statements import built_once
+from .statements import built_once, read
 from .transaction import lock_member
 
 
@@ -183,7 +183,7 @@ def stats(member: Member | SignedInMember, now: datetime, program: Program) -> R
     start, end = local_month_bounds(now, program)
     joined, rewarded = _month_counts()
     values = {"member_id": member.id, "start": start, "end": end}
-    return ReferralStats(member.referral_code or "", db.session.scalar(joined, values),
-                         db.session.scalar(rewarded, values),
+    return ReferralStats(member.referral_code or "", read(joined, values).scalar(),
+                         read(rewarded, values).scalar(),
                          program.referral_monthly_cap, program.referral_inviter_points,
                          program.referral_new_points)

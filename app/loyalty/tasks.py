@@ -16,7 +16,7 @@ from .program import Program, running_program
 from .risk import blocklist, guard
 from .risk.signals import NOWHERE, Origin
 from .signed_in import SignedInMember
-from .statements import built_once, insert_row
+from .statements import built_once, insert_row, read
 from .streaks import StreakState, check_in_points, local_day, next_streak, streak_state
 from .transaction import lock_member, write_transaction
 
@@ -118,8 +118,7 @@ def _latest_check_in():
 def check_in_card(member_id: int, now: datetime, program: Program) -> CheckInCard:
     """A member's check-in state on the current local day."""
     today = local_day(now, program.tz)
-    last = db.session.execute(_latest_check_in(),
-                              {"member_id": member_id, "today": today}).first()
+    last = read(_latest_check_in(), {"member_id": member_id, "today": today}).first()
     state = streak_state(last.day if last else None, last.streak if last else 0, today,
                          program.check_in_streak_days)
     upcoming = state.streak + 1
@@ -254,4 +253,4 @@ def _profile_rewarded():
 
 def profile_rewarded(member_id: int) -> bool:
     """Whether the member was given the profile task's points (for a page to show)."""
-    return db.session.scalar(_profile_rewarded(), {"member_id": member_id}) is not None
+    return read(_profile_rewarded(), {"member_id": member_id}).scalar() is not None

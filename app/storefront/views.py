@@ -42,7 +42,7 @@ def home():
     member = _member()
     suggestions = member_catalog.suggestions(member, wallet.balance, now, program,
                                              next_expiring.points if next_expiring else 0)
-    running, _upcoming = campaigns.listing(now, program, member.tier_id)
+    running, _upcoming = campaigns.listing(now, program, member.tier)
     return render_template(
         "storefront/home.html", standing=reads.standing(member, now, program),
         next_expiring=next_expiring, suggestions=suggestions,

@@ -1,13 +1,14 @@
 """Campaign listings for the member pages, flask campaigns, and the demo's store and campaigns."""
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.demo import load
 from app.extensions import db
 from app.loyalty import campaigns
-from app.loyalty.models import Campaign, Store
+from app.loyalty.models import Campaign, Store, Tier
 from app.loyalty.program import running_program
+from app.loyalty.signed_in import MemberTier
 from tests.conftest import tier_id
 
 
@@ -16,6 +17,10 @@ def utc(*args) -> datetime:
 
 
 NOW = utc(2026, 6, 10, 4)  # 10 June, noon in Shanghai
+
+
+def tier(code: str) -> Tier:
+    return db.session.scalar(select(Tier).where(Tier.code == code))
 
 
 def make(**fields):
@@ -34,16 +39,41 @@ def test_the_listing_splits_running_from_upcoming_within_30_days_for_the_members
     make(name_en="Member day", monthly_day=18, starts_at=NOW - timedelta(days=60),
          ends_at=NOW + timedelta(days=365))
 
-    now_running, upcoming = campaigns.listing(NOW, running_program(), tier_id("silver"))
+    now_running, upcoming = campaigns.listing(NOW, running_program(), tier("silver"))
 
     assert [c.name_en for c in now_running] == ["Running"]
     assert [c.name_en for c in upcoming] == ["Next week", "Member day"]
     member_day = upcoming[1]
     assert (member_day.starts, member_day.ends) == (utc(2026, 6, 17, 16), utc(2026, 6, 18, 16))
     assert now_running[0].id == running.id and now_running[0].tier is None
-    gold_running, _ = campaigns.listing(NOW, running_program(), tier_id("gold"))
+    gold_running, _ = campaigns.listing(NOW, running_program(), tier("gold"))
     assert {c.name_en for c in gold_running} == {"Running", "Gold only"}
     assert next(c for c in gold_running if c.name_en == "Gold only").tier.code == "gold"
+
+
+def test_a_members_list_names_their_own_tier_in_one_statement_and_every_tier_s_list_all(app):
+    make(name_en="Everyone")
+    make(name_en="Gold only", tier_code="gold")
+    make(name_en="Silver only", tier_code="silver")
+    gold = tier("gold")
+    held = MemberTier(*(getattr(gold, name) for name in MemberTier._fields))
+    db.session.expunge_all()
+    program, statements = running_program(), []
+
+    def ran(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", ran)
+    try:
+        running, _ = campaigns.listing(NOW, program, held)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", ran)
+
+    assert len(statements) == 1
+    assert {c.name_en: c.tier for c in running} == {"Everyone": None, "Gold only": held}
+    every, _ = campaigns.listing(NOW, program, None)
+    assert {c.name_en: c.tier and c.tier.code for c in every} == {
+        "Everyone": None, "Gold only": "gold", "Silver only": "silver"}
 
 
 def test_flask_campaigns_create_and_list(app):
@@ -81,8 +111,8 @@ def test_the_demo_has_a_store_a_member_day_and_a_gold_week_running_now(app):
     load(now=NOW)
 
     assert db.session.scalar(select(Store.name).where(Store.code == "SH001")) == "上海南京西路店"
-    running, upcoming = campaigns.listing(NOW, running_program(), tier_id("gold"))
+    running, upcoming = campaigns.listing(NOW, running_program(), tier("gold"))
     assert [c.name_en for c in running] == ["Gold and above: double points week"]
     assert [c.monthly_day for c in upcoming] == [18]
-    silver_running, _ = campaigns.listing(NOW, running_program(), tier_id("silver"))
+    silver_running, _ = campaigns.listing(NOW, running_program(), tier("silver"))
     assert silver_running == []
