@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 LUA = Path(__file__).with_name("load.lua")
 CONNECTIONS, THREADS = 8, 2
+# The member's phone, the same for the sign-in and for every request wrk makes as them: a
+# session is tied to the browser that signed in (Flask-Login's session protection), and
+# requests from another would mark it not fresh each time, the session cookie signed and
+# sent again for every one, which a member browsing on their own phone never causes.
+BROWSER = "Mozilla/5.0 (Linux; Android 14) PointsMallBench/1"
 
 
 def free_port() -> int:
@@ -73,6 +78,7 @@ def peak_rss_mb(pid: int) -> float | None:
 def sign_in(url: str, phone: str, password: str) -> requests.Session:
     """A session signed in through the sign-in form, with its CSRF token."""
     session = requests.Session()
+    session.headers["User-Agent"] = BROWSER
     page = session.get(url + "/login", timeout=30)
     response = session.post(url + "/login", timeout=30, allow_redirects=False, data={
         "csrf_token": csrf_token(page.text), "phone": phone, "password": password})
@@ -103,12 +109,13 @@ def cookie_header(session: requests.Session) -> str:
 
 def wrk(url: str, seconds: int, *, cookie: str = "", mode: str = "get",
         env: dict[str, str] | None = None) -> dict:
-    """wrk against `url` for `seconds` with 8 connections on 2 threads: requests per second,
-    latency percentiles in ms, and the answers by status."""
+    """wrk against `url` for `seconds` with 8 connections on 2 threads (as the member's
+    browser when given their cookie): requests per second, latency percentiles in ms, and
+    the answers by status."""
     command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s",
                "--timeout", "10s", "--latency", "-s", str(LUA)]
     if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+        command += ["-H", f"Cookie: {cookie}", "-H", f"User-Agent: {BROWSER}"]
     done = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60,
                           env={**os.environ, "BENCH_MODE": mode, **(env or {})})
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
