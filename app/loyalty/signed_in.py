@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
-from werkzeug.security import check_password_hash
 
 from .models import Member, Tier
 from .statements import built_once, read
@@ -50,19 +49,13 @@ class SignedInMember(NamedTuple):
     frozen_at: datetime | None
     tier: MemberTier
 
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-
-    @property
-    def frozen(self) -> bool:
-        return self.frozen_at is not None
-
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+    # The model's own answers, from the same columns: whether the account is frozen, the
+    # password check, and the four attributes Flask-Login reads.
+    frozen = Member.frozen
+    check_password = Member.check_password
+    get_id = Member.get_id
+    is_authenticated, is_active, is_anonymous = (
+        Member.is_authenticated, Member.is_active, Member.is_anonymous)
 
 
 _MEMBER_COLUMNS = SignedInMember._fields[:-1]
