@@ -29,12 +29,6 @@ def parsed_locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
-def grouped(number: int, locale: Locale) -> str:
-    """A whole number with the locale's thousands separator, as Babel's pattern `#,##0`
-    writes it: 12345 -> 12,345."""
-    return numbers(locale).number(number)
-
-
 def points(number) -> str:
     """Points as members read them, in their language."""
     if isinstance(number, int):

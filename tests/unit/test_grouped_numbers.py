@@ -4,7 +4,8 @@ import pytest
 from babel import Locale
 from babel.numbers import format_decimal
 
-from app.web.i18n import grouped, parsed_locale
+from app.web.dates import numbers
+from app.web.i18n import parsed_locale
 
 NUMBERS = [0, 1, -1, 999, 1000, -1000, 12345, 999_999, 1_000_000, -12_345_678, 10**15]
 
@@ -13,7 +14,7 @@ NUMBERS = [0, 1, -1, 999, 1000, -1000, 12345, 999_999, 1_000_000, -12_345_678, 1
 def test_points_are_grouped_as_babel_groups_them_in_every_language(code):
     locale = Locale.parse(code)
 
-    assert [grouped(n, locale) for n in NUMBERS] == [
+    assert [numbers(locale).number(n) for n in NUMBERS] == [
         format_decimal(n, format="#,##0", locale=locale) for n in NUMBERS]
 
 
