@@ -202,7 +202,7 @@ def settle_owed(member: Member, now: datetime) -> LedgerEntry | None:
 def move_up_if_qualified(member: Member, now: datetime) -> None:
     """A member moves up the moment their qualifying points reach a higher threshold;
     the change is recorded and the next review is a year away."""
-    views = reads.tier_views(db.session.scalars(select(Tier)).all())
+    views = reads.running_tiers()
     if all(view.rank <= views[member.tier_id].rank for view in views.values()):
         return  # no tier above theirs: the year's points need not be counted
     qualifying = reads.qualifying_points(member.id, now)
@@ -222,7 +222,7 @@ def undo_unpaid_upgrades(member: Member, now: datetime) -> None:
     to the tier their remaining qualifying points reach, never below the tier they held
     before the upgrades made since their last review (or since joining), and gets that
     tier's dates back. The change is recorded."""
-    views = reads.tier_views(db.session.scalars(select(Tier)).all())
+    views = reads.running_tiers()
     current = views[member.tier_id]
     upgrades, floor = [], current
     for change in db.session.scalars(

@@ -137,6 +137,12 @@ def tier_views(tiers: list[Tier]) -> dict[int, TierView]:
     return {t.id: TierView(t.id, t.code, t.rank, t.threshold, t.multiplier_pct) for t in tiers}
 
 
+def running_tiers() -> dict[int, TierView]:
+    """The tiers as they stand, by id, read as columns (a write's move up or down reads them
+    with every credit, and no tier object is needed)."""
+    return tier_views(read(_tier_rows()).all())
+
+
 @dataclass(frozen=True)
 class Standing:
     progress: TierProgress

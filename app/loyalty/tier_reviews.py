@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from . import reads
-from .models import DOWNGRADE, KEPT, Member, Tier, TierChange, utcnow
+from .models import DOWNGRADE, KEPT, Member, TierChange, utcnow
 from .tiers import next_review, review
 from .transaction import lock_member, write_transaction
 
@@ -36,7 +36,7 @@ def review_member(member_id: int, now: datetime) -> bool:
         member = lock_member(member_id)
         if member.tier_review_at is None or member.tier_review_at > now:
             return False  # reviewed meanwhile, by another run
-        views = reads.tier_views(db.session.scalars(select(Tier)).all())
+        views = reads.running_tiers()
         while member.tier_review_at <= now:  # a review missed for years is held for each
             _review_once(member, views, now)
         return True

@@ -68,3 +68,22 @@ def test_a_member_at_the_top_tier_earns_without_their_years_points_being_counted
 
     assert counted == []
     assert tier_code(member.id) == "platinum"
+
+
+def test_a_credit_weighs_the_tiers_above_without_loading_them_as_objects(make_member):
+    member = make_member()
+    accounts.award(member.id, 1999, "purchase", now=NOW)
+    loaded = []
+
+    def remember(target, _context):
+        loaded.append(target.code)
+
+    event.listen(Tier, "load", remember)
+    try:
+        accounts.award(member.id, 1, "purchase", now=NOW + days(1))
+    finally:
+        event.remove(Tier, "load", remember)
+
+    assert tier_code(member.id) == "gold"
+    # The member's own tier comes with the member's lock; the others are read as columns.
+    assert set(loaded) == {"silver"}
