@@ -68,7 +68,7 @@ def measured(app, work, rounds: int, profiled: bool) -> dict:
         spent.append(time.perf_counter() - began)
         cpu.append(time.process_time() - began_cpu)
     figures = {"ms": statistics.median(spent) * 1000, "cpu_ms": statistics.median(cpu) * 1000,
-               "statements": _statements(app, lambda: work(rounds, run))}
+               **_statements(app, lambda n: work(rounds + n, run))}
     if profiled:
         profile, run = cProfile.Profile(), f"profiled-{time.time_ns()}"
         for n in range(rounds):
@@ -132,21 +132,39 @@ def purchases_against_probe(mall_url: str, probe_url: str, api_key: str, phones:
             "purchase_cpu_ms": round(purchase_cpu_ms, 3), **figures}
 
 
-def _statements(app, work) -> int:
-    """The SQL statements `work` sends (BEGIN and the commit's own not counted)."""
+def _statements(app, work, calls: int = 20) -> dict:
+    """The SQL statements one call of `work(n)` sends (BEGIN and the commit's own not
+    counted), and the median milliseconds per call spent waiting on them (from the driver's
+    execute to its return: the round trip to the database and its work there), over `calls`
+    calls: what a write spends on its statements, beyond the Python around them."""
     with app.app_context():
         engine = db.engine
-    sent = []
+    sent: list[str] = []
+    waited: list[float] = []
+    began = [0.0]
 
-    def count(_conn, _cursor, statement, *_args):
+    def before(_conn, _cursor, statement, *_args):
         sent.append(statement)
+        began[0] = time.perf_counter()
 
-    event.listen(engine, "before_cursor_execute", count)
+    def after(*_args):
+        waited.append(time.perf_counter() - began[0])
+
+    counts, spent = [], []
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
     try:
-        work()
+        for n in range(calls):
+            sent.clear()
+            waited.clear()
+            work(n)
+            counts.append(len([s for s in sent if not s.lstrip().upper().startswith("BEGIN")]))
+            spent.append(sum(waited))
     finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len([s for s in sent if not s.lstrip().upper().startswith("BEGIN")])
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return {"statements": max(counts),
+            "in_statements_ms": round(statistics.median(spent) * 1000, 3)}
 
 
 def summary(profile: cProfile.Profile, top: int = 12) -> dict:
