@@ -161,6 +161,12 @@ def expire_lapsed(member: Member, now: datetime) -> list[LedgerEntry]:
     return entries
 
 
+def any_lapsed():
+    """SQL for "the member (`member_id`) has lots lapsed by `now` with points left", for a
+    write to ask with what else it reads first, before it calls expire_lapsed."""
+    return _lapsed_lots().order_by(None).exists()
+
+
 @built_once
 def _lapsed_lots():
     # In the order of the index of live lots (the member's spent lots are not in it).

@@ -70,13 +70,16 @@ def redeem(member_id: int, item_id: int, idempotency_key: str, quantity: int = 1
     try:
         with write_transaction():
             member = lock_member(member_id)
-            existing = _order_for_key(member_id, idempotency_key)
-            if existing:
-                return existing
+            placed, lapsed, overdue = read(_opening(), {
+                "member_id": member_id, "key": idempotency_key, "now": now}).one()
+            if placed is not None:
+                return db.session.get(Order, placed)
             if member.frozen:
                 raise AccountFrozen()
-            ledger.expire_lapsed(member, now)
-            _lapse_overdue(member, now)
+            if lapsed:
+                ledger.expire_lapsed(member, now)
+            if overdue:
+                _lapse_overdue(member, now)
             item = db.session.scalar(_item(), {"item_id": item_id})
             if item is None:
                 raise NotFound(item_id=item_id)
@@ -263,6 +266,15 @@ def _item():
 
 
 @built_once
+def _opening():
+    """What a redemption reads first on the locked member, in one statement (there is seldom
+    anything to do): the order its key placed already, if any; whether any of the member's
+    lots have lapsed; whether any of their unpaid orders is past its window."""
+    return select(_order_id_for_key().scalar_subquery(), ledger.any_lapsed(),
+                  _overdue(False).order_by(None).exists())
+
+
+@built_once
 def _overdue(whole: bool):
     # Oldest first, as they were placed: the points of each come back in that order.
     return select(Order if whole else Order.id).where(
@@ -272,12 +284,9 @@ def _overdue(whole: bool):
 
 
 def _lapse_overdue(member, now: datetime) -> None:
-    """The member's own unpaid orders past their window lapse before anything else they do.
-    Whether there is one is read as an id (there seldom is), the orders only when there is."""
-    values = {"member_id": member.id, "now": now}
-    if read(_overdue(False), values).first() is None:
-        return
-    for order in db.session.scalars(_overdue(True), values).all():
+    """The member's own unpaid orders past their window lapse before anything else they do
+    (the redemption has found that there are some)."""
+    for order in db.session.scalars(_overdue(True), {"member_id": member.id, "now": now}).all():
         _close(member, order, LAPSED, now)
 
 

@@ -23,6 +23,7 @@ from app.loyalty.models import (
     CANCELLED,
     CONFIRMED,
     COUPON,
+    EXPIRE,
     LAPSED,
     REDEEM,
     RETURN,
@@ -220,6 +221,23 @@ def test_points_that_lapsed_cannot_be_spent(make_member, make_item):
         redemption.redeem(member.id, item.id, "key-1", now=utc(2027, 5, 31, 16, 0))
     # Refused, so even the expiry it ran on the way is rolled back: the job writes it later.
     assert snapshot(member.id, item.id) == before
+    assert check_ledger() == []
+
+
+def test_a_redemption_first_expires_the_points_that_lapsed_and_then_spends_from_the_rest(
+        make_member, make_item):
+    member = make_member(points=1000, earned_at=EARNED)         # expires 2027-05-31T16:00Z
+    accounts.award(member.id, 700, "gift", kind=ADJUST, now=utc(2026, 7, 1, 4, 0))
+    item = make_item(points_price=500, stock=None)
+    after_the_lapse = utc(2027, 6, 1, 4, 0)
+
+    redemption.redeem(member.id, item.id, "key-0", now=after_the_lapse)
+
+    kinds_and_balances = db.session.execute(
+        select(LedgerEntry.kind, LedgerEntry.points, LedgerEntry.balance_after)
+        .where(LedgerEntry.member_id == member.id).order_by(LedgerEntry.id)).all()
+    assert kinds_and_balances[-2:] == [(EXPIRE, -1000, 700), (REDEEM, -500, 200)]
+    assert balance(member.id) == 200
     assert check_ledger() == []
 
 
