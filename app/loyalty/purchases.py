@@ -89,11 +89,16 @@ def record(store_id: int, data: PurchaseInput, now: datetime | None = None,
 
 
 def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorded:
-    known = _purchase_id(store_id, data.reference)
+    by = _member_column(data)
+    values = {"store_id": store_id, "reference": data.reference,
+              "value": _member_value(data) if by else None}
+    known, member_id = read(_first_look(by or "phone"), values).one()
     if known is None:
-        member = lock_member(_member_id(data))
-        release_due_locked(member, now)
-        known = _purchase_id(store_id, data.reference)  # again, now that the member is locked
+        member = lock_member(_found(member_id, data))
+        # Again, now that the member is locked; and whether pending purchases came due.
+        known, due = read(_locked_look(), {**values, "member_id": member.id, "now": now}).one()
+        if due:
+            _release(member, now)
     if known is not None:
         existing = db.session.get(Purchase, known)
         return Recorded(existing, db.session.get(Member, existing.member_id), new=False)
@@ -218,13 +223,18 @@ def release_due_locked(member: Member, now: datetime) -> int:
     """Inside a write transaction with the member locked: credit their due pending purchases,
     less what refunds clawed while they were pending. The status flips here, so a second
     run finds nothing to do. A frozen member's wait until the account is unfrozen."""
+    # Whether one is due is read as an id (seldom is one), the purchases only when one is.
+    if read(_due(False), {"member_id": member.id, "now": now}).first() is None:
+        return 0
+    return _release(member, now)
+
+
+def _release(member: Member, now: datetime) -> int:
+    """Credit the member's due pending purchases (release_due_locked, once it is known
+    that some are due); a frozen member's wait."""
     if member.frozen:
         return 0
-    # Whether one is due is read as an id (seldom is one), the purchases only when one is.
-    values = {"member_id": member.id, "now": now}
-    if read(_due(False), values).first() is None:
-        return 0
-    due = db.session.scalars(_due(True), values).all()
+    due = db.session.scalars(_due(True), {"member_id": member.id, "now": now}).all()
     for purchase in due:
         purchase.status = CREDITED
         points = purchase.points - purchase.points_clawed
@@ -289,11 +299,6 @@ def _purchase(store_id: int, reference: str) -> Purchase | None:
     return db.session.scalar(_by_reference(True), {"store_id": store_id, "reference": reference})
 
 
-def _purchase_id(store_id: int, reference: str) -> int | None:
-    """The id of the store's purchase with this reference, read without loading it."""
-    return read(_by_reference(False), {"store_id": store_id, "reference": reference}).scalar()
-
-
 @built_once
 def _by_reference(whole: bool):
     """The store's purchase with a reference: the object, or (not `whole`) its id."""
@@ -311,14 +316,34 @@ def _member_by(column: str):
     return select(Member.id).where(getattr(Member, column) == bindparam("value"))
 
 
-def _member_id(data: PurchaseInput) -> int:
-    by_phone = data.member_phone is not None
-    member_id = None
-    if by_phone or member_numbers.is_valid(data.member_no):  # a malformed number: no look-up
-        member_id = db.session.connection().scalar(
-            _member_by("phone" if by_phone else "member_no"),
-            {"value": data.member_phone if by_phone else data.member_no})
+def _member_column(data: PurchaseInput) -> str | None:
+    """The column a purchase names its member by; None for a malformed member number,
+    which is looked up nowhere."""
+    if data.member_phone is not None:
+        return "phone"
+    return "member_no" if member_numbers.is_valid(data.member_no) else None
+
+
+def _member_value(data: PurchaseInput) -> str:
+    return data.member_phone if data.member_phone is not None else data.member_no
+
+
+def _found(member_id: int | None, data: PurchaseInput) -> int:
     if member_id is None:
-        field = "member_phone" if data.member_phone is not None else "member_no"
-        raise UnknownMember(field=field)
+        raise UnknownMember(field="member_phone" if data.member_phone is not None
+                            else "member_no")
     return member_id
+
+
+@built_once
+def _first_look(column: str):
+    """Before the member is locked, in one statement: the store's purchase with the
+    reference, if any, and the id of the member the purchase names."""
+    return select(_by_reference(False).scalar_subquery(), _member_by(column).scalar_subquery())
+
+
+@built_once
+def _locked_look():
+    """With the member locked: the store's purchase with the reference (written meanwhile?)
+    and whether any of the member's pending purchases has come due."""
+    return select(_by_reference(False).scalar_subquery(), _due(False).order_by(None).exists())

@@ -7,7 +7,7 @@ import pytest
 from app.extensions import db
 from app.loyalty import members, purchases, redemption, tasks
 from app.loyalty.errors import AccountFrozen
-from app.loyalty.models import CREDITED, Purchase, utcnow
+from app.loyalty.models import CREDITED, PENDING, Purchase, utcnow
 from tests.conftest import sign_in
 from tests.integration.api_support import purchase_body
 from tests.integration.member_admin_support import page, post
@@ -166,6 +166,21 @@ def test_purchases_while_frozen_are_held_and_released_on_unfreezing(
     [unfrozen] = audits("unfreeze")
     assert unfrozen.after["purchases_released"] == 1
 
+
+
+def test_a_frozen_members_next_purchase_releases_none_of_their_held_ones(
+        staff_client, make_member, till):
+    admin, member = staff_client("admin"), make_member()
+    _freeze(admin, member)
+    assert till.post("/purchases", purchase_body(
+        member, occurred_at=utcnow() - timedelta(hours=2))).status_code == 201
+
+    response = till.post("/purchases", purchase_body(member, amount_fen=5_000))
+
+    assert response.status_code == 201 and response.get_json()["status"] == "pending"
+    assert balance(member.id) == 0
+    db.session.rollback()
+    assert db.session.scalars(db.select(Purchase.status)).all() == [PENDING, PENDING]
 
 @pytest.mark.parametrize("reason", ["", "   ", "x" * 201])
 def test_a_freeze_without_a_good_reason_is_refused(staff_client, make_member, reason):
