@@ -207,8 +207,7 @@ def points():
     rows, more = reads.history(member_id, page)
     changes = reads.tier_changes(member_id) if page == 1 else []
     pending = purchases.pending_points(member_id) if page == 1 else None
-    held = [(case, risk_cases.held_points(case)) for case in
-            risk_cases.holds_of(member_id)] if page == 1 else []
+    held = risk_cases.holds_of(member_id) if page == 1 else []
     return render_template("storefront/points.html", rows=rows, page=page, more=more,
                            tier_changes=changes, pending=pending, held=held)
 

@@ -71,6 +71,17 @@ def test_approving_a_held_purchase_credits_it_once(app, make_member, make_staff)
     assert db.session.get(Purchase, purchase.id).status == "credited"
 
 
+def test_the_history_shows_a_held_purchase_less_what_a_refund_took_and_a_held_check_in(
+        app, make_member):
+    store_id, _key = new_store()
+    member = make_member()
+    purchase = buy(store_id, member, amount_fen=6_000_000)
+    purchases.refund(store_id, purchase.reference, "R1", 1_000_000)
+    checked_in, _case_id = _held_check_in(make_member)
+
+    assert [(h.status, h.points) for h in review.holds_of(member.id)] == [("open", 50_000)]
+    assert [(h.status, h.points) for h in review.holds_of(checked_in)] == [("open", 3)]
+
 def test_rejecting_a_flagged_credit_claws_it_back_with_the_reason(app, make_member, make_staff):
     rule_settings.change(Rule("check_in_per_device", 3, 86_400, "flag"),
                          actor_id=make_staff("admin").id)

@@ -8,7 +8,7 @@ it is decided already.
 """
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from app.extensions import db
 from .. import accounts, audit_log
@@ -27,7 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..models.risk import APPROVED, FLAG, HOLD, OPEN, REJECTED, RiskCase
-from ..statements import built_once, insert_row
+from ..statements import built_once, insert_row, read
 from ..transaction import lock_member, write_transaction
 
 REASON_MAX = 200
@@ -206,16 +206,21 @@ def queue(limit: int = QUEUE_SIZE) -> list[RiskCase]:
                                    .order_by(RiskCase.created_at, RiskCase.id).limit(limit)))
 
 
-def holds_of(member_id: int, limit: int = 20) -> list[RiskCase]:
+def holds_of(member_id: int, limit: int = 20) -> list:
     """The member's held credits still under review, and those a review refused (with the
     reason; a flagged purchase refused while its points were pending too), newest first:
-    what their history shows."""
-    return list(db.session.scalars(_holds(), {"member_id": member_id, "size": limit}))
+    what their history shows. Read as columns, each with the points it keeps back (as
+    held_points counts them): status, reason, created_at, points."""
+    return read(_holds(), {"member_id": member_id, "size": limit}).all()
 
 
 @built_once
 def _holds():
-    return (select(RiskCase)
+    # A purchase's case keeps back the purchase's points less what refunds took; another
+    # case, its own points (no purchase joins it).
+    kept = func.coalesce(Purchase.points - Purchase.points_clawed, RiskCase.points)
+    return (select(RiskCase.status, RiskCase.reason, RiskCase.created_at, kept.label("points"))
+            .outerjoin(Purchase, Purchase.id == RiskCase.purchase_id)
             .where(RiskCase.member_id == bindparam("member_id"), RiskCase.status != APPROVED,
                    or_(RiskCase.action == HOLD,
                        and_(RiskCase.status == REJECTED, RiskCase.purchase_id.is_not(None))))
