@@ -89,10 +89,9 @@ def record(store_id: int, data: PurchaseInput, now: datetime | None = None,
 
 
 def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorded:
-    by = _member_column(data)
-    values = {"store_id": store_id, "reference": data.reference,
-              "value": _member_value(data) if by else None}
-    known, member_id = read(_first_look(by or "phone"), values).one()
+    column, value = _member_key(data)
+    values = {"store_id": store_id, "reference": data.reference, "value": value}
+    known, member_id = read(_first_look(column), values).one()
     if known is None:
         member = lock_member(_found(member_id, data))
         # Again, now that the member is locked; and whether pending purchases came due.
@@ -316,16 +315,12 @@ def _member_by(column: str):
     return select(Member.id).where(getattr(Member, column) == bindparam("value"))
 
 
-def _member_column(data: PurchaseInput) -> str | None:
-    """The column a purchase names its member by; None for a malformed member number,
-    which is looked up nowhere."""
+def _member_key(data: PurchaseInput) -> tuple[str, str | None]:
+    """The column a purchase names its member by, and the value to look for there: a
+    malformed member number is looked for as NULL, which no member's number is."""
     if data.member_phone is not None:
-        return "phone"
-    return "member_no" if member_numbers.is_valid(data.member_no) else None
-
-
-def _member_value(data: PurchaseInput) -> str:
-    return data.member_phone if data.member_phone is not None else data.member_no
+        return "phone", data.member_phone
+    return "member_no", data.member_no if member_numbers.is_valid(data.member_no) else None
 
 
 def _found(member_id: int | None, data: PurchaseInput) -> int:
