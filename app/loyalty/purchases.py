@@ -90,12 +90,13 @@ def record(store_id: int, data: PurchaseInput, now: datetime | None = None,
 
 def _record_locked(store_id: int, data: PurchaseInput, now: datetime) -> Recorded:
     column, value = _member_key(data)
-    values = {"store_id": store_id, "reference": data.reference, "value": value}
-    known, member_id = read(_first_look(column), values).one()
+    reference = {"store_id": store_id, "reference": data.reference}
+    known, member_id = read(_first_look(column), {**reference, "value": value}).one()
     if known is None:
         member = lock_member(_found(member_id, data))
         # Again, now that the member is locked; and whether pending purchases came due.
-        known, due = read(_locked_look(), {**values, "member_id": member.id, "now": now}).one()
+        known, due = read(_locked_look(), {**reference, "member_id": member.id,
+                                           "now": now}).one()
         if due:
             _release(member, now)
     if known is not None:
