@@ -209,17 +209,14 @@ def queue(limit: int = QUEUE_SIZE) -> list[RiskCase]:
 def holds_of(member_id: int, limit: int = 20) -> list:
     """The member's held credits still under review, and those a review refused (with the
     reason; a flagged purchase refused while its points were pending too), newest first:
-    what their history shows. Read as columns, each with the points it keeps back (as
-    held_points counts them): status, reason, created_at, points."""
+    what their history shows. Read as columns, each with the points it keeps back:
+    status, reason, created_at, points."""
     return read(_holds(), {"member_id": member_id, "size": limit}).all()
 
 
 @built_once
 def _holds():
-    # A purchase's case keeps back the purchase's points less what refunds took; another
-    # case, its own points (no purchase joins it).
-    kept = func.coalesce(Purchase.points - Purchase.points_clawed, RiskCase.points)
-    return (select(RiskCase.status, RiskCase.reason, RiskCase.created_at, kept.label("points"))
+    return (select(RiskCase.status, RiskCase.reason, RiskCase.created_at, _kept().label("points"))
             .outerjoin(Purchase, Purchase.id == RiskCase.purchase_id)
             .where(RiskCase.member_id == bindparam("member_id"), RiskCase.status != APPROVED,
                    or_(RiskCase.action == HOLD,
@@ -227,9 +224,16 @@ def _holds():
             .order_by(RiskCase.id.desc()).limit(bindparam("size")))
 
 
-def held_points(case: RiskCase) -> int:
-    """The points a held case keeps back (a purchase's, less what refunds took)."""
-    if case.purchase_id is not None:
-        purchase = db.session.get(Purchase, case.purchase_id)
-        return purchase.points - purchase.points_clawed
-    return case.points
+def kept_points(case_ids: list[int]) -> dict[int, int]:
+    """The points each of these cases keeps back, by case id, in one statement."""
+    if not case_ids:
+        return {}
+    return dict(read(select(RiskCase.id, _kept())
+                     .outerjoin(Purchase, Purchase.id == RiskCase.purchase_id)
+                     .where(RiskCase.id.in_(case_ids))).all())
+
+
+def _kept():
+    """SQL for the points a case keeps back, with the case's purchase outer-joined: a
+    purchase's case, the purchase's points less what refunds took; another case, its own."""
+    return func.coalesce(Purchase.points - Purchase.points_clawed, RiskCase.points)

@@ -68,8 +68,9 @@ def page(decided: bool = False, number: int = 1, size: int = PAGE_SIZE) -> Page:
     deciders = {case.decided_by_id for case in found} - {None}
     names = dict(db.session.execute(select(Staff.id, Staff.username)
                                     .where(Staff.id.in_(deciders))).all()) if deciders else {}
+    kept = cases.kept_points([case.id for case in found])
     shown = [Evidence(case, people[case.member_id], names.get(case.decided_by_id, ""),
-                      cases.held_points(case), matched_signals(case),
+                      kept[case.id], matched_signals(case),
                       [people[o] for o in case.evidence.get("others", []) if o in people])
              for case in found]
     store_ids = {s.store_id for e in shown for s in e.signals} - {None}
