@@ -10,6 +10,7 @@ from app.loyalty.errors import NotFound
 from app.loyalty.models import CheckIn, Member, Purchase
 from app.loyalty.models.earning import HELD
 from app.loyalty.risk import cases as review
+from app.loyalty.risk import review as queue
 from app.loyalty.risk import settings as rule_settings
 from app.loyalty.risk.rules import Rule
 from app.loyalty.risk.signals import Origin
@@ -81,6 +82,18 @@ def test_the_history_shows_a_held_purchase_less_what_a_refund_took_and_a_held_ch
 
     assert [(h.status, h.points) for h in review.holds_of(member.id)] == [("open", 50_000)]
     assert [(h.status, h.points) for h in review.holds_of(checked_in)] == [("open", 3)]
+
+
+def test_the_queue_shows_the_points_each_case_keeps_back_as_the_history_does(app, make_member):
+    store_id, _key = new_store()
+    member = make_member()
+    purchase = buy(store_id, member, amount_fen=6_000_000)
+    purchases.refund(store_id, purchase.reference, "R1", 1_000_000)
+    checked_in, _case_id = _held_check_in(make_member)
+
+    shown = {e.case.member_id: e.held for e in queue.page().cases}
+
+    assert shown == {member.id: 50_000, checked_in: 3}
 
 def test_rejecting_a_flagged_credit_claws_it_back_with_the_reason(app, make_member, make_staff):
     rule_settings.change(Rule("check_in_per_device", 3, 86_400, "flag"),
