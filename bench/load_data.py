@@ -28,7 +28,7 @@ DATA = ROOT / "bench" / "data"
 MEMBERS, ENTRIES, ITEMS, DEMO_ENTRIES = 100_000, 2_000_000, 5_000, 10_000
 DEMO_POINTS_EACH = 100      # 1,000,000 points: redemptions never run short
 REDEEM_PRICE, REDEEM_STOCK = 10, 10_000_000
-PAST_ORDERS = 200           # the demo member's, on PostgreSQL (see past_orders)
+PAST_ORDERS = 200           # the demo member's orders before the run, on PostgreSQL
 STORE = "B1"                # the store bench/reports.py's fill opens
 IMAGES = sorted(p.name for p in (ROOT / "static" / "img" / "catalog").glob("*.svg"))
 SOURCES = (Path(__file__), Path(reports.__file__), Path(pages.__file__))
@@ -81,8 +81,9 @@ def working_copy(path: Path) -> Path:
 def build(url: str, *, members: int = MEMBERS, entries: int = ENTRIES, items: int = ITEMS,
           demo_entries: int = DEMO_ENTRIES, history: bool = True) -> dict:
     """Migrate and fill the database at `url`; what the bench needs to know about it.
-    Without `history` only the demo member, the items and the store are made (the
-    PostgreSQL run: its redemptions against its own write probe)."""
+    Without `history` only the demo member (with the orders of `past_orders`), the items
+    and the store are made (the PostgreSQL run: its redemptions against its own write
+    probe)."""
     app = bench_app(url)
     with app.app_context():
         upgrade()
@@ -146,8 +147,9 @@ def catalog(items: int) -> None:
 
 
 def past_orders(member_id: int, item_id: int, orders: int = PAST_ORDERS) -> None:
-    """The member's orders of the past, redeemed as any other, so that the orders table's
-    statistics know a member can have many (fill writes orders only with the history)."""
+    """Orders the member placed before the run, redeemed as any other as the database is
+    built, so that the orders table's statistics know a member can have many (fill writes
+    orders only with the history)."""
     for n in range(orders):
         redemption.redeem(member_id, item_id, f"past-{n}")
 
