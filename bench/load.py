@@ -21,11 +21,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
+import requests
+
 from bench import drive, expiry, inprocess, load_data
-from bench.targets import table, targets
+from bench.targets import share, table, targets
 
 RESULTS = load_data.ROOT / "bench" / "results.json"
 PAGES = {"home": "/", "catalog": "/catalog", "item": "/catalog/{item}", "points": "/points"}
+# What any member page costs before its own work, served the same way: the stack alone
+# (bench/stack.py), and the mall's frame and empty layout (bench/floored.py).
+FLOORS = {"stack": ("bench.stack:app", "/frame", "/layout"),
+          "mall": ("bench.floored:app", "/bench/frame", "/bench/layout")}
 
 
 def machine() -> dict:
@@ -110,6 +116,29 @@ def mall_run(results: dict, database: str, probe_url: str, meta: dict, seconds: 
     return figures
 
 
+def floors(results: dict, database: str, meta: dict, seconds: int) -> dict:
+    """wrk runs of the signed-in frame and the empty layout, of the stack alone and of the
+    mall, each with the demo member signed in; their figures, and their shares of hello."""
+    log = load_data.DATA / "gunicorn.log"
+    runs: dict = {}
+    for name, (target, frame, layout) in FLOORS.items():
+        with drive.served(target, {"DATABASE_URL": database, "FLASK_APP": "wsgi"},
+                          log) as (url, _pid):
+            if name == "stack":
+                member = requests.Session()
+                member.headers["User-Agent"] = drive.BROWSER
+                member.get(f"{url}/sign-in/{meta['demo_member_id']}", timeout=30)
+            else:
+                member = drive.sign_in(url, meta["demo_phone"], load_data.DEMO_PASSWORD)
+            for page, path in (("frame", frame), ("layout", layout)):
+                for _ in range(3):
+                    member.get(url + path, timeout=60)
+                runs[f"{name}_{page}"] = loud(results, f"floor: {name} {page}", drive.wrk(
+                    url + path, seconds, cookie=drive.cookie_header(member)))
+    hello = results["http"]["hello"]
+    return {**runs, "share_of_hello": {name: share(run, hello) for name, run in runs.items()}}
+
+
 def postgresql(results: dict, seconds: int) -> None:
     """Redemption on a throwaway PostgreSQL cluster, against the probe there."""
     from tests.databases import PostgresCluster, postgres_bindir
@@ -151,6 +180,7 @@ def main() -> None:
     figures = mall_run(results, f"sqlite:///{database}", f"sqlite:///{probe_file}", meta,
                        args.seconds, pages=True)
     results["http"] = {name: loud(results, name, run) for name, run in figures.items()}
+    results["floors"] = floors(results, f"sqlite:///{database}", meta, args.seconds)
     results["in_process"] = inprocess.redemption_against_probe(
         f"sqlite:///{database}", f"sqlite:///{probe_file}", meta["demo_member_id"],
         meta["redeem_item"])
@@ -162,7 +192,10 @@ def main() -> None:
     results["targets"] = targets(results)
     results["seconds"] = round(time.perf_counter() - began, 1)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\n{table(results['targets'])}\n\nmachine: {results['machine']['cores']} cores, "
+    floor_shares = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in
+                             results["floors"]["share_of_hello"].items())
+    print(f"\n{table(results['targets'])}\n\nfloors, share of hello: {floor_shares}"
+          f"\nmachine: {results['machine']['cores']} cores, "
           f"{results['machine']['ram_gb']} GB, {results['machine']['cpu']}; "
           f"{results['seconds']} s; figures in {RESULTS.relative_to(load_data.ROOT)}")
     if results.get("failed_measurements"):
