@@ -16,6 +16,18 @@ local tills = 1000
 local threads = {}
 local counter = 0
 statuses = {}
+-- The member's browser keeps the cookies the mall sends, as a phone does: the session's
+-- cookie is signed again when the session changes (its "seen" once a minute), and a browser
+-- that sent the old one back forever would make every request change it again.
+local jar, cookie = nil, nil
+
+local function keep_cookies(header)
+  jar = jar or {}
+  for name, value in string.gmatch(header, "([^=;%s]+)=([^;]*)") do jar[name] = value end
+  local parts = {}
+  for name, value in pairs(jar) do table.insert(parts, name .. "=" .. value) end
+  cookie = table.concat(parts, "; ")
+end
 
 function setup(thread)
   table.insert(threads, thread)
@@ -25,8 +37,13 @@ end
 local function with_headers(extra)
   local headers = {}
   for name, value in pairs(wrk.headers) do headers[name] = value end
+  if cookie then headers["Cookie"] = cookie end
   for name, value in pairs(extra) do headers[name] = value end
   return headers
+end
+
+function init(args)
+  if wrk.headers["Cookie"] then keep_cookies(wrk.headers["Cookie"]) end
 end
 
 function request()
@@ -48,11 +65,13 @@ function request()
   elseif mode == "probe" then
     return wrk.format("POST", nil, nil, "")
   end
-  return wrk.format("GET")
+  return wrk.format("GET", nil, with_headers({}))
 end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  local set = jar and headers["Set-Cookie"]
+  if set then keep_cookies(string.match(set, "^[^;]*")) end
 end
 
 function done(summary, latency, requests)
