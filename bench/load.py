@@ -127,7 +127,8 @@ def floors(results: dict, database: str, meta: dict, seconds: int) -> dict:
             if name == "stack":
                 member = requests.Session()
                 member.headers["User-Agent"] = drive.BROWSER
-                member.get(f"{url}/sign-in/{meta['demo_member_id']}", timeout=30)
+                member.get(f"{url}/sign-in/{meta['demo_member_id']}",
+                           timeout=30).raise_for_status()
             else:
                 member = drive.sign_in(url, meta["demo_phone"], load_data.DEMO_PASSWORD)
             for page, path in (("frame", frame), ("layout", layout)):
