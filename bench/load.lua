@@ -65,7 +65,8 @@ function request()
   elseif mode == "probe" then
     return wrk.format("POST", nil, nil, "")
   end
-  return wrk.format("GET", nil, with_headers({}))
+  if cookie then return wrk.format("GET", nil, with_headers({})) end
+  return wrk.format("GET")
 end
 
 function response(status, headers, body)

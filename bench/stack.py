@@ -10,14 +10,14 @@ member's balance as a formatted number, a CSRF token and six links.
 
     DATABASE_URL=sqlite:///bench/data/run.sqlite3 gunicorn --workers 2 bench.stack:app
 
-`/sign-in/<member id>` signs that member in without a password: this app is the bench's
-alone, never the mall.
+`/sign-in/<member id>` signs that member in without a password, for requests from loopback
+only: this app is the bench's alone, never the mall.
 """
 import os
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_babel import Babel, format_decimal
-from flask_login import LoginManager, current_user, login_required, login_user
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 from jinja2 import DictLoader
@@ -35,14 +35,9 @@ PAGE = """<!doctype html>
 MEMBER = text("SELECT id, points_balance FROM members WHERE id = :member_id")
 
 
-class Member:
-    is_authenticated, is_active, is_anonymous = True, True, False
-
+class Member(UserMixin):
     def __init__(self, member_id: int, balance: int):
         self.id, self.balance = member_id, balance
-
-    def get_id(self) -> str:
-        return str(self.id)
 
 
 app = Flask("stack")
@@ -67,6 +62,8 @@ def load_member(member_id: str) -> Member | None:
 
 @app.get("/sign-in/<int:member_id>")
 def sign_in(member_id: int):
+    if request.remote_addr != "127.0.0.1":   # the bench's own requests, on loopback
+        abort(403)
     member = load_member(str(member_id))
     if member is None:
         return "no such member", 404
